@@ -1,0 +1,146 @@
+use crate::rule::{Category, Rule, Severity};
+use serde::{Deserialize, Serialize};
+
+/// Where in the package a piece of evidence sits. `line` and `column` are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// Path inside the package, relative to its root (`package/` stripped), e.g. `lib/index.js`.
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn line(file: impl Into<String>, line: u32) -> Self {
+        Location {
+            file: file.into(),
+            line: Some(line),
+            column: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One concrete fact behind a finding: a sentence, optionally where it was seen and the
+/// text that was seen there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+}
+
+impl Evidence {
+    pub fn new(detail: impl Into<String>) -> Self {
+        Evidence {
+            detail: detail.into(),
+            location: None,
+            snippet: None,
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Attach the text that was seen. Long snippets are cut so a report stays readable
+    /// and a hostile package cannot flood it.
+    pub fn with_snippet(mut self, snippet: impl Into<String>) -> Self {
+        self.snippet = Some(truncate_snippet(&snippet.into(), 200));
+        self
+    }
+}
+
+/// Cut `text` to at most `max_chars` characters, marking the cut with an ellipsis.
+pub fn truncate_snippet(text: &str, max_chars: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max_chars).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// A rule that fired on a package, with the reasons it fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The stable rule id (also the SARIF ruleId), e.g. `DSCA101`.
+    pub rule: String,
+    /// The rule's readable slug, e.g. `install-script`.
+    pub name: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub title: String,
+    /// What was found in this package, in one sentence.
+    pub message: String,
+    pub problem: String,
+    pub next_steps: String,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Finding {
+    /// A finding of `rule` at the rule's default severity.
+    pub fn new(rule: &Rule, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.id.to_string(),
+            name: rule.name.to_string(),
+            category: rule.category,
+            severity: rule.severity,
+            title: rule.title.to_string(),
+            message: message.into(),
+            problem: rule.problem.to_string(),
+            next_steps: rule.next_steps.to_string(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Raise or lower the severity when the evidence says this case weighs differently
+    /// from the rule's default.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
+        self.evidence.push(evidence);
+        self
+    }
+}
+
+/// Something the package does or can do, stated neutrally ("Spawns child processes"),
+/// with how often and where. Behaviours are not problems by themselves; findings are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Behaviour {
+    /// Stable identifier, e.g. `execution.install-script`.
+    pub id: String,
+    pub category: Category,
+    pub description: String,
+    pub count: u32,
+    pub evidence: Vec<Evidence>,
+}

@@ -1,0 +1,17 @@
+//! The one data model every stage of dsca speaks: what a rule is, what a finding and a
+//! behaviour look like, how a verdict is derived, and the report a printer renders.
+//!
+//! Everything here is plain data with serde derives; no I/O.
+
+mod finding;
+pub mod npm;
+mod purl;
+mod report;
+mod rule;
+mod verdict;
+
+pub use finding::{Behaviour, Evidence, Finding, Location};
+pub use purl::{npm_purl, parse_npm_purl, PurlError};
+pub use report::{PackageInfo, Report, ReportError, Source, REPORT_SCHEMA_VERSION};
+pub use rule::{Category, Rule, Severity};
+pub use verdict::{Verdict, VerdictLevel};

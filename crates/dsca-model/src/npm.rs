@@ -1,0 +1,269 @@
+//! npm's registry documents, read leniently.
+//!
+//! Packuments and package.json files are hostile input: any field may be missing or of
+//! an unexpected type. They are kept as JSON values and read through accessors that
+//! return nothing rather than fail when a field has the wrong shape.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A full packument (`GET /<name>`), as the registry serves it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Packument {
+    #[serde(default)]
+    pub name: String,
+    #[serde(rename = "dist-tags", default)]
+    pub dist_tags: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub versions: BTreeMap<String, Value>,
+    /// `created`, `modified` and one publish time per version (RFC 3339).
+    #[serde(default)]
+    pub time: BTreeMap<String, Value>,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub maintainers: Value,
+}
+
+impl Packument {
+    pub fn dist_tag(&self, tag: &str) -> Option<&str> {
+        self.dist_tags.get(tag).and_then(Value::as_str)
+    }
+
+    pub fn manifest(&self, version: &str) -> Option<Manifest<'_>> {
+        self.versions.get(version).map(Manifest)
+    }
+
+    pub fn publish_time(&self, version: &str) -> Option<&str> {
+        self.time.get(version).and_then(Value::as_str)
+    }
+
+    pub fn created_time(&self) -> Option<&str> {
+        self.time.get("created").and_then(Value::as_str)
+    }
+}
+
+/// One signature from `dist.signatures`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistSignature {
+    pub keyid: String,
+    pub sig: String,
+}
+
+/// The `dist` object of a version manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dist {
+    pub tarball: Option<String>,
+    pub integrity: Option<String>,
+    pub shasum: Option<String>,
+    pub signatures: Vec<DistSignature>,
+    pub has_attestations: bool,
+}
+
+/// A read-only view of a package.json or a packument's version manifest.
+#[derive(Debug, Clone, Copy)]
+pub struct Manifest<'a>(pub &'a Value);
+
+/// The dependency fields npm reads, in the order npm documents them.
+pub const DEPENDENCY_FIELDS: [&str; 4] = [
+    "dependencies",
+    "optionalDependencies",
+    "peerDependencies",
+    "devDependencies",
+];
+
+impl<'a> Manifest<'a> {
+    pub fn str_field(&self, key: &str) -> Option<&'a str> {
+        self.0.get(key).and_then(Value::as_str)
+    }
+
+    pub fn name(&self) -> Option<&'a str> {
+        self.str_field("name")
+    }
+
+    pub fn version(&self) -> Option<&'a str> {
+        self.str_field("version")
+    }
+
+    pub fn description(&self) -> Option<&'a str> {
+        self.str_field("description")
+    }
+
+    /// `scripts` as (name, command) pairs; entries whose command is not a string are skipped.
+    pub fn scripts(&self) -> Vec<(&'a str, &'a str)> {
+        string_map(self.0.get("scripts"))
+    }
+
+    pub fn script(&self, name: &str) -> Option<&'a str> {
+        self.0
+            .get("scripts")
+            .and_then(|s| s.get(name))
+            .and_then(Value::as_str)
+    }
+
+    /// Dependencies of one field (`dependencies`, `devDependencies`, ...) as (name, spec).
+    pub fn dependencies(&self, field: &str) -> Vec<(&'a str, &'a str)> {
+        string_map(self.0.get(field))
+    }
+
+    /// `bin` as (command, path). A string `bin` is named after the package (without scope).
+    pub fn bins(&self) -> Vec<(String, &'a str)> {
+        match self.0.get("bin") {
+            Some(Value::String(path)) => {
+                let name = self.name().unwrap_or_default();
+                let command = name.rsplit('/').next().unwrap_or(name);
+                vec![(command.to_string(), path.as_str())]
+            }
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|p| (k.clone(), p)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The repository URL, whether given as a string or as `{ "url": ... }`.
+    pub fn repository(&self) -> Option<&'a str> {
+        match self.0.get("repository") {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.as_str()),
+            Some(Value::Object(o)) => o
+                .get("url")
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty()),
+            _ => None,
+        }
+    }
+
+    /// `deprecated`, when it is a non-empty message.
+    pub fn deprecated(&self) -> Option<&'a str> {
+        self.str_field("deprecated").filter(|s| !s.is_empty())
+    }
+
+    /// `_npmUser.name`: the account that published this version.
+    pub fn publisher(&self) -> Option<&'a str> {
+        self.0
+            .get("_npmUser")
+            .and_then(|u| u.get("name"))
+            .and_then(Value::as_str)
+    }
+
+    /// Maintainer names, sorted and deduplicated.
+    pub fn maintainers(&self) -> Vec<&'a str> {
+        let mut names: Vec<&str> = match self.0.get("maintainers") {
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(|m| match m {
+                    Value::String(s) => Some(s.split(" <").next().unwrap_or(s).trim()),
+                    Value::Object(o) => o.get("name").and_then(Value::as_str),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    pub fn dist(&self) -> Dist {
+        let Some(dist) = self.0.get("dist") else {
+            return Dist::default();
+        };
+        let text = |key: &str| dist.get(key).and_then(Value::as_str).map(str::to_string);
+        let signatures = dist
+            .get("signatures")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|s| {
+                        Some(DistSignature {
+                            keyid: s.get("keyid")?.as_str()?.to_string(),
+                            sig: s.get("sig")?.as_str()?.to_string(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Dist {
+            tarball: text("tarball"),
+            integrity: text("integrity"),
+            shasum: text("shasum"),
+            signatures,
+            has_attestations: dist.get("attestations").is_some_and(|a| !a.is_null()),
+        }
+    }
+}
+
+fn string_map(value: Option<&Value>) -> Vec<(&str, &str)> {
+    match value {
+        Some(Value::Object(map)) => map
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// npm replaces packages it removed for security reasons with a placeholder version
+/// such as `0.0.1-security`.
+pub fn is_security_placeholder(version: &str) -> bool {
+    version.starts_with("0.0.") && version.ends_with("-security")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn odd_shapes_read_as_nothing() {
+        let v = json!({"scripts": [1, 2], "bin": 3, "repository": {"url": 5}, "maintainers": "x"});
+        let m = Manifest(&v);
+        assert!(m.scripts().is_empty());
+        assert!(m.bins().is_empty());
+        assert!(m.repository().is_none());
+        assert!(m.maintainers().is_empty());
+        assert_eq!(m.dist(), Dist::default());
+    }
+
+    #[test]
+    fn string_bin_is_named_after_unscoped_package() {
+        let v = json!({"name": "@scope/tool", "bin": "cli.js"});
+        assert_eq!(Manifest(&v).bins(), vec![("tool".to_string(), "cli.js")]);
+    }
+
+    #[test]
+    fn dist_reads_signatures_and_attestations() {
+        let v = json!({"dist": {"integrity": "sha512-x", "tarball": "https://r/t.tgz",
+            "signatures": [{"keyid": "k", "sig": "s"}, {"bad": 1}],
+            "attestations": {"url": "u"}}});
+        let d = Manifest(&v).dist();
+        assert_eq!(d.signatures.len(), 1);
+        assert!(d.has_attestations);
+        assert_eq!(d.integrity.as_deref(), Some("sha512-x"));
+    }
+
+    #[test]
+    fn placeholder_versions() {
+        assert!(is_security_placeholder("0.0.1-security"));
+        assert!(is_security_placeholder("0.0.2-security"));
+        assert!(!is_security_placeholder("1.0.0"));
+    }
+}
+
+/// The outcome of checking `dist.signatures` against the registry's public keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum SignatureCheck {
+    /// A signature by a known registry key verified over `name@version:integrity`.
+    Verified { keyid: String },
+    /// A signature by a known key did not verify: the metadata or tarball was altered.
+    Invalid { keyid: String, reason: String },
+    /// Signed only by keys the registry does not list (or lists as expired).
+    UnknownKey { keyid: String },
+    /// The version carries no signatures.
+    Unsigned,
+    /// The registry's keys could not be had (no keys endpoint, offline, error).
+    KeysUnavailable { reason: String },
+    /// Not from a registry (local tarball or directory).
+    NotApplicable,
+}
