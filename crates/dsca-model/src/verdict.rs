@@ -76,7 +76,7 @@ impl Verdict {
             .filter(|f| severity_weight(f.severity) > 0)
             .collect();
         // Stable sort keeps the rules' own order among equal severities.
-        weighty.sort_by(|a, b| b.severity.cmp(&a.severity));
+        weighty.sort_by_key(|f| std::cmp::Reverse(f.severity));
         let reasons = weighty
             .into_iter()
             .take(MAX_REASONS)

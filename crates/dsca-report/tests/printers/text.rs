@@ -1,0 +1,108 @@
+use crate::fixtures;
+use dsca_report::{TextOptions, write_text};
+
+fn render(reports: &[dsca_model::Report], options: TextOptions) -> String {
+    let mut out = Vec::new();
+    write_text(&mut out, reports, &options).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("text output is UTF-8")
+}
+
+const PLAIN: TextOptions = TextOptions {
+    color: false,
+    verbose: false,
+};
+
+#[test]
+fn snapshot_all_reports() {
+    insta::assert_snapshot!(render(&fixtures::all(), PLAIN));
+}
+
+#[test]
+fn snapshot_single_clean_report_has_no_summary() {
+    insta::assert_snapshot!(render(&[fixtures::clean()], PLAIN));
+}
+
+#[test]
+fn snapshot_verbose_shows_all_evidence() {
+    let options = TextOptions {
+        color: false,
+        verbose: true,
+    };
+    insta::assert_snapshot!(render(&[fixtures::malicious()], options));
+}
+
+#[test]
+fn plain_output_has_no_escape_byte_even_from_package_data() {
+    let reports = fixtures::all();
+    assert!(
+        reports[1]
+            .package
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains('\u{1b}'))
+    );
+    for verbose in [false, true] {
+        let text = render(
+            &reports,
+            TextOptions {
+                color: false,
+                verbose,
+            },
+        );
+        assert!(
+            !text.contains('\u{1b}'),
+            "escape byte in plain output:\n{text}"
+        );
+        assert!(!text.contains('\u{7}') && !text.contains('\u{202e}'));
+        assert!(
+            text.contains("\\u{1b}]0;pwned\\u{7}"),
+            "hostile text is shown, escaped"
+        );
+    }
+}
+
+#[test]
+fn colour_output_colours_the_verdict_but_not_package_escapes() {
+    let text = render(
+        &fixtures::all(),
+        TextOptions {
+            color: true,
+            verbose: false,
+        },
+    );
+    assert!(text.contains('\u{1b}'), "colour was asked for");
+    // Only SGR sequences (ESC '[' ... 'm') come from the printer.
+    for (i, _) in text.match_indices('\u{1b}') {
+        let rest = &text[i + 1..];
+        let end = rest.find('m').expect("every escape is an SGR sequence");
+        assert!(
+            rest.starts_with('[')
+                && rest[1..end]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b';')
+        );
+    }
+    assert!(text.contains("MALICIOUS"));
+}
+
+#[test]
+fn summary_counts_each_verdict() {
+    let text = render(&fixtures::all(), PLAIN);
+    assert!(text.ends_with("3 packages: 1 malicious, 0 suspicious, 1 clean, 1 failed\n"));
+    assert_eq!(
+        render(&[], PLAIN),
+        "0 packages: 0 malicious, 0 suspicious, 0 clean, 0 failed\n"
+    );
+}
+
+#[test]
+fn wrapped_paragraphs_stay_within_88_columns() {
+    let text = render(&fixtures::all(), PLAIN);
+    for line in text
+        .lines()
+        // Wrapped paragraphs, not evidence (`- `) or snippets (`| `), which are never wrapped.
+        .filter(|l| l.starts_with("      ") && !l.trim_start().starts_with(['-', '|']))
+    {
+        assert!(line.chars().count() <= 88, "too long: {line:?}");
+    }
+}
