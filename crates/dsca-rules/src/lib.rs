@@ -1,0 +1,36 @@
+//! dsca's rules.
+//!
+//! `metadata` holds the rules that read what a package says about itself: its manifest,
+//! its packument, its signature check and the list of files in its tarball. Every rule
+//! lives in its own file with its [`Rule`] definition (stable id, name, severity, the
+//! Problem and Next steps a report shows) and the check that raises it.
+
+mod context;
+pub mod metadata;
+mod popular;
+
+pub use context::{Analysis, Origin, ScanContext};
+pub use dsca_model::Rule;
+pub use metadata::integrity_mismatch::RULE as INTEGRITY_MISMATCH;
+pub use metadata::no_integrity::RULE as NO_INTEGRITY;
+pub use metadata::typosquat::{Squat, SquatKind, find_squat};
+
+/// Run every metadata rule over one package.
+pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {
+    let mut analysis = Analysis::default();
+    for check in metadata::CHECKS {
+        check(ctx, &mut analysis);
+    }
+    analysis
+}
+
+/// Every rule dsca has, sorted by id (for SARIF and `dsca rules`).
+pub fn catalogue() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = metadata::RULES.to_vec();
+    rules.sort_by_key(|rule| rule.id);
+    rules
+}
+
+pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
+    metadata::RULES.iter().copied().find(|rule| rule.id == id)
+}

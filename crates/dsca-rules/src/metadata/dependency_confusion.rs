@@ -1,0 +1,119 @@
+//! DSCA302: the package looks like a dependency-confusion probe or attack.
+
+use crate::context::days_between;
+use crate::{Analysis, ScanContext};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use nodejs_semver::Version;
+
+pub const RULE: Rule = Rule {
+    id: "DSCA302",
+    name: "dependency-confusion",
+    category: Category::Naming,
+    severity: Severity::High,
+    title: "Looks like a dependency-confusion package",
+    problem: "The package has the marks of dependency confusion: a first release with a huge \
+        version number (so it outranks a company's private package of the same name), a \
+        brand-new package with an internal-sounding name, or a description that announces \
+        security research. Build tools that also query the public registry install such a \
+        package instead of the private one, and its install script calls home from inside \
+        the company network.",
+    next_steps: "If your organisation uses a private package of this name, make sure your \
+        registry configuration resolves the scope or name only from the private registry \
+        (scoped registries in .npmrc) and pin versions in the lockfile. Do not install this \
+        package; if it was installed, find the machines it ran on and treat what it could \
+        read as exposed.",
+};
+
+/// A first release at or above this major is a version picked to win resolution.
+const SUSPICIOUS_MAJOR: u64 = 90;
+const NEW_PACKAGE_DAYS: i64 = 30;
+
+/// Name words that suggest a package meant to exist only on a private registry.
+const INTERNAL_WORDS: &[&str] = &["internal", "private", "corp", "intranet", "proprietary"];
+
+/// Phrases research probes put in their description.
+const RESEARCH_PHRASES: &[&str] = &[
+    "dependency confusion",
+    "dependency-confusion",
+    "security research",
+    "bug bounty",
+    "bugbounty",
+    "hackerone",
+    "bugcrowd",
+    "proof of concept",
+    "research purposes",
+];
+
+pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
+    let mut evidence = Vec::new();
+    let age = ctx.first_published().map(|t| days_between(t, ctx.now));
+    let is_new = age.is_some_and(|days| days < NEW_PACKAGE_DAYS);
+
+    if let Some(first) = ctx.first_release()
+        && let Ok(version) = Version::parse(first)
+        && version.major >= SUSPICIOUS_MAJOR
+    {
+        evidence.push(Evidence::new(format!(
+            "the first release of `{}` is {first}: a version this high is chosen to outrank a private package",
+            ctx.name
+        )));
+    }
+
+    if is_new && let Some(word) = internal_word(ctx.name) {
+        evidence.push(
+            Evidence::new(format!(
+                "`{}` was first published {} days ago and its name contains `{word}`",
+                ctx.name,
+                age.unwrap_or_default()
+            ))
+            .at(Location::file("package.json")),
+        );
+    }
+
+    let description = ctx
+        .manifest()
+        .and_then(|m| m.description())
+        .unwrap_or_default();
+    let runs_on_install = ctx
+        .manifest()
+        .is_some_and(|m| !super::install_time_scripts(m, ctx).is_empty());
+    let lower = description.to_lowercase();
+    if let Some(phrase) = RESEARCH_PHRASES.iter().find(|p| lower.contains(*p))
+        && (runs_on_install || is_new)
+    {
+        evidence.push(
+            Evidence::new(format!(
+                "the description mentions `{phrase}` and the package {}",
+                if runs_on_install {
+                    "runs a script on install"
+                } else {
+                    "is new"
+                }
+            ))
+            .at(Location::file("package.json"))
+            .with_snippet(description),
+        );
+    }
+
+    let Some(first) = evidence.first() else {
+        return;
+    };
+    let message = first.detail.clone();
+    out.findings.push(
+        evidence
+            .into_iter()
+            .fold(Finding::new(&RULE, message), Finding::with_evidence),
+    );
+}
+
+fn internal_word(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(['-', '_', '.', '/', '@'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    INTERNAL_WORDS
+        .iter()
+        .copied()
+        .find(|word| words.contains(word))
+}

@@ -1,0 +1,183 @@
+//! Metadata rules, one file per rule. A new rule is a new file here plus one line in
+//! [`RULES`] and, when it checks something itself, one line in [`CHECKS`].
+
+use crate::{Analysis, ScanContext};
+use dsca_model::npm::Manifest;
+use dsca_model::{Evidence, Rule};
+
+pub mod archive_absolute_path;
+pub mod archive_duplicate_entry;
+pub mod archive_link;
+pub mod archive_path_traversal;
+pub mod archive_special_entry;
+pub mod bin_shadows_command;
+pub mod dependency_confusion;
+pub mod deprecated;
+pub mod install_script;
+pub mod install_script_added;
+pub mod integrity_mismatch;
+pub mod invalid_signature;
+pub mod maintainers_changed;
+pub mod manifest_confusion;
+pub mod native_executable;
+pub mod new_package;
+pub mod new_version;
+pub mod no_integrity;
+pub mod no_repository;
+pub mod non_registry_dependency;
+pub mod npm_security_placeholder;
+pub mod private_key;
+pub mod provenance_dropped;
+pub mod publisher_changed;
+pub mod risky_install_command;
+pub mod typosquat;
+
+/// Every rule definition, including those the pipeline raises itself.
+pub(crate) static RULES: &[&Rule] = &[
+    &install_script::RULE,
+    &risky_install_command::RULE,
+    &install_script_added::RULE,
+    &non_registry_dependency::RULE,
+    &typosquat::RULE,
+    &dependency_confusion::RULE,
+    &new_package::RULE,
+    &new_version::RULE,
+    &publisher_changed::RULE,
+    &maintainers_changed::RULE,
+    &deprecated::RULE,
+    &no_repository::RULE,
+    &npm_security_placeholder::RULE,
+    &integrity_mismatch::RULE,
+    &invalid_signature::RULE,
+    &provenance_dropped::RULE,
+    &manifest_confusion::RULE,
+    &no_integrity::RULE,
+    &native_executable::RULE,
+    &private_key::RULE,
+    &bin_shadows_command::RULE,
+    &archive_path_traversal::RULE,
+    &archive_absolute_path::RULE,
+    &archive_link::RULE,
+    &archive_duplicate_entry::RULE,
+    &archive_special_entry::RULE,
+];
+
+pub(crate) type Check = fn(&ScanContext, &mut Analysis);
+
+/// The checks `analyse_metadata` runs, in id order.
+pub(crate) static CHECKS: &[Check] = &[
+    install_script::check,
+    risky_install_command::check,
+    install_script_added::check,
+    non_registry_dependency::check,
+    typosquat::check,
+    dependency_confusion::check,
+    new_package::check,
+    new_version::check,
+    publisher_changed::check,
+    maintainers_changed::check,
+    deprecated::check,
+    no_repository::check,
+    npm_security_placeholder::check,
+    invalid_signature::check,
+    provenance_dropped::check,
+    manifest_confusion::check,
+    native_executable::check,
+    private_key::check,
+    bin_shadows_command::check,
+    archive_path_traversal::check,
+    archive_absolute_path::check,
+    archive_link::check,
+    archive_duplicate_entry::check,
+    archive_special_entry::check,
+];
+
+/// Scripts npm runs when a consumer installs the package.
+pub(crate) const INSTALL_SCRIPTS: [&str; 3] = ["preinstall", "install", "postinstall"];
+
+/// The lifecycle scripts that run at install time for this origin, as (name, command).
+/// `prepare` runs only when installing from a git checkout or a directory.
+pub(crate) fn install_time_scripts<'a>(
+    manifest: Manifest<'a>,
+    ctx: &ScanContext,
+) -> Vec<(&'a str, &'a str)> {
+    manifest
+        .scripts()
+        .into_iter()
+        .filter(|(name, _)| {
+            INSTALL_SCRIPTS.contains(name)
+                || (*name == "prepare" && ctx.origin == crate::Origin::Directory)
+        })
+        .collect()
+}
+
+/// How many evidence entries one finding lists before summarising the rest.
+pub(crate) const MAX_EVIDENCE: usize = 20;
+
+/// Keep at most [`MAX_EVIDENCE`] entries, adding an "and N more" line for the rest.
+pub(crate) fn cap_evidence(mut evidence: Vec<Evidence>) -> Vec<Evidence> {
+    if evidence.len() > MAX_EVIDENCE {
+        let more = evidence.len() - MAX_EVIDENCE;
+        evidence.truncate(MAX_EVIDENCE);
+        evidence.push(Evidence::new(format!("and {more} more")));
+    }
+    evidence
+}
+
+/// Whether a path sits in a folder that usually holds tests, fixtures or examples.
+pub(crate) fn is_test_path(path: &str) -> bool {
+    path.split('/').rev().skip(1).any(|dir| {
+        matches!(
+            dir.to_ascii_lowercase().as_str(),
+            "test"
+                | "tests"
+                | "__tests__"
+                | "spec"
+                | "fixtures"
+                | "fixture"
+                | "testdata"
+                | "example"
+                | "examples"
+        )
+    })
+}
+
+/// One finding of an archive rule over every anomaly `describe` accepts, at the highest
+/// severity any of them carries.
+pub(crate) fn report_anomalies(
+    ctx: &ScanContext,
+    out: &mut Analysis,
+    rule: &Rule,
+    what: &str,
+    describe: impl Fn(&dsca_archive::Anomaly) -> Option<(String, dsca_model::Severity)>,
+) {
+    let Some(contents) = ctx.contents else {
+        return;
+    };
+    let mut severity = dsca_model::Severity::Info;
+    let mut evidence = Vec::new();
+    for anomaly in &contents.anomalies {
+        if let Some((detail, weight)) = describe(anomaly) {
+            severity = severity.max(weight);
+            evidence.push(
+                Evidence::new(detail)
+                    .at(dsca_model::Location::file(anomaly.path.as_str()))
+                    .with_snippet(anomaly.path.as_str()),
+            );
+        }
+    }
+    let Some(first) = evidence.first() else {
+        return;
+    };
+    let message = if evidence.len() == 1 {
+        first.detail.clone()
+    } else {
+        format!("the archive holds {} {what}", evidence.len())
+    };
+    let finding = dsca_model::Finding::new(rule, message).with_severity(severity);
+    out.findings.push(
+        cap_evidence(evidence)
+            .into_iter()
+            .fold(finding, dsca_model::Finding::with_evidence),
+    );
+}

@@ -1,0 +1,173 @@
+//! DSCA201: a dependency that npm fetches from somewhere other than the registry.
+
+use crate::{Analysis, Origin, ScanContext};
+use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "DSCA201",
+    name: "non-registry-dependency",
+    category: Category::Dependencies,
+    severity: Severity::Medium,
+    title: "Depends on code from outside the registry",
+    problem: "A dependency is fetched from a git repository, a URL or a local path instead of \
+        the registry. Such code is not covered by the registry's integrity hashes, signatures \
+        or malware takedowns, can change under the same reference at any time, and runs its \
+        own install scripts. A plain-http URL can be replaced by anyone on the network path.",
+    next_steps: "Check who controls the repository or host and whether the reference is pinned \
+        to a commit. Prefer the registry release of the same code; if there is none, vendor \
+        a reviewed copy or pin an immutable commit hash.",
+};
+
+/// Where a dependency spec points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecSource {
+    Registry,
+    Git,
+    HostedGit,
+    HttpsTarball,
+    HttpTarball,
+    LocalPath,
+}
+
+impl SpecSource {
+    fn describe(self) -> &'static str {
+        match self {
+            SpecSource::Registry => "the registry",
+            SpecSource::Git => "a git repository",
+            SpecSource::HostedGit => "a hosted git repository (shorthand)",
+            SpecSource::HttpsTarball => "a tarball URL",
+            SpecSource::HttpTarball => "a plain-http tarball URL",
+            SpecSource::LocalPath => "a local path",
+        }
+    }
+}
+
+/// Classify a dependency spec (`^1.2.3`, `github:u/r`, `file:../x`, ...).
+pub fn classify(spec: &str) -> SpecSource {
+    let spec = spec.trim();
+    let lower = spec.to_ascii_lowercase();
+    if lower.starts_with("npm:") {
+        return SpecSource::Registry;
+    }
+    if lower.starts_with("git+") || lower.starts_with("git://") || lower.starts_with("git@") {
+        return SpecSource::Git;
+    }
+    if ["github:", "gitlab:", "bitbucket:", "gist:"]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
+    {
+        return SpecSource::HostedGit;
+    }
+    if lower.starts_with("http://") {
+        return SpecSource::HttpTarball;
+    }
+    if lower.starts_with("https://") {
+        return SpecSource::HttpsTarball;
+    }
+    if lower.starts_with("file:")
+        || lower.starts_with("link:")
+        || ["./", "../", "/", "~/"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+    {
+        return SpecSource::LocalPath;
+    }
+    if is_github_shorthand(spec) {
+        return SpecSource::HostedGit;
+    }
+    SpecSource::Registry
+}
+
+/// `user/repo` or `user/repo#ref`: npm reads it as a GitHub repository.
+fn is_github_shorthand(spec: &str) -> bool {
+    let path = spec.split('#').next().unwrap_or(spec);
+    let mut parts = path.split('/');
+    let (Some(user), Some(repo), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    !user.starts_with('@') && valid(user) && valid(repo)
+}
+
+pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
+    let Some(manifest) = ctx.manifest() else {
+        return;
+    };
+    // devDependencies are only installed when working in the package's own directory.
+    let mut fields = vec!["dependencies", "optionalDependencies", "peerDependencies"];
+    if ctx.origin == Origin::Directory {
+        fields.push("devDependencies");
+    }
+    let mut severity = Severity::Info;
+    let mut evidence = Vec::new();
+    for field in fields {
+        for (name, spec) in manifest.dependencies(field) {
+            let source = classify(spec);
+            if source == SpecSource::Registry {
+                continue;
+            }
+            let weight = match (field, source) {
+                ("devDependencies", _) => Severity::Info,
+                (_, SpecSource::HttpTarball) => Severity::High,
+                _ => Severity::Medium,
+            };
+            severity = severity.max(weight);
+            evidence.push(
+                Evidence::new(format!(
+                    "{field}: `{name}` comes from {}",
+                    source.describe()
+                ))
+                .at(Location::file("package.json"))
+                .with_snippet(format!("\"{name}\": \"{spec}\"")),
+            );
+        }
+    }
+    if evidence.is_empty() {
+        return;
+    }
+    let evidence = super::cap_evidence(evidence);
+    let count = evidence.len();
+    out.behaviours.push(Behaviour {
+        id: "dependencies.non-registry".into(),
+        category: Category::Dependencies,
+        description: "Depends on code from outside the registry".into(),
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        evidence: evidence.clone(),
+    });
+    let message = if count == 1 {
+        evidence[0].detail.clone()
+    } else {
+        format!("{count} dependencies come from outside the registry")
+    };
+    let finding = Finding::new(&RULE, message).with_severity(severity);
+    out.findings
+        .push(evidence.into_iter().fold(finding, Finding::with_evidence));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_specs() {
+        assert_eq!(classify("^1.2.3"), SpecSource::Registry);
+        assert_eq!(classify("latest"), SpecSource::Registry);
+        assert_eq!(classify("npm:other@^2"), SpecSource::Registry);
+        assert_eq!(classify("1.x || >=2.5.0"), SpecSource::Registry);
+        assert_eq!(
+            classify("git+ssh://git@github.com/u/r.git"),
+            SpecSource::Git
+        );
+        assert_eq!(classify("git://github.com/u/r"), SpecSource::Git);
+        assert_eq!(classify("github:u/r"), SpecSource::HostedGit);
+        assert_eq!(classify("u/r#v1"), SpecSource::HostedGit);
+        assert_eq!(classify("http://x/y.tgz"), SpecSource::HttpTarball);
+        assert_eq!(classify("https://x/y.tgz"), SpecSource::HttpsTarball);
+        assert_eq!(classify("file:../x"), SpecSource::LocalPath);
+        assert_eq!(classify("link:../x"), SpecSource::LocalPath);
+    }
+}
