@@ -3,8 +3,26 @@
 //! Nothing is ever written to disk and no link is followed. Entries that a careless
 //! extractor would mishandle (traversal, absolute paths, links, duplicates) are kept
 //! out of `files` and reported as [`Anomaly`] values for the rules to turn into findings.
+//!
+//! [`read_tgz`] reads a tarball from memory, [`read_dir`] an unpacked folder; both return
+//! a [`PackageContents`] or an [`ArchiveError`], never a partial result.
+
+#![forbid(unsafe_code)]
+
+mod collect;
+mod dir;
+mod error;
+mod path;
+mod tgz;
 
 use serde::{Deserialize, Serialize};
+
+pub use dir::read_dir;
+pub use error::ArchiveError;
+pub use tgz::read_tgz;
+
+/// Largest `package.json` that [`PackageContents::manifest`] parses.
+pub const MAX_MANIFEST_BYTES: usize = 5 * 1024 * 1024;
 
 /// Bounds on what one package may unpack to. Exceeding any of them is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,12 +74,19 @@ pub enum AnomalyKind {
     PathTraversal,
     /// A path that starts at the file system root (or a Windows drive).
     AbsolutePath,
-    Symlink { target: String },
-    Hardlink { target: String },
-    /// A second entry with a path already seen; the first one is kept.
+    Symlink {
+        target: String,
+    },
+    Hardlink {
+        target: String,
+    },
+    /// A second entry with a path already seen. npm's extractor overwrites the earlier
+    /// one, so the later copy is kept in `files`: it is the one that gets installed.
     Duplicate,
     /// Device files, FIFOs and other entries a package has no reason to hold.
-    SpecialEntry { entry_type: String },
+    SpecialEntry {
+        entry_type: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +100,7 @@ pub struct Anomaly {
 /// The package as read into memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PackageContents {
-    /// Regular files in archive order.
+    /// Regular files, in archive order ([`read_dir`]: sorted by path).
     pub files: Vec<PackageFile>,
     pub anomalies: Vec<Anomaly>,
     /// Sum of the sizes of `files`.
@@ -86,4 +111,24 @@ impl PackageContents {
     pub fn file(&self, path: &str) -> Option<&PackageFile> {
         self.files.iter().find(|f| f.path == path)
     }
+
+    /// The root `package.json`, parsed: `None` when there is none, `Err` with a one-line
+    /// reason when it is too large or not JSON.
+    pub fn manifest(&self) -> Option<Result<serde_json::Value, String>> {
+        let file = self.file("package.json")?;
+        Some(parse_manifest(&file.data))
+    }
+}
+
+fn parse_manifest(data: &[u8]) -> Result<serde_json::Value, String> {
+    if data.len() > MAX_MANIFEST_BYTES {
+        return Err(format!(
+            "it is {}, over the {} limit for package.json",
+            error::human_size(data.len() as u64),
+            error::human_size(MAX_MANIFEST_BYTES as u64)
+        ));
+    }
+    // npm tolerates a UTF-8 byte order mark, so it must not make the manifest unreadable.
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    serde_json::from_slice(data).map_err(|err| format!("invalid JSON: {err}"))
 }
