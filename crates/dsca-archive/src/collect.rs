@@ -75,13 +75,13 @@ impl<'l> Collector<'l> {
     /// extractor would overwrite it.
     pub(crate) fn push_file(&mut self, path: String, data: Vec<u8>, mode: u32) {
         self.contents.total_bytes += data.len() as u64;
-        if !self.seen.insert(path.clone()) {
-            if let Some(earlier) = self.contents.files.iter_mut().find(|f| f.path == path) {
-                self.contents.total_bytes -= earlier.data.len() as u64;
-                earlier.data = data;
-                earlier.mode = mode;
-                return;
-            }
+        if !self.seen.insert(path.clone())
+            && let Some(earlier) = self.contents.files.iter_mut().find(|f| f.path == path)
+        {
+            self.contents.total_bytes -= earlier.data.len() as u64;
+            earlier.data = data;
+            earlier.mode = mode;
+            return;
         }
         self.contents.files.push(PackageFile { path, data, mode });
     }
