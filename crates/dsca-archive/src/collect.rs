@@ -1,6 +1,6 @@
 //! Limit accounting and de-duplication shared by the tarball and directory readers.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{self, Read};
 
 use crate::{Anomaly, AnomalyKind, ArchiveError, Limits, PackageContents, PackageFile};
@@ -8,7 +8,8 @@ use crate::{Anomaly, AnomalyKind, ArchiveError, Limits, PackageContents, Package
 pub(crate) struct Collector<'l> {
     limits: &'l Limits,
     contents: PackageContents,
-    seen: HashSet<String>,
+    /// Index into `contents.files` by path, so duplicates are found without a scan.
+    seen: HashMap<String, usize>,
     entries: usize,
 }
 
@@ -17,7 +18,7 @@ impl<'l> Collector<'l> {
         Collector {
             limits,
             contents: PackageContents::default(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             entries: 0,
         }
     }
@@ -50,7 +51,7 @@ impl<'l> Collector<'l> {
     }
 
     pub(crate) fn is_duplicate(&self, path: &str) -> bool {
-        self.seen.contains(path)
+        self.seen.contains_key(path)
     }
 
     /// Checks a file against the per-file and total limits: from its declared size
@@ -75,14 +76,15 @@ impl<'l> Collector<'l> {
     /// extractor would overwrite it.
     pub(crate) fn push_file(&mut self, path: String, data: Vec<u8>, mode: u32) {
         self.contents.total_bytes += data.len() as u64;
-        if !self.seen.insert(path.clone())
-            && let Some(earlier) = self.contents.files.iter_mut().find(|f| f.path == path)
+        if let Some(&index) = self.seen.get(&path)
+            && let Some(earlier) = self.contents.files.get_mut(index)
         {
             self.contents.total_bytes -= earlier.data.len() as u64;
             earlier.data = data;
             earlier.mode = mode;
             return;
         }
+        self.seen.insert(path.clone(), self.contents.files.len());
         self.contents.files.push(PackageFile { path, data, mode });
     }
 
