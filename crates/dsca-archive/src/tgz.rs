@@ -22,7 +22,7 @@ const END_PADDING: u64 = 1024 * 1024;
 /// the limit instead of being inflated first. Links, special entries and paths that
 /// climb or start at the root are reported as [`crate::Anomaly`] values and kept out
 /// of `files`; a second file at an already seen path is reported as a duplicate and
-/// the first one is kept. A link with a hostile path gets both anomalies.
+/// the later one replaces it, as npm would install it. A link with a hostile path gets both anomalies.
 pub fn read_tgz(bytes: &[u8], limits: &Limits) -> Result<PackageContents, ArchiveError> {
     let input_len = bytes.len() as u64;
     if bytes.starts_with(&GZIP_MAGIC) {
