@@ -1,0 +1,718 @@
+//! The blocking registry client.
+
+use crate::cache::Cache;
+use crate::config::RegistryConfig;
+use crate::error::RegistryError;
+use crate::integrity::{self, Expected, Hasher, Verification};
+use crate::signatures::{self, RegistryKey};
+use crate::spec::validate_name;
+use dsca_model::npm::{Dist, Packument, SignatureCheck};
+use nodejs_semver::{Range, Version};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::StatusCode;
+use reqwest::blocking::Response;
+use reqwest::header::{ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use url::Url;
+
+/// Packuments of very popular packages run to tens of MiB; this bounds a hostile one.
+const MAX_PACKUMENT_BYTES: u64 = 200 * 1024 * 1024;
+const MAX_KEYS_BYTES: u64 = 1024 * 1024;
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Path-segment encoding for names and versions: everything but npm's URL-safe set.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Read only the cache; never touch the network.
+    pub offline: bool,
+    /// Per request, including reading the body.
+    pub timeout: Duration,
+    /// Retries after the first attempt, on 5xx, 429, timeouts and connection errors.
+    pub retries: u32,
+    pub user_agent: String,
+    pub max_tarball_bytes: u64,
+    /// The first retry waits this long; each further retry doubles it (capped at 8 s).
+    pub retry_delay: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            offline: false,
+            timeout: Duration::from_secs(60),
+            retries: 3,
+            user_agent: concat!("dsca/", env!("CARGO_PKG_VERSION")).to_string(),
+            max_tarball_bytes: 512 * 1024 * 1024,
+            retry_delay: Duration::from_millis(250),
+        }
+    }
+}
+
+/// A tarball whose bytes matched the registry's integrity (unless `Unverifiable`).
+#[derive(Debug, Clone)]
+pub struct FetchedTarball {
+    pub bytes: Vec<u8>,
+    pub verification: Verification,
+    pub from_cache: bool,
+    pub url: String,
+}
+
+type KeysResult = Result<Arc<Vec<RegistryKey>>, String>;
+
+/// An npm registry client. `Send + Sync`: share one by reference between threads.
+pub struct Client {
+    config: RegistryConfig,
+    cache: Cache,
+    options: ClientOptions,
+    http: reqwest::blocking::Client,
+    /// Registry keys per registry URL, fetched once per process (failures too, so a
+    /// registry without keys is asked once, not once per package).
+    keys: Mutex<HashMap<String, KeysResult>>,
+}
+
+/// Why one attempt failed, and whether another may succeed.
+enum Failure {
+    Retryable {
+        error: RegistryError,
+        retry_after: Option<Duration>,
+    },
+    Fatal(RegistryError),
+}
+
+impl Client {
+    /// Builds the client. Must not be called from inside an async runtime (reqwest's
+    /// blocking client runs its own).
+    pub fn new(
+        config: RegistryConfig,
+        cache: Cache,
+        options: ClientOptions,
+    ) -> Result<Client, RegistryError> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.timeout.min(Duration::from_secs(30)))
+            .user_agent(options.user_agent.clone())
+            .build()
+            .map_err(|e| RegistryError::Setup(error_chain(&e)))?;
+        Ok(Client {
+            config,
+            cache,
+            options,
+            http,
+            keys: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn config(&self) -> &RegistryConfig {
+        &self.config
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// The URL of a package's full packument: `<registry>/<name>`, scoped names as
+    /// `@scope%2fname`.
+    pub fn packument_url(&self, name: &str) -> Result<Url, RegistryError> {
+        check_name(name)?;
+        let registry = self.config.registry_for(name);
+        let encoded = match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
+            Some((scope, bare)) => format!(
+                "@{}%2f{}",
+                utf8_percent_encode(scope, SEGMENT),
+                utf8_percent_encode(bare, SEGMENT)
+            ),
+            None => utf8_percent_encode(name, SEGMENT).to_string(),
+        };
+        join(registry, &encoded)
+    }
+
+    /// The full packument (with `time`, unlike the abbreviated install form). Online it
+    /// is always fetched and then cached; offline it comes from the cache only.
+    pub fn packument(&self, name: &str) -> Result<Packument, RegistryError> {
+        let url = self.packument_url(name)?;
+        let registry = self.config.registry_for(name);
+        let cache_path = self.cache.packument_path(registry, name);
+        if self.options.offline {
+            let bytes = self
+                .cache
+                .read_document(&cache_path, MAX_PACKUMENT_BYTES)?
+                .ok_or_else(|| RegistryError::Offline {
+                    what: format!("the packument of `{name}`"),
+                })?;
+            return parse_packument(&bytes, &url);
+        }
+        let bytes = self
+            .fetch_with_retries(&url, "application/json", MAX_PACKUMENT_BYTES, None)
+            .map_err(|e| match e {
+                RegistryError::Http { status: 404, .. } => RegistryError::NotFound {
+                    name: name.to_string(),
+                    registry: registry.to_string(),
+                },
+                other => other,
+            })?
+            .0;
+        let packument = parse_packument(&bytes, &url)?;
+        // A cache that cannot be written costs offline use later, not this scan.
+        let _ = self.cache.write_document(&cache_path, &bytes);
+        Ok(packument)
+    }
+
+    /// Picks a version the way npm does. See [`resolve`].
+    pub fn resolve(
+        &self,
+        packument: &Packument,
+        requested: Option<&str>,
+    ) -> Result<String, RegistryError> {
+        resolve(packument, requested)
+    }
+
+    /// Downloads (or reads from the cache) a version's tarball and checks it against
+    /// `dist.integrity` (or the legacy `shasum`). Only verified tarballs are cached.
+    pub fn tarball(
+        &self,
+        name: &str,
+        version: &str,
+        dist: &Dist,
+    ) -> Result<FetchedTarball, RegistryError> {
+        let url = self.tarball_url(name, version, dist)?;
+        let package = format!("{name}@{version}");
+        let expected = integrity::expected_for(dist);
+        let max = self.options.max_tarball_bytes;
+
+        if let Some(expected) = &expected
+            && let Some(bytes) = self.cache.read_tarball(expected, max)
+        {
+            return Ok(FetchedTarball {
+                bytes,
+                verification: expected.verification(),
+                from_cache: true,
+                url: url.to_string(),
+            });
+        }
+        if self.options.offline {
+            return Err(RegistryError::Offline {
+                what: match expected {
+                    Some(_) => format!("the tarball of {package}"),
+                    None => format!(
+                        "the tarball of {package} (it has no integrity, so it is never cached)"
+                    ),
+                },
+            });
+        }
+
+        let algorithm = expected.as_ref().map(|e| e.algorithm);
+        let (bytes, digest) = self
+            .fetch_with_retries(&url, "application/octet-stream, */*", max, algorithm)
+            .map_err(|e| match e {
+                RegistryError::Http { status: 404, url } => RegistryError::TarballNotFound {
+                    package: package.clone(),
+                    url,
+                },
+                other => other,
+            })?;
+
+        let Some(expected) = expected else {
+            return Ok(FetchedTarball {
+                bytes,
+                verification: Verification::Unverifiable,
+                from_cache: false,
+                url: url.to_string(),
+            });
+        };
+        let digest = digest.unwrap_or_default();
+        if digest != expected.digest {
+            return Err(mismatch(&package, &expected, &digest, &url));
+        }
+        let _ = self.cache.write_tarball(&expected, &bytes);
+        Ok(FetchedTarball {
+            bytes,
+            verification: expected.verification(),
+            from_cache: false,
+            url: url.to_string(),
+        })
+    }
+
+    /// `dist.tarball`, or the conventional `<registry>/<name>/-/<basename>-<version>.tgz`.
+    pub fn tarball_url(
+        &self,
+        name: &str,
+        version: &str,
+        dist: &Dist,
+    ) -> Result<Url, RegistryError> {
+        if let Some(tarball) = dist
+            .tarball
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let invalid = |reason: String| RegistryError::InvalidResponse {
+                url: tarball.to_string(),
+                reason,
+            };
+            let url = Url::parse(tarball).map_err(|e| invalid(format!("bad tarball URL: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(invalid("the tarball URL is not http(s)".into()));
+            }
+            return Ok(url);
+        }
+        check_name(name)?;
+        let basename = name.rsplit('/').next().unwrap_or(name);
+        let file = format!(
+            "{name}/-/{}-{}.tgz",
+            utf8_percent_encode(basename, SEGMENT),
+            utf8_percent_encode(version, SEGMENT)
+        );
+        join(self.config.registry_for(name), &file)
+    }
+
+    /// Checks `dist.signatures` against the keys of the registry that serves `name`.
+    /// `published` is the version's publish time (RFC 3339), which decides whether an
+    /// expiring key still counted. The keys come first: on a registry that publishes
+    /// none (mirrors, private registries) even an unsigned version is `KeysUnavailable`,
+    /// since being unsigned there means nothing.
+    pub fn verify_signatures(
+        &self,
+        name: &str,
+        version: &str,
+        dist: &Dist,
+        published: Option<&str>,
+    ) -> SignatureCheck {
+        let registry = self.config.registry_for(name);
+        match self.registry_keys(registry) {
+            Ok(keys) => signatures::check(&keys, name, version, dist, published),
+            Err(reason) => SignatureCheck::KeysUnavailable { reason },
+        }
+    }
+
+    fn registry_keys(&self, registry: &Url) -> KeysResult {
+        let key = registry.as_str().to_string();
+        if let Some(known) = self
+            .keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return known.clone();
+        }
+        // Two threads may both fetch on first use; the second result simply wins.
+        let result = self.fetch_keys(registry).map(Arc::new);
+        self.keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, result.clone());
+        result
+    }
+
+    fn fetch_keys(&self, registry: &Url) -> Result<Vec<RegistryKey>, String> {
+        let path = self.cache.keys_path(registry);
+        if self.options.offline {
+            let bytes = self
+                .cache
+                .read_document(&path, MAX_KEYS_BYTES)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| {
+                    format!("the signing keys of {registry} are not in the cache (offline)")
+                })?;
+            return signatures::parse_keys(&bytes);
+        }
+        let url = join(registry, "-/npm/v1/keys").map_err(|e| e.to_string())?;
+        let bytes = match self.fetch_with_retries(&url, "application/json", MAX_KEYS_BYTES, None) {
+            Ok((bytes, _)) => bytes,
+            Err(RegistryError::Http { status: 404, .. }) => {
+                return Err(format!(
+                    "{registry} publishes no signing keys ({url} is 404)"
+                ));
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let keys = signatures::parse_keys(&bytes)?;
+        let _ = self.cache.write_document(&path, &bytes);
+        Ok(keys)
+    }
+
+    /// GETs a URL with retries, reading the body up to `max` bytes and, if asked,
+    /// hashing it as it streams in. Non-success statuses come back as `Http`.
+    fn fetch_with_retries(
+        &self,
+        url: &Url,
+        accept: &str,
+        max: u64,
+        hash: Option<integrity::HashAlgorithm>,
+    ) -> Result<(Vec<u8>, Option<Vec<u8>>), RegistryError> {
+        let mut delay = self.options.retry_delay;
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .send(url, accept)
+                .and_then(|response| read_body(response, url, max, hash));
+            match result {
+                Ok(done) => return Ok(done),
+                Err(Failure::Fatal(error)) => return Err(error),
+                Err(Failure::Retryable { error, retry_after }) => {
+                    if attempt >= self.options.retries {
+                        return Err(after_retries(error, attempt));
+                    }
+                    attempt += 1;
+                    std::thread::sleep(retry_after.map_or(delay, |d| d.min(MAX_RETRY_AFTER)));
+                    delay = (delay * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+    }
+
+    fn send(&self, url: &Url, accept: &str) -> Result<Response, Failure> {
+        let mut request = self.http.get(url.clone()).header(ACCEPT, accept);
+        if let Some(auth) = self.config.auth_header_for(url) {
+            request = request.header(AUTHORIZATION, auth);
+        }
+        let response = request.send().map_err(|e| {
+            let error = network(url, &e);
+            // A certificate the system does not trust will not become trusted by waiting.
+            if error_chain(&e).contains("certificate") {
+                Failure::Fatal(error)
+            } else {
+                Failure::Retryable {
+                    error,
+                    retry_after: None,
+                }
+            }
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let error = RegistryError::Http {
+            url: url.to_string(),
+            status: status.as_u16(),
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            Err(Failure::Retryable { error, retry_after })
+        } else {
+            Err(Failure::Fatal(error))
+        }
+    }
+}
+
+/// Picks a version the way npm does: no request means the `latest` dist-tag; an exact
+/// version must exist; a range prefers the `latest` tag's version when it satisfies
+/// (and is not deprecated), else the highest satisfying version, non-deprecated first.
+/// Prereleases match only ranges that name a prerelease of the same version; anything
+/// that is neither a version nor a range is a dist-tag.
+pub fn resolve(packument: &Packument, requested: Option<&str>) -> Result<String, RegistryError> {
+    let latest = packument.dist_tag("latest").map(str::to_string);
+    let no_match = |requested: &str| RegistryError::NoMatchingVersion {
+        name: packument.name.clone(),
+        requested: requested.to_string(),
+        latest: latest.clone(),
+    };
+    let requested = requested.map(str::trim).filter(|r| !r.is_empty());
+    let Some(requested) = requested else {
+        return tagged(packument, "latest").ok_or_else(|| no_match("latest"));
+    };
+    if packument.versions.contains_key(requested) {
+        return Ok(requested.to_string());
+    }
+    let parsed: Vec<(Version, &String)> = packument
+        .versions
+        .keys()
+        .filter_map(|v| Version::parse(v).ok().map(|p| (p, v)))
+        .collect();
+
+    let bare = requested.trim_start_matches('=').trim_start_matches('v');
+    if let Ok(wanted) = Version::parse(bare)
+        && wanted.to_string() == bare
+    {
+        return parsed
+            .iter()
+            .find(|(v, _)| *v == wanted)
+            .map(|(_, key)| (*key).clone())
+            .ok_or_else(|| no_match(requested));
+    }
+    let Ok(range) = Range::parse(requested) else {
+        return tagged(packument, requested).ok_or_else(|| no_match(requested));
+    };
+    let deprecated = |key: &str| {
+        packument
+            .manifest(key)
+            .and_then(|m| m.deprecated())
+            .is_some()
+    };
+    if let Some(latest) = latest.as_deref()
+        && packument.versions.contains_key(latest)
+        && !deprecated(latest)
+        && Version::parse(latest).is_ok_and(|v| range.satisfies(&v))
+    {
+        return Ok(latest.to_string());
+    }
+    parsed
+        .iter()
+        .filter(|(v, _)| range.satisfies(v))
+        .max_by(|(a, ka), (b, kb)| (!deprecated(ka), a).cmp(&(!deprecated(kb), b)))
+        .map(|(_, key)| (*key).clone())
+        .ok_or_else(|| no_match(requested))
+}
+
+/// The version a dist-tag points at, if the packument has it.
+fn tagged(packument: &Packument, tag: &str) -> Option<String> {
+    packument
+        .dist_tag(tag)
+        .filter(|v| packument.versions.contains_key(*v))
+        .map(str::to_string)
+}
+
+fn check_name(name: &str) -> Result<(), RegistryError> {
+    validate_name(name).map_err(|reason| RegistryError::InvalidName {
+        name: name.to_string(),
+        reason,
+    })
+}
+
+fn join(registry: &Url, relative: &str) -> Result<Url, RegistryError> {
+    // Concatenate rather than `Url::join`, which would drop the registry's path when
+    // `relative` looked absolute; the registry URL always ends with `/`.
+    let text = format!("{registry}{relative}");
+    Url::parse(&text).map_err(|e| RegistryError::InvalidResponse {
+        url: text,
+        reason: e.to_string(),
+    })
+}
+
+/// Reads a body in chunks, enforcing `max` and hashing as it goes.
+fn read_body(
+    mut response: Response,
+    url: &Url,
+    max: u64,
+    hash: Option<integrity::HashAlgorithm>,
+) -> Result<(Vec<u8>, Option<Vec<u8>>), Failure> {
+    let too_large = || {
+        Failure::Fatal(RegistryError::InvalidResponse {
+            url: url.to_string(),
+            reason: format!("the response is larger than the limit of {max} bytes"),
+        })
+    };
+    let declared = response.content_length().unwrap_or(0);
+    if declared > max {
+        return Err(too_large());
+    }
+    let mut hasher = hash.map(Hasher::new);
+    // Trust the declared length only as a hint, and only up to a modest size.
+    let mut body = Vec::with_capacity(declared.min(16 * 1024 * 1024) as usize);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        let n = match response.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(Failure::Retryable {
+                    error: RegistryError::Network {
+                        url: url.to_string(),
+                        reason: format!("reading the response failed: {}", error_chain(&e)),
+                    },
+                    retry_after: None,
+                });
+            }
+        };
+        if body.len() as u64 + n as u64 > max {
+            return Err(too_large());
+        }
+        if let Some(hasher) = hasher.as_mut() {
+            hasher.update(&chunk[..n]);
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Ok((body, hasher.map(Hasher::finish)))
+}
+
+/// Parses a packument leniently: top-level fields of the wrong shape are dropped rather
+/// than failing the whole document (metadata rules judge what is left).
+fn parse_packument(bytes: &[u8], url: &Url) -> Result<Packument, RegistryError> {
+    let invalid = |reason: String| RegistryError::InvalidResponse {
+        url: url.to_string(),
+        reason,
+    };
+    let mut value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| invalid(format!("the packument is not valid JSON ({e})")))?;
+    let Value::Object(map) = &mut value else {
+        return Err(invalid("the packument is not a JSON object".into()));
+    };
+    for key in ["dist-tags", "versions", "time"] {
+        if map.get(key).is_some_and(|v| !v.is_object()) {
+            map.remove(key);
+        }
+    }
+    if map.get("name").is_some_and(|v| !v.is_string()) {
+        map.remove("name");
+    }
+    serde_json::from_value(value)
+        .map_err(|e| invalid(format!("the packument has an unexpected shape ({e})")))
+}
+
+fn mismatch(package: &str, expected: &Expected, actual: &[u8], url: &Url) -> RegistryError {
+    RegistryError::IntegrityMismatch {
+        package: package.to_string(),
+        expected: expected.display(),
+        actual: integrity::display_digest(expected.algorithm, actual, expected.from_shasum),
+        url: url.to_string(),
+    }
+}
+
+fn network(url: &Url, error: &reqwest::Error) -> RegistryError {
+    let reason = if error.is_timeout() {
+        "timed out".to_string()
+    } else if error.is_connect() {
+        format!("could not connect ({})", error_chain(error))
+    } else {
+        error_chain(error)
+    };
+    RegistryError::Network {
+        url: url.to_string(),
+        reason,
+    }
+}
+
+fn after_retries(error: RegistryError, retries: u32) -> RegistryError {
+    match error {
+        RegistryError::Network { url, reason } if retries > 0 => RegistryError::Network {
+            url,
+            reason: format!(
+                "{reason} after {retries} {}",
+                if retries == 1 { "retry" } else { "retries" }
+            ),
+        },
+        other => other,
+    }
+}
+
+/// An error and its sources on one line; reqwest's own message alone is often vague.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        source = inner.source();
+    }
+    text.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn packument(value: Value) -> Packument {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn client_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Client>();
+    }
+
+    #[test]
+    fn lenient_packument_parsing() {
+        let url = Url::parse("https://r.example/x").unwrap();
+        let p = parse_packument(
+            br#"{"name": 5, "versions": [], "time": "x", "dist-tags": {"latest": "1.0.0"}}"#,
+            &url,
+        )
+        .unwrap();
+        assert!(p.versions.is_empty());
+        assert_eq!(p.dist_tag("latest"), Some("1.0.0"));
+        let err = parse_packument(b"{not json", &url).unwrap_err();
+        assert_eq!(err.code(), "invalid-response");
+        assert!(parse_packument(b"[]", &url).is_err());
+        let deep = "[".repeat(100_000);
+        assert!(parse_packument(deep.as_bytes(), &url).is_err());
+    }
+
+    #[test]
+    fn resolve_semantics() {
+        let p = packument(json!({
+            "name": "demo",
+            "dist-tags": {"latest": "1.2.0", "next": "2.0.0-beta.2", "ghost": "9.9.9"},
+            "versions": {
+                "1.0.0": {}, "1.2.0": {}, "1.3.0": {}, "1.4.0": {"deprecated": "no"},
+                "2.0.0-beta.1": {}, "2.0.0-beta.2": {}, "0.9.0": {}
+            }
+        }));
+        let r = |req: Option<&str>| resolve(&p, req);
+        assert_eq!(r(None).unwrap(), "1.2.0");
+        assert_eq!(r(Some("latest")).unwrap(), "1.2.0");
+        assert_eq!(r(Some("next")).unwrap(), "2.0.0-beta.2");
+        assert_eq!(r(Some("1.0.0")).unwrap(), "1.0.0");
+        assert_eq!(r(Some("v1.0.0")).unwrap(), "1.0.0");
+        assert_eq!(r(Some("=1.3.0")).unwrap(), "1.3.0");
+        // latest satisfies ^1, so it wins over the higher 1.3.0.
+        assert_eq!(r(Some("^1")).unwrap(), "1.2.0");
+        assert_eq!(r(Some("*")).unwrap(), "1.2.0");
+        // latest does not satisfy: the highest non-deprecated satisfying version.
+        assert_eq!(r(Some(">1.2.0")).unwrap(), "1.3.0");
+        assert_eq!(r(Some(">=1.4.0 <2")).unwrap(), "1.4.0");
+        assert_eq!(r(Some("<1")).unwrap(), "0.9.0");
+        // Prereleases only for ranges that name one.
+        assert!(r(Some("^2")).is_err());
+        assert_eq!(r(Some("^2.0.0-beta.1")).unwrap(), "2.0.0-beta.2");
+        assert_eq!(r(Some("2.0.0-beta.1")).unwrap(), "2.0.0-beta.1");
+        for missing in ["3.0.0", "^5", "nope", "ghost"] {
+            let err = r(Some(missing)).unwrap_err();
+            assert_eq!(err.code(), "no-matching-version", "{missing}");
+            assert!(err.to_string().contains("1.2.0"), "{err}");
+        }
+        // Hostile version keys and ranges are skipped or rejected, never a panic.
+        let hostile = packument(json!({
+            "name": "h",
+            "dist-tags": {"latest": "99999999999999999999999.0.0"},
+            "versions": {
+                "99999999999999999999999.0.0": {}, "1.0.0-99999999999999999999999": {},
+                "1.2.3-": {}, "": {}, "1.0.0+build": {}, "../../x": {}
+            }
+        }));
+        for req in [
+            None,
+            Some("*"),
+            Some("^1"),
+            Some(">=0.0.0-0"),
+            Some("||||"),
+            Some("1.0.0+build"),
+            Some(&"9".repeat(5000)),
+            Some("^1.0.0-99999999999999999999999"),
+        ] {
+            let _ = resolve(&hostile, req);
+        }
+        let empty = packument(json!({"name": "e"}));
+        assert!(resolve(&empty, None).is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! dsca's npm registry client: specs, `.npmrc` configuration, packuments, version
+//! resolution with npm's semantics, tarballs streamed through an integrity check into a
+//! content-addressed cache, and registry signature verification.
+//!
+//! Everything is blocking; a [`Client`] is `Send + Sync` and meant to be shared by
+//! reference between scanning threads.
+
+pub mod cache;
+pub mod client;
+pub mod config;
+mod error;
+pub mod integrity;
+mod signatures;
+pub mod spec;
+
+pub use cache::Cache;
+pub use client::{Client, ClientOptions, FetchedTarball};
+pub use config::{ConfigEnv, ConfigError, RegistryConfig};
+pub use error::RegistryError;
+pub use integrity::{HashAlgorithm, Verification};
+pub use spec::{Spec, SpecError, parse_spec, validate_name};

@@ -1,0 +1,37 @@
+//! dsca's shared test harness: npm tarballs built in memory, a local npm registry
+//! served over real HTTP, temp dirs, and the switch for tests that need the network.
+//!
+//! Used only as a dev-dependency; panics here are test failures with a message.
+
+mod home;
+mod package;
+mod registry;
+
+pub use home::TempHome;
+
+pub use package::PackageBuilder;
+pub use registry::{PublishOptions, Published, RequestRecord, TestRegistry};
+pub use tempfile::TempDir;
+
+/// A fresh temporary directory, removed when dropped.
+pub fn temp_dir() -> TempDir {
+    tempfile::tempdir().expect("create a temporary directory")
+}
+
+/// The environment switch that enables tests against the real npm registry.
+pub const NETWORK_TESTS_ENV: &str = "DSCA_NETWORK_TESTS";
+
+/// Whether tests that reach the real network may run (`DSCA_NETWORK_TESTS=1`).
+/// Prints a line naming the skipped test otherwise.
+pub fn network_tests_enabled(test_name: &str) -> bool {
+    let enabled = std::env::var(NETWORK_TESTS_ENV).is_ok_and(|v| v == "1");
+    if !enabled {
+        // Straight to stderr: the test harness swallows `println!` of passing tests.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped {test_name}: network test (set {NETWORK_TESTS_ENV}=1 to run)"
+        );
+    }
+    enabled
+}
