@@ -170,6 +170,15 @@ fn dsca301_transposed_letters() {
 }
 
 #[test]
+fn dsca301_lookalike_with_install_script_is_high() {
+    let fixture = Fixture::tarball(json!({"name": "electorn", "version": "1.0.0",
+        "scripts": {"postinstall": "node setup.js"}}));
+    let findings = fixture.findings("DSCA301");
+    assert_yaml_snapshot!(findings);
+    assert_eq!(findings[0].severity, Severity::High);
+}
+
+#[test]
 fn dsca301_popular_names_are_not_squats() {
     for name in ["electron", "react-dom", "lodash", "@types/node"] {
         let fixture = Fixture::tarball(json!({"name": name, "version": "1.0.0"}));

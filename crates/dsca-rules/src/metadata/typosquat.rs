@@ -3,6 +3,7 @@
 //! Names that are themselves in that list are never flagged: a popular package is not a
 //! squat of another, and this keeps the false positives away.
 
+use super::install_time_scripts;
 use crate::popular::{POPULAR, Popular};
 use crate::{Analysis, ScanContext};
 use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
@@ -295,11 +296,17 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
     let Some(found) = find_squat(ctx.name) else {
         return;
     };
-    let severity = if found.rank <= HIGH_RISK_RANK && found.kind.is_classic_typo() {
-        Severity::High
-    } else {
-        RULE.severity
-    };
+    // A lookalike name that also runs code at install time is the typosquat's usual
+    // shape: the mistyped install alone executes the payload.
+    let runs_on_install = ctx
+        .manifest()
+        .is_some_and(|manifest| !install_time_scripts(manifest, ctx).is_empty());
+    let severity =
+        if runs_on_install || (found.rank <= HIGH_RISK_RANK && found.kind.is_classic_typo()) {
+            Severity::High
+        } else {
+            RULE.severity
+        };
     let finding = Finding::new(
         &RULE,
         format!(
@@ -321,6 +328,14 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
         .at(Location::file("package.json"))
         .with_snippet(format!("\"name\": \"{}\"", ctx.name)),
     );
+    let finding = if runs_on_install {
+        finding.with_evidence(
+            Evidence::new("the package runs a script when it is installed")
+                .at(Location::file("package.json")),
+        )
+    } else {
+        finding
+    };
     out.findings.push(finding);
 }
 
