@@ -1,0 +1,368 @@
+//! The dsca pipeline, one way through:
+//! spec -> resolve -> fetch (verified) -> unpack (in memory) -> analyse -> verdict -> Report.
+//!
+//! Every front end (the `scan` command, batch runs, lockfile audits) calls [`Scanner`];
+//! none of them repeats a step of it.
+
+use base64::Engine as _;
+use dsca_archive::{Limits, PackageContents};
+use dsca_model::npm::{Manifest, Packument, SignatureCheck};
+use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source, npm_purl};
+use dsca_registry::{Client, RegistryError, Spec, Verification};
+use dsca_rules::{Analysis, Origin, ScanContext};
+use serde_json::Value;
+use sha2::Digest as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use time::OffsetDateTime;
+
+/// Largest local tarball dsca reads (registry downloads have their own cap in the client).
+const MAX_LOCAL_TARBALL_BYTES: u64 = 512 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    pub limits: Limits,
+    /// The clock the age rules read; `None` is the real time. Tests pin it.
+    pub now: Option<OffsetDateTime>,
+}
+
+/// Runs the pipeline. Shareable across threads: one scanner serves a whole batch.
+pub struct Scanner {
+    client: Client,
+    options: ScanOptions,
+}
+
+/// What was read for one package before the rules run.
+struct Fetched {
+    package: PackageInfo,
+    source: Source,
+    origin: Origin,
+    packument: Option<Packument>,
+    contents: Option<PackageContents>,
+    signature: SignatureCheck,
+    findings: Vec<Finding>,
+    errors: Vec<ReportError>,
+}
+
+impl Scanner {
+    pub fn new(client: Client, options: ScanOptions) -> Self {
+        Scanner { client, options }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Scan one spec. Never fails: problems are recorded in the report's `errors`.
+    pub fn scan(&self, spec: &str) -> Report {
+        let parsed = match dsca_registry::parse_spec(spec) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                return Report::failed(
+                    spec,
+                    spec,
+                    ReportError::new("invalid-spec", err.to_string()),
+                );
+            }
+        };
+        let fetched = match parsed {
+            Spec::Registry { name, requested } => {
+                match self.fetch_from_registry(&name, requested.as_deref()) {
+                    Ok(fetched) => fetched,
+                    Err(err) => {
+                        return Report::failed(
+                            spec,
+                            name,
+                            ReportError::new(err.code(), err.to_string()),
+                        );
+                    }
+                }
+            }
+            Spec::Tarball(path) => match self.read_local_tarball(&path) {
+                Ok(fetched) => fetched,
+                Err(error) => return Report::failed(spec, path.display().to_string(), error),
+            },
+            Spec::Directory(path) => match self.read_local_directory(&path) {
+                Ok(fetched) => fetched,
+                Err(error) => return Report::failed(spec, path.display().to_string(), error),
+            },
+        };
+        self.analyse(spec, fetched)
+    }
+
+    /// Scan several specs on `jobs` threads. Reports come back in the order of `specs`.
+    pub fn scan_many(&self, specs: &[String], jobs: usize) -> Vec<Report> {
+        let jobs = jobs.clamp(1, specs.len().max(1));
+        let next = AtomicUsize::new(0);
+        let mut slots: Vec<Option<Report>> = vec![None; specs.len()];
+        let results = std::sync::Mutex::new(&mut slots);
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(|| {
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(spec) = specs.get(index) else { break };
+                        let report = self.scan(spec);
+                        if let Ok(mut slots) = results.lock() {
+                            slots[index] = Some(report);
+                        }
+                    }
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .zip(specs)
+            .map(|(report, spec)| {
+                report.unwrap_or_else(|| {
+                    Report::failed(
+                        spec,
+                        spec,
+                        ReportError::new("internal", "the scan thread stopped unexpectedly"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn fetch_from_registry(
+        &self,
+        name: &str,
+        requested: Option<&str>,
+    ) -> Result<Fetched, RegistryError> {
+        let packument = self.client.packument(name)?;
+        let version = self.client.resolve(&packument, requested)?;
+        let manifest_value = packument
+            .versions
+            .get(&version)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let manifest = Manifest(&manifest_value);
+        let dist = manifest.dist();
+        let published = packument.publish_time(&version).map(str::to_string);
+        let mut package = PackageInfo {
+            name: name.to_string(),
+            version: Some(version.clone()),
+            purl: Some(npm_purl(name, &version)),
+            integrity: dist.integrity.clone(),
+            published: published.clone(),
+            description: manifest.description().map(str::to_string),
+        };
+        let registry = self.client.config().registry_for(name).to_string();
+        let tarball_url = dist.tarball.clone().unwrap_or_default();
+        let source = Source::Registry {
+            registry,
+            tarball: tarball_url.clone(),
+        };
+        let mut fetched = Fetched {
+            package: package.clone(),
+            source,
+            origin: Origin::Registry,
+            packument: None,
+            contents: None,
+            signature: SignatureCheck::NotApplicable,
+            findings: Vec::new(),
+            errors: Vec::new(),
+        };
+
+        match self.client.tarball(name, &version, &dist) {
+            Ok(tarball) => {
+                if matches!(tarball.verification, Verification::Unverifiable) {
+                    fetched.findings.push(
+                        Finding::new(
+                            &dsca_rules::NO_INTEGRITY,
+                            format!("the registry gives no integrity or shasum for {name}@{version}: its tarball cannot be verified"),
+                        )
+                        .with_evidence(Evidence::new(format!("tarball {tarball_url}"))),
+                    );
+                }
+                if package.integrity.is_none() {
+                    package.integrity = Some(sri_sha512(&tarball.bytes));
+                    fetched.package = package;
+                }
+                fetched.signature =
+                    self.client
+                        .verify_signatures(name, &version, &dist, published.as_deref());
+                self.unpack(&tarball.bytes, &mut fetched);
+            }
+            Err(RegistryError::IntegrityMismatch {
+                expected,
+                actual,
+                url,
+                ..
+            }) => {
+                let message = format!(
+                    "the tarball of {name}@{version} does not match the registry's integrity: expected {expected}, got {actual}"
+                );
+                fetched.findings.push(
+                    Finding::new(&dsca_rules::INTEGRITY_MISMATCH, message.clone())
+                        .with_evidence(Evidence::new(format!("downloaded from {url}"))),
+                );
+                fetched
+                    .errors
+                    .push(ReportError::new("integrity-mismatch", message));
+            }
+            Err(err) => fetched
+                .errors
+                .push(ReportError::new(err.code(), err.to_string())),
+        }
+        fetched.packument = Some(packument);
+        Ok(fetched)
+    }
+
+    fn read_local_tarball(&self, path: &Path) -> Result<Fetched, ReportError> {
+        let bytes = read_bounded(path, MAX_LOCAL_TARBALL_BYTES)?;
+        let mut fetched = Fetched {
+            package: PackageInfo {
+                name: path.display().to_string(),
+                integrity: Some(sri_sha512(&bytes)),
+                ..PackageInfo::default()
+            },
+            source: Source::Tarball {
+                path: path.display().to_string(),
+            },
+            origin: Origin::Tarball,
+            packument: None,
+            contents: None,
+            signature: SignatureCheck::NotApplicable,
+            findings: Vec::new(),
+            errors: Vec::new(),
+        };
+        self.unpack(&bytes, &mut fetched);
+        if fetched.contents.is_none() {
+            // Nothing else to learn from an unreadable local tarball.
+            if let Some(error) = fetched.errors.pop() {
+                return Err(error);
+            }
+        }
+        Ok(fetched)
+    }
+
+    fn read_local_directory(&self, path: &Path) -> Result<Fetched, ReportError> {
+        let contents = dsca_archive::read_dir(path, &self.options.limits)
+            .map_err(|err| ReportError::new("archive", format!("{}: {err}", path.display())))?;
+        Ok(Fetched {
+            package: PackageInfo {
+                name: path.display().to_string(),
+                ..PackageInfo::default()
+            },
+            source: Source::Directory {
+                path: path.display().to_string(),
+            },
+            origin: Origin::Directory,
+            packument: None,
+            contents: Some(contents),
+            signature: SignatureCheck::NotApplicable,
+            findings: Vec::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    fn unpack(&self, bytes: &[u8], fetched: &mut Fetched) {
+        match dsca_archive::read_tgz(bytes, &self.options.limits) {
+            Ok(contents) => fetched.contents = Some(contents),
+            Err(err) => fetched.errors.push(ReportError::new(
+                "archive",
+                format!("cannot read the package tarball: {err}"),
+            )),
+        }
+    }
+
+    fn analyse(&self, spec: &str, mut fetched: Fetched) -> Report {
+        // The tarball's package.json is what npm installs; the packument's copy is the
+        // fallback when the tarball could not be read.
+        let tarball_manifest = match fetched.contents.as_ref().map(PackageContents::manifest) {
+            Some(Some(Ok(manifest))) => Some(manifest),
+            Some(Some(Err(err))) => {
+                fetched.errors.push(ReportError::new(
+                    "manifest",
+                    format!("package.json cannot be read: {err}"),
+                ));
+                None
+            }
+            Some(None) => {
+                fetched.errors.push(ReportError::new(
+                    "manifest",
+                    "the package has no package.json at its root",
+                ));
+                None
+            }
+            None => None,
+        };
+        let registry_manifest = fetched.packument.as_ref().and_then(|p| {
+            p.versions
+                .get(fetched.package.version.as_deref().unwrap_or_default())
+                .cloned()
+        });
+        let manifest = tarball_manifest.clone().or(registry_manifest);
+
+        if fetched.packument.is_none() {
+            // Local packages name themselves.
+            if let Some(m) = manifest.as_ref().map(Manifest) {
+                if let Some(name) = m.name() {
+                    fetched.package.name = name.to_string();
+                }
+                fetched.package.version = m.version().map(str::to_string);
+                fetched.package.description = m.description().map(str::to_string);
+                if let Some(version) = m.version() {
+                    fetched.package.purl = Some(npm_purl(&fetched.package.name, version));
+                }
+            }
+        }
+
+        let now = self.options.now.unwrap_or_else(OffsetDateTime::now_utc);
+        let version = fetched.package.version.clone().unwrap_or_default();
+        let ctx = ScanContext {
+            name: &fetched.package.name,
+            version: &version,
+            origin: fetched.origin,
+            manifest: tarball_manifest.as_ref().or(manifest.as_ref()),
+            packument: fetched.packument.as_ref(),
+            contents: fetched.contents.as_ref(),
+            signature: &fetched.signature,
+            now,
+        };
+        let Analysis {
+            findings,
+            behaviours,
+        } = dsca_rules::analyse_metadata(&ctx);
+
+        let mut report = Report::new(spec, fetched.package, fetched.source);
+        report.findings = fetched.findings;
+        report.findings.extend(findings);
+        report.behaviours = behaviours;
+        report.errors = fetched.errors;
+        report.finalize();
+        report
+    }
+}
+
+/// The SRI string npm would record for these bytes.
+pub fn sri_sha512(bytes: &[u8]) -> String {
+    let digest = sha2::Sha512::digest(bytes);
+    format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ReportError> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)
+        .map_err(|err| ReportError::new("io", format!("cannot open {}: {err}", path.display())))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| ReportError::new("io", format!("cannot read {}: {err}", path.display())))?;
+    if bytes.len() as u64 > max {
+        return Err(ReportError::new(
+            "too-large",
+            format!(
+                "{} is larger than {} MiB",
+                path.display(),
+                max / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,47 @@
+//! The `dsca` command line: parses arguments, runs the pipeline, picks a printer.
+//! Exit codes: 0 success, 1 a finding at or above `--fail-on`, 2 an error.
+
+mod cli;
+mod output;
+mod scan;
+
+use clap::Parser as _;
+use std::process::ExitCode;
+
+/// Exit status when the policy threshold (`--fail-on`) was reached.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status on any error: bad arguments, unreachable registry, unreadable package.
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout with success; usage errors to stderr.
+            let code = if err.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        cli::Command::Scan(args) => scan::run(args),
+        cli::Command::Rules(args) => scan::list_rules(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("dsca: error: {}", one_line(&err));
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// The error and its causes on one line, as `outer: inner: root`.
+fn one_line(err: &anyhow::Error) -> String {
+    err.chain()
+        .map(|cause| cause.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+        .replace('\n', " ")
+}

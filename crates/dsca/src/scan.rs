@@ -1,0 +1,118 @@
+use crate::cli::{OutputFormat, RulesArgs, ScanArgs};
+use crate::output;
+use crate::{EXIT_ERROR, EXIT_FINDINGS};
+use anyhow::Context as _;
+use dsca_model::{Report, Severity};
+use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
+use dsca_report::TextOptions;
+use dsca_scan::{ScanOptions, Scanner};
+use std::io::Write;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    let project_dir = match &args.project_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    let config = RegistryConfig::load(&project_dir, args.registry.as_deref())?;
+    let cache = match &args.cache_dir {
+        Some(dir) => Cache::new(dir.clone()),
+        None => Cache::from_env()?,
+    };
+    let client = Client::new(
+        config,
+        cache,
+        ClientOptions {
+            offline: args.offline,
+            ..ClientOptions::default()
+        },
+    )?;
+    let scanner = Scanner::new(
+        client,
+        ScanOptions {
+            now: pinned_clock()?,
+            ..ScanOptions::default()
+        },
+    );
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let reports = scanner.scan_many(&args.specs, jobs);
+
+    let color = output::use_color(args.color, args.output.is_some());
+    let rules = dsca_rules::catalogue();
+    let text_options = TextOptions {
+        color,
+        verbose: args.verbose,
+    };
+    output::deliver(args.output.as_deref(), |out| match args.format {
+        OutputFormat::Text => dsca_report::write_text(out, &reports, &text_options),
+        OutputFormat::Json => dsca_report::write_json(out, &reports),
+        OutputFormat::Jsonl => dsca_report::write_json_lines(out, &reports),
+        OutputFormat::Sarif => {
+            dsca_report::write_sarif(out, &reports, &rules, env!("CARGO_PKG_VERSION"))
+        }
+    })?;
+
+    report_errors(&reports);
+    Ok(exit_status(&reports, args.fail_on.map(Severity::from)))
+}
+
+/// One line on standard error per failed or partial scan, so scripts see the cause.
+fn report_errors(reports: &[Report]) {
+    let mut stderr = std::io::stderr().lock();
+    for report in reports {
+        for error in &report.errors {
+            let _ = writeln!(
+                stderr,
+                "dsca: error: {}: {}",
+                report.spec,
+                error.message.replace('\n', " ")
+            );
+        }
+    }
+}
+
+/// 2 when any scan failed, else 1 when a finding reaches the threshold, else 0.
+pub fn exit_status(reports: &[Report], fail_on: Option<Severity>) -> u8 {
+    if reports.iter().any(Report::has_errors) {
+        return EXIT_ERROR;
+    }
+    let reached = fail_on.is_some_and(|threshold| {
+        reports
+            .iter()
+            .filter_map(Report::max_severity)
+            .any(|severity| severity >= threshold)
+    });
+    if reached { EXIT_FINDINGS } else { 0 }
+}
+
+/// `DSCA_NOW` pins the clock the age rules use, for reproducible reports and tests.
+fn pinned_clock() -> anyhow::Result<Option<OffsetDateTime>> {
+    match std::env::var("DSCA_NOW") {
+        Ok(value) if !value.is_empty() => OffsetDateTime::parse(&value, &Rfc3339)
+            .map(Some)
+            .with_context(|| format!("DSCA_NOW=`{value}` is not an RFC 3339 time")),
+        _ => Ok(None),
+    }
+}
+
+pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {
+    let rules = dsca_rules::catalogue();
+    output::deliver(None, |out| {
+        if args.json {
+            serde_json::to_writer_pretty(&mut *out, &rules)?;
+            return writeln!(out);
+        }
+        for rule in &rules {
+            writeln!(
+                out,
+                "{:<8} {:<9} {:<16} {:<30} {}",
+                rule.id, rule.severity, rule.category, rule.name, rule.title
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(0)
+}
