@@ -11,7 +11,7 @@ mod rule;
 mod verdict;
 
 pub use finding::{Behaviour, Evidence, Finding, Location};
-pub use purl::{npm_purl, parse_npm_purl, PurlError};
-pub use report::{PackageInfo, Report, ReportError, Source, REPORT_SCHEMA_VERSION};
+pub use purl::{PurlError, npm_purl, parse_npm_purl};
+pub use report::{PackageInfo, REPORT_SCHEMA_VERSION, Report, ReportError, Source};
 pub use rule::{Category, Rule, Severity};
 pub use verdict::{Verdict, VerdictLevel};

@@ -52,7 +52,9 @@ fn decode(segment: &str) -> Result<String, PurlError> {
                 .get(i + 1..i + 3)
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| PurlError(format!("bad percent-encoding in purl segment `{segment}`")))?;
+                .ok_or_else(|| {
+                    PurlError(format!("bad percent-encoding in purl segment `{segment}`"))
+                })?;
             out.push(hex);
             i += 3;
         } else {
@@ -103,7 +105,9 @@ pub fn parse_npm_purl(purl: &str) -> Result<(String, Option<String>), PurlError>
         }
     };
     if name.is_empty() || name.ends_with('/') {
-        return Err(PurlError(format!("purl `{purl}` has an empty package name")));
+        return Err(PurlError(format!(
+            "purl `{purl}` has an empty package name"
+        )));
     }
     let version = version.filter(|v| !v.is_empty());
     Ok((name, version))

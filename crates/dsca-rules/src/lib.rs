@@ -13,7 +13,7 @@ pub use context::{Analysis, Origin, ScanContext};
 pub use dsca_model::Rule;
 pub use metadata::integrity_mismatch::RULE as INTEGRITY_MISMATCH;
 pub use metadata::no_integrity::RULE as NO_INTEGRITY;
-pub use metadata::typosquat::{Squat, SquatKind, find_squat};
+pub use metadata::typosquat::{Squat, SquatKind, find_combosquat, find_squat};
 
 /// Run every metadata rule over one package.
 pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {

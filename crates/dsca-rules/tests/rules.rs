@@ -179,6 +179,25 @@ fn dsca301_lookalike_with_install_script_is_high() {
 }
 
 #[test]
+fn dsca301_popular_name_plus_a_word_counts_only_with_an_install_script() {
+    let with_script = Fixture::tarball(json!({"name": "express-exp", "version": "1.0.1",
+        "scripts": {"postinstall": "node index.js"}}));
+    let findings = with_script.findings("DSCA301");
+    assert_yaml_snapshot!(findings);
+    assert_eq!(findings[0].severity, Severity::Medium);
+    let without = Fixture::tarball(json!({"name": "express-exp", "version": "1.0.1"}));
+    assert!(without.findings("DSCA301").is_empty());
+    for honest in ["express-session", "react-dom", "lodash-es"] {
+        let listed = Fixture::tarball(json!({"name": honest, "version": "1.0.0",
+            "scripts": {"postinstall": "node x.js"}}));
+        assert!(
+            listed.findings("DSCA301").is_empty(),
+            "{honest} is itself popular"
+        );
+    }
+}
+
+#[test]
 fn dsca301_popular_names_are_not_squats() {
     for name in ["electron", "react-dom", "lodash", "@types/node"] {
         let fixture = Fixture::tarball(json!({"name": name, "version": "1.0.0"}));

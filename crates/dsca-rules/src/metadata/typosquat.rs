@@ -44,6 +44,9 @@ pub enum SquatKind {
     Homoglyph,
     /// A filler word added (`-js`, `node-`, `-npm`, ...).
     Affix(&'static str),
+    /// Another word joined to a top-1,000 name (`express-exp`). Honest add-ons are named
+    /// this way too, so it only counts for packages that run code on install.
+    Combo,
 }
 
 impl SquatKind {
@@ -58,6 +61,7 @@ impl SquatKind {
             SquatKind::Scope => "the scope dropped or merged into the name".into(),
             SquatKind::Homoglyph => "lookalike characters".into(),
             SquatKind::Affix(affix) => format!("`{affix}` added"),
+            SquatKind::Combo => "another word joined to the name".into(),
         }
     }
 
@@ -169,6 +173,23 @@ fn affixed(lower: &str) -> Option<Squat> {
         let target = POPULAR.get(rest).filter(|p| p.rank <= max_rank)?;
         Some(squat(target, SquatKind::Affix(affix)))
     })
+}
+
+/// A top-1,000 name with one more word joined by a separator (`express-exp`,
+/// `exp-express`). Only meaningful together with an install script: see [`SquatKind::Combo`].
+pub fn find_combosquat(name: &str) -> Option<Squat> {
+    let lower = name.trim().to_lowercase();
+    if lower.starts_with('@') || POPULAR.get(&lower).is_some() {
+        return None;
+    }
+    let separators = |c: char| matches!(c, '-' | '_' | '.');
+    let first = lower.find(separators)?;
+    let last = lower.rfind(separators)?;
+    [&lower[..last], &lower[first + 1..]]
+        .into_iter()
+        .filter(|part| part.chars().count() >= MIN_AFFIX_TARGET_LEN)
+        .find_map(|part| POPULAR.get(part).filter(|p| p.rank <= HIGH_RISK_RANK))
+        .map(|target| squat(target, SquatKind::Combo))
 }
 
 /// One edit away from a popular name (two for long names), preferring the most popular.
@@ -293,20 +314,23 @@ pub(crate) fn skeleton(name: &str) -> String {
 }
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
-    let Some(found) = find_squat(ctx.name) else {
-        return;
-    };
     // A lookalike name that also runs code at install time is the typosquat's usual
     // shape: the mistyped install alone executes the payload.
     let runs_on_install = ctx
         .manifest()
         .is_some_and(|manifest| !install_time_scripts(manifest, ctx).is_empty());
-    let severity =
-        if runs_on_install || (found.rank <= HIGH_RISK_RANK && found.kind.is_classic_typo()) {
-            Severity::High
-        } else {
-            RULE.severity
-        };
+    let found = find_squat(ctx.name)
+        .or_else(|| runs_on_install.then(|| find_combosquat(ctx.name)).flatten());
+    let Some(found) = found else {
+        return;
+    };
+    let severity = if (runs_on_install && found.kind != SquatKind::Combo)
+        || (found.rank <= HIGH_RISK_RANK && found.kind.is_classic_typo())
+    {
+        Severity::High
+    } else {
+        RULE.severity
+    };
     let finding = Finding::new(
         &RULE,
         format!(

