@@ -87,7 +87,11 @@ impl Printer {
             self.paint(&clean(&identity(report)), Style::new().bold())
         );
         let package = &report.package;
-        if let Some(description) = &package.description {
+        if let Some(description) = package
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+        {
             let cap = if self.options.verbose {
                 usize::MAX
             } else {

@@ -109,7 +109,11 @@ pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {
             writeln!(
                 out,
                 "{:<8} {:<9} {:<16} {:<30} {}",
-                rule.id, rule.severity, rule.category, rule.name, rule.title
+                rule.id,
+                rule.severity.as_str(),
+                rule.category.as_str(),
+                rule.name,
+                rule.title
             )?;
         }
         Ok(())

@@ -230,6 +230,68 @@ fn walk_files(dir: &Path) -> Vec<String> {
 }
 
 #[test]
+fn tarball_without_integrity_is_scanned_but_flagged_and_not_cached() {
+    let home = TempHome::new();
+    let registry = TestRegistry::start();
+    let mut overrides = serde_json::Map::new();
+    overrides.insert(
+        "dist".into(),
+        serde_json::json!({"integrity": null, "shasum": null}),
+    );
+    registry.publish_with(
+        PackageBuilder::new("unhashed", "1.0.0").build(),
+        PublishOptions {
+            signed: false,
+            manifest_overrides: overrides,
+            ..PublishOptions::default()
+        },
+    );
+    let out = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "json",
+        "unhashed",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert!(rules_of(&report).contains(&"DSCA505"), "{report}");
+    assert!(walk_files(&home.cache_dir().join("content")).is_empty());
+}
+
+#[test]
+fn tampered_signature_is_critical() {
+    let home = TempHome::new();
+    let registry = TestRegistry::start();
+    registry.publish_with(
+        PackageBuilder::new("resigned", "1.0.0").build(),
+        PublishOptions {
+            tamper_signature: true,
+            ..PublishOptions::default()
+        },
+    );
+    registry.publish(PackageBuilder::new("signed-ok", "1.0.0").build());
+    let out = run(dsca(&home).args([
+        "scan",
+        "--registry",
+        registry.url(),
+        "--format",
+        "json",
+        "resigned",
+        "signed-ok",
+    ]));
+    let reports = out.json();
+    assert!(rules_of(&reports[0]).contains(&"DSCA502"), "{}", reports[0]);
+    assert_eq!(reports[0]["verdict"]["level"], "malicious");
+    assert!(
+        !rules_of(&reports[1]).contains(&"DSCA502"),
+        "{}",
+        reports[1]
+    );
+}
+
+#[test]
 fn unknown_package_is_a_one_line_error() {
     let home = TempHome::new();
     let registry = TestRegistry::start();
