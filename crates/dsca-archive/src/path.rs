@@ -8,11 +8,15 @@ pub(crate) enum PathProblem {
     Hostile(AnomalyKind),
     /// Nothing left once `.` and empty segments are dropped.
     Empty,
+    /// A file at the archive's top level: npm's one-level strip turns it into the
+    /// extraction folder itself, so npm never installs it.
+    NotInstalled,
 }
 
-/// Checks a stored path and returns it relative to the package root: `./` and empty
-/// segments dropped, then the first component stripped as npm does (whatever its name),
-/// unless it is the only one.
+/// Checks a stored path and returns it relative to the package root the way npm's
+/// extractor computes it: the first raw component is stripped, whatever it is (`package`,
+/// any other name, or even `.`), then `.` and empty segments are dropped. Reading it any
+/// other way would let a tarball show dsca one file and npm another.
 pub(crate) fn package_path(raw: &str) -> Result<String, PathProblem> {
     if is_absolute(raw) {
         return Err(PathProblem::Hostile(AnomalyKind::AbsolutePath));
@@ -21,14 +25,17 @@ pub(crate) fn package_path(raw: &str) -> Result<String, PathProblem> {
     if raw.split(['/', '\\']).any(|segment| segment == "..") {
         return Err(PathProblem::Hostile(AnomalyKind::PathTraversal));
     }
-    let segments: Vec<&str> = raw
-        .split('/')
+    let mut segments = raw.split('/');
+    let root = segments.next().unwrap_or_default();
+    let rest: Vec<&str> = segments
         .filter(|segment| !segment.is_empty() && *segment != ".")
         .collect();
-    match segments.as_slice() {
-        [] => Err(PathProblem::Empty),
-        [only] => Ok((*only).to_owned()),
-        [_root, rest @ ..] => Ok(rest.join("/")),
+    if !rest.is_empty() {
+        Ok(rest.join("/"))
+    } else if root.is_empty() || root == "." {
+        Err(PathProblem::Empty)
+    } else {
+        Err(PathProblem::NotInstalled)
     }
 }
 
@@ -52,10 +59,20 @@ mod tests {
     fn strips_the_first_component_whatever_its_name() {
         assert_eq!(package_path("package/index.js"), Ok("index.js".into()));
         assert_eq!(package_path("node-v1/lib/a.js"), Ok("lib/a.js".into()));
-        assert_eq!(package_path("./package//lib/./a.js"), Ok("lib/a.js".into()));
-        assert_eq!(package_path("index.js"), Ok("index.js".into()));
+        assert_eq!(package_path("package//lib/./a.js"), Ok("lib/a.js".into()));
         assert_eq!(package_path("./index.js"), Ok("index.js".into()));
-        assert_eq!(package_path("package/"), Ok("package".into()));
+    }
+
+    #[test]
+    fn strips_like_npm_even_when_that_is_surprising() {
+        // npm strips the raw first component, so `./package/x` lands in `package/x`.
+        assert_eq!(
+            package_path("./package/index.js"),
+            Ok("package/index.js".into())
+        );
+        // A top-level file becomes the extraction folder itself and is never installed.
+        assert_eq!(package_path("index.js"), Err(PathProblem::NotInstalled));
+        assert_eq!(package_path("package/"), Err(PathProblem::NotInstalled));
     }
 
     #[test]
@@ -70,7 +87,7 @@ mod tests {
         assert_eq!(package_path("\\\\server\\share"), absolute());
         assert_eq!(package_path("C:/Windows/x"), absolute());
         assert_eq!(package_path("c:x"), absolute());
-        assert_eq!(package_path("1:x"), Ok("1:x".into()));
+        assert_eq!(package_path("package/..."), Ok("...".into()));
     }
 
     #[test]

@@ -101,7 +101,7 @@ fn read_entry<R: Read>(
                 detail: format!("file entry has an empty path `{raw}`"),
             });
         }
-        Err(PathProblem::Empty) => return Ok(()),
+        Err(PathProblem::Empty | PathProblem::NotInstalled) => return Ok(()),
     };
     if kind != EntryKind::File {
         return Ok(());

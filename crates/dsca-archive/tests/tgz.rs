@@ -54,14 +54,17 @@ fn strips_any_top_folder_and_normalises_dot_segments() {
         .dir("node/")
         .dir("node/lib/")
         .file("node/lib/a.js", b"a")
-        .file("./other//lib/./b.js", b"b")
-        .file("README", b"top-level file keeps its name")
-        .file("./LICENSE", b"so does this one")
+        .file("other//lib/./b.js", b"b")
+        // npm strips the raw first component: `./other/...` keeps `other/`.
+        .file("./other/c.js", b"c")
+        // A top-level file is the extraction folder itself to npm: never installed.
+        .file("README", b"top-level file")
+        .file("./LICENSE", b"under `.`, so installed at the root")
         .finish();
     let contents = read(&gzip(&tar));
     assert_eq!(
         paths(&contents),
-        ["lib/a.js", "lib/b.js", "README", "LICENSE"]
+        ["lib/a.js", "lib/b.js", "other/c.js", "LICENSE"]
     );
     assert!(contents.anomalies.is_empty());
 }
@@ -120,6 +123,24 @@ fn reads_gnu_long_names_and_pax_paths() {
 }
 
 #[test]
+fn a_top_level_decoy_cannot_replace_the_installed_manifest() {
+    // npm drops the top-level `package.json` (it is the extraction folder itself) and
+    // installs `package/package.json`: dsca must analyse that same file.
+    let tar = RawTar::new()
+        .file(
+            "package/package.json",
+            br#"{"scripts":{"postinstall":"sh x"}}"#,
+        )
+        .file("package.json", br#"{"name":"decoy"}"#)
+        .finish();
+    let contents = read(&gzip(&tar));
+    assert_eq!(paths(&contents), ["package.json"]);
+    assert!(contents.anomalies.is_empty());
+    let manifest = contents.manifest().unwrap().unwrap();
+    assert_eq!(manifest["scripts"]["postinstall"], "sh x");
+}
+
+#[test]
 fn reports_every_hostile_entry_and_extracts_none() {
     let tar = RawTar::new()
         .file("package/index.js", b"first")
@@ -130,7 +151,7 @@ fn reports_every_hostile_entry_and_extracts_none() {
         .link("package/link", b'2', "/etc/passwd")
         .link("package/hard", b'1', "package/index.js")
         .file("package/index.js", b"second")
-        .file("./package/index.js", b"third")
+        .file("pkg/index.js", b"third")
         .special("package/pipe", b'6')
         .special("package/tty", b'3')
         .special("package/disk", b'4')
@@ -164,7 +185,7 @@ fn reports_every_hostile_entry_and_extracts_none() {
                 "package/hard"
             ),
             anomaly(AnomalyKind::Duplicate, "package/index.js"),
-            anomaly(AnomalyKind::Duplicate, "./package/index.js"),
+            anomaly(AnomalyKind::Duplicate, "pkg/index.js"),
             anomaly(special("fifo"), "package/pipe"),
             anomaly(special("character-device"), "package/tty"),
             anomaly(special("block-device"), "package/disk"),
