@@ -76,6 +76,14 @@ pub struct FetchedTarball {
 
 type KeysResult = Result<Arc<Vec<RegistryKey>>, String>;
 
+/// Why a registry's signing keys could not be had.
+enum KeysError {
+    /// The registry answered that it has none: true for the rest of the run.
+    NotPublished(String),
+    /// A network or format failure that may pass.
+    Failed(String),
+}
+
 /// An npm registry client. `Send + Sync`: share one by reference between threads.
 pub struct Client {
     config: RegistryConfig,
@@ -160,7 +168,9 @@ impl Client {
                 .ok_or_else(|| RegistryError::Offline {
                     what: format!("the packument of `{name}`"),
                 })?;
-            return parse_packument(&bytes, &url);
+            let mut packument = parse_packument(&bytes, &url)?;
+            packument.name = name.to_string();
+            return Ok(packument);
         }
         let bytes = self
             .fetch_with_retries(&url, "application/json", MAX_PACKUMENT_BYTES, None)
@@ -172,9 +182,12 @@ impl Client {
                 other => other,
             })?
             .0;
-        let packument = parse_packument(&bytes, &url)?;
+        let mut packument = parse_packument(&bytes, &url)?;
         // A cache that cannot be written costs offline use later, not this scan.
         let _ = self.cache.write_document(&cache_path, &bytes);
+        // The name asked for is the one reports and messages use, not whatever the
+        // registry's document claims.
+        packument.name = name.to_string();
         Ok(packument)
     }
 
@@ -315,38 +328,48 @@ impl Client {
         {
             return known.clone();
         }
-        // Two threads may both fetch on first use; the second result simply wins.
-        let result = self.fetch_keys(registry).map(Arc::new);
-        self.keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, result.clone());
+        // Two threads may both fetch on first use; the second result simply wins. A
+        // transient failure is not remembered, so one hiccup does not switch signature
+        // checks off for the rest of a batch.
+        let (result, definitive) = match self.fetch_keys(registry) {
+            Ok(keys) => (Ok(Arc::new(keys)), true),
+            Err(KeysError::NotPublished(reason)) => (Err(reason), true),
+            Err(KeysError::Failed(reason)) => (Err(reason), false),
+        };
+        if definitive {
+            self.keys
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key, result.clone());
+        }
         result
     }
 
-    fn fetch_keys(&self, registry: &Url) -> Result<Vec<RegistryKey>, String> {
+    fn fetch_keys(&self, registry: &Url) -> Result<Vec<RegistryKey>, KeysError> {
         let path = self.cache.keys_path(registry);
         if self.options.offline {
             let bytes = self
                 .cache
                 .read_document(&path, MAX_KEYS_BYTES)
-                .map_err(|e| e.to_string())?
+                .map_err(|e| KeysError::Failed(e.to_string()))?
                 .ok_or_else(|| {
-                    format!("the signing keys of {registry} are not in the cache (offline)")
+                    KeysError::Failed(format!(
+                        "the signing keys of {registry} are not in the cache (offline)"
+                    ))
                 })?;
-            return signatures::parse_keys(&bytes);
+            return signatures::parse_keys(&bytes).map_err(KeysError::Failed);
         }
-        let url = join(registry, "-/npm/v1/keys").map_err(|e| e.to_string())?;
+        let url = join(registry, "-/npm/v1/keys").map_err(|e| KeysError::Failed(e.to_string()))?;
         let bytes = match self.fetch_with_retries(&url, "application/json", MAX_KEYS_BYTES, None) {
             Ok((bytes, _)) => bytes,
             Err(RegistryError::Http { status: 404, .. }) => {
-                return Err(format!(
+                return Err(KeysError::NotPublished(format!(
                     "{registry} publishes no signing keys ({url} is 404)"
-                ));
+                )));
             }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(KeysError::Failed(e.to_string())),
         };
-        let keys = signatures::parse_keys(&bytes)?;
+        let keys = signatures::parse_keys(&bytes).map_err(KeysError::Failed)?;
         let _ = self.cache.write_document(&path, &bytes);
         Ok(keys)
     }

@@ -223,6 +223,15 @@ impl RegistryConfig {
     /// that, a registry's credentials on the same host (tarballs are often served from
     /// another path of the registry host). Never credentials of another host.
     pub fn auth_header_for(&self, url: &Url) -> Option<String> {
+        // `.npmrc` credentials name no scheme; never let a URL from a packument downgrade
+        // them to plain HTTP unless a registry on that host was configured as HTTP.
+        if url.scheme() != "https"
+            && !self
+                .registries()
+                .any(|r| r.scheme() == url.scheme() && r.host_str() == url.host_str())
+        {
+            return None;
+        }
         let target = nerf_dart(url);
         let by_prefix = self
             .credentials
@@ -313,7 +322,7 @@ fn read_npmrc(path: &Path) -> Result<String, ConfigError> {
 }
 
 /// `key = value` lines after environment substitution; comments and sections skipped.
-fn parse_npmrc(text: &str, env: &ConfigEnv) -> Vec<(String, String)> {
+pub fn parse_npmrc(text: &str, env: &ConfigEnv) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|line| {
             let line = line.trim();
@@ -563,6 +572,25 @@ mod tests {
         assert_eq!(
             config.auth_header_for(&url("https://cdn.example/x-1.0.0.tgz")),
             None
+        );
+    }
+
+    #[test]
+    fn a_plain_http_url_never_gets_an_https_registrys_token() {
+        let config = RegistryConfig::for_registry(url("https://npm.corp/"))
+            .with_token(&url("https://npm.corp/"), "t");
+        // A hostile packument may point its tarball at http:// on the same host.
+        assert_eq!(
+            config.auth_header_for(&url("http://npm.corp/x/-/x-1.0.0.tgz")),
+            None
+        );
+        let plain = RegistryConfig::for_registry(url("http://127.0.0.1:4873/"))
+            .with_token(&url("http://127.0.0.1:4873/"), "t");
+        assert_eq!(
+            plain
+                .auth_header_for(&url("http://127.0.0.1:4873/x"))
+                .as_deref(),
+            Some("Bearer t")
         );
     }
 

@@ -63,8 +63,10 @@ pub fn parse_spec(input: &str) -> Result<Spec, SpecError> {
         return path_spec(&expand_home(input));
     }
     let lower = input.to_ascii_lowercase();
-    if TARBALL_SUFFIXES.iter().any(|s| lower.ends_with(s)) && Path::new(input).is_file() {
-        return Ok(Spec::Tarball(PathBuf::from(input)));
+    // Like npm, a name ending in a tarball suffix always means a file: looking a missing
+    // file's name up on the registry could scan whatever squats that name.
+    if TARBALL_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+        return path_spec(Path::new(input));
     }
     // `dir/sub` cannot be a registry name; if it exists, it is a path.
     if !input.starts_with('@') && input.contains('/') && Path::new(input).exists() {
@@ -282,7 +284,10 @@ mod tests {
             Err(SpecError::PathNotFound(_))
         ));
         assert_eq!(parse_spec(".").unwrap(), Spec::Directory(".".into()));
-        // A tarball-looking name that is not a file is a (bad) registry spec, not a path.
-        assert!(parse_spec("nothing-here.tgz").is_ok());
+        // As with npm, a tarball-looking name is always a file, even a missing one.
+        assert!(matches!(
+            parse_spec("nothing-here.tgz"),
+            Err(SpecError::PathNotFound(_))
+        ));
     }
 }
