@@ -12,6 +12,7 @@ use dsca_registry::{Client, RegistryError, Spec, Verification};
 use dsca_rules::{Analysis, Origin, ScanContext};
 use serde_json::Value;
 use sha2::Digest as _;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use time::OffsetDateTime;
@@ -102,7 +103,15 @@ impl Scanner {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(spec) = specs.get(index) else { break };
-                        let report = self.scan(spec);
+                        // One package that trips a bug must not take the batch down.
+                        let report = std::panic::catch_unwind(AssertUnwindSafe(|| self.scan(spec)))
+                            .unwrap_or_else(|_| {
+                                Report::failed(
+                                    spec,
+                                    spec,
+                                    ReportError::new("internal", "dsca failed while analysing this package (a bug: please report it)"),
+                                )
+                            });
                         if let Ok(mut slots) = results.lock() {
                             slots[index] = Some(report);
                         }
@@ -289,16 +298,9 @@ impl Scanner {
             }
             None => None,
         };
-        let registry_manifest = fetched.packument.as_ref().and_then(|p| {
-            p.versions
-                .get(fetched.package.version.as_deref().unwrap_or_default())
-                .cloned()
-        });
-        let manifest = tarball_manifest.clone().or(registry_manifest);
-
         if fetched.packument.is_none() {
             // Local packages name themselves.
-            if let Some(m) = manifest.as_ref().map(Manifest) {
+            if let Some(m) = tarball_manifest.as_ref().map(Manifest) {
                 if let Some(name) = m.name() {
                     fetched.package.name = name.to_string();
                 }
@@ -316,7 +318,9 @@ impl Scanner {
             name: &fetched.package.name,
             version: &version,
             origin: fetched.origin,
-            manifest: tarball_manifest.as_ref().or(manifest.as_ref()),
+            // Only the tarball's own package.json: the rules fall back to the registry's
+            // copy themselves, and compare the two for manifest confusion.
+            manifest: tarball_manifest.as_ref(),
             packument: fetched.packument.as_ref(),
             contents: fetched.contents.as_ref(),
             signature: &fetched.signature,

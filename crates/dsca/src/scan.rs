@@ -4,7 +4,7 @@ use crate::{EXIT_ERROR, EXIT_FINDINGS};
 use anyhow::Context as _;
 use dsca_model::{Report, Severity};
 use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
-use dsca_report::TextOptions;
+use dsca_report::{TextOptions, sanitize_for_terminal};
 use dsca_scan::{ScanOptions, Scanner};
 use std::io::Write;
 use time::OffsetDateTime;
@@ -46,14 +46,20 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         color,
         verbose: args.verbose,
     };
-    output::deliver(args.output.as_deref(), |out| match args.format {
+    let delivered = output::deliver(args.output.as_deref(), |out| match args.format {
         OutputFormat::Text => dsca_report::write_text(out, &reports, &text_options),
         OutputFormat::Json => dsca_report::write_json(out, &reports),
         OutputFormat::Jsonl => dsca_report::write_json_lines(out, &reports),
         OutputFormat::Sarif => {
             dsca_report::write_sarif(out, &reports, &rules, env!("CARGO_PKG_VERSION"))
         }
-    })?;
+    });
+    // A reader that went away (`dsca scan x | head`) does not change the verdict: the
+    // exit status and the error lines still tell a pipeline what happened.
+    match delivered {
+        Err(err) if !output::is_broken_pipe(&err) => return Err(err),
+        _ => {}
+    }
 
     report_errors(&reports);
     Ok(exit_status(&reports, args.fail_on.map(Severity::from)))
@@ -64,11 +70,12 @@ fn report_errors(reports: &[Report]) {
     let mut stderr = std::io::stderr().lock();
     for report in reports {
         for error in &report.errors {
+            // Messages can quote registry and tarball data: never let it drive the terminal.
             let _ = writeln!(
                 stderr,
                 "dsca: error: {}: {}",
-                report.spec,
-                error.message.replace('\n', " ")
+                sanitize_for_terminal(&report.spec),
+                sanitize_for_terminal(&error.message)
             );
         }
     }

@@ -577,6 +577,47 @@ fn output_to_an_unwritable_place_fails_without_a_partial_file() {
 }
 
 #[test]
+fn error_lines_never_carry_terminal_escapes() {
+    let home = TempHome::new();
+    let out = run(dsca(&home).args(["scan", "\u{1b}]0;pwned\u{7}evil\u{1b}[2J"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        !out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{7}'),
+        "{:?}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("\\u{1b}"),
+        "the escape is shown, not sent: {:?}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1);
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_exit_status() {
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dsca"))
+        .envs(home.envs())
+        .args([
+            "scan",
+            "--registry",
+            registry.url(),
+            "--fail-on",
+            "high",
+            "demo-pkg",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn dsca");
+    drop(child.stdout.take());
+    let status = child.wait().expect("dsca exits");
+    assert_eq!(status.code(), Some(1), "--fail-on still decides the status");
+}
+
+#[test]
 fn bad_arguments_exit_2() {
     let home = TempHome::new();
     assert_eq!(run(dsca(&home).args(["scan"])).code, 2);
