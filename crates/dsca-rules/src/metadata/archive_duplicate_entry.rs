@@ -10,11 +10,13 @@ pub const RULE: Rule = Rule {
     category: Category::Archive,
     severity: Severity::Medium,
     title: "Archive holds the same path twice",
-    problem: "Two entries share one path. Extractors disagree on which one wins (tar keeps \
-        the last, some scanners read the first), so the file that was reviewed or scanned \
-        may not be the file that gets installed.",
-    next_steps: "Compare both copies. dsca analyses the first; check what the second one \
-        contains, and distrust a package that hides a different file behind the same name.",
+    problem: "Two entries share one path. Extractors disagree on which one wins: npm's \
+        extractor, like tar, overwrites the earlier copy, so the last one is what gets \
+        installed, while some scanners and reviewers read the first. The file that was \
+        reviewed or scanned elsewhere may not be the file that gets installed.",
+    next_steps: "Compare the copies. dsca analyses the last one, the copy npm installs; \
+        check what the earlier ones contain, and distrust a package that hides a different \
+        file behind the same name.",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

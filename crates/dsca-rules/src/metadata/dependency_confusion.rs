@@ -12,9 +12,10 @@ pub const RULE: Rule = Rule {
     severity: Severity::High,
     title: "Looks like a dependency-confusion package",
     problem: "The package has the marks of dependency confusion: a first release with a huge \
-        version number (so it outranks a company's private package of the same name), a \
-        brand-new package with an internal-sounding name, or a description that announces \
-        security research. Build tools that also query the public registry install such a \
+        version number (so it outranks a company's private package of the same name) in a \
+        package that is new, runs an install script or has hardly any versions, a brand-new \
+        package with an internal-sounding name, or a description that announces security \
+        research. Build tools that also query the public registry install such a \
         package instead of the private one, and its install script calls home from inside \
         the company network.",
     next_steps: "If your organisation uses a private package of this name, make sure your \
@@ -27,6 +28,8 @@ pub const RULE: Rule = Rule {
 /// A first release at or above this major is a version picked to win resolution.
 const SUSPICIOUS_MAJOR: u64 = 90;
 const NEW_PACKAGE_DAYS: i64 = 30;
+/// A package with this many versions or fewer has hardly been used as a real package.
+const FEW_VERSIONS: usize = 3;
 
 /// Name words that suggest a package meant to exist only on a private registry.
 const INTERNAL_WORDS: &[&str] = &["internal", "private", "corp", "intranet", "proprietary"];
@@ -48,15 +51,38 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
     let mut evidence = Vec::new();
     let age = ctx.first_published().map(|t| days_between(t, ctx.now));
     let is_new = age.is_some_and(|days| days < NEW_PACKAGE_DAYS);
+    let runs_on_install = ctx
+        .manifest()
+        .is_some_and(|m| !super::install_time_scripts(m, ctx).is_empty());
+    let version_count = ctx.packument.map_or(0, |p| p.versions.len());
 
+    // A huge first version alone is not enough: packages that version after another
+    // product (`@sparticuz/chromium` follows Chromium's major) start at 1xx honestly.
+    // A probe is also new, runs a script on install, or has hardly any releases.
     if let Some(first) = ctx.first_release()
         && let Ok(version) = Version::parse(first)
         && version.major >= SUSPICIOUS_MAJOR
     {
-        evidence.push(Evidence::new(format!(
-            "the first release of `{}` is {first}: a version this high is chosen to outrank a private package",
-            ctx.name
-        )));
+        let mut marks = Vec::new();
+        if is_new {
+            marks.push(format!("is {} days old", age.unwrap_or_default()));
+        }
+        if runs_on_install {
+            marks.push("runs a script on install".to_string());
+        }
+        if version_count <= FEW_VERSIONS {
+            marks.push(match version_count {
+                1 => "has a single version".to_string(),
+                n => format!("has only {n} versions"),
+            });
+        }
+        if !marks.is_empty() {
+            evidence.push(Evidence::new(format!(
+                "the first release of `{}` is {first}, a version this high is chosen to outrank a private package; the package {}",
+                ctx.name,
+                join_and(&marks)
+            )));
+        }
     }
 
     if is_new && let Some(word) = internal_word(ctx.name) {
@@ -74,9 +100,6 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
         .manifest()
         .and_then(|m| m.description())
         .unwrap_or_default();
-    let runs_on_install = ctx
-        .manifest()
-        .is_some_and(|m| !super::install_time_scripts(m, ctx).is_empty());
     let lower = description.to_lowercase();
     if let Some(phrase) = RESEARCH_PHRASES.iter().find(|p| lower.contains(*p))
         && (runs_on_install || is_new)
@@ -116,4 +139,13 @@ fn internal_word(name: &str) -> Option<&'static str> {
         .iter()
         .copied()
         .find(|word| words.contains(word))
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }

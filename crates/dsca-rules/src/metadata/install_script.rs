@@ -56,12 +56,13 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
         evidence: evidence.clone(),
     });
 
+    // The implicit build runs binding.gyp's commands and the addon's build files: an
+    // install script like any other, at the rule's severity.
     let finding = if scripts.is_empty() {
         Finding::new(
             &RULE,
             "npm will compile this package's native addon on install (`node-gyp rebuild`)",
         )
-        .with_severity(Severity::Info)
     } else {
         let names: Vec<String> = scripts
             .iter()

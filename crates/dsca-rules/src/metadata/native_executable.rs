@@ -3,6 +3,7 @@
 use super::{cap_evidence, install_time_scripts};
 use crate::{Analysis, ScanContext};
 use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity};
+use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "DSCA601",
@@ -84,6 +85,27 @@ fn has_pe_header(data: &[u8]) -> bool {
         .is_some_and(|signature| signature == b"PE\0\0")
 }
 
+/// What a native file is for, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A Node addon (`*.node`): a library Node loads with `require`, not a program.
+    Addon,
+    /// A shared library (`.so`, `.so.N`, `.dll`, `.dylib`) shipped next to addons.
+    AddonLibrary,
+    /// Anything else: a program (or a library nothing here explains).
+    Program,
+}
+
+fn is_shared_library(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.ends_with(".dll")
+        || name.ends_with(".dylib")
+        || name.ends_with(".so")
+        || name
+            .split_once(".so.")
+            .is_some_and(|(_, version)| version.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+}
+
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
     let found: Vec<(&str, Executable)> = ctx
         .files()
@@ -93,22 +115,65 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
     if found.is_empty() {
         return;
     }
-    let runs_on_install = ctx
+    let ships_addons = found.iter().any(|(path, _)| path.ends_with(".node"));
+    let role = |path: &str| {
+        if path.ends_with(".node") {
+            Role::Addon
+        } else if ships_addons && is_shared_library(path) {
+            Role::AddonLibrary
+        } else {
+            Role::Program
+        }
+    };
+    let scripts = ctx
         .manifest()
-        .is_some_and(|m| !install_time_scripts(m, ctx).is_empty());
-    let severity = if runs_on_install && found.iter().any(|(_, kind)| kind.is_elf_or_pe()) {
+        .map(|m| install_time_scripts(m, ctx))
+        .unwrap_or_default();
+    let runs_on_install = !scripts.is_empty();
+    // Install scripts that name a shipped binary: (script, command, binary).
+    let named: Vec<(&str, &str, &str)> = scripts
+        .iter()
+        .flat_map(|(script, command)| {
+            named_in(command, found.iter().map(|(path, _)| *path))
+                .into_iter()
+                .map(move |path| (*script, *command, path))
+        })
+        .collect();
+    // Addons are loaded by Node, not run: they stay at the rule's severity. A program
+    // that can run on a Linux or Windows installer next to an install script is high,
+    // and so is any binary an install script names.
+    let program_with_script = runs_on_install
+        && found
+            .iter()
+            .any(|(path, kind)| role(path) == Role::Program && kind.is_elf_or_pe());
+    let severity = if program_with_script || !named.is_empty() {
         Severity::High
     } else {
         RULE.severity
     };
-    let evidence = cap_evidence(
-        found
-            .iter()
-            .map(|(path, kind)| {
-                Evidence::new(format!("`{path}` is {}", kind.describe())).at(Location::file(*path))
-            })
-            .collect(),
-    );
+    let mut evidence: Vec<Evidence> = found
+        .iter()
+        .map(|(path, kind)| {
+            let what = match role(path) {
+                Role::Addon => " (a Node addon)",
+                Role::AddonLibrary => " (a library next to the package's Node addons)",
+                Role::Program => "",
+            };
+            Evidence::new(format!("`{path}` is {}{what}", kind.describe()))
+                .at(Location::file(*path))
+        })
+        .collect();
+    let naming_evidence: Vec<Evidence> = named
+        .iter()
+        .map(|(script, command, path)| {
+            Evidence::new(format!("the `{script}` script names `{path}`"))
+                .at(Location::file("package.json"))
+                .with_snippet(*command)
+        })
+        .collect();
+    // The scripts that name a binary come first: they are the strongest evidence.
+    evidence.splice(0..0, naming_evidence);
+    let evidence = cap_evidence(evidence);
     let count = found.len();
     out.behaviours.push(Behaviour {
         id: "content.native-binary".into(),
@@ -122,7 +187,13 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
     } else {
         format!("the package ships {count} native executables")
     };
-    if severity == Severity::High {
+    if let Some((script, _, path)) = named.first() {
+        if count == 1 {
+            message.push_str(&format!(", and the `{script}` script names it"));
+        } else {
+            message.push_str(&format!(", and the `{script}` script names `{path}`"));
+        }
+    } else if program_with_script {
         message.push_str(", and the package runs a script on install");
     }
     let finding = Finding::new(&RULE, message).with_severity(severity);
@@ -130,9 +201,76 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
         .push(evidence.into_iter().fold(finding, Finding::with_evidence));
 }
 
+/// A file named in an install command is at most this long and this deep; longer words
+/// are only compared by their tail (a hostile command cannot make the lookup quadratic).
+const MAX_NAMED_PATH: usize = 1024;
+const MAX_NAMED_DEPTH: usize = 32;
+
+/// The shipped files (of `paths`) an install command names: by path (`bin/x`, `./bin/x`,
+/// `$PWD/bin/x`, `bin\x.exe`), or by file name when that has an extension (`setup.exe`).
+/// A bare name without one (`node`, `helper`) is too common a word to count.
+fn named_in<'a>(command: &str, paths: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let command = command.replace('\\', "/");
+    let separators = |c: char| c.is_whitespace() || "'\"`;&|()<>=,".contains(c);
+    // Every word, and every word without its leading folders.
+    let mut words: HashSet<&str> = HashSet::new();
+    for word in command.split(separators).filter(|w| !w.is_empty()) {
+        if word.len() <= MAX_NAMED_PATH {
+            words.insert(word);
+        }
+        for (slash, _) in word.rmatch_indices('/').take(MAX_NAMED_DEPTH) {
+            let tail = &word[slash + 1..];
+            if tail.len() > MAX_NAMED_PATH {
+                break;
+            }
+            if !tail.is_empty() {
+                words.insert(tail);
+            }
+        }
+    }
+    paths
+        .filter(|path| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            words.contains(path) || (name.contains('.') && name.len() > 4 && words.contains(name))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn install_commands_name_files() {
+        let names = |command: &str, path: &str| !named_in(command, [path].into_iter()).is_empty();
+        assert!(names("./bin/helper --setup", "bin/helper"));
+        assert!(names(r"bin\helper.exe", "bin/helper.exe"));
+        assert!(names("start /B Cursed.exe", "dist/Cursed.exe"));
+        assert!(names("chmod +x bin/tool && node x.js", "bin/tool"));
+        assert!(names(
+            "LD_PRELOAD=$PWD/lib/hook.so node x.js",
+            "lib/hook.so"
+        ));
+        assert!(!names("node install.js", "bin/node"));
+        assert!(!names(
+            "node-gyp-build",
+            "prebuilds/linux-x64/node.napi.node"
+        ));
+        assert!(!names("run bin/helper2", "bin/helper"));
+        assert!(!names("cp x.so y", "lib/ax.so"));
+        // A hostile word of a million folders is cheap to look at.
+        let deep = "a/".repeat(1_000_000);
+        assert!(!names(&deep, "bin/helper"));
+    }
+
+    #[test]
+    fn shared_libraries_by_name() {
+        assert!(is_shared_library("bin/libonnxruntime.so.1.14.0"));
+        assert!(is_shared_library("lib/x.dll"));
+        assert!(is_shared_library("lib/x.dylib"));
+        assert!(!is_shared_library("bin/helper"));
+        assert!(!is_shared_library("bin/x.so.backup"));
+    }
 
     #[test]
     fn sniffs_magic_bytes() {

