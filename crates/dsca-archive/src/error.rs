@@ -1,3 +1,4 @@
+use dsca_model::one_line;
 use std::io;
 use std::path::PathBuf;
 
@@ -11,11 +12,11 @@ pub enum ArchiveError {
         /// Up to the first four bytes of the input.
         start: Vec<u8>,
     },
-    #[error("archive is truncated: {detail}")]
+    #[error("archive is truncated: {}", one_line(.detail))]
     Truncated { detail: String },
-    #[error("corrupt gzip stream: {detail}")]
+    #[error("corrupt gzip stream: {}", one_line(.detail))]
     Gzip { detail: String },
-    #[error("corrupt tar header at entry {entry}: {detail}")]
+    #[error("corrupt tar header at entry {entry}: {}", one_line(.detail))]
     CorruptTar {
         /// 1-based position of the entry being read.
         entry: usize,
@@ -24,7 +25,8 @@ pub enum ArchiveError {
     #[error("archive exceeds the limit of {limit} entries")]
     TooManyEntries { limit: usize },
     #[error(
-        "file `{path}` is {}, over the {} per-file limit",
+        "file `{}` is {}, over the {} per-file limit",
+        one_line(.path),
         size_pair(*.size, *.limit).0,
         size_pair(*.size, *.limit).1
     )]
@@ -40,7 +42,7 @@ pub enum ArchiveError {
     StreamTooLarge { limit: u64 },
     // The io::Error is part of the message rather than a `source()`, so that printing
     // the chain does not repeat it.
-    #[error("cannot read `{}`: {error}", .path.display())]
+    #[error("cannot read `{}`: {error}", one_line(&.path.display().to_string()))]
     Io { path: PathBuf, error: io::Error },
 }
 

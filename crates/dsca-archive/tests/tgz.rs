@@ -686,3 +686,22 @@ fn manifest_absent_invalid_oversized_and_with_bom() {
     let contents = read(&npm_tarball(&[("lib/package.json", b"{}")]));
     assert!(contents.manifest().is_none());
 }
+
+/// Inputs the fuzzer once broke the reader with, kept so they never do again.
+#[test]
+fn fuzz_regressions_give_one_line_errors() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("regression inputs") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read input");
+        if let Err(err) = read_tgz(&bytes, &Limits::default()) {
+            let message = err.to_string();
+            assert!(
+                !message.contains('\n') && !message.contains('\r'),
+                "{message:?}"
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen > 0);
+}

@@ -144,3 +144,31 @@ pub struct Behaviour {
     pub count: u32,
     pub evidence: Vec<Evidence>,
 }
+
+/// `text` with every control character shown as an escape (`\n`, `\u{1b}`), so a
+/// message that quotes hostile data (a tar header, a path) stays on one line.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_escapes_controls_only() {
+        assert_eq!(one_line("plain é"), "plain é");
+        assert_eq!(one_line("a\nb\u{1b}[2J"), "a\\nb\\u{1b}[2J");
+    }
+}

@@ -10,7 +10,7 @@ mod report;
 mod rule;
 mod verdict;
 
-pub use finding::{Behaviour, Evidence, Finding, Location};
+pub use finding::{Behaviour, Evidence, Finding, Location, one_line};
 pub use purl::{PurlError, npm_purl, parse_npm_purl};
 pub use report::{PackageInfo, REPORT_SCHEMA_VERSION, Report, ReportError, Source};
 pub use rule::{Category, Rule, Severity};

@@ -19,7 +19,7 @@ pub enum Spec {
 pub enum SpecError {
     #[error("empty package spec")]
     Empty,
-    #[error("invalid package name `{name}`: {reason}")]
+    #[error("invalid package name `{}`: {reason}", one_line(.name))]
     InvalidName { name: String, reason: String },
     #[error("invalid version or range `{requested}` for `{name}`: {reason}")]
     InvalidRequested {
@@ -27,13 +27,15 @@ pub enum SpecError {
         requested: String,
         reason: String,
     },
-    #[error("{0}")]
+    #[error("{}", one_line(.0))]
     InvalidPurl(String),
-    #[error("no such file or directory: {}", .0.display())]
+    #[error("no such file or directory: {}", one_line(&.0.display().to_string()))]
     PathNotFound(PathBuf),
-    #[error("{} is neither a file nor a directory", .0.display())]
+    #[error("{} is neither a file nor a directory", one_line(&.0.display().to_string()))]
     UnsupportedPath(PathBuf),
 }
+
+use dsca_model::one_line;
 
 const TARBALL_SUFFIXES: [&str; 3] = [".tgz", ".tar.gz", ".tar"];
 
@@ -284,6 +286,9 @@ mod tests {
             Err(SpecError::PathNotFound(_))
         ));
         assert_eq!(parse_spec(".").unwrap(), Spec::Directory(".".into()));
+        // Found by fuzzing: a path with a newline must still give a one-line error.
+        let err = parse_spec("~/\n\u{16}").unwrap_err().to_string();
+        assert!(!err.contains('\n') && err.contains("\\n"), "{err:?}");
         // As with npm, a tarball-looking name is always a file, even a missing one.
         assert!(matches!(
             parse_spec("nothing-here.tgz"),
