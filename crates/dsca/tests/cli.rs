@@ -76,6 +76,13 @@ fn registry_with_demo() -> TestRegistry {
     registry
 }
 
+/// Pretty JSON of `value` with the test registry's address (a random port) replaced.
+fn redact(registry: &TestRegistry, value: &Value) -> String {
+    serde_json::to_string_pretty(value)
+        .expect("JSON")
+        .replace(registry.url().trim_end_matches('/'), "http://[registry]")
+}
+
 fn rules_of(report: &Value) -> Vec<&str> {
     report["findings"]
         .as_array()
@@ -196,6 +203,7 @@ fn integrity_mismatch_is_an_error_and_a_critical_finding() {
     assert_eq!(report["verdict"]["level"], "malicious");
     assert_eq!(rules_of(&report)[0], "DSCA501");
     assert_eq!(report["findings"][0]["severity"], "critical");
+    insta::assert_snapshot!("dsca501_finding", redact(&registry, &report["findings"][0]));
     assert_eq!(report["errors"][0]["code"], "integrity-mismatch");
     assert_eq!(
         out.stderr.lines().count(),
@@ -256,7 +264,14 @@ fn tarball_without_integrity_is_scanned_but_flagged_and_not_cached() {
     ]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
-    assert!(rules_of(&report).contains(&"DSCA505"), "{report}");
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "DSCA505")
+        .unwrap_or_else(|| panic!("DSCA505 missing: {report}"));
+    assert_eq!(finding["severity"], "medium");
+    insta::assert_snapshot!("dsca505_finding", redact(&registry, finding));
     assert!(walk_files(&home.cache_dir().join("content")).is_empty());
 }
 
