@@ -4,6 +4,7 @@
 //! Everything here is plain data with serde derives; no I/O.
 
 mod finding;
+pub mod network;
 pub mod npm;
 mod purl;
 mod report;
@@ -11,7 +12,8 @@ mod rule;
 mod verdict;
 
 pub use finding::{Behaviour, Evidence, Finding, Location, one_line};
+pub use network::NetworkActivity;
 pub use purl::{PurlError, npm_purl, parse_npm_purl};
-pub use report::{PackageInfo, REPORT_SCHEMA_VERSION, Report, ReportError, Source};
+pub use report::{DependencyInfo, PackageInfo, REPORT_SCHEMA_VERSION, Report, ReportError, Source};
 pub use rule::{Category, Rule, Severity};
 pub use verdict::{Verdict, VerdictLevel};

@@ -1,4 +1,5 @@
 use crate::finding::{Behaviour, Finding};
+use crate::network::NetworkActivity;
 use crate::rule::Severity;
 use crate::verdict::Verdict;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,8 @@ pub enum Source {
     Directory { path: String },
     /// Nothing could be read (the scan failed before fetching).
     None,
+    /// A packet capture (pcap or pcapng) on the local disk.
+    Capture { path: String },
 }
 
 /// Something that kept the scan from completing, fully or in part.
@@ -55,6 +58,23 @@ impl ReportError {
     }
 }
 
+/// Where a package sits in a project's dependency graph, for packages scanned from a
+/// lockfile (`dsca audit`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DependencyInfo {
+    /// The lockfile that was audited, as given.
+    pub lockfile: String,
+    /// Shortest paths from the project to this package, each a list of package names
+    /// starting with the project's own name (a few, not every path).
+    pub paths: Vec<Vec<String>>,
+    /// The project depends on it itself (not only through another package).
+    pub direct: bool,
+    /// Installed only for development.
+    pub dev: bool,
+    /// Installed only as an optional dependency.
+    pub optional: bool,
+}
+
 /// Everything dsca learned about one package. One document per package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
@@ -68,6 +88,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub behaviours: Vec<Behaviour>,
     pub errors: Vec<ReportError>,
+    /// Names, connections and hosts seen in a packet capture (`dsca pcap`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkActivity>,
+    /// Present when the package was scanned as part of a lockfile audit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependency: Option<DependencyInfo>,
 }
 
 impl Report {
@@ -81,6 +107,8 @@ impl Report {
             findings: Vec::new(),
             behaviours: Vec::new(),
             errors: Vec::new(),
+            network: None,
+            dependency: None,
         }
     }
 

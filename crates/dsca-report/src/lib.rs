@@ -10,6 +10,7 @@
 //! CLI's job. Output is deterministic: nothing in it comes from the clock or the run.
 
 mod json;
+mod markdown;
 mod safe_json;
 mod sanitize;
 mod sarif;
@@ -21,6 +22,7 @@ use std::io;
 use std::str::FromStr;
 
 pub use json::{write_json, write_json_lines};
+pub use markdown::write_markdown;
 pub use sanitize::sanitize_for_terminal;
 pub use sarif::{SARIF_SCHEMA_URI, write_sarif};
 pub use text::{TextOptions, write_text};

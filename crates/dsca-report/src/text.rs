@@ -111,6 +111,23 @@ impl Printer {
             label(buf, "published", &clean(published));
         }
         label(buf, "source", &source_text(&report.source));
+        if let Some(dependency) = &report.dependency {
+            let role = [
+                Some(if dependency.direct {
+                    "direct"
+                } else {
+                    "transitive"
+                }),
+                Some(if dependency.dev { "dev" } else { "prod" }),
+                dependency.optional.then_some("optional"),
+            ];
+            let role: Vec<&str> = role.into_iter().flatten().collect();
+            label(buf, "dependency", &role.join(", "));
+            for (i, path) in dependency.paths.iter().enumerate() {
+                let name = if i == 0 { "path" } else { "" };
+                label(buf, name, &clean(&path.join(" > ")));
+            }
+        }
         if let Some(integrity) = package.integrity.as_ref().filter(|_| self.options.verbose) {
             label(buf, "integrity", &clean(integrity));
         }
@@ -332,6 +349,7 @@ fn source_text(source: &Source) -> String {
         Source::Tarball { path } => format!("tarball {}", clean(path)),
         Source::Directory { path } => format!("directory {}", clean(path)),
         Source::None => "none (nothing was fetched)".to_string(),
+        Source::Capture { path } => format!("capture {}", clean(path)),
     }
 }
 

@@ -1,0 +1,149 @@
+//! Markdown for a pull-request comment: one table row per package with findings or
+//! errors (worst first), then each one's findings in a collapsed section.
+//!
+//! Package data is hostile: everything that comes from a package is escaped so it can
+//! neither break the table nor inject links, images or HTML into the comment.
+
+use dsca_model::{Report, VerdictLevel};
+use std::io::{self, Write};
+
+/// `title` heads the comment (e.g. "dsca audit of package-lock.json").
+pub fn write_markdown(out: &mut dyn Write, title: &str, reports: &[Report]) -> io::Result<()> {
+    let mut shown: Vec<&Report> = reports
+        .iter()
+        .filter(|r| !r.findings.is_empty() || r.has_errors())
+        .collect();
+    shown.sort_by_key(|r| {
+        (
+            std::cmp::Reverse(r.verdict.as_ref().map_or(0, |v| v.score)),
+            r.spec.clone(),
+        )
+    });
+    writeln!(out, "### {}\n", escape(title))?;
+    writeln!(
+        out,
+        "{} packages scanned, {} with findings or errors.\n",
+        reports.len(),
+        shown.len()
+    )?;
+    if shown.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "| verdict | package | dependency | findings |")?;
+    writeln!(out, "| --- | --- | --- | --- |")?;
+    for report in &shown {
+        let findings: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| format!("{} {} ({})", f.rule, escape(&f.name), f.severity))
+            .chain(
+                report
+                    .errors
+                    .iter()
+                    .map(|e| format!("error: {}", escape(&e.code))),
+            )
+            .collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            verdict(report),
+            escape(&identity(report)),
+            dependency(report),
+            findings.join("<br>")
+        )?;
+    }
+    writeln!(out)?;
+    for report in &shown {
+        writeln!(
+            out,
+            "<details><summary>{}: {}</summary>\n",
+            escape(&identity(report)),
+            verdict(report)
+        )?;
+        for finding in &report.findings {
+            writeln!(
+                out,
+                "- **{} {}** ({}): {}",
+                finding.rule,
+                escape(&finding.name),
+                finding.severity,
+                escape(&finding.message)
+            )?;
+            writeln!(out, "  - Next steps: {}", escape(&finding.next_steps))?;
+        }
+        for error in &report.errors {
+            writeln!(out, "- error: {}", escape(&error.message))?;
+        }
+        writeln!(out, "\n</details>\n")?;
+    }
+    Ok(())
+}
+
+fn verdict(report: &Report) -> &'static str {
+    match report.verdict.as_ref().map(|v| v.level) {
+        Some(VerdictLevel::Malicious) => "🔴 malicious",
+        Some(VerdictLevel::Suspicious) => "🟠 suspicious",
+        Some(VerdictLevel::Clean) => "🟢 clean",
+        None => "⚪ failed",
+    }
+}
+
+fn identity(report: &Report) -> String {
+    match &report.package.version {
+        Some(version) if !report.package.name.is_empty() => {
+            format!("{}@{version}", report.package.name)
+        }
+        _ => report.spec.clone(),
+    }
+}
+
+fn dependency(report: &Report) -> String {
+    let Some(dep) = &report.dependency else {
+        return String::new();
+    };
+    let path = dep
+        .paths
+        .first()
+        .map(|p| escape(&p.join(" > ")))
+        .unwrap_or_default();
+    let role = format!(
+        "{}, {}{}",
+        if dep.direct { "direct" } else { "transitive" },
+        if dep.dev { "dev" } else { "prod" },
+        if dep.optional { ", optional" } else { "" }
+    );
+    format!("{path} ({role})")
+}
+
+/// Markdown and HTML specials as entities; control characters and line breaks as spaces.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("&#124;"),
+            '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '#' | '~' | '\\' | '@' => {
+                // `@` too: a package name must not mention a GitHub user.
+                out.push_str(&format!("&#{};", u32::from(c)));
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_everything_that_could_format() {
+        assert_eq!(
+            escape("a|b <img> [x](y) `c`\n@team"),
+            "a&#124;b &lt;img&gt; &#91;x&#93;&#40;y&#41; &#96;c&#96; &#64;team"
+        );
+    }
+}
