@@ -1,0 +1,202 @@
+//! `pnpm-lock.yaml`, lockfileVersion 6.0 to 9.0.
+//!
+//! v6: `packages` keyed `/name@version(peers)`, each with its own `dependencies`.
+//! v9: `packages` keyed `name@version` hold metadata (resolution), `snapshots` keyed
+//! `name@version(peers)` hold the dependencies. Both list the project's own
+//! dependencies under `importers` (v6 single projects: at the top level).
+
+use crate::Limits;
+use crate::graph::{Builder, EdgeKind, Index, Node, PackageSource, source_of};
+use crate::npm::too_many;
+use crate::text::{ParseError, split_name_version, yaml_error};
+use serde_yaml_ng::{Mapping, Value};
+
+const DEP_FIELDS: [(&str, EdgeKind); 3] = [
+    ("dependencies", EdgeKind::Prod),
+    ("optionalDependencies", EdgeKind::Optional),
+    ("devDependencies", EdgeKind::Dev),
+];
+
+pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> {
+    let doc: Value = serde_yaml_ng::from_str(text).map_err(|err| yaml_error(&err))?;
+    let Value::Mapping(doc) = doc else {
+        return Err(ParseError::at(1, 1, "a pnpm-lock.yaml is a YAML map"));
+    };
+    let version = match doc.get("lockfileVersion") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err(ParseError::at(1, 1, "no `lockfileVersion`")),
+    };
+    let major: u32 = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if !(6..=9).contains(&major) {
+        return Err(ParseError::new(format!(
+            "pnpm lockfileVersion {version} is not supported (6.0 to 9.0 are)"
+        ))
+        .near(text, "lockfileVersion"));
+    }
+    let empty = Mapping::new();
+    let packages = mapping(&doc, "packages").unwrap_or(&empty);
+    let snapshots = mapping(&doc, "snapshots");
+    let v9 = snapshots.is_some();
+    // In v9 the nodes are the snapshots; in v6 the packages themselves.
+    let nodes_map = snapshots.unwrap_or(packages);
+    if nodes_map.len() > limits.max_entries {
+        return Err(too_many(limits));
+    }
+
+    let mut builder = Builder::default();
+    let mut index = Index::new();
+    let mut pending: Vec<(usize, &Mapping)> = Vec::new();
+    for (key, entry) in nodes_map {
+        let Some(key) = key.as_str() else { continue };
+        let entry = match entry {
+            Value::Mapping(entry) => entry,
+            Value::Null => &empty,
+            _ => {
+                return Err(
+                    ParseError::new(format!("packages entry `{key}` is not a map")).near(text, key),
+                );
+            }
+        };
+        // `name@version(peer@1)(peer@2)`: the peers only tell copies apart.
+        let base = key.split('(').next().unwrap_or(key);
+        let meta = if v9 {
+            packages
+                .get(base)
+                .and_then(Value::as_mapping)
+                .unwrap_or(entry)
+        } else {
+            entry
+        };
+        let trimmed = base.strip_prefix('/').unwrap_or(base);
+        let (key_name, key_version) = split_name_version(trimmed).ok_or_else(|| {
+            ParseError::new(format!("packages entry `{key}` is not `name@version`")).near(text, key)
+        })?;
+        let name = str_of(meta, "name").unwrap_or(key_name);
+        let version = str_of(meta, "version").unwrap_or(key_version);
+        let resolution = meta.get("resolution").and_then(Value::as_mapping);
+        let integrity = resolution.and_then(|r| str_of(r, "integrity"));
+        let tarball = resolution.and_then(|r| str_of(r, "tarball"));
+        let source = if resolution.is_some_and(|r| r.contains_key("directory")) {
+            PackageSource::Local
+        } else if resolution
+            .is_some_and(|r| r.contains_key("repo") || str_of(r, "type") == Some("git"))
+        {
+            PackageSource::Remote
+        } else if let Some(tarball) = tarball {
+            source_of(Some(tarball), version)
+        } else {
+            source_of(None, key_version)
+        };
+        let node = builder.add(Node {
+            name: name.to_string(),
+            version: version.to_string(),
+            resolved: tarball.map(str::to_string).or_else(|| {
+                resolution
+                    .and_then(|r| str_of(r, "repo"))
+                    .map(str::to_string)
+            }),
+            integrity: integrity.map(str::to_string),
+            source: Some(source),
+            dev_hint: entry.get("dev").and_then(Value::as_bool).unwrap_or(false),
+            optional_hint: entry
+                .get("optional")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        });
+        index.insert(trimmed.to_string(), node);
+        pending.push((node, entry));
+    }
+
+    let lookup = |name: &str, reference: &str| -> Option<usize> {
+        let reference = reference.strip_prefix('/').unwrap_or(reference);
+        let reference = reference.split('(').next().unwrap_or(reference);
+        // A plain version means `name@version`; anything else (an alias `real@1.0.0`,
+        // a `file:` or URL key) is already a key.
+        let key = if reference.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("{name}@{reference}")
+        } else {
+            reference.to_string()
+        };
+        index.get(&key).copied()
+    };
+    for (node, entry) in pending {
+        for (field, kind) in DEP_FIELDS {
+            for (dep, reference) in deps_of(entry, field) {
+                if let Some(to) = lookup(dep, reference) {
+                    builder.edge(node, to, kind);
+                }
+            }
+        }
+    }
+
+    // The project: `importers` (workspaces), or the top level in a v6 single project.
+    match mapping(&doc, "importers") {
+        Some(importers) => {
+            for (path, importer) in importers {
+                let (Some(path), Some(importer)) = (path.as_str(), importer.as_mapping()) else {
+                    continue;
+                };
+                let workspace = (path != ".").then(|| {
+                    let node = builder.add(Node {
+                        name: path.to_string(),
+                        source: Some(PackageSource::Local),
+                        ..Node::default()
+                    });
+                    builder.workspace(node);
+                    node
+                });
+                for (field, kind) in DEP_FIELDS {
+                    for (dep, reference) in deps_of(importer, field) {
+                        let Some(to) = lookup(dep, reference) else {
+                            continue;
+                        };
+                        match workspace {
+                            Some(node) => builder.edge(node, to, kind),
+                            None => builder.root_edge(to, kind),
+                        }
+                    }
+                }
+            }
+        }
+        None => {
+            for (field, kind) in DEP_FIELDS {
+                for (dep, reference) in deps_of(&doc, field) {
+                    if let Some(to) = lookup(dep, reference) {
+                        builder.root_edge(to, kind);
+                    }
+                }
+            }
+        }
+    }
+    Ok(builder)
+}
+
+fn mapping<'a>(map: &'a Mapping, key: &str) -> Option<&'a Mapping> {
+    map.get(key).and_then(Value::as_mapping)
+}
+
+fn str_of<'a>(map: &'a Mapping, key: &str) -> Option<&'a str> {
+    map.get(key).and_then(Value::as_str)
+}
+
+/// `name: version` or `name: {specifier, version}` pairs of one dependency field.
+fn deps_of<'a>(map: &'a Mapping, field: &str) -> Vec<(&'a str, &'a str)> {
+    let Some(deps) = mapping(map, field) else {
+        return Vec::new();
+    };
+    deps.iter()
+        .filter_map(|(name, value)| {
+            let version = match value {
+                Value::String(v) => v.as_str(),
+                Value::Mapping(m) => str_of(m, "version")?,
+                _ => return None,
+            };
+            Some((name.as_str()?, version))
+        })
+        .collect()
+}

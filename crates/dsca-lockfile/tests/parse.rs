@@ -1,0 +1,102 @@
+//! Real lockfiles written by npm 6 (v1), npm 10 (v2, v3), yarn 1.22, yarn 4, pnpm 8
+//! (v6), pnpm 10+ (v9) and bun for one small project (tests/data/package.json), and
+//! their expected parse as snapshots. Every format must agree on the same graph.
+
+use dsca_lockfile::{Limits, Lockfile, LockfileKind, RootManifest, detect, parse};
+use std::path::PathBuf;
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn load(file: &str, lock_name: &str) -> Lockfile {
+    let text = std::fs::read_to_string(data(file)).unwrap();
+    let manifest = RootManifest::parse(&std::fs::read_to_string(data("package.json")).unwrap());
+    let kind = detect(lock_name, &text).expect("detected");
+    parse(kind, &text, Some(&manifest), &Limits::default()).unwrap()
+}
+
+/// What every format must agree on: (spec, direct, dev, optional, first path).
+fn summary(lock: &Lockfile) -> Vec<(String, bool, bool, bool, String)> {
+    lock.packages
+        .iter()
+        .map(|p| {
+            (
+                p.spec(),
+                p.direct,
+                p.dev,
+                p.optional,
+                p.paths
+                    .first()
+                    .map(|path| path.join(" > "))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn npm_v1() {
+    let lock = load("npm-v1.package-lock.json", "package-lock.json");
+    assert_eq!(lock.kind, LockfileKind::Npm);
+    insta::assert_json_snapshot!(lock);
+}
+
+#[test]
+fn npm_v2() {
+    insta::assert_json_snapshot!(load("npm-v2.package-lock.json", "package-lock.json"));
+}
+
+#[test]
+fn npm_v3() {
+    insta::assert_json_snapshot!(load("npm-v3.package-lock.json", "npm-shrinkwrap.json"));
+}
+
+#[test]
+fn yarn_classic() {
+    let lock = load("yarn-classic.yarn.lock", "yarn.lock");
+    assert_eq!(lock.kind, LockfileKind::YarnClassic);
+    insta::assert_json_snapshot!(lock);
+}
+
+#[test]
+fn yarn_berry() {
+    let lock = load("yarn-berry.yarn.lock", "yarn.lock");
+    assert_eq!(lock.kind, LockfileKind::YarnBerry);
+    insta::assert_json_snapshot!(lock);
+}
+
+#[test]
+fn pnpm_v6() {
+    insta::assert_json_snapshot!(load("pnpm-v6.pnpm-lock.yaml", "pnpm-lock.yaml"));
+}
+
+#[test]
+fn pnpm_v9() {
+    insta::assert_json_snapshot!(load("pnpm-v9.pnpm-lock.yaml", "pnpm-lock.yaml"));
+}
+
+#[test]
+fn bun() {
+    let lock = load("bun.lock", "bun.lock");
+    assert_eq!(lock.kind, LockfileKind::Bun);
+    insta::assert_json_snapshot!(lock);
+}
+
+#[test]
+fn every_format_gives_the_same_graph() {
+    let reference = summary(&load("npm-v3.package-lock.json", "package-lock.json"));
+    // pnpm v9 installs debug's optional peer `supports-color`; the others agree exactly.
+    for (file, name) in [
+        ("npm-v1.package-lock.json", "package-lock.json"),
+        ("npm-v2.package-lock.json", "package-lock.json"),
+        ("yarn-classic.yarn.lock", "yarn.lock"),
+        ("yarn-berry.yarn.lock", "yarn.lock"),
+        ("pnpm-v6.pnpm-lock.yaml", "pnpm-lock.yaml"),
+        ("bun.lock", "bun.lock"),
+    ] {
+        assert_eq!(summary(&load(file, name)), reference, "{file}");
+    }
+}
