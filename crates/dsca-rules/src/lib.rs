@@ -1,13 +1,16 @@
 //! dsca's rules.
 //!
 //! `metadata` holds the rules that read what a package says about itself: its manifest,
-//! its packument, its signature check and the list of files in its tarball. Every rule
+//! its packument, its signature check and the list of files in its tarball. `code`
+//! holds the rules that read its JavaScript and scripts. Every rule
 //! lives in its own file with its [`Rule`] definition (stable id, name, severity, the
 //! Problem and Next steps a report shows) and the check that raises it.
 
+pub mod code;
 mod context;
 mod gyp;
 mod inline_code;
+pub mod lockfile;
 pub mod metadata;
 mod popular;
 mod shell;
@@ -27,13 +30,26 @@ pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {
     analysis
 }
 
+/// Run the code analysis over one package: every JavaScript file parsed once, scripts
+/// and unparsable files read byte by byte; behaviours plus the code rules' findings.
+pub fn analyse_code(ctx: &ScanContext) -> Analysis {
+    code::analyse(ctx)
+}
+
 /// Every rule dsca has, sorted by id (for SARIF and `dsca rules`).
 pub fn catalogue() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = metadata::RULES.to_vec();
+    let mut rules: Vec<&'static Rule> =
+        metadata::RULES.iter().chain(code::RULES).copied().collect();
+    rules.extend(lockfile::RULES.iter().copied());
     rules.sort_by_key(|rule| rule.id);
     rules
 }
 
 pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
-    metadata::RULES.iter().copied().find(|rule| rule.id == id)
+    metadata::RULES
+        .iter()
+        .chain(code::RULES)
+        .chain(lockfile::RULES)
+        .copied()
+        .find(|rule| rule.id == id)
 }

@@ -327,9 +327,12 @@ impl Scanner {
             now,
         };
         let Analysis {
-            findings,
-            behaviours,
+            mut findings,
+            mut behaviours,
         } = dsca_rules::analyse_metadata(&ctx);
+        let code = dsca_rules::analyse_code(&ctx);
+        findings.extend(code.findings);
+        behaviours.extend(code.behaviours);
 
         let mut report = Report::new(spec, fetched.package, fetched.source);
         report.findings = fetched.findings;

@@ -105,6 +105,20 @@ impl Fixture {
         analyse_metadata(&self.context())
     }
 
+    /// What the code analysis reports.
+    pub fn analyse_code(&self) -> Analysis {
+        dsca_rules::analyse_code(&self.context())
+    }
+
+    /// The findings of one code rule.
+    pub fn code_findings(&self, rule: &str) -> Vec<Finding> {
+        self.analyse_code()
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .collect()
+    }
+
     /// The findings of one rule.
     pub fn findings(&self, rule: &str) -> Vec<Finding> {
         self.analyse()

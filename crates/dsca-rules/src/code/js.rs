@@ -1,0 +1,1485 @@
+//! The JavaScript pass: one parse with oxc, one walk of the tree that records every fact
+//! the code rules need ([`FileFacts`]).
+//!
+//! Names are followed the way malware hides them: aliases and destructuring of
+//! `require`, constant concatenation and template literals, escapes, base64/hex/char-code
+//! decoding of constants, `global['ev' + 'al']`, `module.constructor._load` and
+//! `process.mainModule.require`. The symbol table is flow- and scope-insensitive on
+//! purpose: it is cheap and it is what obfuscated code needs.
+
+use super::facts::{EvalSource, Event, FileFacts, Kind, LineIndex, snippet};
+use super::strings;
+use super::tables::{HTTP_CLIENT_MODULES, SECRET_ENV_PARTS, SENSITIVE_MODULES};
+use crate::metadata::risky_install_command::risky_shapes;
+use oxc_allocator::Allocator;
+use oxc_ast::ast::*;
+use oxc_ast_visit::{Visit, walk};
+use oxc_parser::Parser;
+use oxc_span::SourceType;
+use oxc_syntax::operator::{AssignmentOperator, BinaryOperator};
+use oxc_syntax::scope::ScopeFlags;
+use std::collections::{HashMap, HashSet};
+
+/// Longest string the constant folder builds.
+const MAX_FOLDED_CHARS: usize = 64 * 1024;
+/// How deep the constant folder follows one expression.
+const MAX_RESOLVE_DEPTH: usize = 24;
+/// Events kept per file; the rest only count in behaviours through the cap note.
+const MAX_EVENTS: usize = 5_000;
+/// String literals searched for indicators per file.
+const MAX_INDICATOR_STRINGS: usize = 20_000;
+
+/// Parse `source` and walk it. `None` when oxc could not build a tree (the caller falls
+/// back to the byte-level pass).
+pub(crate) fn analyse(path: &str, source: &str) -> Option<FileFacts> {
+    let allocator = Allocator::default();
+    let source_type = source_type(path);
+    let parsed = Parser::new(&allocator, source, source_type).parse();
+    if parsed.panicked {
+        return None;
+    }
+    let mut walker = Walker::new(path, source);
+    walker.visit_program(&parsed.program);
+    Some(walker.facts)
+}
+
+fn source_type(path: &str) -> SourceType {
+    let extension = path.rsplit('.').next().unwrap_or_default();
+    match extension {
+        "ts" | "mts" | "cts" | "tsx" => SourceType::from_path(path).unwrap_or_default(),
+        "mjs" => SourceType::mjs().with_jsx(true),
+        // CommonJS and old scripts are sloppy-mode code (octal literals, `with`): let
+        // the parser decide from the file whether it is a module.
+        _ => SourceType::cjs().with_unambiguous(true).with_jsx(true),
+    }
+}
+
+/// What an expression is known to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sym {
+    /// A constant string. `hidden`: written with escapes or built by folding;
+    /// `decoded`: produced by decoding base64, hex or char codes.
+    Str {
+        value: String,
+        hidden: bool,
+        decoded: bool,
+    },
+    /// A module or global (`base`) and a dotted member path below it (`""` for itself).
+    Ref {
+        base: String,
+        path: String,
+    },
+    Unknown,
+}
+
+impl Sym {
+    fn reference(base: &str, path: &str) -> Sym {
+        Sym::Ref {
+            base: base.to_string(),
+            path: path.to_string(),
+        }
+    }
+
+    fn is(&self, base: &str, path: &str) -> bool {
+        matches!(self, Sym::Ref { base: b, path: p } if b == base && p == path)
+    }
+
+    fn str_value(&self) -> Option<&str> {
+        match self {
+            Sym::Str { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Globals that resolve to themselves when not shadowed by a local alias.
+const GLOBALS: &[&str] = &[
+    "require",
+    "process",
+    "eval",
+    "Function",
+    "global",
+    "globalThis",
+    "window",
+    "self",
+    "module",
+    "Buffer",
+    "atob",
+    "fetch",
+    "XMLHttpRequest",
+    "WebSocket",
+    "JSON",
+    "Object",
+    "String",
+    "setTimeout",
+    "setInterval",
+    "document",
+    "navigator",
+];
+/// The symbol of a global looked up by a computed name.
+const HIDDEN_GLOBAL: &str = "<global looked up by a computed name>";
+/// Names of payment-card form fields, as web skimmers look for them.
+const PAYMENT_FIELDS: &[&str] = &[
+    "cvc",
+    "cvv",
+    "cvv2",
+    "cardnumber",
+    "card-number",
+    "card_number",
+    "cc-number",
+    "ccnumber",
+    "cc-csc",
+];
+/// Packages that wrap `fs`.
+const FS_MODULES: &[&str] = &[
+    "fs",
+    "fs/promises",
+    "fs-extra",
+    "graceful-fs",
+    "promise-fs",
+    "mz/fs",
+    "original-fs",
+];
+/// Objects whose members are globals (`global.eval` is `eval`).
+const GLOBAL_OBJECTS: &[&str] = &["global", "globalThis", "window", "self"];
+
+struct Walker<'s> {
+    source: &'s str,
+    lines: LineIndex,
+    facts: FileFacts,
+    symbols: HashMap<String, Sym>,
+    /// Functions whose body only decodes their argument (`function e(r){return
+    /// Buffer.from(r,"hex").toString()}`), with the encoding.
+    decoders: HashMap<String, &'static str>,
+    network_names: HashSet<String>,
+    decoded_names: HashSet<String>,
+    /// >0 while walking the arguments (callbacks included) of a network call.
+    network_depth: u32,
+    network_mentions: u32,
+    decoded_mentions: u32,
+    network_calls: u32,
+    decode_calls: u32,
+    strings_seen: usize,
+}
+
+impl<'s> Walker<'s> {
+    fn new(path: &str, source: &'s str) -> Self {
+        Walker {
+            source,
+            lines: LineIndex::new(source),
+            facts: FileFacts {
+                path: path.to_string(),
+                parsed: true,
+                ..FileFacts::default()
+            },
+            symbols: HashMap::new(),
+            decoders: HashMap::new(),
+            network_names: HashSet::new(),
+            decoded_names: HashSet::new(),
+            network_depth: 0,
+            network_mentions: 0,
+            decoded_mentions: 0,
+            network_calls: 0,
+            decode_calls: 0,
+            strings_seen: 0,
+        }
+    }
+
+    fn push(&mut self, kind: Kind, span: oxc_span::Span) {
+        if self.facts.events.len() >= MAX_EVENTS {
+            return;
+        }
+        let start = span.start as usize;
+        self.facts.events.push(Event {
+            kind,
+            line: self.lines.line(start),
+            snippet: snippet(self.source, start, span.end as usize),
+            in_network_flow: self.network_depth > 0,
+        });
+    }
+
+    // ---- constant folding and name resolution ----
+
+    fn resolve(&self, expr: &Expression, depth: usize) -> Sym {
+        if depth > MAX_RESOLVE_DEPTH {
+            return Sym::Unknown;
+        }
+        match expr.without_parentheses() {
+            Expression::StringLiteral(lit) => Sym::Str {
+                value: lit.value.to_string(),
+                hidden: self.raw_has_escape(lit.span),
+                decoded: false,
+            },
+            Expression::TemplateLiteral(template) => {
+                let mut value = String::new();
+                let mut decoded = false;
+                for (i, quasi) in template.quasis.iter().enumerate() {
+                    value.push_str(quasi.value.cooked.as_deref().unwrap_or_default());
+                    if let Some(part) = template.expressions.get(i) {
+                        match self.resolve(part, depth + 1) {
+                            Sym::Str {
+                                value: v,
+                                decoded: d,
+                                ..
+                            } => {
+                                value.push_str(&v);
+                                decoded |= d;
+                            }
+                            _ => return Sym::Unknown,
+                        }
+                    }
+                    if value.len() > MAX_FOLDED_CHARS {
+                        return Sym::Unknown;
+                    }
+                }
+                let hidden = !template.expressions.is_empty() || self.raw_has_escape(template.span);
+                Sym::Str {
+                    value,
+                    hidden,
+                    decoded,
+                }
+            }
+            Expression::BinaryExpression(binary) if binary.operator == BinaryOperator::Addition => {
+                match (
+                    self.resolve(&binary.left, depth + 1),
+                    self.resolve(&binary.right, depth + 1),
+                ) {
+                    (
+                        Sym::Str {
+                            value: left,
+                            decoded: d1,
+                            ..
+                        },
+                        Sym::Str {
+                            value: right,
+                            decoded: d2,
+                            ..
+                        },
+                    ) if left.len() + right.len() <= MAX_FOLDED_CHARS => Sym::Str {
+                        value: left + &right,
+                        hidden: true,
+                        decoded: d1 || d2,
+                    },
+                    _ => Sym::Unknown,
+                }
+            }
+            Expression::Identifier(ident) => {
+                let name = ident.name.as_str();
+                if let Some(sym) = self.symbols.get(name) {
+                    return sym.clone();
+                }
+                if GLOBALS.contains(&name) || self.decoders.contains_key(name) {
+                    Sym::reference(name, "")
+                } else {
+                    Sym::Unknown
+                }
+            }
+            Expression::StaticMemberExpression(member) => {
+                let object = self.resolve(&member.object, depth + 1);
+                member_of(object, member.property.name.as_str())
+            }
+            Expression::ComputedMemberExpression(member) => {
+                match self.resolve(&member.expression, depth + 1) {
+                    Sym::Str { value, .. } => {
+                        member_of(self.resolve(&member.object, depth + 1), &value)
+                    }
+                    // `this[<computed>]` or `global[<computed>]`: a global whose name is
+                    // hidden, the usual way to reach `eval` or `Function` unseen.
+                    // Only a key *built* at run time counts: `this[symbol](x)` in a class
+                    // method is an honest private method call.
+                    _ if is_built_key(&member.expression)
+                        && (matches!(
+                            member.object.without_parentheses(),
+                            Expression::ThisExpression(_)
+                        ) || matches!(self.resolve(&member.object, depth + 1), Sym::Ref { ref base, ref path } if path.is_empty() && GLOBAL_OBJECTS.contains(&base.as_str()))) =>
+                    {
+                        Sym::reference(HIDDEN_GLOBAL, "")
+                    }
+                    _ => Sym::Unknown,
+                }
+            }
+            Expression::CallExpression(call) => self.resolve_call(call, depth + 1),
+            Expression::SequenceExpression(sequence) => sequence
+                .expressions
+                .last()
+                .map_or(Sym::Unknown, |last| self.resolve(last, depth + 1)),
+            _ => Sym::Unknown,
+        }
+    }
+
+    fn resolve_argument(&self, argument: Option<&Argument>, depth: usize) -> Sym {
+        argument
+            .and_then(Argument::as_expression)
+            .map_or(Sym::Unknown, |e| self.resolve(e, depth))
+    }
+
+    fn resolve_call(&self, call: &CallExpression, depth: usize) -> Sym {
+        // `<decoded>.toString()` keeps the decoded text.
+        if let Expression::StaticMemberExpression(member) = call.callee.without_parentheses() {
+            let method = member.property.name.as_str();
+            if method == "toString"
+                && let sym @ Sym::Str { .. } = self.resolve(&member.object, depth)
+            {
+                return sym;
+            }
+            if method == "join" {
+                return self.fold_join(&member.object, call.arguments.first(), depth);
+            }
+        }
+        let callee = self.resolve(&call.callee, depth);
+        let first = call.arguments.first();
+        match &callee {
+            Sym::Ref { base, path } if is_require_ref(base, path) => {
+                match self.resolve_argument(first, depth) {
+                    Sym::Str { value, .. } => Sym::reference(&module_name(&value), ""),
+                    _ => Sym::Unknown,
+                }
+            }
+            Sym::Ref { base, path } if base == "Buffer" && path == "from" => {
+                let encoding = self.resolve_argument(call.arguments.get(1), depth);
+                let Sym::Str { value, .. } = self.resolve_argument(first, depth) else {
+                    return Sym::Unknown;
+                };
+                let bytes = match encoding.str_value() {
+                    Some("base64" | "base64url") => strings::base64_lenient(&value),
+                    Some("hex") => strings::decode_hex(&value),
+                    _ => {
+                        return Sym::Str {
+                            value,
+                            hidden: false,
+                            decoded: false,
+                        };
+                    }
+                };
+                decoded_str(bytes)
+            }
+            Sym::Ref { base, path } if base == "atob" && path.is_empty() => {
+                match self.resolve_argument(first, depth) {
+                    Sym::Str { value, .. } => decoded_str(strings::base64_lenient(&value)),
+                    _ => Sym::Unknown,
+                }
+            }
+            Sym::Ref { base, path } if base == "String" && path == "fromCharCode" => {
+                let text: Option<String> = call
+                    .arguments
+                    .iter()
+                    .map(|a| match a.as_expression()?.without_parentheses() {
+                        Expression::NumericLiteral(n) if (0.0..=1_114_111.0).contains(&n.value) => {
+                            char::from_u32(n.value as u32)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                text.map_or(Sym::Unknown, |value| Sym::Str {
+                    value,
+                    hidden: true,
+                    decoded: true,
+                })
+            }
+            Sym::Ref { base, path } if base == "os" && path == "homedir" => Sym::Str {
+                value: "~".into(),
+                hidden: false,
+                decoded: false,
+            },
+            Sym::Ref { base, path }
+                if base == "path" && matches!(path.as_str(), "join" | "resolve") =>
+            {
+                // Unknown parts become `*` so `join(home, '.ssh', 'id_rsa')` still reads.
+                let parts: Vec<String> = call
+                    .arguments
+                    .iter()
+                    .map(
+                        |a| match a.as_expression().map(|e| self.resolve(e, depth)) {
+                            Some(Sym::Str { value, .. }) => value,
+                            _ => "*".to_string(),
+                        },
+                    )
+                    .collect();
+                Sym::Str {
+                    value: parts.join("/"),
+                    hidden: false,
+                    decoded: false,
+                }
+            }
+            Sym::Ref { base, path } if path.is_empty() && self.decoders.contains_key(base) => {
+                let encoding = self.decoders[base];
+                match self.resolve_argument(first, depth) {
+                    Sym::Str { value, .. } => decoded_str(if encoding == "hex" {
+                        strings::decode_hex(&value)
+                    } else {
+                        strings::base64_lenient(&value)
+                    }),
+                    _ => Sym::Unknown,
+                }
+            }
+            _ => Sym::Unknown,
+        }
+    }
+
+    /// `['child_', 'process'].join('')`.
+    fn fold_join(&self, object: &Expression, separator: Option<&Argument>, depth: usize) -> Sym {
+        let Expression::ArrayExpression(array) = object.without_parentheses() else {
+            return Sym::Unknown;
+        };
+        let separator = match separator {
+            None => ",".to_string(),
+            Some(arg) => match self.resolve_argument(Some(arg), depth) {
+                Sym::Str { value, .. } => value,
+                _ => return Sym::Unknown,
+            },
+        };
+        let mut parts = Vec::new();
+        for element in &array.elements {
+            match element.as_expression().map(|e| self.resolve(e, depth)) {
+                Some(Sym::Str { value, .. }) => parts.push(value),
+                _ => return Sym::Unknown,
+            }
+        }
+        let value = parts.join(&separator);
+        if value.len() > MAX_FOLDED_CHARS {
+            return Sym::Unknown;
+        }
+        Sym::Str {
+            value,
+            hidden: true,
+            decoded: false,
+        }
+    }
+
+    fn raw_has_escape(&self, span: oxc_span::Span) -> bool {
+        self.source
+            .get(span.start as usize..span.end as usize)
+            .is_some_and(|raw| raw.contains("\\x") || raw.contains("\\u"))
+    }
+
+    /// The encoding a one-expression function body decodes its argument from.
+    fn decoder_body(&self, expr: &Expression) -> Option<&'static str> {
+        let mut expr = expr.without_parentheses();
+        loop {
+            let Expression::CallExpression(call) = expr else {
+                return None;
+            };
+            if let Expression::StaticMemberExpression(member) = call.callee.without_parentheses()
+                && member.property.name == "toString"
+            {
+                expr = member.object.without_parentheses();
+                continue;
+            }
+            let callee = self.resolve(&call.callee, 0);
+            if callee.is("atob", "") {
+                return Some("base64");
+            }
+            if callee.is("Buffer", "from") {
+                return match self.resolve_argument(call.arguments.get(1), 0).str_value() {
+                    Some("hex") => Some("hex"),
+                    Some("base64" | "base64url") => Some("base64"),
+                    _ => None,
+                };
+            }
+            return None;
+        }
+    }
+
+    fn bind(&mut self, pattern: &BindingPattern, value: &Sym) {
+        match pattern {
+            BindingPattern::BindingIdentifier(ident) => {
+                let too_long =
+                    matches!(value, Sym::Str { value, .. } if value.len() > MAX_FOLDED_CHARS);
+                if !matches!(value, Sym::Unknown) && !too_long {
+                    self.symbols.insert(ident.name.to_string(), value.clone());
+                }
+            }
+            BindingPattern::ObjectPattern(object) => {
+                for property in &object.properties {
+                    if let Some(key) = property.key.static_name() {
+                        let member = member_of(value.clone(), &key);
+                        self.bind(&property.value, &member);
+                    }
+                }
+            }
+            BindingPattern::AssignmentPattern(assignment) => self.bind(&assignment.left, value),
+            BindingPattern::ArrayPattern(_) => {}
+        }
+    }
+
+    fn bound_names(pattern: &BindingPattern, out: &mut Vec<String>) {
+        match pattern {
+            BindingPattern::BindingIdentifier(ident) => out.push(ident.name.to_string()),
+            BindingPattern::ObjectPattern(object) => {
+                for property in &object.properties {
+                    Self::bound_names(&property.value, out);
+                }
+            }
+            BindingPattern::ArrayPattern(array) => {
+                for element in array.elements.iter().flatten() {
+                    Self::bound_names(element, out);
+                }
+            }
+            BindingPattern::AssignmentPattern(assignment) => {
+                Self::bound_names(&assignment.left, out)
+            }
+        }
+    }
+
+    // ---- classification of calls ----
+
+    /// What calling `callee` with `arguments` does, as events (without walking).
+    fn classify_call(
+        &mut self,
+        callee: &Sym,
+        arguments: &[Argument],
+        span: oxc_span::Span,
+        is_new: bool,
+    ) -> CallClass {
+        let Sym::Ref { base, path } = callee else {
+            return CallClass::Other;
+        };
+        let last = path.rsplit('.').next().unwrap_or_default();
+        let base = base.as_str();
+        let first = arguments.first();
+        match (base, path.as_str()) {
+            ("child_process", _)
+                if matches!(
+                    last,
+                    "exec"
+                        | "execSync"
+                        | "spawn"
+                        | "spawnSync"
+                        | "fork"
+                        | "execFile"
+                        | "execFileSync"
+                ) =>
+            {
+                let command = self.command_text(arguments);
+                if let Some(command) = &command {
+                    self.shell_shapes(command, span);
+                }
+                if let Some(command) = &command {
+                    // Files a constant command starts run like the file that starts them.
+                    for target in super::node_targets(command, "index.js") {
+                        self.facts.local_requires.push(target);
+                    }
+                }
+                self.push(
+                    Kind::Exec {
+                        api: format!("child_process.{last}"),
+                        command,
+                    },
+                    span,
+                );
+                CallClass::Other
+            }
+            ("require", "")
+            | ("module", "require")
+            | ("process", "mainModule.require")
+            | ("module", "constructor._load") => {
+                match self.resolve_argument(first, 0) {
+                    Sym::Str {
+                        value,
+                        hidden,
+                        decoded,
+                    } => {
+                        if value.starts_with('.') {
+                            self.facts.local_requires.push(value.clone());
+                        }
+                        let name = module_name(&value);
+                        if (hidden || decoded)
+                            && (SENSITIVE_MODULES.contains(&name.as_str())
+                                || value.starts_with('.'))
+                        {
+                            let how = if decoded {
+                                "decoded at run time"
+                            } else {
+                                "hidden in escapes or concatenation"
+                            };
+                            self.push(Kind::HiddenModule { module: name, how }, span);
+                        }
+                    }
+                    _ => self.push(Kind::ComputedRequire, span),
+                }
+                CallClass::Other
+            }
+            ("eval", "") => self.eval_call("eval", first, span),
+            (HIDDEN_GLOBAL, "") => self.eval_call(HIDDEN_GLOBAL, first, span),
+            ("Function", "") => self.eval_call("Function", arguments.last(), span),
+            (
+                "vm",
+                "runInThisContext" | "runInNewContext" | "runInContext" | "compileFunction"
+                | "Script",
+            ) => self.eval_call_named(format!("vm.{path}"), first, span),
+            ("module", "constructor") if is_new => {
+                self.push(
+                    Kind::Eval {
+                        api: "new module.constructor (compiles code as a module)".into(),
+                        source: EvalSource::Dynamic,
+                    },
+                    span,
+                );
+                CallClass::Other
+            }
+            (_, _) if last == "_compile" => {
+                self.eval_call_named("Module._compile".into(), first, span)
+            }
+            ("http" | "https" | "http2", "request" | "get" | "connect") => {
+                self.push(Kind::Http(format!("{base}.{path}")), span);
+                CallClass::Network
+            }
+            ("fetch" | "XMLHttpRequest" | "WebSocket", "") => {
+                self.push(Kind::Http(base.to_string()), span);
+                CallClass::Network
+            }
+            (client, _) if HTTP_CLIENT_MODULES.contains(&client) || (client == "ws" && is_new) => {
+                self.push(Kind::Http(format!("the `{client}` client")), span);
+                CallClass::Network
+            }
+            ("net", "connect" | "createConnection" | "Socket")
+            | ("tls", "connect")
+            | ("dgram", "createSocket") => {
+                self.push(Kind::Socket(format!("{base}.{path}")), span);
+                CallClass::Network
+            }
+            ("dns" | "dns.promises", _) if last.starts_with("resolve") || last == "lookup" => {
+                let built_from_data = !matches!(self.resolve_argument(first, 0), Sym::Str { .. });
+                self.push(Kind::Dns { built_from_data }, span);
+                CallClass::Network
+            }
+            ("document", "createElement") => {
+                if let Some(tag @ ("link" | "img" | "iframe")) =
+                    self.resolve_argument(first, 0).str_value()
+                {
+                    self.push(
+                        Kind::BrowserBeacon(format!("an injected <{tag}> element")),
+                        span,
+                    );
+                }
+                CallClass::Other
+            }
+            ("navigator", "sendBeacon") => {
+                self.push(Kind::BrowserBeacon("navigator.sendBeacon".into()), span);
+                CallClass::Other
+            }
+            ("process", "binding" | "_linkedBinding" | "dlopen") => {
+                self.push(Kind::ProcessBinding, span);
+                CallClass::Other
+            }
+            ("JSON", "stringify") | ("Object", "keys" | "entries" | "values") => {
+                // Listing the environment's names is everyday config code; serialising
+                // it, or listing it into a request, is collecting it.
+                let enumerates_only = base == "Object" && self.network_depth == 0;
+                if self.resolve_argument(first, 0).is("process", "env") && !enumerates_only {
+                    self.push(Kind::EnvWhole, span);
+                }
+                CallClass::Other
+            }
+            ("os", "hostname" | "userInfo" | "networkInterfaces") => {
+                let what = match last {
+                    "hostname" => "the host name",
+                    "userInfo" => "the user account",
+                    _ => "the network interfaces",
+                };
+                self.push(Kind::Recon(what), span);
+                CallClass::Other
+            }
+            (module, _) if FS_MODULES.contains(&module) => {
+                self.fs_call(last, first, span);
+                CallClass::Other
+            }
+            ("Buffer", "from") => {
+                if matches!(
+                    self.resolve_argument(arguments.get(1), 0).str_value(),
+                    Some("base64" | "base64url" | "hex")
+                ) {
+                    self.decode_calls += 1;
+                    self.push(Kind::Decode("base64/hex"), span);
+                }
+                CallClass::Other
+            }
+            // Char codes computed at run time are string utilities (UTF-16 surrogates);
+            // only constant codes hide text.
+            ("String", "fromCharCode")
+                if !arguments.iter().all(|a| {
+                    matches!(
+                        a.as_expression().map(Expression::without_parentheses),
+                        Some(Expression::NumericLiteral(_))
+                    )
+                }) =>
+            {
+                CallClass::Other
+            }
+            ("atob", "") | ("String", "fromCharCode") => {
+                self.decode_calls += 1;
+                self.push(
+                    Kind::Decode(if base == "atob" {
+                        "base64"
+                    } else {
+                        "char codes"
+                    }),
+                    span,
+                );
+                CallClass::Other
+            }
+            ("crypto", "createDecipher" | "createDecipheriv") => {
+                self.decode_calls += 1;
+                self.push(Kind::Decode("a cipher"), span);
+                CallClass::Other
+            }
+            (name, "") if self.decoders.contains_key(name) => {
+                self.decode_calls += 1;
+                self.push(Kind::Decode("a decoding helper"), span);
+                CallClass::Other
+            }
+            ("path", "join" | "resolve") => {
+                if let Sym::Str { value, .. } = self.resolve_call_args_path(arguments) {
+                    self.sensitive_text(&value, span);
+                }
+                CallClass::Other
+            }
+            _ => CallClass::Other,
+        }
+    }
+
+    fn resolve_call_args_path(&self, arguments: &[Argument]) -> Sym {
+        let parts: Vec<String> = arguments
+            .iter()
+            .map(|a| match a.as_expression().map(|e| self.resolve(e, 0)) {
+                Some(Sym::Str { value, .. }) => value,
+                _ => "*".to_string(),
+            })
+            .collect();
+        Sym::Str {
+            value: parts.join("/"),
+            hidden: false,
+            decoded: false,
+        }
+    }
+
+    fn fs_call(&mut self, method: &str, first: Option<&Argument>, span: oxc_span::Span) {
+        let target = self
+            .resolve_argument(first, 0)
+            .str_value()
+            .map(str::to_string);
+        if let Some(target) = &target {
+            self.sensitive_text(target, span);
+            if let Some(what) = strings::persistence_place(target)
+                && is_write(method)
+            {
+                self.push(Kind::Persistence(what), span);
+            }
+        }
+        if is_write(method) {
+            self.push(Kind::FileWrite { target }, span);
+        } else if matches!(method, "chmod" | "chmodSync") {
+            self.push(Kind::Chmod, span);
+        } else if method.starts_with("read")
+            || method == "createReadStream"
+            || method.starts_with("copyFile")
+        {
+            self.push(Kind::FileRead, span);
+        }
+    }
+
+    fn sensitive_text(&mut self, text: &str, span: oxc_span::Span) {
+        self.sensitive_place(text, span, true);
+    }
+
+    fn sensitive_place(&mut self, text: &str, span: oxc_span::Span, built: bool) {
+        if let Some((what, weight)) = strings::sensitive_place(text) {
+            self.push(
+                Kind::Sensitive {
+                    what,
+                    weight,
+                    built,
+                },
+                span,
+            );
+        }
+    }
+
+    fn eval_call(&mut self, api: &str, code: Option<&Argument>, span: oxc_span::Span) -> CallClass {
+        self.eval_call_named(api.to_string(), code, span)
+    }
+
+    fn eval_call_named(
+        &mut self,
+        api: String,
+        code: Option<&Argument>,
+        span: oxc_span::Span,
+    ) -> CallClass {
+        match self.resolve_argument(code, 0) {
+            // Constant code (`Function('return this')`) is not hidden from anyone.
+            Sym::Str { decoded: false, .. } => CallClass::Other,
+            Sym::Str { decoded: true, .. } => {
+                self.push(
+                    Kind::Eval {
+                        api,
+                        source: EvalSource::Decoded,
+                    },
+                    span,
+                );
+                CallClass::Other
+            }
+            _ if code.is_none() => CallClass::Other,
+            _ => CallClass::Eval(api),
+        }
+    }
+
+    /// The command of an exec/spawn call when its parts are constants.
+    fn command_text(&self, arguments: &[Argument]) -> Option<String> {
+        let program = self
+            .resolve_argument(arguments.first(), 0)
+            .str_value()?
+            .to_string();
+        let mut command = program;
+        if let Some(Expression::ArrayExpression(array)) = arguments
+            .get(1)
+            .and_then(Argument::as_expression)
+            .map(Expression::without_parentheses)
+        {
+            for element in &array.elements {
+                match element.as_expression().map(|e| self.resolve(e, 0)) {
+                    Some(Sym::Str { value, .. }) => {
+                        command.push(' ');
+                        command.push_str(&value);
+                    }
+                    _ => command.push_str(" …"),
+                }
+            }
+        }
+        Some(command)
+    }
+
+    fn shell_shapes(&mut self, text: &str, span: oxc_span::Span) {
+        if text.len() > 4096 || !text.contains(' ') {
+            return;
+        }
+        for hit in risky_shapes(text) {
+            self.push(
+                Kind::ShellCommand {
+                    reason: hit.reason,
+                    severity: hit.severity,
+                },
+                span,
+            );
+        }
+    }
+
+    fn string_constant(&mut self, value: &str, span: oxc_span::Span) {
+        if value.len() < 3 {
+            return;
+        }
+        if value.len() < 6 {
+            if PAYMENT_FIELDS.contains(&value.to_ascii_lowercase().as_str()) {
+                self.push(Kind::PaymentField(value.to_string()), span);
+            }
+            return;
+        }
+        self.strings_seen += 1;
+        if self.strings_seen > MAX_INDICATOR_STRINGS {
+            return;
+        }
+        let line = self.lines.line(span.start as usize);
+        self.sensitive_place(value, span, false);
+        if value.contains("://")
+            || value.contains('@')
+            || value.bytes().filter(|&b| b == b'.').count() >= 3
+            || value.len() >= 16
+        {
+            for indicator in strings::indicators(value) {
+                if self.facts.indicators.len() < 500 {
+                    self.facts.indicators.push((line, indicator));
+                }
+            }
+        }
+        if value.len() <= 16 && PAYMENT_FIELDS.contains(&value.to_ascii_lowercase().as_str()) {
+            self.push(Kind::PaymentField(value.to_string()), span);
+        }
+        if let Some(what) = strings::persistence_place(value) {
+            self.push(Kind::Persistence(what), span);
+        }
+        if looks_like_command(value) {
+            self.shell_shapes(value, span);
+        }
+        if value.len() >= 1024
+            && is_encoded_blob(value)
+            && self.facts.obfuscation.encoded_blobs.len() < 50
+        {
+            self.facts
+                .obfuscation
+                .encoded_blobs
+                .push((line, value.len()));
+        }
+    }
+
+    fn note_identifier(&mut self, name: &str) {
+        if is_hex_identifier(name) {
+            let obfuscation = &mut self.facts.obfuscation;
+            obfuscation.hex_identifier_uses += 1;
+            if obfuscation.distinct_hex_identifiers.len() < 1000 {
+                obfuscation
+                    .distinct_hex_identifiers
+                    .insert(name.to_string());
+            }
+        }
+    }
+}
+
+enum CallClass {
+    Other,
+    /// A network call: its arguments (callbacks) handle downloaded data.
+    Network,
+    /// An eval-like call whose code is not a constant; classified after its arguments
+    /// were walked (to see decoding and downloaded data in them).
+    Eval(String),
+}
+
+fn is_write(method: &str) -> bool {
+    method.starts_with("writeFile")
+        || method.starts_with("appendFile")
+        || method == "createWriteStream"
+        || method == "outputFile"
+        || method == "outputFileSync"
+}
+
+fn member_of(object: Sym, property: &str) -> Sym {
+    let Sym::Ref { base, path } = object else {
+        return Sym::Unknown;
+    };
+    if path.is_empty() && GLOBAL_OBJECTS.contains(&base.as_str()) {
+        return Sym::reference(property, "");
+    }
+    let path = if path.is_empty() {
+        property.to_string()
+    } else {
+        if path.len() > 200 {
+            return Sym::Unknown;
+        }
+        format!("{path}.{property}")
+    };
+    // `module.require`, `process.mainModule.require` and `module.constructor._load`
+    // all load modules like `require`.
+    if is_require_ref(&base, &path) {
+        return Sym::reference("require", "");
+    }
+    // `require('node:fs').promises` is the promise flavour of the same module.
+    if path == "promises" && matches!(base.as_str(), "fs" | "dns") {
+        return Sym::reference(&base, "");
+    }
+    Sym::Ref { base, path }
+}
+
+fn is_require_ref(base: &str, path: &str) -> bool {
+    matches!(
+        (base, path),
+        ("require", "")
+            | ("module", "require")
+            | ("process", "mainModule.require")
+            | ("module", "constructor._load")
+            | ("require", "main.require")
+    )
+}
+
+/// `node:child_process` → `child_process`; `fs/promises` stays as it is.
+fn module_name(spec: &str) -> String {
+    spec.strip_prefix("node:").unwrap_or(spec).to_string()
+}
+
+fn decoded_str(bytes: Option<Vec<u8>>) -> Sym {
+    match bytes {
+        Some(bytes) if bytes.len() <= MAX_FOLDED_CHARS => Sym::Str {
+            value: String::from_utf8_lossy(&bytes).into_owned(),
+            hidden: true,
+            decoded: true,
+        },
+        _ => Sym::Unknown,
+    }
+}
+
+/// A computed key assembled at run time (`a + b`, `f(x)`, `` `${x}` ``), not a variable.
+fn is_built_key(key: &Expression) -> bool {
+    matches!(
+        key.without_parentheses(),
+        Expression::BinaryExpression(_)
+            | Expression::CallExpression(_)
+            | Expression::TemplateLiteral(_)
+    )
+}
+
+/// Names worth following across statements: minified one- and two-letter names are
+/// reused in every scope, so a flow-insensitive table would confuse them.
+fn is_trackable_name(name: &str) -> bool {
+    name.len() >= 3
+}
+
+fn is_hex_identifier(name: &str) -> bool {
+    name.len() >= 6 && name.starts_with("_0x") && name[3..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Worth running the shell-command analysis on: a few words with a program in them.
+fn looks_like_command(value: &str) -> bool {
+    if value.len() > 4096 || !value.contains(' ') {
+        return false;
+    }
+    let lower = value.to_ascii_lowercase();
+    [
+        "curl ",
+        "wget ",
+        "powershell",
+        "iex",
+        "bash",
+        "sh -c",
+        "/dev/tcp",
+        "certutil",
+        "nc ",
+        "base64 -d",
+        "invoke-webrequest",
+        "start-process",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
+/// Long base64/hex-looking text with high entropy (an encoded payload).
+fn is_encoded_blob(value: &str) -> bool {
+    let sample = &value.as_bytes()[..value.len().min(8192)];
+    let encoded = sample
+        .iter()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\\'))
+        .count();
+    encoded * 100 >= sample.len() * 97
+        && !value.contains(' ')
+        && strings::entropy(std::str::from_utf8(sample).unwrap_or_default()) > 4.0
+}
+
+impl<'a> Visit<'a> for Walker<'_> {
+    fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
+        let callee = self.resolve(&call.callee, 0);
+        let mut class = self.classify_call(&callee, &call.arguments, call.span, false);
+        // `fetch(u).then(r => r.text()).then(eval)`, `res.on('data', ...)`: callbacks
+        // chained on a network call handle downloaded data too.
+        if matches!(class, CallClass::Other)
+            && let Expression::StaticMemberExpression(member) = call.callee.without_parentheses()
+            && matches!(
+                member.property.name.as_str(),
+                "then" | "on" | "once" | "pipe" | "text" | "json"
+            )
+            && self.chain_has_network(&member.object)
+        {
+            class = CallClass::Network;
+        }
+        if let Expression::StaticMemberExpression(member) = call.callee.without_parentheses() {
+            let method = member.property.name.as_str();
+            if method == "pipe" {
+                self.push(Kind::Pipe, call.span);
+            }
+            if method == "push" && self.is_shift_call(call.arguments.first()) {
+                self.facts.obfuscation.string_array_rotation =
+                    Some(self.lines.line(call.span.start as usize));
+            }
+        }
+        if let Expression::ComputedMemberExpression(member) = call.callee.without_parentheses()
+            && self.resolve(&member.expression, 0).str_value() == Some("push")
+            && self.is_shift_call(call.arguments.first())
+        {
+            self.facts.obfuscation.string_array_rotation =
+                Some(self.lines.line(call.span.start as usize));
+        }
+        // Passing `eval` itself as a callback of a network chain evaluates the response.
+        if matches!(class, CallClass::Network) || self.network_depth > 0 {
+            for argument in &call.arguments {
+                if let Some(expr) = argument.as_expression()
+                    && matches!(self.resolve(expr, 0), Sym::Ref { ref base, ref path } if (base == "eval" || base == "Function") && path.is_empty())
+                {
+                    self.push(
+                        Kind::Eval {
+                            api: "eval (passed as a callback)".into(),
+                            source: EvalSource::Network,
+                        },
+                        call.span,
+                    );
+                }
+            }
+        }
+        let before = (
+            self.network_mentions,
+            self.decoded_mentions,
+            self.decode_calls,
+        );
+        match &class {
+            CallClass::Network => {
+                self.network_calls += 1;
+                self.network_depth += 1;
+                walk::walk_call_expression(self, call);
+                self.network_depth -= 1;
+            }
+            _ => walk::walk_call_expression(self, call),
+        }
+        if let CallClass::Eval(api) = class {
+            let source = if self.network_depth > 0 || self.network_mentions > before.0 {
+                EvalSource::Network
+            } else if self.decoded_mentions > before.1 || self.decode_calls > before.2 {
+                EvalSource::Decoded
+            } else {
+                EvalSource::Dynamic
+            };
+            self.push(Kind::Eval { api, source }, call.span);
+        }
+    }
+
+    fn visit_new_expression(&mut self, new: &NewExpression<'a>) {
+        let callee = self.resolve(&new.callee, 0);
+        let class = self.classify_call(&callee, &new.arguments, new.span, true);
+        let before = (
+            self.network_mentions,
+            self.decoded_mentions,
+            self.decode_calls,
+        );
+        if matches!(class, CallClass::Network) {
+            self.network_depth += 1;
+            walk::walk_new_expression(self, new);
+            self.network_depth -= 1;
+        } else {
+            walk::walk_new_expression(self, new);
+        }
+        if let CallClass::Eval(api) = class {
+            let source = if self.network_depth > 0 || self.network_mentions > before.0 {
+                EvalSource::Network
+            } else if self.decoded_mentions > before.1 || self.decode_calls > before.2 {
+                EvalSource::Decoded
+            } else {
+                EvalSource::Dynamic
+            };
+            self.push(Kind::Eval { api, source }, new.span);
+        }
+    }
+
+    fn visit_import_expression(&mut self, import: &ImportExpression<'a>) {
+        match self.resolve(&import.source, 0) {
+            Sym::Str {
+                value,
+                hidden,
+                decoded,
+            } => {
+                if value.starts_with('.') {
+                    self.facts.local_requires.push(value.clone());
+                }
+                let name = module_name(&value);
+                if (hidden || decoded) && SENSITIVE_MODULES.contains(&name.as_str()) {
+                    let how = if decoded {
+                        "decoded at run time"
+                    } else {
+                        "hidden in escapes or concatenation"
+                    };
+                    self.push(Kind::HiddenModule { module: name, how }, import.span);
+                }
+            }
+            _ => self.push(Kind::DynamicImport, import.span),
+        }
+        walk::walk_import_expression(self, import);
+    }
+
+    fn visit_import_declaration(&mut self, import: &ImportDeclaration<'a>) {
+        let module = module_name(import.source.value.as_str());
+        if module.starts_with('.') {
+            self.facts.local_requires.push(module.clone());
+        }
+        for specifier in import.specifiers.iter().flatten() {
+            match specifier {
+                ImportDeclarationSpecifier::ImportSpecifier(named) => {
+                    let sym =
+                        member_of(Sym::reference(&module, ""), named.imported.name().as_str());
+                    self.symbols.insert(named.local.name.to_string(), sym);
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(default) => {
+                    self.symbols
+                        .insert(default.local.name.to_string(), Sym::reference(&module, ""));
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(namespace) => {
+                    self.symbols.insert(
+                        namespace.local.name.to_string(),
+                        Sym::reference(&module, ""),
+                    );
+                }
+            }
+        }
+        walk::walk_import_declaration(self, import);
+    }
+
+    fn visit_variable_declarator(&mut self, declarator: &VariableDeclarator<'a>) {
+        let Some(init) = &declarator.init else {
+            walk::walk_variable_declarator(self, declarator);
+            return;
+        };
+        let value = self.resolve(init, 0);
+        self.bind(&declarator.id, &value);
+        if let Some(encoding) = self.function_decoder(init)
+            && let BindingPattern::BindingIdentifier(ident) = &declarator.id
+        {
+            self.decoders.insert(ident.name.to_string(), encoding);
+        }
+        walk::walk_variable_declarator(self, declarator);
+        let mut names = Vec::new();
+        Self::bound_names(&declarator.id, &mut names);
+        names.retain(|name| is_trackable_name(name));
+        // Only a value that *is* a response or a decoding taints its name: a function
+        // or object that merely contains one (common in bundles) does not.
+        if self.chain_has_network(init) {
+            self.network_names.extend(names.iter().cloned());
+        }
+        if matches!(value, Sym::Str { decoded: true, .. }) || self.is_decoding(init) {
+            self.decoded_names.extend(names);
+        }
+    }
+
+    fn visit_assignment_expression(&mut self, assignment: &AssignmentExpression<'a>) {
+        if let AssignmentTarget::AssignmentTargetIdentifier(ident) = &assignment.left {
+            let value = self.resolve(&assignment.right, 0);
+            // `body += chunk` or `x = <unknown>`: the name no longer holds a constant.
+            if assignment.operator != AssignmentOperator::Assign || matches!(value, Sym::Unknown) {
+                self.symbols.remove(ident.name.as_str());
+            } else {
+                self.symbols.insert(ident.name.to_string(), value);
+            }
+            walk::walk_assignment_expression(self, assignment);
+            let trackable = is_trackable_name(ident.name.as_str());
+            // `body += chunk` inside a response handler collects the response.
+            if trackable
+                && (self.chain_has_network(&assignment.right)
+                    || (self.network_depth > 0
+                        && assignment.operator == AssignmentOperator::Addition))
+            {
+                self.network_names.insert(ident.name.to_string());
+            }
+            if trackable && self.is_decoding(&assignment.right) {
+                self.decoded_names.insert(ident.name.to_string());
+            }
+            return;
+        }
+        walk::walk_assignment_expression(self, assignment);
+    }
+
+    fn visit_function(&mut self, function: &Function<'a>, flags: ScopeFlags) {
+        if let Some(id) = &function.id
+            && let Some(encoding) = self.single_return_decoder(function.body.as_deref())
+        {
+            self.decoders.insert(id.name.to_string(), encoding);
+        }
+        walk::walk_function(self, function, flags);
+    }
+
+    fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
+        if self.resolve(&member.object, 0).is("process", "env") {
+            let name = member.property.name.as_str();
+            let upper = name.to_ascii_uppercase();
+            if SECRET_ENV_PARTS.iter().any(|secret| upper.contains(secret)) {
+                self.push(Kind::EnvSecret(name.to_string()), member.span);
+            } else {
+                self.push(Kind::EnvRead, member.span);
+            }
+        }
+        walk::walk_static_member_expression(self, member);
+    }
+
+    fn visit_string_literal(&mut self, literal: &StringLiteral<'a>) {
+        self.string_constant(literal.value.as_str(), literal.span);
+    }
+
+    fn visit_template_literal(&mut self, template: &TemplateLiteral<'a>) {
+        if let Sym::Str { value, .. } = self.resolve_template(template) {
+            self.string_constant(&value, template.span);
+        } else {
+            for quasi in &template.quasis {
+                if let Some(cooked) = &quasi.value.cooked {
+                    self.string_constant(cooked.as_str(), quasi.span);
+                }
+            }
+        }
+        walk::walk_template_literal(self, template);
+    }
+
+    fn visit_binary_expression(&mut self, binary: &BinaryExpression<'a>) {
+        // A string built by concatenation is read as a whole once, at its top.
+        if binary.operator == BinaryOperator::Addition
+            && let Sym::Str {
+                value,
+                hidden: true,
+                ..
+            } = self.resolve_binary(binary)
+        {
+            self.sensitive_text(&value, binary.span);
+            if looks_like_command(&value) {
+                self.shell_shapes(&value, binary.span);
+            }
+        }
+        walk::walk_binary_expression(self, binary);
+    }
+
+    fn visit_identifier_reference(&mut self, ident: &IdentifierReference<'a>) {
+        let name = ident.name.as_str();
+        self.note_identifier(name);
+        if self.network_names.contains(name) {
+            self.network_mentions += 1;
+        }
+        if self.decoded_names.contains(name) {
+            self.decoded_mentions += 1;
+        }
+    }
+
+    fn visit_binding_identifier(&mut self, ident: &BindingIdentifier<'a>) {
+        self.note_identifier(ident.name.as_str());
+    }
+}
+
+impl Walker<'_> {
+    fn resolve_template(&self, template: &TemplateLiteral) -> Sym {
+        let mut value = String::new();
+        for (i, quasi) in template.quasis.iter().enumerate() {
+            value.push_str(quasi.value.cooked.as_deref().unwrap_or_default());
+            if let Some(part) = template.expressions.get(i) {
+                match self.resolve(part, 1) {
+                    Sym::Str { value: v, .. } => value.push_str(&v),
+                    _ => value.push('*'),
+                }
+            }
+            if value.len() > MAX_FOLDED_CHARS {
+                return Sym::Unknown;
+            }
+        }
+        Sym::Str {
+            value,
+            hidden: false,
+            decoded: false,
+        }
+    }
+
+    fn resolve_binary(&self, binary: &BinaryExpression) -> Sym {
+        match (
+            self.resolve(&binary.left, 1),
+            self.resolve(&binary.right, 1),
+        ) {
+            (Sym::Str { value: l, .. }, Sym::Str { value: r, .. })
+                if l.len() + r.len() <= MAX_FOLDED_CHARS =>
+            {
+                Sym::Str {
+                    value: l + &r,
+                    hidden: true,
+                    decoded: false,
+                }
+            }
+            _ => Sym::Unknown,
+        }
+    }
+
+    fn is_shift_call(&self, argument: Option<&Argument>) -> bool {
+        let Some(Expression::CallExpression(call)) = argument
+            .and_then(Argument::as_expression)
+            .map(Expression::without_parentheses)
+        else {
+            return false;
+        };
+        match call.callee.without_parentheses() {
+            Expression::StaticMemberExpression(member) => member.property.name == "shift",
+            Expression::ComputedMemberExpression(member) => {
+                self.resolve(&member.expression, 0).str_value() == Some("shift")
+            }
+            _ => false,
+        }
+    }
+
+    /// A call chain (`a.b().c().d`) that starts at a network call.
+    fn chain_has_network(&self, expr: &Expression) -> bool {
+        let mut expr = expr.without_parentheses();
+        for _ in 0..16 {
+            match expr {
+                Expression::CallExpression(call) => {
+                    if is_network_ref(&self.resolve(&call.callee, 0)) {
+                        return true;
+                    }
+                    expr = call.callee.without_parentheses();
+                }
+                Expression::StaticMemberExpression(member) => {
+                    expr = member.object.without_parentheses()
+                }
+                Expression::AwaitExpression(await_expr) => {
+                    expr = await_expr.argument.without_parentheses()
+                }
+                Expression::Identifier(ident) => {
+                    return self.network_names.contains(ident.name.as_str());
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// The expression is a decoding call (possibly `.toString()`-ed).
+    fn is_decoding(&self, expr: &Expression) -> bool {
+        let mut expr = expr.without_parentheses();
+        for _ in 0..8 {
+            let Expression::CallExpression(call) = expr else {
+                return false;
+            };
+            if let Expression::StaticMemberExpression(member) = call.callee.without_parentheses()
+                && matches!(
+                    member.property.name.as_str(),
+                    "toString" | "update" | "final"
+                )
+                && self.is_decoding(&member.object)
+            {
+                return true;
+            }
+            match self.resolve(&call.callee, 0) {
+                Sym::Ref { base, path } if base == "atob" || self.decoders.contains_key(&base) => {
+                    return path.is_empty();
+                }
+                Sym::Ref { base, path } if base == "Buffer" && path == "from" => {
+                    return matches!(
+                        self.resolve_argument(call.arguments.get(1), 0).str_value(),
+                        Some("base64" | "base64url" | "hex")
+                    );
+                }
+                _ => {}
+            }
+            match call.callee.without_parentheses() {
+                Expression::StaticMemberExpression(member) => {
+                    expr = member.object.without_parentheses()
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    fn function_decoder(&self, init: &Expression) -> Option<&'static str> {
+        match init.without_parentheses() {
+            Expression::FunctionExpression(function) => {
+                self.single_return_decoder(function.body.as_deref())
+            }
+            Expression::ArrowFunctionExpression(arrow) => match arrow.get_expression() {
+                Some(expression) => self.decoder_body(expression),
+                None => self.single_return_decoder(arrow.get_function_body()),
+            },
+            _ => None,
+        }
+    }
+
+    fn single_return_decoder(&self, body: Option<&FunctionBody>) -> Option<&'static str> {
+        let body = body?;
+        match body.statements.as_slice() {
+            [Statement::ReturnStatement(ret)] => self.decoder_body(ret.argument.as_ref()?),
+            _ => None,
+        }
+    }
+}
+
+fn is_network_ref(sym: &Sym) -> bool {
+    let Sym::Ref { base, path } = sym else {
+        return false;
+    };
+    let last = path.rsplit('.').next().unwrap_or_default();
+    match base.as_str() {
+        "http" | "https" | "http2" => matches!(last, "request" | "get"),
+        "fetch" => path.is_empty(),
+        "net" | "tls" => matches!(last, "connect" | "createConnection"),
+        client => HTTP_CLIENT_MODULES.contains(&client),
+    }
+}

@@ -1,0 +1,524 @@
+//! Code rules: what a package's code can do (behaviours), and whether its capabilities
+//! meet in a way only malware needs (findings, DSCA801–DSCA899).
+//!
+//! Every .js/.cjs/.mjs/.jsx/.ts file is parsed once ([`js`]) and walked once; files the
+//! parser cannot read, and scripts that are not JavaScript, get the byte-level pass
+//! ([`bytes`]). The rules then correlate the facts of each file, weighted by whether
+//! the file runs at install time or is the package's entry point.
+
+pub(crate) mod behaviours;
+pub(crate) mod bytes;
+pub(crate) mod facts;
+pub(crate) mod js;
+pub(crate) mod strings;
+pub(crate) mod tables;
+
+pub mod decode_eval;
+pub mod download_execute;
+pub mod exfiltration;
+pub mod obfuscated_code;
+pub mod persistence;
+pub mod reverse_shell;
+pub mod risky_command_in_code;
+pub mod sensitive_file_access;
+pub mod suspicious_destination;
+pub mod unanalysed_code;
+
+use crate::{Analysis, ScanContext};
+use dsca_archive::PackageFile;
+use dsca_model::{Evidence, Location, Rule, Severity};
+use facts::{AnomalyKind, Event, FileAnomaly, FileFacts};
+use std::collections::{HashMap, HashSet};
+
+/// Files larger than this get the byte-level pass only (and a note).
+pub const MAX_PARSED_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// JavaScript parsed per package; beyond it files get the byte-level pass.
+pub const MAX_PARSED_PACKAGE_BYTES: usize = 96 * 1024 * 1024;
+/// Bracket nesting beyond this is not handed to the parser (it recurses per level).
+pub const MAX_NESTING: usize = 1_000;
+/// Stack of the parsing threads: oxc recurses once per nesting level.
+const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
+/// A run of this many spaces followed by code on the same line hides that code.
+const HIDING_WHITESPACE: usize = 150;
+
+/// Every code rule definition.
+pub(crate) static RULES: &[&Rule] = &[
+    &exfiltration::RULE,
+    &download_execute::RULE,
+    &decode_eval::RULE,
+    &reverse_shell::RULE,
+    &obfuscated_code::RULE,
+    &suspicious_destination::RULE,
+    &sensitive_file_access::RULE,
+    &persistence::RULE,
+    &risky_command_in_code::RULE,
+    &unanalysed_code::RULE,
+];
+
+type Check = fn(&CodeContext, &mut Analysis);
+
+static CHECKS: &[Check] = &[
+    exfiltration::check,
+    download_execute::check,
+    decode_eval::check,
+    reverse_shell::check,
+    obfuscated_code::check,
+    suspicious_destination::check,
+    sensitive_file_access::check,
+    persistence::check,
+    risky_command_in_code::check,
+    unanalysed_code::check,
+];
+
+/// How a file can come to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Reach {
+    /// Nothing visible runs it (a library file, a test, an example).
+    Unknown,
+    /// Loaded from the package's `main` entry.
+    Entry,
+    /// Run by an install script (or loaded by a file that is).
+    Install,
+}
+
+/// The facts of every analysed file, and how each file comes to run.
+pub(crate) struct CodeContext {
+    pub files: Vec<FileFacts>,
+    reach: HashMap<String, Reach>,
+}
+
+impl CodeContext {
+    pub(crate) fn reach(&self, path: &str) -> Reach {
+        self.reach.get(path).copied().unwrap_or(Reach::Unknown)
+    }
+
+    pub(crate) fn runs_on_install(&self, path: &str) -> bool {
+        self.reach(path) == Reach::Install
+    }
+}
+
+/// Run the code analysis over one package.
+pub(crate) fn analyse(ctx: &ScanContext) -> Analysis {
+    let files = collect_facts(ctx.files());
+    let reach = reachability(ctx, &files);
+    let code = CodeContext { files, reach };
+    let mut analysis = Analysis::default();
+    for check in CHECKS {
+        check(&code, &mut analysis);
+    }
+    analysis.behaviours = behaviours::summarise(&code);
+    analysis
+}
+
+/// The code analysis of one file on its own (for fuzzing and tools): the same passes
+/// and checks as a package scan, without the package around it. Unlike a scan it does
+/// not catch panics, so a fuzzer sees them; it runs on a thread with the parser's stack.
+pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
+    let Some(kind) = file_kind(path) else {
+        return Analysis::default();
+    };
+    let parse = kind == FileKind::JavaScript && data.len() <= MAX_PARSED_FILE_BYTES;
+    let file = PackageFile {
+        path: path.to_string(),
+        data: data.to_vec(),
+        mode: 0o644,
+    };
+    let facts = std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || analyse_file(&file, kind, parse));
+        match worker.map(|handle| handle.join()) {
+            Ok(Ok(facts)) => facts,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => fallback(
+                &file,
+                kind,
+                AnomalyKind::ParseFailed,
+                "no thread to parse on",
+            ),
+        }
+    });
+    let code = CodeContext {
+        files: vec![facts],
+        reach: HashMap::new(),
+    };
+    let mut analysis = Analysis::default();
+    for check in CHECKS {
+        check(&code, &mut analysis);
+    }
+    analysis.behaviours = behaviours::summarise(&code);
+    analysis
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    JavaScript,
+    Script,
+}
+
+fn file_kind(path: &str) -> Option<FileKind> {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".d.ts") || lower.ends_with(".d.mts") || lower.ends_with(".d.cts") {
+        return None;
+    }
+    let extension = lower.rsplit_once('.').map(|(_, e)| e)?;
+    match extension {
+        "js" | "cjs" | "mjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" => Some(FileKind::JavaScript),
+        "sh" | "bash" | "py" | "bat" | "cmd" | "ps1" | "vbs" => Some(FileKind::Script),
+        _ => None,
+    }
+}
+
+/// Facts of every code file, parsed in parallel on threads with a stack large enough
+/// for the parser.
+pub(crate) fn collect_facts(files: &[PackageFile]) -> Vec<FileFacts> {
+    let mut budget = MAX_PARSED_PACKAGE_BYTES;
+    let jobs: Vec<(&PackageFile, FileKind, bool)> = files
+        .iter()
+        .filter_map(|file| {
+            let kind = file_kind(&file.path)?;
+            let parse = kind == FileKind::JavaScript
+                && file.data.len() <= MAX_PARSED_FILE_BYTES
+                && file.data.len() <= budget;
+            if parse {
+                budget -= file.data.len();
+            }
+            Some((file, kind, parse))
+        })
+        .collect();
+    if jobs.is_empty() {
+        return Vec::new();
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .min(8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(vec![None; jobs.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let spawned = std::thread::Builder::new()
+                .name("dsca-code".into())
+                .stack_size(PARSER_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(file, kind, parse)) = jobs.get(index) else {
+                            break;
+                        };
+                        // A bug on one hostile file must not cost the rest of the package.
+                        let facts = std::panic::catch_unwind(|| analyse_file(file, kind, parse))
+                            .or_else(|_| {
+                                std::panic::catch_unwind(|| {
+                                    fallback(
+                                        file,
+                                        kind,
+                                        AnomalyKind::ParseFailed,
+                                        "the analyser failed on this file",
+                                    )
+                                })
+                            })
+                            .unwrap_or_else(|_| FileFacts {
+                                path: file.path.clone(),
+                                anomaly: Some(FileAnomaly {
+                                    kind: AnomalyKind::ParseFailed,
+                                    detail: "the analyser failed on this file".into(),
+                                }),
+                                ..FileFacts::default()
+                            });
+                        if let Ok(mut results) = results.lock() {
+                            results[index] = Some(facts);
+                        }
+                    }
+                });
+            if spawned.is_err() {
+                break;
+            }
+        }
+    });
+    let results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Any file a thread could not finish still gets the byte-level pass.
+    results
+        .into_iter()
+        .zip(&jobs)
+        .map(|(facts, &(file, _, _))| {
+            facts.unwrap_or_else(|| FileFacts {
+                path: file.path.clone(),
+                ..FileFacts::default()
+            })
+        })
+        .collect()
+}
+
+fn analyse_file(file: &PackageFile, kind: FileKind, parse: bool) -> FileFacts {
+    if kind == FileKind::Script {
+        return bytes::analyse(&file.path, &file.data, true);
+    }
+    if !parse {
+        return fallback(
+            file,
+            kind,
+            AnomalyKind::TooLarge,
+            &format!(
+                "{} bytes: too large to parse, read byte by byte only",
+                file.data.len()
+            ),
+        );
+    }
+    let (text, invalid_utf8) = match std::str::from_utf8(&file.data) {
+        Ok(text) => (std::borrow::Cow::Borrowed(text), false),
+        Err(_) => (String::from_utf8_lossy(&file.data), true),
+    };
+    let depth = max_nesting(text.as_bytes());
+    if depth > MAX_NESTING {
+        return fallback(
+            file,
+            kind,
+            AnomalyKind::TooDeeplyNested,
+            &format!("brackets nest {depth} deep, beyond anything a person or a build tool writes"),
+        );
+    }
+    let Some(mut facts) = js::analyse(&file.path, &text) else {
+        return fallback(
+            file,
+            kind,
+            AnomalyKind::ParseFailed,
+            "not valid JavaScript: read byte by byte instead",
+        );
+    };
+    if invalid_utf8 {
+        facts.anomaly = Some(FileAnomaly {
+            kind: AnomalyKind::InvalidUtf8,
+            detail: "not valid UTF-8 (parsed with the bad bytes replaced)".into(),
+        });
+    }
+    hidden_content(&text, &mut facts.obfuscation);
+    facts
+}
+
+fn fallback(file: &PackageFile, kind: FileKind, anomaly: AnomalyKind, detail: &str) -> FileFacts {
+    let mut facts = bytes::analyse(&file.path, &file.data, kind == FileKind::Script);
+    facts.anomaly = Some(FileAnomaly {
+        kind: anomaly,
+        detail: detail.to_string(),
+    });
+    let scanned = &file.data[..file.data.len().min(bytes::MAX_SCANNED_BYTES)];
+    hidden_content(&String::from_utf8_lossy(scanned), &mut facts.obfuscation);
+    facts
+}
+
+/// Deepest bracket nesting, counted over raw bytes (strings included: an upper bound
+/// that is cheap and cannot recurse).
+fn max_nesting(bytes: &[u8]) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for &b in bytes {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Bidirectional overrides (Trojan Source) and code pushed off screen by whitespace.
+fn hidden_content(text: &str, obfuscation: &mut facts::Obfuscation) {
+    for (index, line) in text.split('\n').enumerate() {
+        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        if line
+            .chars()
+            .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+            && obfuscation.hidden_unicode.len() < 20
+        {
+            obfuscation.hidden_unicode.push(line_number);
+        }
+        if obfuscation.code_after_whitespace.is_none()
+            && line.len() > HIDING_WHITESPACE
+            && let Some(run_start) = line.find(&" ".repeat(HIDING_WHITESPACE))
+        {
+            let before = line[..run_start].trim();
+            let after = line[run_start..].trim_start();
+            // Code, not a padded comment or table: something before it and a statement after.
+            if !before.is_empty()
+                && !before.starts_with("//")
+                && !before.starts_with('*')
+                && after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '(' || c == '[')
+                && (after.contains('(') || after.contains('='))
+                && !after.starts_with("//")
+            {
+                obfuscation.code_after_whitespace = Some(line_number);
+            }
+        }
+    }
+}
+
+/// Which files run at install time (the files install scripts start with `node`, and
+/// what they load) and which from the `main` entry.
+fn reachability(ctx: &ScanContext, files: &[FileFacts]) -> HashMap<String, Reach> {
+    let by_path: HashMap<&str, &FileFacts> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut reach = HashMap::new();
+    let Some(manifest) = ctx.manifest() else {
+        return reach;
+    };
+    let main = manifest.str_field("main").unwrap_or("index.js");
+    let mut install_starts = Vec::new();
+    for (_, command) in crate::metadata::install_time_scripts(manifest, ctx) {
+        install_starts.extend(node_targets(command, main));
+    }
+    for (starts, level) in [
+        (vec![main.to_string()], Reach::Entry),
+        (install_starts, Reach::Install),
+    ] {
+        let mut queue: Vec<String> = starts
+            .iter()
+            .filter_map(|start| resolve_module(&by_path, "", start))
+            .collect();
+        let mut seen = HashSet::new();
+        while let Some(path) = queue.pop() {
+            if !seen.insert(path.clone()) || seen.len() > 5_000 {
+                continue;
+            }
+            let Some(facts) = by_path.get(path.as_str()) else {
+                continue;
+            };
+            let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            for request in &facts.local_requires {
+                if let Some(next) = resolve_module(&by_path, dir, request) {
+                    queue.push(next);
+                }
+            }
+            let entry = reach.entry(path).or_insert(level);
+            *entry = (*entry).max(level);
+        }
+    }
+    reach
+}
+
+/// The files an install command runs with node (`node setup.js`, `node .`,
+/// `nohup node ./lib/x &`), and script files it runs directly (`sh install.sh`).
+pub(crate) fn node_targets(command: &str, main: &str) -> Vec<String> {
+    let words: Vec<&str> = command
+        .split(|c: char| c.is_whitespace() || matches!(c, '&' | ';' | '|' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut targets = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let program = word.rsplit(['/', '\\']).next().unwrap_or(word);
+        let runs_file = matches!(
+            program,
+            "node" | "nodejs" | "sh" | "bash" | "python" | "python3" | "cmd" | "powershell"
+        );
+        if runs_file {
+            if let Some(target) = words[i + 1..].iter().find(|w| !w.starts_with('-')) {
+                targets.push(if *target == "." || *target == "./" {
+                    main.to_string()
+                } else {
+                    target.to_string()
+                });
+            }
+        } else if file_kind(word).is_some() && i == 0 {
+            targets.push(word.to_string());
+        }
+    }
+    targets
+}
+
+/// A relative module request resolved to a file of the package, the way node does.
+fn resolve_module(files: &HashMap<&str, &FileFacts>, dir: &str, request: &str) -> Option<String> {
+    let joined = normalise(&if dir.is_empty() {
+        request.to_string()
+    } else {
+        format!("{dir}/{request}")
+    })?;
+    let candidates = [
+        joined.clone(),
+        format!("{joined}.js"),
+        format!("{joined}.cjs"),
+        format!("{joined}.mjs"),
+        format!("{joined}.ts"),
+        format!("{joined}/index.js"),
+    ];
+    candidates
+        .into_iter()
+        .find(|c| files.contains_key(c.as_str()))
+}
+
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// One step up in severity, to at most `cap`.
+pub(crate) fn raise(severity: Severity, cap: Severity) -> Severity {
+    let next = match severity {
+        Severity::Info => Severity::Low,
+        Severity::Low => Severity::Medium,
+        Severity::Medium => Severity::High,
+        Severity::High | Severity::Critical => Severity::Critical,
+    };
+    next.min(cap).max(severity)
+}
+
+/// Evidence pointing at an event.
+pub(crate) fn evidence(file: &FileFacts, event: &Event, detail: impl Into<String>) -> Evidence {
+    Evidence::new(detail)
+        .at(Location::line(file.path.as_str(), event.line))
+        .with_snippet(event.snippet.as_str())
+}
+
+/// How a file comes to run, as a clause for messages.
+pub(crate) fn reach_clause(code: &CodeContext, path: &str) -> &'static str {
+    match code.reach(path) {
+        Reach::Install => " (runs at install time)",
+        Reach::Entry => " (loaded from the package entry point)",
+        Reach::Unknown => "",
+    }
+}
+
+/// Test, fixture and example files that nothing runs: their code is not the package's.
+pub(crate) fn ignorable(code: &CodeContext, path: &str) -> bool {
+    crate::metadata::is_test_path(path) && code.reach(path) == Reach::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn install_commands_name_their_files() {
+        assert_eq!(node_targets("node setup.js", "index.js"), vec!["setup.js"]);
+        assert_eq!(
+            node_targets("nohup node ./update.js &", "index.js"),
+            vec!["./update.js"]
+        );
+        assert_eq!(node_targets("node .", "lib/main.js"), vec!["lib/main.js"]);
+        assert_eq!(
+            node_targets("start /B node preinstall.js", "index.js"),
+            vec!["preinstall.js"]
+        );
+    }
+
+    #[test]
+    fn nesting_is_counted_without_recursion() {
+        assert_eq!(max_nesting(b"f(a[1], {b: (2)})"), 3);
+        assert_eq!(max_nesting(b")))((("), 3);
+    }
+}

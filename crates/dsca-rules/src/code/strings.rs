@@ -1,0 +1,450 @@
+//! String intelligence: URLs, hosts, IPv4 addresses and emails in string literals (also
+//! inside base64 and hex constants, to a bounded depth), classified with
+//! [`tables`](super::tables).
+
+use super::tables::{
+    DISCORD_STORES, DestinationClass, HOSTS, PERSISTENCE_PATHS, SENSITIVE_PATHS, SecretWeight,
+    URL_PATHS,
+};
+use base64::Engine as _;
+use std::net::Ipv4Addr;
+
+/// Strings longer than this are only searched in their first part.
+const MAX_SCANNED_CHARS: usize = 64 * 1024;
+/// How many layers of base64/hex are peeled off.
+const MAX_DECODE_DEPTH: usize = 2;
+
+/// One indicator found in a string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Indicator {
+    pub kind: IndicatorKind,
+    pub value: String,
+    pub class: Option<DestinationClass>,
+    /// Found only after decoding base64 or hex.
+    pub decoded: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IndicatorKind {
+    Url,
+    Ipv4,
+    Email,
+}
+
+/// Every indicator in `text`, decoding base64/hex constants on the way.
+pub(crate) fn indicators(text: &str) -> Vec<Indicator> {
+    let mut out = Vec::new();
+    collect(text, false, 0, &mut out);
+    out
+}
+
+fn collect(text: &str, decoded: bool, depth: usize, out: &mut Vec<Indicator>) {
+    let text = prefix_chars(text, MAX_SCANNED_CHARS);
+    let lower = text.to_ascii_lowercase();
+    for (start, _) in lower.match_indices("://") {
+        let scheme_start = after_last(&lower[..start], |c| !c.is_ascii_alphanumeric());
+        let scheme = &lower[scheme_start..start];
+        if !matches!(scheme, "http" | "https" | "ws" | "wss" | "ftp") {
+            continue;
+        }
+        let rest = &text[start + 3..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>' | ')'))
+            .unwrap_or(rest.len());
+        let url = &text[scheme_start..start + 3 + end];
+        let host = host_of(&rest[..end]);
+        if host.is_empty() {
+            continue;
+        }
+        out.push(Indicator {
+            kind: IndicatorKind::Url,
+            value: url.to_string(),
+            class: classify_url(&host, &rest[..end]),
+            decoded,
+        });
+    }
+    for ip in ipv4_literals(text) {
+        // Version numbers look like addresses: only take ones that could be routed.
+        if out
+            .iter()
+            .any(|i| i.kind == IndicatorKind::Url && i.value.contains(&ip))
+        {
+            continue;
+        }
+        if let Ok(addr) = ip.parse::<Ipv4Addr>() {
+            out.push(Indicator {
+                kind: IndicatorKind::Ipv4,
+                value: ip.clone(),
+                class: Some(ip_class(addr)),
+                decoded,
+            });
+        }
+    }
+    if let Some(email) = email_in(text) {
+        out.push(Indicator {
+            kind: IndicatorKind::Email,
+            value: email,
+            class: None,
+            decoded,
+        });
+    }
+    if depth < MAX_DECODE_DEPTH
+        && let Some(inner) = decode_constant(text)
+    {
+        collect(&inner, true, depth + 1, out);
+    }
+}
+
+/// The byte offset just after the last character of `text` that matches, or 0.
+fn after_last(text: &str, matches: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|&(_, c)| matches(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+fn prefix_chars(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The host of the part of a URL after `scheme://`, lowercased, without port or userinfo.
+pub(crate) fn host_of(after_scheme: &str) -> String {
+    let authority = after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if authority.starts_with('[') {
+        authority
+    } else {
+        authority.split(':').next().unwrap_or(authority)
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'))
+    {
+        host
+    } else {
+        String::new()
+    }
+}
+
+/// The class of a URL from its host and path.
+pub(crate) fn classify_url(host: &str, after_scheme: &str) -> Option<DestinationClass> {
+    let lower = after_scheme.to_ascii_lowercase();
+    for (path_host, fragment, class) in URL_PATHS {
+        if host_matches(host, path_host) && lower.contains(fragment) {
+            return Some(*class);
+        }
+    }
+    if let Ok(addr) = host.parse::<Ipv4Addr>() {
+        return Some(ip_class(addr));
+    }
+    classify_host(host)
+}
+
+pub(crate) fn classify_host(host: &str) -> Option<DestinationClass> {
+    HOSTS
+        .iter()
+        .find(|(entry, _)| host_matches(host, entry))
+        .map(|(_, class)| *class)
+}
+
+fn host_matches(host: &str, entry: &str) -> bool {
+    if let Some(label) = entry.strip_suffix('.') {
+        // `oast.` matches `oast.fun` and `x.oast.pro`.
+        return host
+            .split('.')
+            .rev()
+            .nth(1)
+            .is_some_and(|second_level| second_level == label);
+    }
+    host == entry
+        || host
+            .strip_suffix(entry)
+            .is_some_and(|head| head.ends_with('.'))
+}
+
+pub(crate) fn ip_class(addr: Ipv4Addr) -> DestinationClass {
+    let [a, b, c, _] = addr.octets();
+    let documentation =
+        (a, b, c) == (192, 0, 2) || (a, b, c) == (198, 51, 100) || (a, b, c) == (203, 0, 113);
+    if addr.is_private()
+        || addr.is_loopback()
+        || addr.is_link_local()
+        || addr.is_unspecified()
+        || addr.is_broadcast()
+        || documentation
+        || a >= 224
+        || (a == 100 && (64..128).contains(&b))
+    {
+        DestinationClass::PrivateIp
+    } else {
+        DestinationClass::PublicIp
+    }
+}
+
+/// Dotted quads standing alone (not part of a longer dotted run such as `1.2.3.4.5`).
+fn ipv4_literals(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit()
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b'.') {
+            j += 1;
+        }
+        let candidate = &text[start..j];
+        let followed_by_word =
+            j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'-');
+        if !followed_by_word
+            && candidate.split('.').count() == 4
+            && candidate.parse::<Ipv4Addr>().is_ok()
+        {
+            out.push(candidate.to_string());
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+fn email_in(text: &str) -> Option<String> {
+    let at = text.find('@')?;
+    let is_local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
+    let local_start = after_last(&text[..at], |c| !is_local(c));
+    let domain_end = text[at + 1..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-')))
+        .map_or(text.len(), |i| at + 1 + i);
+    let local = &text[local_start..at];
+    let domain = &text[at + 1..domain_end];
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    (!local.is_empty()
+        && domain.contains('.')
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic()))
+    .then(|| format!("{local}@{domain}"))
+}
+
+/// `text` decoded from base64 or hex when it is entirely one of them and decodes to
+/// mostly printable text.
+pub(crate) fn decode_constant(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    if trimmed.len() < 16 {
+        return None;
+    }
+    let bytes = if trimmed.len().is_multiple_of(2) && trimmed.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        decode_hex(trimmed)?
+    } else if trimmed
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
+    {
+        base64_lenient(trimmed)?
+    } else {
+        return None;
+    };
+    printable(bytes)
+}
+
+pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+pub(crate) fn base64_lenient(text: &str) -> Option<Vec<u8>> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let unpadded = cleaned.trim_end_matches('=');
+    let engine = if unpadded.contains(['-', '_']) {
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+    } else {
+        &base64::engine::general_purpose::STANDARD_NO_PAD
+    };
+    engine.decode(unpadded).ok()
+}
+
+/// The bytes as text when at least 90% of them are printable ASCII or whitespace.
+pub(crate) fn printable(bytes: Vec<u8>) -> Option<String> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let good = bytes
+        .iter()
+        .filter(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+        .count();
+    (good * 10 >= bytes.len() * 9).then(|| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Shannon entropy in bits per character.
+pub(crate) fn entropy(text: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut total = 0u32;
+    for b in text.bytes() {
+        counts[usize::from(b)] += 1;
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    let total = f64::from(total);
+    counts
+        .iter()
+        .filter(|&&n| n > 0)
+        .map(|&n| {
+            let p = f64::from(n) / total;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// The sensitive place `text` names, if any (see [`SENSITIVE_PATHS`]).
+pub(crate) fn sensitive_place(text: &str) -> Option<(&'static str, SecretWeight)> {
+    if text.len() > 4096 || text.len() < 5 {
+        return None;
+    }
+    let normalised = text.to_ascii_lowercase().replace('\\', "/");
+    if DISCORD_STORES.iter().any(|f| normalised.contains(f)) {
+        return Some((
+            "Discord's local storage (tokens)",
+            SecretWeight::StealerOnly,
+        ));
+    }
+    SENSITIVE_PATHS
+        .iter()
+        .find(|(fragment, _, _)| contains_path_fragment(&normalised, fragment))
+        .map(|(_, what, weight)| (*what, *weight))
+}
+
+/// The persistence location `text` names, if any (see [`PERSISTENCE_PATHS`]).
+pub(crate) fn persistence_place(text: &str) -> Option<&'static str> {
+    if text.len() > 4096 || text.len() < 6 {
+        return None;
+    }
+    let normalised = text.to_ascii_lowercase().replace('\\', "/");
+    PERSISTENCE_PATHS
+        .iter()
+        .find(|(fragment, _)| contains_path_fragment(&normalised, fragment))
+        .map(|(_, what)| *what)
+}
+
+/// `fragment` occurs in `path`; a fragment starting with `.` must start a path
+/// component (`~/.npmrc`, not `foo.npmrc`), and a word fragment must not be part of a
+/// longer word.
+fn contains_path_fragment(path: &str, fragment: &str) -> bool {
+    path.match_indices(fragment).any(|(at, _)| {
+        let before = path[..at].chars().next_back();
+        let after = path[at + fragment.len()..].chars().next();
+        let starts_component = matches!(
+            before,
+            None | Some('/' | '~' | '"' | '\'' | ' ' | '$' | '%')
+        );
+        let starts_ok = if fragment.starts_with(['.', '/']) {
+            starts_component
+        } else {
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+        };
+        let ends_ok =
+            fragment.ends_with(['/', '_']) || !after.is_some_and(|c| c.is_ascii_alphanumeric());
+        starts_ok && ends_ok
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_urls() {
+        let found =
+            indicators("send to https://discord.com/api/webhooks/1/abc and http://x.oast.fun/a");
+        let classes: Vec<_> = found.iter().map(|i| i.class).collect();
+        assert_eq!(
+            classes,
+            vec![
+                Some(DestinationClass::Webhook),
+                Some(DestinationClass::Oast)
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_ips_in_decoded_base64() {
+        // "http://198.51.100.7/x" in base64.
+        let found = indicators("aHR0cDovLzE5OC41MS4xMDAuNy94");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].decoded);
+        assert_eq!(found[0].class, Some(DestinationClass::PrivateIp));
+        assert_eq!(
+            ip_class("23.1.2.3".parse().unwrap()),
+            DestinationClass::PublicIp
+        );
+    }
+
+    #[test]
+    fn version_numbers_are_not_ips() {
+        assert!(ipv4_literals("v1.2.3.4.5 and 1.2.3-beta").is_empty());
+        assert_eq!(ipv4_literals("host 8.8.8.8:53"), vec!["8.8.8.8"]);
+    }
+
+    #[test]
+    fn host_matching_respects_labels() {
+        assert_eq!(classify_host("a.ngrok.io"), Some(DestinationClass::Tunnel));
+        assert_eq!(classify_host("notngrok.io"), None);
+        assert_eq!(classify_host("abc.oast.pro"), Some(DestinationClass::Oast));
+    }
+
+    #[test]
+    fn sensitive_places() {
+        assert!(sensitive_place("~/.npmrc").is_some());
+        assert!(sensitive_place("foo.npmrc").is_none());
+        assert!(
+            sensitive_place("C:\\Users\\x\\AppData\\Roaming\\discord\\Local Storage\\leveldb")
+                .is_some()
+        );
+        assert!(sensitive_place("/home/u/.ssh/id_rsa").is_some());
+        assert_eq!(
+            persistence_place("/home/u/.bashrc"),
+            Some("a shell start-up file (.bashrc)")
+        );
+        assert_eq!(persistence_place("user.profile"), None);
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            email_in("mail me: a.b@mail.example now"),
+            Some("a.b@mail.example".into())
+        );
+        assert_eq!(email_in("@scope/name"), None);
+        assert_eq!(email_in("caf\u{e9}@b.cc"), None);
+        // Multi-byte characters next to the markers never split a character.
+        for text in [
+            "\u{e9}://x",
+            "\u{e9}http://a.example",
+            "\u{fc}@\u{f6}.de",
+            "\u{65e5}@",
+            "\u{20ac}.1.2.3.4",
+        ] {
+            let _ = indicators(text);
+        }
+    }
+}

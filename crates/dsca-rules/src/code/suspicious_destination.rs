@@ -1,0 +1,94 @@
+//! DSCA806: network code that names a destination honest packages do not talk to.
+
+use super::tables::DestinationClass;
+use super::{CodeContext, raise, reach_clause};
+use crate::Analysis;
+use crate::metadata::cap_evidence;
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "DSCA806",
+    name: "suspicious-destination",
+    category: Category::Network,
+    severity: Severity::Medium,
+    title: "Talks to a destination malware favours",
+    problem: "Network code in the package names a webhook or request bin, an out-of-band \
+        testing domain, a paste site, a tunnel, a TOR service, an IP-lookup service or a \
+        bare IP address. Stealers and probes send data to such places because they need no \
+        server of their own and are hard to trace.",
+    next_steps: "Check what the code sends to the destination shown. A package has rarely \
+        a reason to post to a webhook or a tunnel at run time, and none at install time.",
+};
+
+fn weight(class: DestinationClass) -> Option<Severity> {
+    match class {
+        DestinationClass::Oast | DestinationClass::Tor | DestinationClass::Tunnel => {
+            Some(Severity::High)
+        }
+        DestinationClass::Webhook
+        | DestinationClass::Paste
+        | DestinationClass::IpLookup
+        | DestinationClass::DynamicDns
+        | DestinationClass::PublishApi => Some(Severity::Medium),
+        DestinationClass::PublicIp => Some(Severity::Low),
+        DestinationClass::Shortener | DestinationClass::RawCode | DestinationClass::PrivateIp => {
+            None
+        }
+    }
+}
+
+pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
+    for file in &code.files {
+        if !file.sends_network() || super::ignorable(code, &file.path) {
+            continue;
+        }
+        let install = code.runs_on_install(&file.path);
+        let mut severity = Severity::Info;
+        let mut hits = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (line, indicator) in &file.indicators {
+            let Some(class) = indicator.class else {
+                continue;
+            };
+            let Some(mut weight) = weight(class) else {
+                continue;
+            };
+            if !seen.insert(indicator.value.clone()) {
+                continue;
+            }
+            if install {
+                weight = raise(weight, Severity::High);
+            }
+            severity = severity.max(weight);
+            let decoded = if indicator.decoded {
+                " (hidden in an encoded string)"
+            } else {
+                ""
+            };
+            hits.push(
+                Evidence::new(format!(
+                    "names {}{decoded}: {}",
+                    class.describe(),
+                    indicator.value
+                ))
+                .at(Location::line(file.path.as_str(), *line))
+                .with_snippet(indicator.value.as_str()),
+            );
+        }
+        if hits.is_empty() || severity < Severity::Medium {
+            continue;
+        }
+        let message = format!(
+            "`{}` talks to {}{}",
+            file.path,
+            hits[0].detail.trim_start_matches("names "),
+            reach_clause(code, &file.path)
+        );
+        let finding = Finding::new(&RULE, message).with_severity(severity);
+        out.findings.push(
+            cap_evidence(hits)
+                .into_iter()
+                .fold(finding, Finding::with_evidence),
+        );
+    }
+}

@@ -1,0 +1,350 @@
+//! The classification tables of the code rules, kept as data in one place: where a
+//! string points to (destinations), which files hold secrets, which places give
+//! persistence, which names are secrets in the environment.
+//!
+//! Entries are matched case-insensitively against a host (suffix match on a label
+//! boundary) or a path (substring match after `\` is turned into `/`).
+
+/// What a network destination is known for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum DestinationClass {
+    /// Services that tell a caller its public IP address (victim fingerprinting).
+    IpLookup,
+    /// Out-of-band testing and collaborator domains: they exist to receive callbacks.
+    Oast,
+    /// Webhooks, request bins and chat bot APIs that accept anonymous posts.
+    Webhook,
+    Paste,
+    Shortener,
+    /// Raw files on GitHub and gists: a common second stage.
+    RawCode,
+    /// Public tunnels to a machine behind NAT.
+    Tunnel,
+    Tor,
+    DynamicDns,
+    /// A literal public IPv4 address instead of a name.
+    PublicIp,
+    /// A private, loopback or documentation address.
+    PrivateIp,
+    /// Registry publish endpoints (worms publish themselves with stolen tokens).
+    PublishApi,
+}
+
+impl DestinationClass {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            DestinationClass::IpLookup => "an IP-lookup service",
+            DestinationClass::Oast => "an out-of-band testing (collaborator) domain",
+            DestinationClass::Webhook => "a webhook or request bin",
+            DestinationClass::Paste => "a paste site",
+            DestinationClass::Shortener => "a URL shortener",
+            DestinationClass::RawCode => "raw code hosting (GitHub raw, gists)",
+            DestinationClass::Tunnel => "a public tunnel",
+            DestinationClass::Tor => "a TOR hidden service",
+            DestinationClass::DynamicDns => "a dynamic DNS name",
+            DestinationClass::PublicIp => "a public IP address",
+            DestinationClass::PrivateIp => "a private or documentation IP address",
+            DestinationClass::PublishApi => "a package registry's publish API",
+        }
+    }
+
+    /// Destinations that exist to receive data from strangers: sending secrets there
+    /// is exfiltration, not an API call.
+    pub(crate) fn is_drop_box(self) -> bool {
+        matches!(
+            self,
+            DestinationClass::Oast
+                | DestinationClass::Webhook
+                | DestinationClass::Paste
+                | DestinationClass::Tunnel
+                | DestinationClass::Tor
+        )
+    }
+}
+
+/// Hosts by class; a host matches an entry equal to it or ending in `.entry`. Entries
+/// that end with `.` match any top-level domain (`oast.` matches `oast.fun`, `oast.pro`).
+pub(crate) static HOSTS: &[(&str, DestinationClass)] = &[
+    ("api.ipify.org", DestinationClass::IpLookup),
+    ("api64.ipify.org", DestinationClass::IpLookup),
+    ("ipinfo.io", DestinationClass::IpLookup),
+    ("ip-api.com", DestinationClass::IpLookup),
+    ("ipapi.co", DestinationClass::IpLookup),
+    ("ifconfig.me", DestinationClass::IpLookup),
+    ("ifconfig.co", DestinationClass::IpLookup),
+    ("icanhazip.com", DestinationClass::IpLookup),
+    ("checkip.amazonaws.com", DestinationClass::IpLookup),
+    ("ipecho.net", DestinationClass::IpLookup),
+    ("ident.me", DestinationClass::IpLookup),
+    ("wtfismyip.com", DestinationClass::IpLookup),
+    ("myexternalip.com", DestinationClass::IpLookup),
+    ("api.myip.com", DestinationClass::IpLookup),
+    ("geolocation-db.com", DestinationClass::IpLookup),
+    ("ipwho.is", DestinationClass::IpLookup),
+    ("interact.sh", DestinationClass::Oast),
+    ("interactsh.com", DestinationClass::Oast),
+    ("oast.", DestinationClass::Oast),
+    ("burpcollaborator.net", DestinationClass::Oast),
+    ("oastify.com", DestinationClass::Oast),
+    ("canarytokens.com", DestinationClass::Oast),
+    ("canarytokens.org", DestinationClass::Oast),
+    ("dnslog.cn", DestinationClass::Oast),
+    ("ceye.io", DestinationClass::Oast),
+    ("requestrepo.com", DestinationClass::Oast),
+    ("pipedream.net", DestinationClass::Webhook),
+    ("m.pipedream.net", DestinationClass::Webhook),
+    ("requestbin.com", DestinationClass::Webhook),
+    ("requestbin.net", DestinationClass::Webhook),
+    ("webhook.site", DestinationClass::Webhook),
+    ("beeceptor.com", DestinationClass::Webhook),
+    ("hookbin.com", DestinationClass::Webhook),
+    ("api.telegram.org", DestinationClass::Webhook),
+    ("hooks.slack.com", DestinationClass::Webhook),
+    ("pastebin.com", DestinationClass::Paste),
+    ("paste.ee", DestinationClass::Paste),
+    ("hastebin.com", DestinationClass::Paste),
+    ("ghostbin.com", DestinationClass::Paste),
+    ("rentry.co", DestinationClass::Paste),
+    ("paste.c-net.org", DestinationClass::Paste),
+    ("transfer.sh", DestinationClass::Paste),
+    ("bit.ly", DestinationClass::Shortener),
+    ("tinyurl.com", DestinationClass::Shortener),
+    ("is.gd", DestinationClass::Shortener),
+    ("cutt.ly", DestinationClass::Shortener),
+    ("t.ly", DestinationClass::Shortener),
+    ("rb.gy", DestinationClass::Shortener),
+    ("shorturl.at", DestinationClass::Shortener),
+    ("raw.githubusercontent.com", DestinationClass::RawCode),
+    ("gist.githubusercontent.com", DestinationClass::RawCode),
+    ("gist.github.com", DestinationClass::RawCode),
+    ("ngrok.io", DestinationClass::Tunnel),
+    ("ngrok-free.app", DestinationClass::Tunnel),
+    ("ngrok.app", DestinationClass::Tunnel),
+    ("serveo.net", DestinationClass::Tunnel),
+    ("loca.lt", DestinationClass::Tunnel),
+    ("localtunnel.me", DestinationClass::Tunnel),
+    ("trycloudflare.com", DestinationClass::Tunnel),
+    ("localhost.run", DestinationClass::Tunnel),
+    ("onion", DestinationClass::Tor),
+    ("duckdns.org", DestinationClass::DynamicDns),
+    ("no-ip.com", DestinationClass::DynamicDns),
+    ("no-ip.org", DestinationClass::DynamicDns),
+    ("ddns.net", DestinationClass::DynamicDns),
+    ("hopto.org", DestinationClass::DynamicDns),
+    ("zapto.org", DestinationClass::DynamicDns),
+    ("dynu.net", DestinationClass::DynamicDns),
+    ("freedns.afraid.org", DestinationClass::DynamicDns),
+    ("upload.pypi.org", DestinationClass::PublishApi),
+];
+
+/// URL path fragments that classify a destination whatever its host.
+pub(crate) static URL_PATHS: &[(&str, &str, DestinationClass)] = &[
+    ("discord.com", "/api/webhooks/", DestinationClass::Webhook),
+    (
+        "discordapp.com",
+        "/api/webhooks/",
+        DestinationClass::Webhook,
+    ),
+    (
+        "registry.npmjs.org",
+        "/-/user/",
+        DestinationClass::PublishApi,
+    ),
+];
+
+/// How bad it is to read a sensitive file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum SecretWeight {
+    /// Tooling reads these honestly too (npm config, the user database).
+    Plausible,
+    /// Credentials and private keys.
+    Credential,
+    /// Stores only a stealer wants: browser cookies and logins, wallets, chat tokens.
+    StealerOnly,
+}
+
+/// Sensitive places, as (path fragment, what it is, weight). Fragments are matched on a
+/// normalised path (lowercase, `/` separators).
+pub(crate) static SENSITIVE_PATHS: &[(&str, &str, SecretWeight)] = &[
+    (
+        ".npmrc",
+        "npm credentials (~/.npmrc)",
+        SecretWeight::Plausible,
+    ),
+    (
+        "/etc/passwd",
+        "the user database (/etc/passwd)",
+        SecretWeight::Plausible,
+    ),
+    (
+        ".ssh/id_",
+        "SSH private keys (~/.ssh)",
+        SecretWeight::Credential,
+    ),
+    (
+        ".ssh/known_hosts",
+        "SSH known hosts (~/.ssh)",
+        SecretWeight::Credential,
+    ),
+    (
+        ".ssh/authorized_keys",
+        "SSH authorized keys (~/.ssh)",
+        SecretWeight::Credential,
+    ),
+    (
+        ".aws/credentials",
+        "AWS credentials (~/.aws)",
+        SecretWeight::Credential,
+    ),
+    (
+        ".config/gh/hosts.yml",
+        "GitHub CLI tokens (~/.config/gh)",
+        SecretWeight::Credential,
+    ),
+    (
+        ".docker/config.json",
+        "Docker registry credentials",
+        SecretWeight::Credential,
+    ),
+    (
+        ".kube/config",
+        "Kubernetes credentials (~/.kube)",
+        SecretWeight::Credential,
+    ),
+    (
+        ".git-credentials",
+        "git credentials (~/.git-credentials)",
+        SecretWeight::Credential,
+    ),
+    (
+        ".pypirc",
+        "PyPI credentials (~/.pypirc)",
+        SecretWeight::Credential,
+    ),
+    (
+        "/etc/shadow",
+        "password hashes (/etc/shadow)",
+        SecretWeight::Credential,
+    ),
+    (".bash_history", "shell history", SecretWeight::Credential),
+    (
+        "/login data",
+        "browser saved passwords",
+        SecretWeight::StealerOnly,
+    ),
+    ("/cookies", "browser cookies", SecretWeight::StealerOnly),
+    (
+        "cookies.sqlite",
+        "Firefox cookies",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "logins.json",
+        "Firefox saved passwords",
+        SecretWeight::StealerOnly,
+    ),
+    ("key4.db", "Firefox key store", SecretWeight::StealerOnly),
+    (
+        "local storage/leveldb",
+        "browser or Discord local storage (LevelDB)",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "wallet.dat",
+        "a cryptocurrency wallet",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "exodus/exodus.wallet",
+        "the Exodus wallet",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "electrum/wallets",
+        "Electrum wallets",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "nkbihlfbeogaeaoehlefnkodbefgpgknm",
+        "the MetaMask extension's storage",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "/.config/solana/id.json",
+        "a Solana keypair",
+        SecretWeight::StealerOnly,
+    ),
+];
+
+/// "Discord" alone names a folder only in combination with the path fragments above;
+/// on its own it is too common a word (bots, SDKs). These fragments are what makes it
+/// a data folder.
+pub(crate) static DISCORD_STORES: &[&str] =
+    &["discord/local storage", "discordcanary", "discordptb"];
+
+/// Places that give code a second start: (fragment, what it is).
+pub(crate) static PERSISTENCE_PATHS: &[(&str, &str)] = &[
+    ("crontab", "the crontab"),
+    ("/etc/cron", "the system cron folders"),
+    (".bashrc", "a shell start-up file (.bashrc)"),
+    (".bash_profile", "a shell start-up file (.bash_profile)"),
+    (".zshrc", "a shell start-up file (.zshrc)"),
+    (".profile", "a shell start-up file (.profile)"),
+    ("/etc/systemd/system", "a systemd unit"),
+    (".config/systemd/user", "a systemd user unit"),
+    ("library/launchagents", "a launchd agent"),
+    ("library/launchdaemons", "a launchd daemon"),
+    ("currentversion/run", "the Windows Run key"),
+    ("start menu/programs/startup", "the Windows Startup folder"),
+    (".config/autostart", "an XDG autostart entry"),
+];
+
+/// Environment variable names that hold credentials, matched on the upper-cased name.
+pub(crate) static SECRET_ENV_PARTS: &[&str] = &[
+    "NPM_TOKEN",
+    "NODE_AUTH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AZURE_CLIENT_SECRET",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "SLACK_TOKEN",
+    "DISCORD_TOKEN",
+    "CI_JOB_TOKEN",
+];
+
+/// Node's built-in modules whose name a loader has no reason to hide.
+pub(crate) static SENSITIVE_MODULES: &[&str] = &[
+    "child_process",
+    "vm",
+    "net",
+    "tls",
+    "http",
+    "https",
+    "dns",
+    "dgram",
+    "fs",
+    "os",
+    "module",
+    "worker_threads",
+];
+
+/// HTTP client packages: calling them is making a request.
+pub(crate) static HTTP_CLIENT_MODULES: &[&str] = &[
+    "axios",
+    "node-fetch",
+    "request",
+    "got",
+    "superagent",
+    "needle",
+    "undici",
+    "cross-fetch",
+    "isomorphic-fetch",
+    "phin",
+    "sync-request",
+    "request-promise",
+    "request-promise-native",
+    "node-superfetch",
+    "make-fetch-happen",
+];
