@@ -20,6 +20,15 @@ pub enum Command {
     Scan(ScanArgs),
     /// List every rule dsca applies, with its id, severity and title.
     Rules(RulesArgs),
+    /// Measure verdicts on a malicious corpus and a benign list (precision, recall, F1).
+    Eval(crate::eval::EvalArgs),
+    /// Scan every package a lockfile installs (npm, yarn, pnpm, bun).
+    Audit(AuditArgs),
+    /// Work with the policy file, dsca.toml.
+    Policy(PolicyArgs),
+    /// Report the DNS lookups, TLS server names, HTTP hosts and connections of packet
+    /// captures (pcap, pcapng), flagging names outside the allowlist.
+    Pcap(PcapArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,4 +124,134 @@ pub struct RulesArgs {
     /// Print the full rule descriptions as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PcapFormat {
+    /// Human-readable report with the names table.
+    Text,
+    /// One JSON document for one capture, a JSON array for several.
+    Json,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct PcapArgs {
+    /// Capture files (pcap or pcapng).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = PcapFormat::Text)]
+    pub format: PcapFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also allow this host name; `*.example.com` allows every name below example.com.
+    #[arg(long, value_name = "PATTERN")]
+    pub allow: Vec<String>,
+
+    /// Allow the patterns of FILE (one per line, `#` comments).
+    #[arg(long, value_name = "FILE")]
+    pub allow_file: Vec<PathBuf>,
+
+    /// Do not allow the npm registry's own host names by default.
+    #[arg(long)]
+    pub no_default_allow: bool,
+
+    /// Exit with status 1 when any finding is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Show every piece of evidence.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A lockfile, or a project directory to find one in (default: the current directory).
+    #[arg(value_name = "DIR|LOCKFILE")]
+    pub path: Option<PathBuf>,
+
+    /// Only packages added or changed against this base lockfile (for pull requests).
+    #[arg(long, value_name = "BASE_LOCKFILE")]
+    pub diff: Option<PathBuf>,
+
+    /// Policy file (default: dsca.toml beside the lockfile, if there is one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 when any finding is at or above this severity (overrides the policy).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Registry URL; overrides NPM_CONFIG_REGISTRY and .npmrc files.
+    #[arg(long, value_name = "URL")]
+    pub registry: Option<String>,
+
+    /// Use only the local cache; never touch the network.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
+    #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// How many packages to scan at once (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Text: also show packages without findings, and every piece of evidence.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// `dsca scan`'s formats plus markdown, for a pull-request comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Human-readable report of the packages with findings or errors.
+    Text,
+    /// A JSON array of reports, one per package (an object when there is only one).
+    Json,
+    /// JSON Lines: one compact document per package.
+    Jsonl,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Write a commented starting dsca.toml (never over an existing file).
+    Init {
+        /// Where to write it (default: ./dsca.toml).
+        path: Option<PathBuf>,
+    },
 }

@@ -1,8 +1,12 @@
 //! The `dsca` command line: parses arguments, runs the pipeline, picks a printer.
 //! Exit codes: 0 success, 1 a finding at or above `--fail-on`, 2 an error.
 
+mod audit;
 mod cli;
+mod eval;
 mod output;
+mod pcap;
+mod policy;
 mod scan;
 
 use clap::Parser as _;
@@ -26,6 +30,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Rules(args) => scan::list_rules(args),
+        cli::Command::Eval(args) => eval::run(args),
+        cli::Command::Audit(args) => audit::run(args),
+        cli::Command::Policy(cli::PolicyArgs {
+            command: cli::PolicyCommand::Init { path },
+        }) => policy::init(path.as_deref()),
+        cli::Command::Pcap(args) => pcap::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

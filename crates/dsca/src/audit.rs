@@ -1,0 +1,306 @@
+//! `dsca audit`: every package a lockfile installs, through the same pipeline as
+//! `dsca scan` (`Scanner::scan_many` over `name@version` specs), each report annotated
+//! with where the package sits in the project and checked against what the lockfile
+//! pins (integrity, resolved URL).
+
+use crate::cli::{AuditArgs, AuditFormat as OutputFormat};
+use crate::output;
+use crate::scan::exit_status;
+use anyhow::{Context as _, bail};
+use dsca_lockfile::{Limits, Lockfile, Package, PackageSource};
+use dsca_model::{DependencyInfo, Evidence, Finding, Report, Severity, Source};
+use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
+use dsca_report::{TextOptions, sanitize_for_terminal};
+use dsca_scan::{ScanOptions, Scanner};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
+    let lockfile_path = locate_lockfile(args.path.as_deref())?;
+    let limits = Limits::default();
+    let lock = dsca_lockfile::read(&lockfile_path, &limits).map_err(anyhow::Error::msg)?;
+    let base = match &args.diff {
+        Some(base) => Some(dsca_lockfile::read(base, &limits).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let project_dir = match lockfile_path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    let policy = crate::policy::Policy::load(args.config.as_deref(), &project_dir)?;
+
+    let config = RegistryConfig::load(&project_dir, args.registry.as_deref())?;
+    let cache = match &args.cache_dir {
+        Some(dir) => Cache::new(dir.clone()),
+        None => Cache::from_env()?,
+    };
+    let client = Client::new(
+        config.clone(),
+        cache,
+        ClientOptions {
+            offline: args.offline,
+            ..ClientOptions::default()
+        },
+    )?;
+    let scanner = Scanner::new(
+        client,
+        ScanOptions {
+            now: pinned_clock()?,
+            ..ScanOptions::default()
+        },
+    );
+
+    let packages: Vec<&Package> = lock
+        .packages
+        .iter()
+        .filter(|p| p.source != PackageSource::Local)
+        .filter(|p| base.as_ref().is_none_or(|base| changed_since(base, p)))
+        .filter(|p| !policy.is_ignored_package(&p.name, &p.version))
+        .collect();
+    let (registry, remote): (Vec<&Package>, Vec<&Package>) = packages
+        .into_iter()
+        .partition(|p| p.source == PackageSource::Registry);
+    let specs: Vec<String> = registry.iter().map(|p| p.spec()).collect();
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let scanned = scanner.scan_many(&specs, jobs);
+
+    let lockfile_label = lockfile_path.display().to_string();
+    let mut reports: Vec<Report> = Vec::with_capacity(scanned.len() + remote.len());
+    for (package, mut report) in registry.iter().zip(scanned) {
+        check_integrity(package, &mut report);
+        check_resolved(package, &config, &mut report);
+        annotate(&mut report, package, &lockfile_label);
+        reports.push(report);
+    }
+    for package in remote {
+        // The pipeline reads registries; a git or URL dependency is reported, not scanned.
+        let mut report = Report::new(
+            package.spec(),
+            dsca_model::PackageInfo {
+                name: package.name.clone(),
+                version: Some(package.version.clone()).filter(|v| !v.is_empty()),
+                integrity: package.integrity.clone(),
+                ..Default::default()
+            },
+            Source::None,
+        );
+        let url = package.resolved.clone().unwrap_or_default();
+        report.findings.push(
+            Finding::new(
+                &dsca_rules::lockfile::LOCKFILE_UNTRUSTED_SOURCE,
+                format!(
+                    "the lockfile installs {} from `{url}`, not from a registry; dsca did not scan it",
+                    package.name
+                ),
+            )
+            .with_evidence(Evidence::new(format!("resolved {url}"))),
+        );
+        annotate(&mut report, package, &lockfile_label);
+        reports.push(report);
+    }
+    for report in &mut reports {
+        policy.apply(report);
+        report.finalize();
+    }
+    reports.sort_by(|a, b| a.spec.cmp(&b.spec));
+
+    let fail_on = args.fail_on.map(Severity::from).or(policy.fail_on);
+    let color = output::use_color(args.color, args.output.is_some());
+    let rules = dsca_rules::catalogue();
+    let text_options = TextOptions {
+        color,
+        verbose: args.verbose,
+    };
+    let delivered = output::deliver(args.output.as_deref(), |out| match args.format {
+        OutputFormat::Text => {
+            // An audit of hundreds of clean packages is read for what is not clean.
+            let shown: Vec<Report> = reports
+                .iter()
+                .filter(|r| args.verbose || !r.findings.is_empty() || r.has_errors())
+                .cloned()
+                .collect();
+            writeln!(
+                out,
+                "{} ({}): {} packages scanned, {} with findings or errors\n",
+                sanitize_for_terminal(&lockfile_label),
+                lock.kind,
+                reports.len(),
+                shown.len()
+            )?;
+            if shown.is_empty() {
+                return Ok(());
+            }
+            dsca_report::write_text(out, &shown, &text_options)
+        }
+        OutputFormat::Json => dsca_report::write_json(out, &reports),
+        OutputFormat::Jsonl => dsca_report::write_json_lines(out, &reports),
+        OutputFormat::Sarif => {
+            dsca_report::write_sarif(out, &reports, &rules, env!("CARGO_PKG_VERSION"))
+        }
+        OutputFormat::Markdown => {
+            dsca_report::write_markdown(out, &format!("dsca audit of {lockfile_label}"), &reports)
+        }
+    });
+    match delivered {
+        Err(err) if !output::is_broken_pipe(&err) => return Err(err),
+        _ => {}
+    }
+    let mut stderr = std::io::stderr().lock();
+    for report in &reports {
+        for error in &report.errors {
+            let _ = writeln!(
+                stderr,
+                "dsca: error: {}: {}",
+                sanitize_for_terminal(&report.spec),
+                sanitize_for_terminal(&error.message)
+            );
+        }
+    }
+    Ok(exit_status(&reports, fail_on))
+}
+
+/// A lockfile given directly, or the one in a directory (default: the current one).
+fn locate_lockfile(path: Option<&Path>) -> anyhow::Result<PathBuf> {
+    // Relative stays relative, so reports name `./package-lock.json`, not a temp path.
+    let path = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    if path.is_dir() {
+        return match dsca_lockfile::find_in_dir(&path) {
+            Some(found) => Ok(found),
+            None => bail!(
+                "{}: no lockfile here (looked for {})",
+                path.display(),
+                dsca_lockfile::LOCKFILE_NAMES.join(", ")
+            ),
+        };
+    }
+    if !path.exists() {
+        bail!("{}: no such file or directory", path.display());
+    }
+    Ok(path)
+}
+
+/// For `--diff`: a package the base lockfile lacks, or pins differently.
+fn changed_since(base: &Lockfile, package: &Package) -> bool {
+    match base.get(&package.name, &package.version) {
+        None => true,
+        Some(old) => old.integrity != package.integrity || old.resolved != package.resolved,
+    }
+}
+
+fn annotate(report: &mut Report, package: &Package, lockfile: &str) {
+    report.dependency = Some(DependencyInfo {
+        lockfile: lockfile.to_string(),
+        paths: package.paths.clone(),
+        direct: package.direct,
+        dev: package.dev,
+        optional: package.optional,
+    });
+}
+
+/// `sha512-abc sha1-def` -> {sha512: abc, sha1: def}.
+fn sri_digests(sri: &str) -> HashMap<&str, &str> {
+    sri.split_whitespace()
+        .filter_map(|hash| hash.split_once('-'))
+        // `sha512-...?opts` carries options after a `?`; they are not part of the digest.
+        .map(|(algo, digest)| (algo, digest.split('?').next().unwrap_or(digest)))
+        .collect()
+}
+
+/// DSCA951 when the lockfile pins another hash than the registry serves. Only hashes of
+/// the same algorithm are compared (old lockfiles pin sha1, the registry sha512).
+fn check_integrity(package: &Package, report: &mut Report) {
+    let (Some(locked), Some(served)) = (&package.integrity, &report.package.integrity) else {
+        return;
+    };
+    if report.has_errors() || !matches!(report.source, Source::Registry { .. }) {
+        return;
+    }
+    let locked_digests = sri_digests(locked);
+    let served_digests = sri_digests(served);
+    let differs = locked_digests
+        .iter()
+        .any(|(algo, digest)| served_digests.get(algo).is_some_and(|d| d != digest));
+    if differs {
+        report.findings.push(
+            Finding::new(
+                &dsca_rules::lockfile::LOCKFILE_INTEGRITY_MISMATCH,
+                format!(
+                    "the lockfile pins {}@{} to `{locked}`, the registry serves `{served}`",
+                    package.name, package.version
+                ),
+            )
+            .with_evidence(Evidence::new(format!("lockfile integrity {locked}")))
+            .with_evidence(Evidence::new(format!("registry integrity {served}"))),
+        );
+    }
+}
+
+/// DSCA952 when the resolved URL is on a host that is none of the configured registries.
+fn check_resolved(package: &Package, config: &RegistryConfig, report: &mut Report) {
+    let Some(resolved) = &package.resolved else {
+        return;
+    };
+    let Ok(url) = url::Url::parse(resolved) else {
+        return;
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return;
+    }
+    let mut trusted: Vec<String> = [
+        config.registry_for(&package.name),
+        config.default_registry(),
+    ]
+    .iter()
+    .filter_map(|u| origin(u))
+    .collect();
+    if let Source::Registry { tarball, .. } = &report.source
+        && let Some(o) = url::Url::parse(tarball).ok().as_ref().and_then(origin)
+    {
+        trusted.push(o);
+    }
+    // yarn 1 records the public registry under its own alias.
+    if trusted.iter().any(|t| t == "https://registry.npmjs.org") {
+        trusted.push("https://registry.yarnpkg.com".to_string());
+    }
+    let Some(actual) = origin(&url) else { return };
+    if !trusted.contains(&actual) {
+        report.findings.push(
+            Finding::new(
+                &dsca_rules::lockfile::LOCKFILE_UNTRUSTED_SOURCE,
+                format!(
+                    "the lockfile downloads {}@{} from {actual}, which is not a configured registry; dsca scanned the registry's copy, not that one",
+                    package.name, package.version
+                ),
+            )
+            .with_evidence(Evidence::new(format!("resolved {resolved}"))),
+        );
+    }
+}
+
+fn origin(url: &url::Url) -> Option<String> {
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+/// `DSCA_NOW` pins the clock the age rules and the policy's expiry dates read, as for
+/// `dsca scan`, so audits and tests are reproducible.
+fn pinned_clock() -> anyhow::Result<Option<OffsetDateTime>> {
+    match std::env::var("DSCA_NOW") {
+        Ok(value) if !value.is_empty() => OffsetDateTime::parse(&value, &Rfc3339)
+            .map(Some)
+            .with_context(|| format!("DSCA_NOW=`{value}` is not an RFC 3339 time")),
+        _ => Ok(None),
+    }
+}
+
+pub fn now() -> anyhow::Result<OffsetDateTime> {
+    Ok(pinned_clock()?.unwrap_or_else(OffsetDateTime::now_utc))
+}
