@@ -169,9 +169,20 @@ fn identity(report: &Report) -> String {
 fn artifact_uri(report: &Report, file: &str) -> String {
     let mut uri = String::new();
     percent_encode_path(&mut uri, &identity(report));
-    uri.push('/');
-    percent_encode_path(&mut uri, file.trim_start_matches('/'));
+    let file = file.trim_start_matches('/');
+    if !file.is_empty() {
+        uri.push('/');
+        percent_encode_path(&mut uri, file);
+    }
     uri
+}
+
+/// Where a finding without a file points: a package's manifest, or a capture itself.
+fn default_artifact(report: &Report) -> &'static str {
+    match report.source {
+        dsca_model::Source::Capture { .. } => "",
+        _ => "package.json",
+    }
 }
 
 fn percent_encode_path(out: &mut String, text: &str) {
@@ -395,7 +406,9 @@ impl SarifLocation {
     /// related locations only.
     fn from_evidence(report: &Report, evidence: &Evidence, id: Option<usize>) -> Self {
         let location = evidence.location.as_ref();
-        let file = location.map(|l| l.file.as_str()).unwrap_or("package.json");
+        let file = location
+            .map(|l| l.file.as_str())
+            .unwrap_or(default_artifact(report));
         let region = location.and_then(|l| l.line).map(|line| Region {
             start_line: line,
             start_column: location.and_then(|l| l.column),
@@ -420,7 +433,7 @@ impl SarifLocation {
             id: None,
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: artifact_uri(report, "package.json"),
+                    uri: artifact_uri(report, default_artifact(report)),
                     uri_base_id: URI_BASE_ID,
                 },
                 region: None,

@@ -51,6 +51,16 @@ pub struct EvalArgs {
     /// Exit with status 1 when fewer corpus packages than this are judged `malicious`.
     #[arg(long, value_name = "N")]
     pub min_malicious: Option<usize>,
+
+    /// Exit with status 1 when more than this fraction of the scanned benign packages is
+    /// judged `malicious`, e.g. 0.01.
+    #[arg(long, value_name = "FRACTION")]
+    pub max_benign_malicious: Option<f64>,
+
+    /// Exit with status 1 when more than this fraction of the scanned benign packages is
+    /// judged `suspicious`, e.g. 0.05.
+    #[arg(long, value_name = "FRACTION")]
+    pub max_benign_suspicious: Option<f64>,
 }
 
 struct Scored {
@@ -206,7 +216,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         .is_some_and(|min| recall.is_nan() || recall < min)
         || args
             .min_malicious
-            .is_some_and(|min| malicious_verdicts < min);
+            .is_some_and(|min| malicious_verdicts < min)
+        || args
+            .max_benign_malicious
+            .is_some_and(|max| ratio(benign_malicious, benign_scanned.len()) > max)
+        || args
+            .max_benign_suspicious
+            .is_some_and(|max| ratio(benign_suspicious, benign_scanned.len()) > max);
     Ok(if below { crate::EXIT_FINDINGS } else { 0 })
 }
 
