@@ -658,7 +658,10 @@ fn rules_lists_every_rule() {
         .iter()
         .filter_map(|r| r["id"].as_str())
         .collect();
-    assert!(ids.contains(&"DSCA101") && ids.contains(&"DSCA501"));
+    for id in ["DSCA101", "DSCA501", "DSCA801", "DSCA901", "DSCA951"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
     assert!(
         rules
             .as_array()
