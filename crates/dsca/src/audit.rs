@@ -9,14 +9,12 @@ use crate::scan::exit_status;
 use anyhow::{Context as _, bail};
 use dsca_lockfile::{Limits, Lockfile, Package, PackageSource};
 use dsca_model::{DependencyInfo, Evidence, Finding, Report, Severity, Source};
-use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
+use dsca_registry::RegistryConfig;
 use dsca_report::{TextOptions, sanitize_for_terminal};
-use dsca_scan::{ScanOptions, Scanner};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     let lockfile_path = locate_lockfile(args.path.as_deref())?;
@@ -32,26 +30,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     };
     let policy = crate::policy::Policy::load(args.config.as_deref(), &project_dir)?;
 
-    let config = RegistryConfig::load(&project_dir, args.registry.as_deref())?;
-    let cache = match &args.cache_dir {
-        Some(dir) => Cache::new(dir.clone()),
-        None => Cache::from_env()?,
-    };
-    let client = Client::new(
-        config.clone(),
-        cache,
-        ClientOptions {
-            offline: args.offline,
-            ..ClientOptions::default()
-        },
-    )?;
-    let scanner = Scanner::new(
-        client,
-        ScanOptions {
-            now: pinned_clock()?,
-            ..ScanOptions::default()
-        },
-    );
+    let scanner = crate::scan::build_scanner(&args.registry, &project_dir)?;
+    let config = scanner.client().config().clone();
 
     let packages: Vec<&Package> = lock
         .packages
@@ -64,10 +44,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         .into_iter()
         .partition(|p| p.source == PackageSource::Registry);
     let specs: Vec<String> = registry.iter().map(|p| p.spec()).collect();
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let scanned = scanner.scan_many(&specs, jobs);
+    let scanned = scanner.scan_many(&specs, args.registry.jobs());
 
     let lockfile_label = lockfile_path.display().to_string();
     let mut reports: Vec<Report> = Vec::with_capacity(scanned.len() + remote.len());
@@ -290,17 +267,7 @@ fn origin(url: &url::Url) -> Option<String> {
     })
 }
 
-/// `DSCA_NOW` pins the clock the age rules and the policy's expiry dates read, as for
-/// `dsca scan`, so audits and tests are reproducible.
-fn pinned_clock() -> anyhow::Result<Option<OffsetDateTime>> {
-    match std::env::var("DSCA_NOW") {
-        Ok(value) if !value.is_empty() => OffsetDateTime::parse(&value, &Rfc3339)
-            .map(Some)
-            .with_context(|| format!("DSCA_NOW=`{value}` is not an RFC 3339 time")),
-        _ => Ok(None),
-    }
-}
-
+/// The clock the policy's expiry dates read: `DSCA_NOW` when set, as for the age rules.
 pub fn now() -> anyhow::Result<OffsetDateTime> {
-    Ok(pinned_clock()?.unwrap_or_else(OffsetDateTime::now_utc))
+    Ok(crate::scan::pinned_clock()?.unwrap_or_else(OffsetDateTime::now_utc))
 }

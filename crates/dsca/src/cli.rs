@@ -90,21 +90,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Registry URL; overrides NPM_CONFIG_REGISTRY and .npmrc files.
-    #[arg(long, value_name = "URL")]
-    pub registry: Option<String>,
-
-    /// Use only the local cache; never touch the network.
-    #[arg(long)]
-    pub offline: bool,
-
-    /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
-    #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
-    pub cache_dir: Option<PathBuf>,
-
-    /// How many packages to scan at once (default: one per CPU).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 
     /// Directory whose .npmrc applies (default: the current directory).
     #[arg(long, value_name = "DIR")]
@@ -201,21 +188,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Registry URL; overrides NPM_CONFIG_REGISTRY and .npmrc files.
-    #[arg(long, value_name = "URL")]
-    pub registry: Option<String>,
-
-    /// Use only the local cache; never touch the network.
-    #[arg(long)]
-    pub offline: bool,
-
-    /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
-    #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
-    pub cache_dir: Option<PathBuf>,
-
-    /// How many packages to scan at once (default: one per CPU).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -254,4 +228,25 @@ pub enum PolicyCommand {
         /// Where to write it (default: ./dsca.toml).
         path: Option<PathBuf>,
     },
+}
+
+/// Where packages come from and how many are scanned at once: shared by every command
+/// that runs the scan pipeline.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// Registry URL; overrides NPM_CONFIG_REGISTRY and .npmrc files.
+    #[arg(long, value_name = "URL")]
+    pub registry: Option<String>,
+
+    /// Use only the local cache; never touch the network.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
+    #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// How many packages to scan at once (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 }

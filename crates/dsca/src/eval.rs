@@ -8,8 +8,6 @@
 use anyhow::Context as _;
 use clap::Args;
 use dsca_model::{Report, VerdictLevel};
-use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
-use dsca_scan::{ScanOptions, Scanner};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -32,17 +30,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
-    #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
-    pub cache_dir: Option<PathBuf>,
-
-    /// Use only the local cache.
-    #[arg(long)]
-    pub offline: bool,
-
-    /// Packages scanned at once (default: one per CPU).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub registry: crate::cli::RegistryArgs,
 
     /// Exit with status 1 when recall is below this fraction (for CI), e.g. 0.85.
     #[arg(long, value_name = "FRACTION")]
@@ -73,23 +62,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     if args.malicious.is_none() && args.benign_list.is_none() {
         anyhow::bail!("give --malicious DIR, --benign-list FILE or both");
     }
-    let config = RegistryConfig::load(&std::env::current_dir()?, None)?;
-    let cache = match &args.cache_dir {
-        Some(dir) => Cache::new(dir.clone()),
-        None => Cache::from_env()?,
-    };
-    let client = Client::new(
-        config,
-        cache,
-        ClientOptions {
-            offline: args.offline,
-            ..ClientOptions::default()
-        },
-    )?;
-    let scanner = Scanner::new(client, ScanOptions::default());
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let scanner = crate::scan::build_scanner(&args.registry, &std::env::current_dir()?)?;
+    let jobs = args.registry.jobs();
 
     let malicious_specs = match &args.malicious {
         Some(dir) => tarballs(dir)?,

@@ -1,4 +1,4 @@
-use crate::cli::{OutputFormat, RulesArgs, ScanArgs};
+use crate::cli::{OutputFormat, RegistryArgs, RulesArgs, ScanArgs};
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
 use anyhow::Context as _;
@@ -7,6 +7,7 @@ use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
 use dsca_report::{TextOptions, sanitize_for_terminal};
 use dsca_scan::{ScanOptions, Scanner};
 use std::io::Write;
+use std::path::Path;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -15,29 +16,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
-    let config = RegistryConfig::load(&project_dir, args.registry.as_deref())?;
-    let cache = match &args.cache_dir {
-        Some(dir) => Cache::new(dir.clone()),
-        None => Cache::from_env()?,
-    };
-    let client = Client::new(
-        config,
-        cache,
-        ClientOptions {
-            offline: args.offline,
-            ..ClientOptions::default()
-        },
-    )?;
-    let scanner = Scanner::new(
-        client,
-        ScanOptions {
-            now: pinned_clock()?,
-            ..ScanOptions::default()
-        },
-    );
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let scanner = build_scanner(&args.registry, &project_dir)?;
+    let jobs = args.registry.jobs();
     let reports = scanner.scan_many(&args.specs, jobs);
 
     let color = output::use_color(args.color, args.output.is_some());
@@ -63,6 +43,38 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 
     report_errors(&reports);
     Ok(exit_status(&reports, args.fail_on.map(Severity::from)))
+}
+
+/// The pipeline as the registry options and the project's `.npmrc` files configure it.
+pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<Scanner> {
+    let config = RegistryConfig::load(project_dir, args.registry.as_deref())?;
+    let cache = match &args.cache_dir {
+        Some(dir) => Cache::new(dir.clone()),
+        None => Cache::from_env()?,
+    };
+    let client = Client::new(
+        config,
+        cache,
+        ClientOptions {
+            offline: args.offline,
+            ..ClientOptions::default()
+        },
+    )?;
+    Ok(Scanner::new(
+        client,
+        ScanOptions {
+            now: pinned_clock()?,
+            ..ScanOptions::default()
+        },
+    ))
+}
+
+impl RegistryArgs {
+    /// `--jobs`, or one per CPU.
+    pub fn jobs(&self) -> usize {
+        self.jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
 }
 
 /// One line on standard error per failed or partial scan, so scripts see the cause.
@@ -96,7 +108,7 @@ pub fn exit_status(reports: &[Report], fail_on: Option<Severity>) -> u8 {
 }
 
 /// `DSCA_NOW` pins the clock the age rules use, for reproducible reports and tests.
-fn pinned_clock() -> anyhow::Result<Option<OffsetDateTime>> {
+pub fn pinned_clock() -> anyhow::Result<Option<OffsetDateTime>> {
     match std::env::var("DSCA_NOW") {
         Ok(value) if !value.is_empty() => OffsetDateTime::parse(&value, &Rfc3339)
             .map(Some)
