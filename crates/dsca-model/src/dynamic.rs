@@ -1,0 +1,250 @@
+//! What a package did when it was installed and imported inside dsca's sandbox: the
+//! phases that ran, every DNS lookup, connection and HTTP(S) request the sandbox's sinks
+//! answered, the processes and file accesses the tracer saw, and what became of the
+//! bait credentials. Plain data; `dsca-sandbox` fills it in, the rules judge it.
+//!
+//! Times are milliseconds since the sandbox started, so reports of two runs compare.
+
+use serde::{Deserialize, Serialize};
+
+/// The whole record of one sandboxed run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DynamicAnalysis {
+    pub sandbox: SandboxInfo,
+    pub phases: Vec<PhaseResult>,
+    /// Every DNS question the package (or anything it started) asked, in order.
+    pub dns: Vec<DnsQuery>,
+    /// Every TCP connection the sink accepted, and UDP datagrams outside DNS.
+    pub connections: Vec<Connection>,
+    /// Plain HTTP requests and HTTPS requests decrypted by the sink.
+    pub http: Vec<HttpRequest>,
+    /// The process tree: every process the tracer saw.
+    pub processes: Vec<Process>,
+    /// File accesses outside the system directories, in order.
+    pub files: Vec<FileEvent>,
+    pub honeytokens: Honeytokens,
+    /// Events dropped because a table reached its limit, by table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<DroppedEvents>,
+}
+
+/// How the sandbox that ran the package was set up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxInfo {
+    /// Namespaces the run was isolated by (`user`, `mount`, `pid`, `net`, `uts`, `ipc`).
+    pub namespaces: Vec<String>,
+    /// The tracer that recorded processes and files (`strace`).
+    pub tracer: String,
+    /// Host name and user name the package saw.
+    pub hostname: String,
+    pub user: String,
+    /// The registry host names that resolved to dsca's registry proxy.
+    pub registry_hosts: Vec<String>,
+    /// Whether every TCP port was caught (a redirect rule), or only the listened ones.
+    pub all_ports: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhaseStatus {
+    /// The command finished by itself (whatever its exit code).
+    Completed,
+    /// The time limit ran out and the phase was killed.
+    Timeout,
+    /// The phase could not run, or was killed for another reason.
+    Error,
+}
+
+impl PhaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhaseStatus::Completed => "completed",
+            PhaseStatus::Timeout => "timeout",
+            PhaseStatus::Error => "error",
+        }
+    }
+}
+
+/// One phase of the run: `install` (npm install, scripts on) or `import` (require and
+/// import of the entry points).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseResult {
+    pub name: String,
+    pub command: Vec<String>,
+    pub status: PhaseStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    pub duration_ms: u64,
+    /// The last lines of what the phase printed (escaped, bounded).
+    pub stdout_tail: String,
+    pub stderr_tail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A DNS question seen by the sandbox's resolver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsQuery {
+    /// Lower-cased, without the trailing dot; odd bytes as `\DDD`.
+    pub name: String,
+    /// `A`, `AAAA`, `TXT`, `TYPE65`, ...
+    pub qtype: String,
+    /// `udp` or `tcp`.
+    pub transport: String,
+    /// The resolver address the package sent the question to (`8.8.8.8:53`).
+    pub resolver: String,
+    pub time_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// The name is one of the registry's hosts (answered with the proxy).
+    pub registry: bool,
+    /// What the sandbox answered (an address, or `NXDOMAIN`, `empty`).
+    pub answer: String,
+}
+
+/// A connection the sink accepted (TCP) or a datagram it received (UDP).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub protocol: String,
+    pub destination: String,
+    pub port: u16,
+    /// The name the sandbox's DNS gave this address for, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub time_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// What the client spoke: `tls`, `http`, `registry` (served by the proxy) or `raw`.
+    pub kind: String,
+    /// TLS ClientHello server name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sni: Option<String>,
+    /// The first bytes the client sent, printable ASCII kept and the rest escaped.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub first_bytes: String,
+    pub bytes_received: u64,
+}
+
+/// An HTTP request, plain or decrypted from HTTPS, and what the sink answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    /// The full URL: `https://host/path?query`.
+    pub url: String,
+    pub method: String,
+    pub host: String,
+    /// Request headers in order (values bounded).
+    pub headers: Vec<(String, String)>,
+    /// The start of the body, escaped.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body: String,
+    pub body_bytes: u64,
+    pub time_ms: u64,
+    /// `address:port` it was sent to.
+    pub destination: String,
+    /// Served by the registry proxy rather than the sink.
+    pub registry: bool,
+    /// Status code dsca answered with.
+    pub status: u16,
+}
+
+/// A process the tracer saw, with the command it ran last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Process {
+    pub pid: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ppid: Option<u32>,
+    pub phase: String,
+    /// Every program it executed, in order (`execve` path and arguments).
+    pub execs: Vec<Exec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<String>,
+    /// `exited 0`, `killed by SIGKILL`, or absent when it never ended by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Still running after the phase's main command had finished.
+    pub outlived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exec {
+    pub path: String,
+    pub argv: Vec<String>,
+    pub time_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileOp {
+    Read,
+    Write,
+    Create,
+    Delete,
+    Rename,
+    /// chmod that adds an execute bit.
+    MakeExecutable,
+}
+
+impl FileOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileOp::Read => "read",
+            FileOp::Write => "write",
+            FileOp::Create => "create",
+            FileOp::Delete => "delete",
+            FileOp::Rename => "rename",
+            FileOp::MakeExecutable => "make-executable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEvent {
+    pub op: FileOp,
+    pub path: String,
+    /// For renames, the new path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub pid: u32,
+    pub phase: String,
+    pub time_ms: u64,
+}
+
+/// Bait credentials planted for the run and what happened to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Honeytokens {
+    /// What was planted: `~/.npmrc (npm token)`, `env NPM_TOKEN`, ...
+    pub planted: Vec<String>,
+    /// Bait files that were opened.
+    pub reads: Vec<HoneytokenRead>,
+    /// Bait values found in what the package sent out.
+    pub exfiltrations: Vec<Exfiltration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoneytokenRead {
+    /// The bait file, as the package saw it (`~/.aws/credentials`).
+    pub path: String,
+    pub pid: u32,
+    /// The command that read it (the last program the process executed).
+    pub process: String,
+    pub time_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exfiltration {
+    /// Which bait (`NPM_TOKEN`, `~/.aws/credentials secret key`).
+    pub token: String,
+    /// How it was encoded when found: `raw`, `base64`, `hex`, `url`, `dns-labels`.
+    pub encoding: String,
+    /// Where it went: `dns`, `http`, `https`, `tcp`, `udp`.
+    pub channel: String,
+    /// The destination (a DNS name, a URL, `address:port`).
+    pub destination: String,
+    pub time_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedEvents {
+    pub table: String,
+    pub count: u64,
+}
