@@ -18,6 +18,7 @@ mod report;
 pub mod rules;
 mod streams;
 pub mod tls;
+pub mod writer;
 
 pub use allowlist::{Allowlist, DEFAULT_ALLOWED, PatternError};
 pub use reader::{CaptureError, CaptureReader, Packet, Record};

@@ -4,3 +4,95 @@
 //! what it saw into a [`dsca_model::dynamic::DynamicAnalysis`].
 //!
 //! Fail closed: if any part of the isolation cannot be set up, the run is refused.
+
+mod assemble;
+pub mod capture;
+pub mod init;
+mod protocol;
+mod supervisor;
+mod sys;
+
+pub use supervisor::{DEFAULT_REGISTRY_HOSTS, preflight, run};
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What to install: a registry package (fetched through the sandbox's registry proxy)
+/// or a tarball's bytes (a local `.tgz`).
+#[derive(Debug, Clone)]
+pub enum Target {
+    Registry {
+        name: String,
+        version: String,
+    },
+    /// `name` is the package's own name, for the import phase (none: import is skipped).
+    Tarball {
+        name: Option<String>,
+        bytes: Vec<u8>,
+    },
+}
+
+/// Settings of a run; the defaults suit one package on a developer's machine.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    pub install_timeout: Duration,
+    pub import_timeout: Duration,
+    /// How long processes may go on after a phase's command ended before they are killed
+    /// (and reported as having outlived it).
+    pub grace: Duration,
+    /// How long the import phase waits for asynchronous work after loading the package.
+    pub import_settle: Duration,
+    /// What the sink answers to HTTP(S) requests outside the registry.
+    pub response: net::SimulatedResponse,
+    pub max_processes: u64,
+    pub max_file_bytes: u64,
+    pub max_memory_bytes: u64,
+    /// Size of each writable file system (home, /tmp).
+    pub max_disk_bytes: u64,
+    pub max_trace_bytes: u64,
+    /// More host names to serve from the registry proxy (a company registry's host).
+    pub extra_registry_hosts: Vec<String>,
+    /// The program that runs `__sandbox-init` (default: this program).
+    pub init_program: Option<PathBuf>,
+    /// Write every packet of the sandbox's network here, as pcapng (`--pcap`).
+    pub pcap: Option<PathBuf>,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            install_timeout: Duration::from_secs(120),
+            import_timeout: Duration::from_secs(30),
+            grace: Duration::from_secs(2),
+            import_settle: Duration::from_secs(3),
+            response: net::SimulatedResponse::default(),
+            max_processes: 512,
+            max_file_bytes: 512 * 1024 * 1024,
+            max_memory_bytes: 4 * 1024 * 1024 * 1024,
+            max_disk_bytes: 2 * 1024 * 1024 * 1024,
+            max_trace_bytes: 256 * 1024 * 1024,
+            extra_registry_hosts: Vec::new(),
+            init_program: None,
+            pcap: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// This machine cannot isolate a run (no root, no user namespaces, missing tools).
+    #[error("sandbox unavailable: {0}")]
+    Unsupported(String),
+    /// A part of the isolation could not be set up: the run was refused.
+    #[error("sandbox refused to run: {0}")]
+    Setup(String),
+}
+
+impl SandboxError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SandboxError::Unsupported(_) => "sandbox-unavailable",
+            SandboxError::Setup(_) => "sandbox-setup",
+        }
+    }
+}

@@ -25,11 +25,14 @@ pub struct ScanOptions {
     pub limits: Limits,
     /// The clock the age rules read; `None` is the real time. Tests pin it.
     pub now: Option<OffsetDateTime>,
+    /// Also install and import the package in the sandbox (`--dynamic`).
+    pub dynamic: Option<dsca_sandbox::SandboxOptions>,
 }
 
 /// Runs the pipeline. Shareable across threads: one scanner serves a whole batch.
 pub struct Scanner {
-    client: Client,
+    /// Shared with the sandbox's registry proxy during dynamic runs.
+    client: std::sync::Arc<Client>,
     options: ScanOptions,
 }
 
@@ -40,6 +43,8 @@ struct Fetched {
     origin: Origin,
     packument: Option<Packument>,
     contents: Option<PackageContents>,
+    /// The verified tarball, kept only when the package also runs in the sandbox.
+    tarball: Option<Vec<u8>>,
     signature: SignatureCheck,
     findings: Vec<Finding>,
     errors: Vec<ReportError>,
@@ -47,7 +52,15 @@ struct Fetched {
 
 impl Scanner {
     pub fn new(client: Client, options: ScanOptions) -> Self {
-        Scanner { client, options }
+        Scanner {
+            client: std::sync::Arc::new(client),
+            options,
+        }
+    }
+
+    /// Also run every scanned package in the sandbox.
+    pub fn set_dynamic(&mut self, options: dsca_sandbox::SandboxOptions) {
+        self.options.dynamic = Some(options);
     }
 
     pub fn client(&self) -> &Client {
@@ -169,6 +182,7 @@ impl Scanner {
             origin: Origin::Registry,
             packument: None,
             contents: None,
+            tarball: None,
             signature: SignatureCheck::NotApplicable,
             findings: Vec::new(),
             errors: Vec::new(),
@@ -233,11 +247,15 @@ impl Scanner {
             origin: Origin::Tarball,
             packument: None,
             contents: None,
+            tarball: None,
             signature: SignatureCheck::NotApplicable,
             findings: Vec::new(),
             errors: Vec::new(),
         };
         self.unpack(&bytes, &mut fetched);
+        if self.options.dynamic.is_some() {
+            fetched.tarball = Some(bytes);
+        }
         if fetched.contents.is_none() {
             // Nothing else to learn from an unreadable local tarball.
             if let Some(error) = fetched.errors.pop() {
@@ -261,6 +279,7 @@ impl Scanner {
             origin: Origin::Directory,
             packument: None,
             contents: Some(contents),
+            tarball: None,
             signature: SignatureCheck::NotApplicable,
             findings: Vec::new(),
             errors: Vec::new(),
@@ -334,13 +353,64 @@ impl Scanner {
         findings.extend(code.findings);
         behaviours.extend(code.behaviours);
 
+        let dynamic = self.options.dynamic.as_ref().and_then(|options| {
+            let import_name = tarball_manifest
+                .as_ref()
+                .map(Manifest)
+                .and_then(|m| m.name().map(str::to_string));
+            self.run_dynamic(&fetched, import_name, options)
+        });
+
         let mut report = Report::new(spec, fetched.package, fetched.source);
         report.findings = fetched.findings;
         report.findings.extend(findings);
         report.behaviours = behaviours;
         report.errors = fetched.errors;
+        match dynamic {
+            Some(Ok(run)) => {
+                let observed = dsca_rules::analyse_dynamic(&run);
+                report.findings.extend(observed.findings);
+                report.behaviours.extend(observed.behaviours);
+                report.dynamic = Some(run);
+            }
+            Some(Err(error)) => report.errors.push(error),
+            None => {}
+        }
         report.finalize();
         report
+    }
+
+    /// Install and import the package in the sandbox. `None` when there is nothing to
+    /// run (the static analysis already failed to read the package).
+    fn run_dynamic(
+        &self,
+        fetched: &Fetched,
+        import_name: Option<String>,
+        options: &dsca_sandbox::SandboxOptions,
+    ) -> Option<Result<dsca_model::dynamic::DynamicAnalysis, ReportError>> {
+        fetched.contents.as_ref()?;
+        let target = match fetched.origin {
+            Origin::Registry => dsca_sandbox::Target::Registry {
+                name: fetched.package.name.clone(),
+                version: fetched.package.version.clone()?,
+            },
+            Origin::Tarball => dsca_sandbox::Target::Tarball {
+                name: import_name,
+                bytes: fetched.tarball.clone()?,
+            },
+            Origin::Directory => {
+                return Some(Err(ReportError::new(
+                    "dynamic-unsupported",
+                    "dynamic analysis installs a package tarball: run `npm pack` in the directory and scan the .tgz",
+                )));
+            }
+        };
+        let upstream =
+            std::sync::Arc::new(dsca_sandbox::net::ClientUpstream::new(self.client.clone()));
+        Some(
+            dsca_sandbox::run(&target, options, upstream)
+                .map_err(|err| ReportError::new(err.code(), err.to_string())),
+        )
     }
 }
 

@@ -35,3 +35,20 @@ pub fn network_tests_enabled(test_name: &str) -> bool {
     }
     enabled
 }
+
+const SANDBOX_TESTS_ENV: &str = "DSCA_SANDBOX_TESTS";
+
+/// Whether tests that run packages in dsca's sandbox are switched on: they need root
+/// (user namespaces mapped to unused host ids), strace, iproute2 and nftables, so they
+/// run only with `DSCA_SANDBOX_TESTS=1` (as `.ci/run` sets).
+pub fn sandbox_tests_enabled(test_name: &str) -> bool {
+    let enabled = std::env::var(SANDBOX_TESTS_ENV).is_ok_and(|v| v == "1");
+    if !enabled {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped {test_name}: sandbox test (set {SANDBOX_TESTS_ENV}=1 to run, as root)"
+        );
+    }
+    enabled
+}

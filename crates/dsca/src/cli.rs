@@ -93,6 +93,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub registry: RegistryArgs,
 
+    #[command(flatten)]
+    pub dynamic: DynamicArgs,
+
     /// Directory whose .npmrc applies (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_dir: Option<PathBuf>,
@@ -249,4 +252,48 @@ pub struct RegistryArgs {
     /// How many packages to scan at once (default: one per CPU).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+/// The sandboxed run (`--dynamic`): shared by every command that can run packages.
+#[derive(Debug, Args)]
+pub struct DynamicArgs {
+    /// Also install and import each package in the sandbox and report what it did:
+    /// DNS lookups, connections, HTTP(S) requests, commands, file accesses, use of bait
+    /// credentials. Needs root, strace, iproute2 (and nftables to catch every port).
+    #[arg(long)]
+    pub dynamic: bool,
+
+    /// Time limit of the install phase, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120, requires = "dynamic")]
+    pub install_timeout: u64,
+
+    /// Time limit of the import phase, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "dynamic")]
+    pub import_timeout: u64,
+
+    /// Write every packet the sandbox's network saw to FILE as pcapng (one package per run).
+    #[arg(long, value_name = "FILE", requires = "dynamic")]
+    pub pcap: Option<std::path::PathBuf>,
+
+    /// HTTP status the sandbox answers to requests outside the registry.
+    #[arg(long, value_name = "CODE", default_value_t = 404, requires = "dynamic",
+          value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub response_status: u16,
+}
+
+impl DynamicArgs {
+    /// The sandbox's settings, or `None` without `--dynamic`.
+    pub fn sandbox_options(&self) -> Option<dsca_sandbox::SandboxOptions> {
+        if !self.dynamic {
+            return None;
+        }
+        let mut options = dsca_sandbox::SandboxOptions {
+            install_timeout: std::time::Duration::from_secs(self.install_timeout.max(1)),
+            import_timeout: std::time::Duration::from_secs(self.import_timeout.max(1)),
+            ..dsca_sandbox::SandboxOptions::default()
+        };
+        options.response.status = self.response_status;
+        options.pcap = self.pcap.clone();
+        Some(options)
+    }
 }

@@ -18,6 +18,13 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // The sandbox's own init process is this program too; it must start before anything
+    // else runs (a single thread is needed to enter new namespaces).
+    if std::env::args_os().nth(1).as_deref()
+        == Some(std::ffi::OsStr::new(dsca_sandbox::init::INIT_ARG))
+    {
+        dsca_sandbox::init::main();
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

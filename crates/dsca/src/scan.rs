@@ -16,7 +16,15 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
-    let scanner = build_scanner(&args.registry, &project_dir)?;
+    let mut scanner = build_scanner(&args.registry, &project_dir)?;
+    if args.dynamic.pcap.is_some() && args.specs.len() > 1 {
+        anyhow::bail!("--pcap records one package at a time: give a single spec");
+    }
+    if let Some(options) = args.dynamic.sandbox_options() {
+        // Refuse before any work when this machine cannot isolate a run.
+        dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
+        scanner.set_dynamic(options);
+    }
     let jobs = args.registry.jobs();
     let reports = scanner.scan_many(&args.specs, jobs);
 

@@ -1,0 +1,743 @@
+//! The sandbox's side: `dsca __sandbox-init`, started by the supervisor with the control
+//! socket on fd 3. It creates the namespaces, configures the network, hands the sinks'
+//! sockets to the supervisor, then forks PID 1 of the new PID namespace, which builds the
+//! file system, runs each phase under strace as the sandbox user, and kills everything
+//! left when a phase ends.
+//!
+//! Any failure is reported as `FromInit::Error` and ends the run: the supervisor refuses
+//! to go on without complete isolation.
+
+use crate::protocol::{self, FromInit, IdMapping, InitConfig, PhaseOutcome, PhaseSpec, ToInit};
+use crate::sys::{self, ExitStatus, Forked};
+use std::io::{self, Read as _, Write as _};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The hidden subcommand the supervisor runs: `<dsca> __sandbox-init`.
+pub const INIT_ARG: &str = "__sandbox-init";
+/// The control socket's descriptor in the init process.
+pub const CONTROL_FD: i32 = 3;
+
+/// Where the pieces of the sandbox live inside it.
+const RUN_DIR: &str = "/run/dsca";
+const PACKAGE_DIR: &str = "/run/dsca-pkg";
+const SYSTEM_DIRS: &[&str] = &[
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc",
+];
+const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+const HOST_TOOL_DIRS: &[&str] = &["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
+/// Entry point of `dsca __sandbox-init`. Never returns.
+pub fn main() -> ! {
+    // SAFETY: the supervisor passes the control socket as fd 3 and nothing else owns it.
+    let control = unsafe { UnixStream::from_raw_fd(CONTROL_FD) };
+    let code = match run_init(&control) {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = protocol::send_message(&control, &FromInit::Error(err.to_string()));
+            1
+        }
+    };
+    std::process::exit(code)
+}
+
+fn run_init(control: &UnixStream) -> io::Result<i32> {
+    sys::die_with_parent()?;
+    sys::unshare(
+        libc::CLONE_NEWUSER
+            | libc::CLONE_NEWNS
+            | libc::CLONE_NEWNET
+            | libc::CLONE_NEWUTS
+            | libc::CLONE_NEWIPC
+            | libc::CLONE_NEWPID,
+    )?;
+    protocol::send_message(control, &FromInit::Unshared)?;
+    let ToInit::Config { config, tarball } = protocol::recv_message(control)? else {
+        return Err(io::Error::other("expected the configuration"));
+    };
+    let tarball = if tarball {
+        Some(protocol::recv_blob(control)?)
+    } else {
+        None
+    };
+    match config.id_mapping {
+        IdMapping::Privileged { .. } => {
+            sys::clear_groups()?;
+            sys::set_ids(0, 0)?;
+        }
+    }
+    sys::sethostname(&config.hostname)?;
+    let network = configure_network(&config)?;
+    let fds: Vec<i32> = network.sockets.iter().map(AsRawFd::as_raw_fd).collect();
+    let message = protocol::encode_message(&FromInit::Sockets {
+        tcp_ports: network.tcp_ports.clone(),
+        all_ports: network.all_ports,
+        ipv6: network.ipv6_listener,
+        capture: config.capture,
+    })?;
+    sys::send_with_fds(control, &message, &fds)?;
+    drop(network);
+    let ToInit::Go = protocol::recv_message(control)? else {
+        return Err(io::Error::other("expected the go-ahead"));
+    };
+    match sys::fork()? {
+        Forked::Child => {
+            let code = match pid1(control, &config, tarball.as_deref()) {
+                Ok(()) => 0,
+                Err(err) => {
+                    let _ = protocol::send_message(control, &FromInit::Error(err.to_string()));
+                    1
+                }
+            };
+            std::process::exit(code)
+        }
+        Forked::Parent(child) => loop {
+            match sys::wait_any(child, true)? {
+                Some((_, ExitStatus::Exited(code))) => return Ok(code),
+                Some((_, ExitStatus::Signaled(_))) => return Ok(1),
+                None => std::thread::sleep(Duration::from_millis(20)),
+            }
+        },
+    }
+}
+
+struct Network {
+    sockets: Vec<OwnedFd>,
+    tcp_ports: Vec<u16>,
+    all_ports: bool,
+    ipv6_listener: bool,
+}
+
+fn host_tool(name: &str) -> Option<PathBuf> {
+    HOST_TOOL_DIRS
+        .iter()
+        .map(|dir| Path::new(dir).join(name))
+        .find(|path| path.is_file())
+}
+
+fn run_tool(program: &Path, args: &[&str], stdin: Option<&str>) -> io::Result<()> {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .stdin(if stdin.is_some() {
+            std::process::Stdio::piped()
+        } else {
+            std::process::Stdio::null()
+        });
+    let mut child = command
+        .spawn()
+        .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", program.display())))?;
+    if let (Some(text), Some(mut input)) = (stdin, child.stdin.take()) {
+        input.write_all(text.as_bytes())?;
+    }
+    let output = child.wait_with_output()?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(io::Error::other(format!(
+            "{} {}: {}",
+            program.display(),
+            args.join(" "),
+            stderr.lines().next().unwrap_or("failed")
+        )))
+    }
+}
+
+/// Loopback up, every address local, and (with nft) every TCP connection redirected to
+/// the sink. The sockets are created here, inside the network namespace, and handed out.
+fn configure_network(config: &InitConfig) -> io::Result<Network> {
+    let ip = host_tool("ip").ok_or_else(|| {
+        io::Error::other("the `ip` command (iproute2) is needed to set up the sandbox network")
+    })?;
+    run_tool(&ip, &["link", "set", "lo", "up"], None)?;
+    run_tool(
+        &ip,
+        &["route", "add", "local", "0.0.0.0/0", "dev", "lo"],
+        None,
+    )?;
+    let ipv6 = run_tool(
+        &ip,
+        &["-6", "route", "add", "local", "::/0", "dev", "lo"],
+        None,
+    )
+    .is_ok();
+    let port = config.redirect_port;
+    let all_ports = match host_tool("nft") {
+        Some(nft) => {
+            let mut rules = format!(
+                "table ip dsca {{\n  chain output {{\n    type nat hook output priority -100; policy accept;\n    ip daddr != 127.0.0.0/8 tcp dport != {{ 53, {port} }} redirect to :{port}\n  }}\n}}\n"
+            );
+            if ipv6 {
+                rules.push_str(&format!(
+                    "table ip6 dsca {{\n  chain output {{\n    type nat hook output priority -100; policy accept;\n    ip6 daddr != ::1 tcp dport != {{ 53, {port} }} redirect to :{port}\n  }}\n}}\n"
+                ));
+            }
+            run_tool(&nft, &["-f", "-"], Some(&rules)).is_ok()
+        }
+        None => false,
+    };
+
+    let mut sockets: Vec<OwnedFd> = Vec::new();
+    let dns_udp = UdpSocket::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 53)))?;
+    sockets.push(dns_udp.into());
+    let dns_tcp = TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 53)))?;
+    sockets.push(dns_tcp.into());
+    if config.capture {
+        sockets.push(loopback_packet_socket()?);
+    }
+    let mut tcp_ports = vec![port];
+    if !all_ports {
+        tcp_ports.extend(config.fallback_ports.iter().copied().filter(|p| *p != port));
+    }
+    for &tcp_port in &tcp_ports {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, tcp_port)))?;
+        sockets.push(listener.into());
+    }
+    let mut ipv6_listener = false;
+    if ipv6 {
+        // Best effort: IPv6 literals reach the same sink on the redirect port.
+        if let Ok(listener) = bind_v6_only(port) {
+            sockets.push(listener);
+            ipv6_listener = true;
+        }
+    }
+    Ok(Network {
+        sockets,
+        tcp_ports,
+        all_ports,
+        ipv6_listener,
+    })
+}
+
+/// A packet socket on the sandbox's loopback: every packet of the sandbox, for `--pcap`.
+fn loopback_packet_socket() -> io::Result<OwnedFd> {
+    let protocol = (libc::ETH_P_ALL as u16).to_be();
+    // SAFETY: plain socket calls on a descriptor we own; sockaddr_ll is plain data.
+    unsafe {
+        let fd = libc::socket(
+            libc::AF_PACKET,
+            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+            i32::from(protocol),
+        );
+        if fd < 0 {
+            return Err(io::Error::other(format!(
+                "packet capture socket: {}",
+                io::Error::last_os_error()
+            )));
+        }
+        let owned = OwnedFd::from_raw_fd(fd);
+        let index = libc::if_nametoindex(c"lo".as_ptr());
+        let mut address: libc::sockaddr_ll = std::mem::zeroed();
+        address.sll_family = libc::AF_PACKET as u16;
+        address.sll_protocol = protocol;
+        address.sll_ifindex = index as i32;
+        if libc::bind(
+            fd,
+            (&address as *const libc::sockaddr_ll).cast(),
+            std::mem::size_of::<libc::sockaddr_ll>() as u32,
+        ) < 0
+        {
+            return Err(io::Error::other(format!(
+                "packet capture socket: {}",
+                io::Error::last_os_error()
+            )));
+        }
+        Ok(owned)
+    }
+}
+
+fn bind_v6_only(port: u16) -> io::Result<OwnedFd> {
+    // std binds dual-stack by default; the IPv4 listener already owns the port, so ask
+    // for an IPv6-only socket by hand.
+    // SAFETY: plain socket calls on a descriptor we own.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET6, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let owned = OwnedFd::from_raw_fd(fd);
+        let one: libc::c_int = 1;
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_IPV6,
+            libc::IPV6_V6ONLY,
+            (&one as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as u32,
+        );
+        let mut addr: libc::sockaddr_in6 = std::mem::zeroed();
+        addr.sin6_family = libc::AF_INET6 as u16;
+        addr.sin6_port = port.to_be();
+        addr.sin6_addr.s6_addr = Ipv6Addr::UNSPECIFIED.octets();
+        if libc::bind(
+            fd,
+            (&addr as *const libc::sockaddr_in6).cast(),
+            std::mem::size_of::<libc::sockaddr_in6>() as u32,
+        ) < 0
+            || libc::listen(fd, 128) < 0
+        {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(owned)
+    }
+}
+
+/// PID 1 of the sandbox: file system, then the phases.
+fn pid1(control: &UnixStream, config: &InitConfig, tarball: Option<&[u8]>) -> io::Result<()> {
+    sys::die_with_parent()?;
+    build_root(config, tarball)?;
+    for phase in &config.phases {
+        let (outcome, trace) = run_phase(config, phase);
+        protocol::send_message(control, &FromInit::Phase(outcome))?;
+        protocol::send_blob(control, &trace)?;
+    }
+    protocol::send_message(control, &FromInit::Done)
+}
+
+fn ensure_dir(path: &Path, mode: u32) -> io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(mode)
+        .create(path)
+        .map_err(|err| io::Error::new(err.kind(), format!("mkdir {}: {err}", path.display())))
+}
+
+fn bind_read_only(source: &Path, target: &Path) -> io::Result<()> {
+    sys::mount(
+        Some(source),
+        target,
+        None,
+        libc::MS_BIND | libc::MS_REC,
+        None,
+    )?;
+    sys::mount(
+        None,
+        target,
+        None,
+        libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV,
+        None,
+    )
+}
+
+fn tmpfs(target: &Path, bytes: u64, mode: u32) -> io::Result<()> {
+    sys::mount(
+        None::<&Path>,
+        target,
+        Some("tmpfs"),
+        libc::MS_NOSUID | libc::MS_NODEV,
+        Some(&format!("size={bytes},mode={mode:o}")),
+    )
+}
+
+fn inside(root: &Path, path: &str) -> PathBuf {
+    root.join(path.trim_start_matches('/'))
+}
+
+/// A new root on tmpfs: the host's system directories read-only, fresh /dev, /proc,
+/// /tmp and home, the sandbox's own /etc files over the host's; then pivot into it.
+fn build_root(config: &InitConfig, tarball: Option<&[u8]>) -> io::Result<()> {
+    let root = PathBuf::from(&config.root_dir);
+    sys::mount(
+        None::<&Path>,
+        Path::new("/"),
+        None,
+        libc::MS_REC | libc::MS_PRIVATE,
+        None,
+    )?;
+    tmpfs(&root, 64 * 1024 * 1024, 0o755)?;
+
+    let mut shown: Vec<String> = SYSTEM_DIRS.iter().map(|d| d.to_string()).collect();
+    shown.extend(config.extra_dirs.iter().cloned());
+    for dir in &shown {
+        let host = Path::new(dir);
+        let Ok(meta) = std::fs::symlink_metadata(host) else {
+            continue;
+        };
+        let target = inside(&root, dir);
+        if let Some(parent) = target.parent() {
+            ensure_dir(parent, 0o755)?;
+        }
+        if meta.file_type().is_symlink() {
+            let link = std::fs::read_link(host)?;
+            std::os::unix::fs::symlink(link, &target)?;
+        } else if meta.is_dir() {
+            ensure_dir(&target, 0o755)?;
+            bind_read_only(host, &target)?;
+        }
+    }
+
+    let dev = root.join("dev");
+    ensure_dir(&dev, 0o755)?;
+    tmpfs(&dev, 1024 * 1024, 0o755)?;
+    for device in DEVICES {
+        let host = Path::new("/dev").join(device);
+        if !host.exists() {
+            continue;
+        }
+        let target = dev.join(device);
+        std::fs::File::create(&target)?;
+        sys::mount(Some(&host), &target, None, libc::MS_BIND, None)?;
+    }
+    for (name, target) in [
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ] {
+        std::os::unix::fs::symlink(target, dev.join(name))?;
+    }
+    ensure_dir(&dev.join("shm"), 0o1777)?;
+    tmpfs(&dev.join("shm"), config.limits.tmpfs_bytes / 4, 0o1777)?;
+
+    let proc_dir = root.join("proc");
+    ensure_dir(&proc_dir, 0o555)?;
+    sys::mount(
+        None::<&Path>,
+        &proc_dir,
+        Some("proc"),
+        libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+        None,
+    )?;
+
+    let tmp = root.join("tmp");
+    ensure_dir(&tmp, 0o1777)?;
+    tmpfs(&tmp, config.limits.tmpfs_bytes, 0o1777)?;
+    let home_parent = inside(&root, &config.home)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.join("home"));
+    ensure_dir(&home_parent, 0o755)?;
+    tmpfs(&home_parent, config.limits.tmpfs_bytes, 0o755)?;
+    let home = inside(&root, &config.home);
+    ensure_dir(&home, 0o750)?;
+    sys::chown(&home, config.uid, config.uid)?;
+    let project = inside(&root, &config.project_dir);
+    ensure_dir(&project, 0o755)?;
+    sys::chown(&project, config.uid, config.uid)?;
+
+    ensure_dir(&inside(&root, RUN_DIR), 0o700)?;
+    let package_dir = inside(&root, PACKAGE_DIR);
+    ensure_dir(&package_dir, 0o755)?;
+    if let Some(bytes) = tarball {
+        std::fs::write(package_dir.join("package.tgz"), bytes)?;
+    }
+
+    // The sandbox's /etc files replace the host's one by one (bind mounts over the
+    // read-only /etc), so the rest of the host's /etc still serves the tools.
+    let staged = inside(&root, "/run/dsca-etc");
+    ensure_dir(&staged, 0o755)?;
+    for (index, file) in config.files.iter().enumerate() {
+        let target = inside(&root, &file.path);
+        let over_host_file = file.path.starts_with("/etc/");
+        let write_to = if over_host_file {
+            staged.join(format!("{index}"))
+        } else {
+            target.clone()
+        };
+        if let Some(parent) = write_to.parent() {
+            if !parent.exists() {
+                ensure_dir(parent, 0o755)?;
+                if file.user_owned {
+                    chown_up_to(parent, &home, config.uid)?;
+                }
+            }
+        }
+        std::fs::write(&write_to, &file.content).map_err(|err| {
+            io::Error::new(err.kind(), format!("write {}: {err}", write_to.display()))
+        })?;
+        std::fs::set_permissions(&write_to, std::fs::Permissions::from_mode(file.mode))?;
+        if file.user_owned {
+            sys::chown(&write_to, config.uid, config.uid)?;
+        }
+        if over_host_file {
+            if !target.exists() {
+                return Err(io::Error::other(format!(
+                    "{} does not exist on this host and cannot be replaced",
+                    file.path
+                )));
+            }
+            sys::mount(Some(&write_to), &target, None, libc::MS_BIND, None)?;
+        }
+    }
+
+    let old_root = root.join(".oldroot");
+    ensure_dir(&old_root, 0o700)?;
+    sys::pivot_root(&root, &old_root)?;
+    std::env::set_current_dir("/")?;
+    sys::umount_detach(Path::new("/.oldroot"))?;
+    std::fs::remove_dir("/.oldroot")?;
+    Ok(())
+}
+
+/// Give the sandbox user the directories created for its files (e.g. `~/.aws`).
+fn chown_up_to(dir: &Path, stop: &Path, uid: u32) -> io::Result<()> {
+    let mut current = Some(dir);
+    while let Some(path) = current {
+        if path == stop || !path.starts_with(stop) {
+            break;
+        }
+        sys::chown(path, uid, uid)?;
+        current = path.parent();
+    }
+    Ok(())
+}
+
+fn now_micros() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+/// Every process of the sandbox but PID 1 and `keep`.
+fn sandbox_pids(keep: libc::pid_t) -> Vec<libc::pid_t> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            entry
+                .ok()?
+                .file_name()
+                .to_str()?
+                .parse::<libc::pid_t>()
+                .ok()
+        })
+        .filter(|pid| *pid != 1 && *pid != keep)
+        .collect()
+}
+
+/// Kill every process but PID 1 and `keep`, until none is left (a fork may race us).
+/// Returns whether `keep` ended meanwhile.
+fn kill_all_but(keep: libc::pid_t) -> bool {
+    let mut keep_ended = false;
+    for _ in 0..50 {
+        let pids = sandbox_pids(keep);
+        if pids.is_empty() {
+            break;
+        }
+        for pid in pids {
+            let _ = sys::kill(pid, libc::SIGKILL);
+        }
+        keep_ended |= reap_all().iter().any(|(pid, _)| *pid == keep);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    keep_ended
+}
+
+fn reap_all() -> Vec<(libc::pid_t, ExitStatus)> {
+    let mut ended = Vec::new();
+    while let Ok(Some(entry)) = sys::wait_any(-1, false) {
+        ended.push(entry);
+    }
+    ended
+}
+
+fn tail(path: &Path, max: usize) -> String {
+    let Ok(bytes) = std::fs::read(path) else {
+        return String::new();
+    };
+    let start = bytes.len().saturating_sub(max);
+    String::from_utf8_lossy(&bytes[start..]).into_owned()
+}
+
+fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) {
+    let mut outcome = PhaseOutcome {
+        name: phase.name.clone(),
+        command: phase.command.clone(),
+        status: "error".to_string(),
+        exit_code: None,
+        duration_ms: 0,
+        stdout_tail: String::new(),
+        stderr_tail: String::new(),
+        error: None,
+        command_end_micros: None,
+        cleanup_kill_micros: None,
+        trace_bytes: 0,
+        trace_truncated: false,
+    };
+    let trace_path = PathBuf::from(format!("{RUN_DIR}/{}.trace", phase.name));
+    let stdout_path = PathBuf::from(format!("{RUN_DIR}/{}.stdout", phase.name));
+    let stderr_path = PathBuf::from(format!("{RUN_DIR}/{}.stderr", phase.name));
+    let started = Instant::now();
+    if let Err(err) = supervise_phase(
+        config,
+        phase,
+        &trace_path,
+        &stdout_path,
+        &stderr_path,
+        &mut outcome,
+    ) {
+        outcome.error = Some(err.to_string());
+        let _ = kill_all_but(0);
+    }
+    reap_all();
+    outcome.duration_ms = started.elapsed().as_millis() as u64;
+    outcome.stdout_tail = tail(&stdout_path, 4096);
+    outcome.stderr_tail = tail(&stderr_path, 4096);
+    let mut trace = Vec::new();
+    if let Ok(file) = std::fs::File::open(&trace_path) {
+        let _ = file
+            .take(config.limits.max_trace_bytes + 1)
+            .read_to_end(&mut trace);
+    }
+    if trace.len() as u64 > config.limits.max_trace_bytes {
+        trace.truncate(config.limits.max_trace_bytes as usize);
+        outcome.trace_truncated = true;
+    }
+    outcome.trace_bytes = trace.len() as u64;
+    (outcome, trace)
+}
+
+fn supervise_phase(
+    config: &InitConfig,
+    phase: &PhaseSpec,
+    trace_path: &Path,
+    stdout_path: &Path,
+    stderr_path: &Path,
+    outcome: &mut PhaseOutcome,
+) -> io::Result<()> {
+    let stdout = std::fs::File::create(stdout_path)?;
+    let stderr = std::fs::File::create(stderr_path)?;
+    let (exit_read, exit_write) = sys::pipe()?;
+    let mut argv: Vec<String> = vec!["strace".to_string()];
+    argv.extend(config.strace.iter().cloned());
+    argv.extend([
+        "-o".to_string(),
+        trace_path.display().to_string(),
+        "-u".to_string(),
+        config.user.clone(),
+        "--".to_string(),
+        "/bin/sh".to_string(),
+        "-c".to_string(),
+        // fd 3 tells PID 1 when the command itself ended; the command does not get it.
+        format!("{} 3>&-; echo $? >&3", phase.command),
+    ]);
+    let strace_program = host_tool("strace").ok_or_else(|| {
+        io::Error::other("strace is needed to trace the sandbox (install the strace package)")
+    })?;
+    let mut env = config.env.clone();
+    env.push(("PWD".to_string(), config.project_dir.clone()));
+    let strace_pid = match sys::fork()? {
+        Forked::Child => {
+            let result = (|| -> io::Result<()> {
+                sys::dup_onto(exit_write.as_raw_fd(), 3)?;
+                sys::clear_cloexec(3)?;
+                sys::dup_onto(stdout.as_raw_fd(), 1)?;
+                sys::dup_onto(stderr.as_raw_fd(), 2)?;
+                let null = std::fs::File::open("/dev/null")?;
+                sys::dup_onto(null.as_raw_fd(), 0)?;
+                std::env::set_current_dir(&config.project_dir)?;
+                let limits = &config.limits;
+                sys::set_rlimit(libc::RLIMIT_NPROC, limits.max_processes)?;
+                sys::set_rlimit(libc::RLIMIT_FSIZE, limits.max_file_bytes)?;
+                sys::set_rlimit(libc::RLIMIT_DATA, limits.max_data_bytes)?;
+                sys::set_rlimit(libc::RLIMIT_NOFILE, limits.max_open_files)?;
+                sys::set_rlimit(libc::RLIMIT_CPU, phase.timeout_ms / 1000 + 5)?;
+                sys::set_rlimit(libc::RLIMIT_CORE, 0)?;
+                Err(sys::exec(
+                    &strace_program.display().to_string(),
+                    &argv,
+                    &env,
+                ))
+            })();
+            if let Err(err) = result {
+                let _ = writeln!(io::stderr(), "dsca sandbox: cannot start the phase: {err}");
+            }
+            // SAFETY: leaving a forked child without running the parent's destructors.
+            unsafe { libc::_exit(127) }
+        }
+        Forked::Parent(pid) => pid,
+    };
+    drop(exit_write);
+    let started = Instant::now();
+    let deadline = started + Duration::from_millis(phase.timeout_ms);
+    let mut exit_reader = std::fs::File::from(exit_read);
+    set_nonblocking(exit_reader.as_raw_fd())?;
+    let mut exit_text = Vec::new();
+    let mut command_ended: Option<Instant> = None;
+    let mut strace_status: Option<ExitStatus> = None;
+    loop {
+        for (pid, status) in reap_all() {
+            if pid == strace_pid {
+                strace_status = Some(status);
+            }
+        }
+        if command_ended.is_none() {
+            let mut buffer = [0u8; 64];
+            match exit_reader.read(&mut buffer) {
+                Ok(n) if n > 0 => {
+                    exit_text.extend_from_slice(&buffer[..n]);
+                    if exit_text.contains(&b'\n') {
+                        command_ended = Some(Instant::now());
+                        outcome.command_end_micros = Some(now_micros());
+                        outcome.exit_code = String::from_utf8_lossy(&exit_text).trim().parse().ok();
+                    }
+                }
+                _ => {}
+            }
+        }
+        if strace_status.is_some() {
+            outcome.status = if command_ended.is_some() || outcome.exit_code.is_some() {
+                "completed".to_string()
+            } else {
+                "error".to_string()
+            };
+            if command_ended.is_none() {
+                outcome.error = Some(match strace_status {
+                    Some(ExitStatus::Exited(code)) => {
+                        format!("the traced command ended without reporting (tracer exit {code})")
+                    }
+                    Some(ExitStatus::Signaled(signal)) => {
+                        format!("the tracer was killed by signal {signal}")
+                    }
+                    None => "the tracer ended".to_string(),
+                });
+            }
+            return Ok(());
+        }
+        let now = Instant::now();
+        let grace_over =
+            command_ended.is_some_and(|ended| now >= ended + Duration::from_millis(phase.grace_ms));
+        if grace_over || now >= deadline {
+            outcome.status = if grace_over { "completed" } else { "timeout" }.to_string();
+            outcome.cleanup_kill_micros = Some(now_micros());
+            // The tracees first, so strace records how they ended; then strace.
+            if kill_all_but(strace_pid) {
+                return Ok(());
+            }
+            let flush_deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < flush_deadline {
+                if reap_all().iter().any(|(pid, _)| *pid == strace_pid) {
+                    return Ok(());
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = kill_all_but(0);
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn set_nonblocking(fd: i32) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor we own.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}

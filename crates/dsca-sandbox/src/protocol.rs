@@ -1,0 +1,218 @@
+//! What the supervisor and the sandbox's init say to each other over their socket pair.
+//!
+//! Frames: one kind byte, a big-endian u32 length, then the payload: a JSON message, or
+//! a blob (a tarball going in, a trace log coming out) announced by the message before it.
+
+use serde::{Deserialize, Serialize};
+use std::io::{self, Read, Write};
+use std::os::unix::net::UnixStream;
+
+const KIND_MESSAGE: u8 = 1;
+const KIND_BLOB: u8 = 2;
+/// Largest frame either side accepts: a package tarball or a phase's trace log.
+pub const MAX_FRAME: usize = 768 * 1024 * 1024;
+/// Largest JSON message: configuration and phase summaries are small.
+const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+
+/// How user ids are mapped into the sandbox's user namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdMapping {
+    /// The supervisor is root: sandbox root and the sandbox user map to two otherwise
+    /// unused host ids, so nothing in the sandbox owns a host file.
+    Privileged { host_base: u32 },
+}
+
+/// A file the sandbox's PID 1 writes before the package runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SandboxFile {
+    /// Absolute path inside the sandbox.
+    pub path: String,
+    pub content: Vec<u8>,
+    pub mode: u32,
+    /// Owned by the sandbox user (else by sandbox root).
+    pub user_owned: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PhaseSpec {
+    pub name: String,
+    /// A shell command line, run by `/bin/sh -c` as the sandbox user.
+    pub command: String,
+    pub timeout_ms: u64,
+    /// How long processes may keep running after the command itself finished before
+    /// they are killed and reported as having outlived it.
+    pub grace_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InitConfig {
+    pub id_mapping: IdMapping,
+    /// The empty host directory the sandbox's root file system is mounted on.
+    pub root_dir: String,
+    pub hostname: String,
+    pub user: String,
+    pub uid: u32,
+    pub home: String,
+    pub project_dir: String,
+    /// Host directories shown read-only inside (besides the system ones), e.g. a Node
+    /// installation outside /usr.
+    pub extra_dirs: Vec<String>,
+    pub files: Vec<SandboxFile>,
+    pub env: Vec<(String, String)>,
+    pub phases: Vec<PhaseSpec>,
+    /// strace's options up to (not including) `-u USER -- command`.
+    pub strace: Vec<String>,
+    pub limits: ResourceLimits,
+    /// UNIX time in microseconds when the run started (trace times are relative to it).
+    pub epoch_micros: u64,
+    /// The TCP port every redirected connection lands on.
+    pub redirect_port: u16,
+    /// Ports listened on directly when no redirect rule can be installed.
+    pub fallback_ports: Vec<u16>,
+    /// Open a packet socket on the sandbox's loopback for `--pcap`.
+    pub capture: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResourceLimits {
+    pub max_processes: u64,
+    pub max_file_bytes: u64,
+    /// Address space per process (RLIMIT_DATA).
+    pub max_data_bytes: u64,
+    pub max_open_files: u64,
+    /// Size of each writable tmpfs (home, /tmp).
+    pub tmpfs_bytes: u64,
+    pub max_trace_bytes: u64,
+}
+
+/// How one phase ended, from the sandbox's PID 1.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PhaseOutcome {
+    pub name: String,
+    pub command: String,
+    /// `completed`, `timeout` or `error`.
+    pub status: String,
+    pub exit_code: Option<i32>,
+    pub duration_ms: u64,
+    pub stdout_tail: String,
+    pub stderr_tail: String,
+    pub error: Option<String>,
+    /// When the phase's command itself finished (UNIX micros).
+    pub command_end_micros: Option<u64>,
+    /// When the processes still running after the grace period were killed.
+    pub cleanup_kill_micros: Option<u64>,
+    /// A trace blob follows this message.
+    pub trace_bytes: u64,
+    /// The trace was longer than the limit and was cut.
+    pub trace_truncated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum FromInit {
+    /// The namespaces exist: write the id maps.
+    Unshared,
+    /// The sandbox's sockets are attached, in this order: DNS over UDP, DNS over TCP,
+    /// the packet socket (when `capture`), one TCP listener per port of `tcp_ports`,
+    /// then an IPv6 listener on the redirect port when `ipv6`.
+    Sockets {
+        tcp_ports: Vec<u16>,
+        all_ports: bool,
+        ipv6: bool,
+        capture: bool,
+    },
+    Phase(PhaseOutcome),
+    Done,
+    /// Something could not be set up: the run is refused.
+    Error(String),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ToInit {
+    /// The id maps are written; a tarball blob follows when `tarball` is true.
+    Config {
+        config: Box<InitConfig>,
+        tarball: bool,
+    },
+    /// The sinks are listening: run the phases.
+    Go,
+}
+
+pub fn send_message<T: Serialize>(mut stream: &UnixStream, message: &T) -> io::Result<()> {
+    let payload = serde_json::to_vec(message).map_err(io::Error::other)?;
+    write_frame(&mut stream, KIND_MESSAGE, &payload)
+}
+
+pub fn send_blob(mut stream: &UnixStream, bytes: &[u8]) -> io::Result<()> {
+    write_frame(&mut stream, KIND_BLOB, bytes)
+}
+
+pub fn encode_message<T: Serialize>(message: &T) -> io::Result<Vec<u8>> {
+    let payload = serde_json::to_vec(message).map_err(io::Error::other)?;
+    let mut frame = Vec::with_capacity(payload.len() + 5);
+    frame.push(KIND_MESSAGE);
+    frame.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&payload);
+    Ok(frame)
+}
+
+fn write_frame(stream: &mut impl Write, kind: u8, payload: &[u8]) -> io::Result<()> {
+    if payload.len() > MAX_FRAME {
+        return Err(io::Error::other("frame too large"));
+    }
+    let mut header = [0u8; 5];
+    header[0] = kind;
+    header[1..].copy_from_slice(&(payload.len() as u32).to_be_bytes());
+    stream.write_all(&header)?;
+    stream.write_all(payload)?;
+    stream.flush()
+}
+
+fn read_frame(stream: &mut impl Read, expected_kind: u8, max: usize) -> io::Result<Vec<u8>> {
+    let mut header = [0u8; 5];
+    stream.read_exact(&mut header)?;
+    finish_frame(stream, header, expected_kind, max)
+}
+
+/// Read the rest of a frame whose 5-byte header is already in hand.
+pub fn finish_frame(
+    stream: &mut impl Read,
+    header: [u8; 5],
+    expected_kind: u8,
+    max: usize,
+) -> io::Result<Vec<u8>> {
+    if header[0] != expected_kind {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "unexpected frame kind {} (expected {expected_kind})",
+                header[0]
+            ),
+        ));
+    }
+    let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
+    if len > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("frame of {len} bytes is over the limit"),
+        ));
+    }
+    let mut payload = vec![0u8; len];
+    stream.read_exact(&mut payload)?;
+    Ok(payload)
+}
+
+pub fn recv_message<T: for<'de> Deserialize<'de>>(mut stream: &UnixStream) -> io::Result<T> {
+    let payload = read_frame(&mut stream, KIND_MESSAGE, MAX_MESSAGE)?;
+    decode_message(&payload)
+}
+
+pub fn decode_message<T: for<'de> Deserialize<'de>>(payload: &[u8]) -> io::Result<T> {
+    serde_json::from_slice(payload).map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
+}
+
+pub fn recv_blob(mut stream: &UnixStream) -> io::Result<Vec<u8>> {
+    read_frame(&mut stream, KIND_BLOB, MAX_FRAME)
+}
+
+pub const MESSAGE_KIND: u8 = KIND_MESSAGE;
+pub const MESSAGE_MAX: usize = MAX_MESSAGE;

@@ -1,0 +1,668 @@
+//! The host side of a sandboxed run: start the init process, give it its id maps and
+//! configuration, take the sinks' sockets, collect each phase's outcome and trace, and
+//! assemble the record.
+
+use crate::assemble::{self, PhaseRecord};
+use crate::capture::{self, Capture, CaptureLimits};
+use crate::honey::Honeytokens;
+use crate::init::{CONTROL_FD, INIT_ARG};
+use crate::net::{self, CertificateAuthority, Listeners, NetConfig, RegistryUpstream, Sinks};
+use crate::protocol::{
+    self, FromInit, IdMapping, InitConfig, PhaseSpec, ResourceLimits, SandboxFile, ToInit,
+};
+use crate::sys;
+use crate::{SandboxError, SandboxOptions, Target};
+use dsca_model::dynamic::{DynamicAnalysis, SandboxInfo};
+use std::net::{TcpListener, UdpSocket};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Host ids that sandbox root and the sandbox user map to: far above any id a real
+/// account uses, so nothing in the sandbox owns a host file.
+const HOST_ID_BASE: u32 = 3_000_000_000;
+const SANDBOX_UID: u32 = 1000;
+const REDIRECT_PORT: u16 = 15001;
+/// Ports listened on directly when nftables is missing (connections to others are
+/// refused inside the sandbox and seen only by the tracer).
+const FALLBACK_PORTS: &[u16] = &[
+    21, 22, 23, 25, 80, 443, 1337, 3000, 4444, 5000, 6667, 8000, 8080, 8443, 8888, 9001, 9999,
+];
+/// The address every registry host name resolves to inside the sandbox.
+const REGISTRY_ADDRESS: std::net::Ipv4Addr = std::net::Ipv4Addr::new(100, 100, 0, 1);
+/// The sandbox's resolver (any address works: every address is local inside).
+const RESOLVER_ADDRESS: &str = "100.100.0.53";
+const BUNDLE_PATHS: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+];
+/// Registry host names that lead to the proxy besides the configured registry's own.
+pub const DEFAULT_REGISTRY_HOSTS: &[&str] = &["registry.npmjs.org", "registry.yarnpkg.com"];
+
+const FIRST_NAMES: &[&str] = &[
+    "alex", "sam", "maria", "jonas", "priya", "tom", "lena", "diego", "emma", "noah", "yuki",
+    "omar", "sara", "lucas", "nina", "ivan",
+];
+const MACHINES: &[&str] = &[
+    "macbook-pro",
+    "thinkpad",
+    "xps",
+    "workstation",
+    "laptop",
+    "desktop",
+    "dev",
+    "framework",
+];
+
+fn random_index(len: usize) -> usize {
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    (u64::from_le_bytes(bytes) % len.max(1) as u64) as usize
+}
+
+/// Refuse early, with the reason, when this machine cannot isolate a run.
+pub fn preflight() -> Result<(), SandboxError> {
+    if sys::geteuid() != 0 {
+        return Err(SandboxError::Unsupported(
+            "dynamic analysis needs root for now (it maps the sandbox to unused host ids); run dsca as root, e.g. in CI or a VM".to_string(),
+        ));
+    }
+    let max_user_ns = std::fs::read_to_string("/proc/sys/user/max_user_namespaces")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    if max_user_ns == Some(0) {
+        return Err(SandboxError::Unsupported(
+            "this kernel does not allow user namespaces (/proc/sys/user/max_user_namespaces is 0)"
+                .to_string(),
+        ));
+    }
+    for (tool, package) in [("strace", "strace"), ("ip", "iproute2")] {
+        if !["/usr/bin", "/usr/sbin", "/bin", "/sbin"]
+            .iter()
+            .any(|dir| Path::new(dir).join(tool).is_file())
+        {
+            return Err(SandboxError::Unsupported(format!(
+                "`{tool}` is missing: install the {package} package"
+            )));
+        }
+    }
+    for tool in ["node", "npm"] {
+        if find_in_path(tool).is_none() {
+            return Err(SandboxError::Unsupported(format!(
+                "`{tool}` is not on PATH: install Node.js and npm"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn find_in_path(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Directories that hold node and npm when they live outside the system directories
+/// (e.g. under /opt or a version manager's folder), shown read-only inside.
+fn node_dirs() -> Vec<String> {
+    let mut dirs = Vec::new();
+    for tool in ["node", "npm"] {
+        let Some(found) = find_in_path(tool) else {
+            continue;
+        };
+        let Ok(real) = std::fs::canonicalize(&found) else {
+            continue;
+        };
+        // .../bin/node -> the installation prefix.
+        let prefix = real
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or(real);
+        let shown_already = ["/usr", "/bin", "/lib", "/sbin"]
+            .iter()
+            .any(|system| prefix.starts_with(system));
+        let text = prefix.display().to_string();
+        if !shown_already && text != "/" && !dirs.contains(&text) {
+            dirs.push(text);
+        }
+        if let Some(bin) = found.parent() {
+            let bin = bin.display().to_string();
+            let covered = ["/usr", "/bin", "/sbin"]
+                .iter()
+                .any(|system| bin.starts_with(system));
+            if !covered && !dirs.contains(&bin) {
+                dirs.push(bin);
+            }
+        }
+    }
+    dirs
+}
+
+fn system_ca_bundle() -> String {
+    BUNDLE_PATHS
+        .iter()
+        .find_map(|path| std::fs::read_to_string(path).ok())
+        .unwrap_or_default()
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// The script of the import phase: require() and import() the package in a fresh node
+/// process, then give asynchronous work a moment before ending.
+fn import_script(settle_ms: u64) -> String {
+    format!(
+        r#"import {{ createRequire }} from 'node:module';
+const require = createRequire(import.meta.url);
+const name = process.argv[2];
+try {{ require(name); console.log('require: loaded'); }}
+catch (err) {{ console.error('require: ' + (err && err.message)); }}
+try {{ await import(name); console.log('import: loaded'); }}
+catch (err) {{ console.error('import: ' + (err && err.message)); }}
+setTimeout(() => process.exit(0), {settle_ms}).unref();
+"#
+    )
+}
+
+struct Layout {
+    hostname: String,
+    user: String,
+    home: String,
+    project_dir: String,
+}
+
+fn layout() -> Layout {
+    let user = FIRST_NAMES[random_index(FIRST_NAMES.len())].to_string();
+    let hostname = format!("{user}-{}", MACHINES[random_index(MACHINES.len())]);
+    let home = format!("/home/{user}");
+    let project_dir = format!("{home}/projects/app");
+    Layout {
+        hostname,
+        user,
+        home,
+        project_dir,
+    }
+}
+
+fn etc_files(layout: &Layout, ca_pem: &str) -> Vec<SandboxFile> {
+    let Layout {
+        hostname,
+        user,
+        home,
+        ..
+    } = layout;
+    let mut bundle = system_ca_bundle();
+    if !bundle.ends_with('\n') && !bundle.is_empty() {
+        bundle.push('\n');
+    }
+    bundle.push_str(ca_pem);
+    let file = |path: &str, content: String| SandboxFile {
+        path: path.to_string(),
+        content: content.into_bytes(),
+        mode: 0o644,
+        user_owned: false,
+    };
+    let mut files = vec![
+        file("/etc/hostname", format!("{hostname}\n")),
+        file(
+            "/etc/hosts",
+            format!("127.0.0.1\tlocalhost\n127.0.1.1\t{hostname}\n::1\tlocalhost ip6-localhost\n"),
+        ),
+        file(
+            "/etc/resolv.conf",
+            format!("nameserver {RESOLVER_ADDRESS}\n"),
+        ),
+        file(
+            "/etc/passwd",
+            format!(
+                "root:x:0:0:root:/root:/bin/bash\n{user}:x:{SANDBOX_UID}:{SANDBOX_UID}:{user}:{home}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+            ),
+        ),
+        file(
+            "/etc/group",
+            format!("root:x:0:\n{user}:x:{SANDBOX_UID}:\nnogroup:x:65534:\n"),
+        ),
+    ];
+    for path in BUNDLE_PATHS {
+        if Path::new(path).exists() {
+            files.push(file(path, bundle.clone()));
+        }
+    }
+    files
+}
+
+fn environment(layout: &Layout, honey: &Honeytokens, ca_path: &str) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = [
+        ("HOME", layout.home.as_str()),
+        ("USER", layout.user.as_str()),
+        ("LOGNAME", layout.user.as_str()),
+        ("SHELL", "/bin/bash"),
+        ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        ("LANG", "en_US.UTF-8"),
+        ("TERM", "xterm-256color"),
+        ("NODE_EXTRA_CA_CERTS", ca_path),
+        ("SSL_CERT_FILE", ca_path),
+        ("REQUESTS_CA_BUNDLE", ca_path),
+        ("npm_config_registry", "https://registry.npmjs.org/"),
+        ("npm_config_update_notifier", "false"),
+        ("npm_config_fund", "false"),
+        ("npm_config_audit", "false"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    env.extend(honey.env.iter().cloned());
+    env
+}
+
+/// Run the package in the sandbox and return what it did.
+pub fn run(
+    target: &Target,
+    options: &SandboxOptions,
+    upstream: Arc<dyn RegistryUpstream>,
+) -> Result<DynamicAnalysis, SandboxError> {
+    preflight()?;
+    let layout = layout();
+    let ca = Arc::new(
+        CertificateAuthority::generate()
+            .map_err(|err| SandboxError::Setup(format!("cannot make the run's CA: {err}")))?,
+    );
+    let ca_pem = ca.certificate_pem();
+    let honey = Honeytokens::generate(&layout.home, &layout.user);
+    let ca_path = BUNDLE_PATHS
+        .iter()
+        .find(|path| Path::new(path).exists())
+        .copied()
+        .unwrap_or(BUNDLE_PATHS[0]);
+
+    let mut files = etc_files(&layout, &ca_pem);
+    for bait in &honey.files {
+        files.push(SandboxFile {
+            path: format!("{}/{}", layout.home, bait.path),
+            content: bait.content.clone(),
+            mode: bait.mode,
+            user_owned: true,
+        });
+    }
+    files.push(SandboxFile {
+        path: format!("{}/package.json", layout.project_dir),
+        content: b"{\n  \"name\": \"app\",\n  \"version\": \"1.0.0\",\n  \"private\": true\n}\n"
+            .to_vec(),
+        mode: 0o644,
+        user_owned: true,
+    });
+    files.push(SandboxFile {
+        path: format!("{}/main.mjs", layout.project_dir),
+        content: import_script(options.import_settle.as_millis() as u64).into_bytes(),
+        mode: 0o644,
+        user_owned: true,
+    });
+
+    let (install_spec, import_name, tarball) = match target {
+        Target::Registry { name, version } => {
+            (format!("{name}@{version}"), Some(name.clone()), None)
+        }
+        Target::Tarball { name, bytes } => (
+            "/run/dsca-pkg/package.tgz".to_string(),
+            name.clone(),
+            Some(bytes.as_slice()),
+        ),
+    };
+    let mut phases = vec![PhaseSpec {
+        name: "install".to_string(),
+        command: format!(
+            "npm install --no-audit --no-fund --loglevel=warn {}",
+            shell_quote(&install_spec)
+        ),
+        timeout_ms: options.install_timeout.as_millis() as u64,
+        grace_ms: options.grace.as_millis() as u64,
+    }];
+    if let Some(name) = &import_name {
+        phases.push(PhaseSpec {
+            name: "import".to_string(),
+            command: format!("node main.mjs {}", shell_quote(name)),
+            timeout_ms: options.import_timeout.as_millis() as u64,
+            grace_ms: options.grace.as_millis() as u64,
+        });
+    }
+
+    let root_dir = make_root_dir()?;
+    let result = run_in(
+        &root_dir,
+        RunParts {
+            layout: &layout,
+            files,
+            env: environment(&layout, &honey, ca_path),
+            phases,
+            tarball,
+            options,
+            ca,
+            upstream,
+            honey: &honey,
+        },
+    );
+    let _ = std::fs::remove_dir(&root_dir);
+    result
+}
+
+fn make_root_dir() -> Result<PathBuf, SandboxError> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    let dir = std::env::temp_dir().join(format!(
+        "dsca-sandbox-{}-{}",
+        std::process::id(),
+        hex::encode(bytes)
+    ));
+    std::fs::DirBuilder::new()
+        .mode(0o755)
+        .create(&dir)
+        .map_err(|err| SandboxError::Setup(format!("cannot create {}: {err}", dir.display())))?;
+    Ok(dir)
+}
+
+struct RunParts<'a> {
+    layout: &'a Layout,
+    files: Vec<SandboxFile>,
+    env: Vec<(String, String)>,
+    phases: Vec<PhaseSpec>,
+    tarball: Option<&'a [u8]>,
+    options: &'a SandboxOptions,
+    ca: Arc<CertificateAuthority>,
+    upstream: Arc<dyn RegistryUpstream>,
+    honey: &'a Honeytokens,
+}
+
+fn setup_error(what: &str) -> impl Fn(std::io::Error) -> SandboxError + '_ {
+    move |err| SandboxError::Setup(format!("{what}: {err}"))
+}
+
+fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, SandboxError> {
+    let epoch = Instant::now();
+    let epoch_micros = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0);
+    let (ours, theirs) = UnixStream::pair().map_err(setup_error("socket pair"))?;
+    let init_program = match &parts.options.init_program {
+        Some(path) => path.clone(),
+        None => std::env::current_exe().map_err(setup_error("cannot find dsca's own program"))?,
+    };
+    let their_fd = theirs.as_raw_fd();
+    let mut command = std::process::Command::new(&init_program);
+    command
+        .arg(INIT_ARG)
+        .env_clear()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    // SAFETY: only async-signal-safe calls (dup2, fcntl) between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::dup2(their_fd, CONTROL_FD) < 0 || libc::fcntl(CONTROL_FD, libc::F_SETFD, 0) < 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(|err| {
+        SandboxError::Setup(format!(
+            "cannot start the sandbox ({}): {err}",
+            init_program.display()
+        ))
+    })?;
+    drop(theirs);
+    let outcome = drive(&ours, child.id(), root_dir, epoch, epoch_micros, &parts);
+    let _ = child.kill();
+    let _ = child.wait();
+    outcome
+}
+
+fn expect_message(control: &UnixStream) -> Result<FromInit, SandboxError> {
+    match protocol::recv_message::<FromInit>(control) {
+        Ok(FromInit::Error(message)) => Err(SandboxError::Setup(message)),
+        Ok(message) => Ok(message),
+        Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => Err(SandboxError::Setup(
+            "the sandbox ended before it was set up".to_string(),
+        )),
+        Err(err) => Err(SandboxError::Setup(format!(
+            "sandbox control channel: {err}"
+        ))),
+    }
+}
+
+fn write_id_maps(pid: u32) -> Result<(), SandboxError> {
+    let map = format!(
+        "0 {HOST_ID_BASE} 1\n{SANDBOX_UID} {} 1\n",
+        HOST_ID_BASE + SANDBOX_UID
+    );
+    for file in ["uid_map", "gid_map"] {
+        std::fs::write(format!("/proc/{pid}/{file}"), &map)
+            .map_err(|err| SandboxError::Setup(format!("cannot write the {file}: {err}")))?;
+    }
+    Ok(())
+}
+
+fn drive(
+    control: &UnixStream,
+    pid: u32,
+    root_dir: &Path,
+    epoch: Instant,
+    epoch_micros: u64,
+    parts: &RunParts<'_>,
+) -> Result<DynamicAnalysis, SandboxError> {
+    let options = parts.options;
+    let setup_budget = Duration::from_secs(60);
+    control
+        .set_read_timeout(Some(setup_budget))
+        .map_err(setup_error("control channel"))?;
+    let FromInit::Unshared = expect_message(control)? else {
+        return Err(SandboxError::Setup(
+            "unexpected message from the sandbox".into(),
+        ));
+    };
+    write_id_maps(pid)?;
+    let config = InitConfig {
+        id_mapping: IdMapping::Privileged {
+            host_base: HOST_ID_BASE,
+        },
+        root_dir: root_dir.display().to_string(),
+        hostname: parts.layout.hostname.clone(),
+        user: parts.layout.user.clone(),
+        uid: SANDBOX_UID,
+        home: parts.layout.home.clone(),
+        project_dir: parts.layout.project_dir.clone(),
+        extra_dirs: node_dirs(),
+        files: parts.files.clone(),
+        env: parts.env.clone(),
+        phases: parts.phases.clone(),
+        strace: crate::trace::strace_args(),
+        limits: ResourceLimits {
+            max_processes: options.max_processes,
+            max_file_bytes: options.max_file_bytes,
+            max_data_bytes: options.max_memory_bytes,
+            max_open_files: 4096,
+            tmpfs_bytes: options.max_disk_bytes,
+            max_trace_bytes: options.max_trace_bytes,
+        },
+        epoch_micros,
+        redirect_port: REDIRECT_PORT,
+        fallback_ports: FALLBACK_PORTS.to_vec(),
+        capture: options.pcap.is_some(),
+    };
+    protocol::send_message(
+        control,
+        &ToInit::Config {
+            config: Box::new(config),
+            tarball: parts.tarball.is_some(),
+        },
+    )
+    .map_err(setup_error("cannot configure the sandbox"))?;
+    if let Some(bytes) = parts.tarball {
+        protocol::send_blob(control, bytes).map_err(setup_error("cannot pass the tarball"))?;
+    }
+
+    // The sockets arrive with their descriptors attached.
+    let mut header = [0u8; 5];
+    let (got, fds) = sys::recv_with_fds(control, &mut header, 16)
+        .map_err(setup_error("cannot receive the sandbox's sockets"))?;
+    if got == 0 {
+        return Err(SandboxError::Setup(
+            "the sandbox ended before its network was ready".to_string(),
+        ));
+    }
+    if got < header.len() {
+        std::io::Read::read_exact(&mut &*control, &mut header[got..])
+            .map_err(setup_error("control channel"))?;
+    }
+    let payload = protocol::finish_frame(
+        &mut &*control,
+        header,
+        protocol::MESSAGE_KIND,
+        protocol::MESSAGE_MAX,
+    )
+    .map_err(setup_error("control channel"))?;
+    let message: FromInit =
+        protocol::decode_message(&payload).map_err(setup_error("control channel"))?;
+    let (tcp_ports, all_ports, capture) = match message {
+        FromInit::Sockets {
+            tcp_ports,
+            all_ports,
+            capture,
+            ..
+        } => (tcp_ports, all_ports, capture),
+        FromInit::Error(message) => return Err(SandboxError::Setup(message)),
+        _ => {
+            return Err(SandboxError::Setup(
+                "unexpected message from the sandbox".into(),
+            ));
+        }
+    };
+    let (listeners, capture_socket) = listeners_from(fds, capture, tcp_ports.len())?;
+    let capture = capture_socket.map(|socket| Capture::start(socket, CaptureLimits::default()));
+    let mut registry_hosts: Vec<String> = DEFAULT_REGISTRY_HOSTS
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    for host in &options.extra_registry_hosts {
+        if !registry_hosts.contains(host) {
+            registry_hosts.push(host.clone());
+        }
+    }
+    let net_config = NetConfig {
+        registry_hosts: registry_hosts.clone(),
+        registry_address: REGISTRY_ADDRESS,
+        response: options.response.clone(),
+        limits: net::NetLimits::default(),
+    };
+    let sinks = Sinks::start(
+        listeners,
+        net_config,
+        parts.ca.clone(),
+        parts.upstream.clone(),
+        epoch,
+    )
+    .map_err(|err| SandboxError::Setup(format!("cannot start the network sinks: {err}")))?;
+    let phases = collect_phases(control, parts);
+    let net = sinks.finish();
+    let captured = capture.map(Capture::finish);
+    let phases = phases?;
+    if let (Some(path), Some(captured)) = (&options.pcap, captured) {
+        let sink = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, REDIRECT_PORT));
+        capture::write_pcapng(path, &captured, &net.redirects(), sink)
+            .map_err(|err| SandboxError::Setup(format!("cannot write the capture: {err}")))?;
+    }
+    let info = SandboxInfo {
+        namespaces: ["user", "mount", "pid", "net", "uts", "ipc"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        tracer: "strace".to_string(),
+        hostname: parts.layout.hostname.clone(),
+        user: parts.layout.user.clone(),
+        registry_hosts,
+        all_ports,
+        home: parts.layout.home.clone(),
+        project_dir: parts.layout.project_dir.clone(),
+    };
+    Ok(assemble::assemble(
+        info,
+        phases,
+        net,
+        parts.honey,
+        epoch_micros,
+    ))
+}
+
+fn collect_phases(
+    control: &UnixStream,
+    parts: &RunParts<'_>,
+) -> Result<Vec<PhaseRecord>, SandboxError> {
+    let budget: u64 = parts
+        .phases
+        .iter()
+        .map(|phase| phase.timeout_ms + phase.grace_ms + 10_000)
+        .sum();
+    let deadline = Instant::now() + Duration::from_millis(budget + 30_000);
+    let _ = protocol::send_message(control, &ToInit::Go);
+    let mut records = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(SandboxError::Setup(
+                "the sandbox did not finish in time".to_string(),
+            ));
+        }
+        let _ = control.set_read_timeout(Some(left));
+        match expect_message(control)? {
+            FromInit::Phase(outcome) => {
+                let trace = protocol::recv_blob(control)
+                    .map_err(setup_error("cannot read the phase's trace"))?;
+                records.push(PhaseRecord { outcome, trace });
+            }
+            FromInit::Done => return Ok(records),
+            _ => {
+                return Err(SandboxError::Setup(
+                    "unexpected message from the sandbox".into(),
+                ));
+            }
+        }
+    }
+}
+
+fn listeners_from(
+    fds: Vec<OwnedFd>,
+    capture: bool,
+    tcp_count: usize,
+) -> Result<(Listeners, Option<OwnedFd>), SandboxError> {
+    let mut fds = fds.into_iter();
+    let missing = || SandboxError::Setup("the sandbox passed too few sockets".to_string());
+    let dns_udp = UdpSocket::from(fds.next().ok_or_else(missing)?);
+    let dns_tcp = TcpListener::from(fds.next().ok_or_else(missing)?);
+    let capture_socket = if capture {
+        Some(fds.next().ok_or_else(missing)?)
+    } else {
+        None
+    };
+    let mut tcp = Vec::new();
+    for _ in 0..tcp_count {
+        tcp.push(TcpListener::from(fds.next().ok_or_else(missing)?));
+    }
+    // An IPv6 listener on the redirect port, when the sandbox has IPv6.
+    tcp.extend(fds.map(TcpListener::from));
+    Ok((
+        Listeners {
+            dns_udp,
+            dns_tcp,
+            tcp,
+        },
+        capture_socket,
+    ))
+}

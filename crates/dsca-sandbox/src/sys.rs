@@ -1,0 +1,309 @@
+//! Thin, checked wrappers over the Linux calls the sandbox needs. Every `unsafe` block of
+//! the crate's process and mount handling lives here; each wrapper turns `-1` into an
+//! `io::Error` naming the call.
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+
+fn check(ret: libc::c_int, what: &str) -> io::Result<libc::c_int> {
+    if ret == -1 {
+        let err = io::Error::last_os_error();
+        Err(io::Error::new(err.kind(), format!("{what}: {err}")))
+    } else {
+        Ok(ret)
+    }
+}
+
+fn cstring(path: &Path) -> io::Result<CString> {
+    use std::os::unix::ffi::OsStrExt as _;
+    CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path holds a NUL byte"))
+}
+
+pub fn unshare(flags: libc::c_int) -> io::Result<()> {
+    // SAFETY: unshare takes plain flags and changes only this process's namespaces.
+    check(unsafe { libc::unshare(flags) }, "unshare").map(drop)
+}
+
+pub fn mount(
+    source: Option<&Path>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+    data: Option<&str>,
+) -> io::Result<()> {
+    let source = source.map(cstring).transpose()?;
+    let target_c = cstring(target)?;
+    let fstype = fstype.map(|s| CString::new(s).unwrap_or_default());
+    let data = data.map(|s| CString::new(s).unwrap_or_default());
+    // SAFETY: every pointer is either null or a NUL-terminated string that outlives the call.
+    let ret = unsafe {
+        libc::mount(
+            source.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            target_c.as_ptr(),
+            fstype.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            flags,
+            data.as_ref()
+                .map_or(std::ptr::null(), |s| s.as_ptr().cast()),
+        )
+    };
+    check(ret, &format!("mount {}", target.display())).map(drop)
+}
+
+pub fn umount_detach(target: &Path) -> io::Result<()> {
+    let target_c = cstring(target)?;
+    // SAFETY: a NUL-terminated path.
+    check(
+        unsafe { libc::umount2(target_c.as_ptr(), libc::MNT_DETACH) },
+        "umount",
+    )
+    .map(drop)
+}
+
+pub fn pivot_root(new_root: &Path, put_old: &Path) -> io::Result<()> {
+    let new_root = cstring(new_root)?;
+    let put_old = cstring(put_old)?;
+    // SAFETY: two NUL-terminated paths; pivot_root has no libc wrapper.
+    let ret = unsafe { libc::syscall(libc::SYS_pivot_root, new_root.as_ptr(), put_old.as_ptr()) };
+    check(ret as libc::c_int, "pivot_root").map(drop)
+}
+
+pub fn sethostname(name: &str) -> io::Result<()> {
+    // SAFETY: pointer and length of a live byte slice.
+    check(
+        unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) },
+        "sethostname",
+    )
+    .map(drop)
+}
+
+pub fn set_ids(uid: u32, gid: u32) -> io::Result<()> {
+    // SAFETY: plain integer arguments. Groups first: after the uid changes we may no
+    // longer be allowed to change them.
+    unsafe {
+        if gid != u32::MAX {
+            check(libc::setresgid(gid, gid, gid), "setresgid")?;
+        }
+        check(libc::setresuid(uid, uid, uid), "setresuid")?;
+    }
+    Ok(())
+}
+
+pub fn clear_groups() -> io::Result<()> {
+    // SAFETY: an empty list.
+    check(unsafe { libc::setgroups(0, std::ptr::null()) }, "setgroups").map(drop)
+}
+
+pub fn set_rlimit(resource: libc::__rlimit_resource_t, value: u64) -> io::Result<()> {
+    let limit = libc::rlimit {
+        rlim_cur: value,
+        rlim_max: value,
+    };
+    // SAFETY: a pointer to a live rlimit.
+    check(unsafe { libc::setrlimit(resource, &limit) }, "setrlimit").map(drop)
+}
+
+/// Ask the kernel to SIGKILL this process when its parent dies, so nothing of a sandbox
+/// survives a supervisor that was killed.
+pub fn die_with_parent() -> io::Result<()> {
+    // SAFETY: prctl with integer arguments.
+    check(
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) },
+        "prctl(PR_SET_PDEATHSIG)",
+    )
+    .map(drop)
+}
+
+pub enum Forked {
+    Child,
+    Parent(libc::pid_t),
+}
+
+/// fork(2). Only call it while the process has a single thread.
+pub fn fork() -> io::Result<Forked> {
+    // SAFETY: the callers fork from single-threaded processes (the sandbox's init and its
+    // PID 1), where the child may run any code.
+    let pid = check(unsafe { libc::fork() }, "fork")?;
+    Ok(if pid == 0 {
+        Forked::Child
+    } else {
+        Forked::Parent(pid)
+    })
+}
+
+/// The status of a child that ended: `Exited(code)` or `Signaled(signal)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Exited(i32),
+    Signaled(i32),
+}
+
+/// waitpid with WNOHANG (or blocking): `Ok(None)` when nothing has ended yet.
+pub fn wait_any(pid: libc::pid_t, block: bool) -> io::Result<Option<(libc::pid_t, ExitStatus)>> {
+    let mut status = 0;
+    let flags = if block { 0 } else { libc::WNOHANG };
+    // SAFETY: a pointer to a live int.
+    let ret = unsafe { libc::waitpid(pid, &mut status, flags | libc::__WALL) };
+    if ret == -1 {
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() == Some(libc::ECHILD) {
+            return Ok(None);
+        }
+        return Err(err);
+    }
+    if ret == 0 {
+        return Ok(None);
+    }
+    let exit = if libc::WIFEXITED(status) {
+        ExitStatus::Exited(libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        ExitStatus::Signaled(libc::WTERMSIG(status))
+    } else {
+        return Ok(None);
+    };
+    Ok(Some((ret, exit)))
+}
+
+pub fn kill(pid: libc::pid_t, signal: libc::c_int) -> io::Result<()> {
+    // SAFETY: plain integers.
+    check(unsafe { libc::kill(pid, signal) }, "kill").map(drop)
+}
+
+pub fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: a pointer to two ints; the fds returned are new and owned by us.
+    check(
+        unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) },
+        "pipe2",
+    )?;
+    // SAFETY: both fds were just created and are not owned elsewhere.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Duplicate `fd` onto `target` (for a child before exec), without close-on-exec.
+pub fn dup_onto(fd: RawFd, target: RawFd) -> io::Result<()> {
+    // SAFETY: dup2 of integers; the target is replaced atomically.
+    check(unsafe { libc::dup2(fd, target) }, "dup2").map(drop)
+}
+
+pub fn clear_cloexec(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fcntl on an fd number.
+    check(unsafe { libc::fcntl(fd, libc::F_SETFD, 0) }, "fcntl").map(drop)
+}
+
+/// exec a program; returns only on failure.
+pub fn exec(program: &str, argv: &[String], env: &[(String, String)]) -> io::Error {
+    let Ok(program_c) = CString::new(program) else {
+        return io::Error::new(io::ErrorKind::InvalidInput, "program holds a NUL byte");
+    };
+    let to_c = |s: &str| CString::new(s).unwrap_or_default();
+    let argv_c: Vec<CString> = argv.iter().map(|a| to_c(a)).collect();
+    let env_c: Vec<CString> = env.iter().map(|(k, v)| to_c(&format!("{k}={v}"))).collect();
+    let mut argv_p: Vec<*const libc::c_char> = argv_c.iter().map(|a| a.as_ptr()).collect();
+    argv_p.push(std::ptr::null());
+    let mut env_p: Vec<*const libc::c_char> = env_c.iter().map(|a| a.as_ptr()).collect();
+    env_p.push(std::ptr::null());
+    // SAFETY: NUL-terminated strings in null-terminated arrays that outlive the call.
+    unsafe { libc::execve(program_c.as_ptr(), argv_p.as_ptr(), env_p.as_ptr()) };
+    io::Error::last_os_error()
+}
+
+/// Send `bytes` with `fds` attached (SCM_RIGHTS).
+pub fn send_with_fds(socket: &UnixStream, bytes: &[u8], fds: &[RawFd]) -> io::Result<()> {
+    let fd_bytes = std::mem::size_of_val(fds);
+    // SAFETY: CMSG_SPACE is a pure size computation.
+    let space = unsafe { libc::CMSG_SPACE(fd_bytes as u32) } as usize;
+    let mut control = vec![0u8; space];
+    let mut iov = libc::iovec {
+        iov_base: bytes.as_ptr() as *mut libc::c_void,
+        iov_len: bytes.len(),
+    };
+    // SAFETY: msghdr is plain data; every pointer set below refers to live buffers.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = space;
+    // SAFETY: the control buffer is CMSG_SPACE(fd_bytes) long, enough for one header
+    // followed by the fds.
+    unsafe {
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        if cmsg.is_null() {
+            return Err(io::Error::other("no room for the control message"));
+        }
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(fd_bytes as u32) as usize;
+        std::ptr::copy_nonoverlapping(fds.as_ptr(), libc::CMSG_DATA(cmsg).cast(), fds.len());
+    }
+    // SAFETY: msg points at live buffers.
+    let sent = unsafe { libc::sendmsg(socket.as_raw_fd(), &msg, libc::MSG_NOSIGNAL) };
+    if sent < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if sent as usize != bytes.len() {
+        return Err(io::Error::other("short send of a message with descriptors"));
+    }
+    Ok(())
+}
+
+/// Receive up to `buffer.len()` bytes and at most `max_fds` descriptors.
+pub fn recv_with_fds(
+    socket: &UnixStream,
+    buffer: &mut [u8],
+    max_fds: usize,
+) -> io::Result<(usize, Vec<OwnedFd>)> {
+    let fd_bytes = max_fds * std::mem::size_of::<RawFd>();
+    // SAFETY: a pure size computation.
+    let space = unsafe { libc::CMSG_SPACE(fd_bytes as u32) } as usize;
+    let mut control = vec![0u8; space];
+    let mut iov = libc::iovec {
+        iov_base: buffer.as_mut_ptr().cast(),
+        iov_len: buffer.len(),
+    };
+    // SAFETY: plain data, pointers set below refer to live buffers.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = space;
+    // SAFETY: msg points at live buffers; MSG_CMSG_CLOEXEC keeps the new fds private.
+    let got = unsafe { libc::recvmsg(socket.as_raw_fd(), &mut msg, libc::MSG_CMSG_CLOEXEC) };
+    if got < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut fds = Vec::new();
+    // SAFETY: walking the control messages the kernel wrote into our buffer.
+    unsafe {
+        let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+        while !cmsg.is_null() {
+            if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_RIGHTS {
+                let data = libc::CMSG_DATA(cmsg);
+                let header = libc::CMSG_LEN(0) as usize;
+                let count = ((*cmsg).cmsg_len - header) / std::mem::size_of::<RawFd>();
+                for index in 0..count {
+                    let fd = std::ptr::read_unaligned(data.cast::<RawFd>().add(index));
+                    fds.push(OwnedFd::from_raw_fd(fd));
+                }
+            }
+            cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+        }
+    }
+    if msg.msg_flags & libc::MSG_CTRUNC != 0 {
+        return Err(io::Error::other("descriptors were cut off in transit"));
+    }
+    Ok((got as usize, fds))
+}
+
+pub fn geteuid() -> u32 {
+    // SAFETY: no arguments, cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+pub fn chown(path: &Path, uid: u32, gid: u32) -> io::Result<()> {
+    std::os::unix::fs::lchown(path, Some(uid), Some(gid))
+        .map_err(|err| io::Error::new(err.kind(), format!("chown {}: {err}", path.display())))
+}
