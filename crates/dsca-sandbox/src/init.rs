@@ -53,8 +53,7 @@ fn run_init(control: &UnixStream) -> io::Result<i32> {
             | libc::CLONE_NEWNS
             | libc::CLONE_NEWNET
             | libc::CLONE_NEWUTS
-            | libc::CLONE_NEWIPC
-            | libc::CLONE_NEWPID,
+            | libc::CLONE_NEWIPC,
     )?;
     protocol::send_message(control, &FromInit::Unshared)?;
     let ToInit::Config { config, tarball } = protocol::recv_message(control)? else {
@@ -85,6 +84,9 @@ fn run_init(control: &UnixStream) -> io::Result<i32> {
     let ToInit::Go = protocol::recv_message(control)? else {
         return Err(io::Error::other("expected the go-ahead"));
     };
+    // The PID namespace comes last: the first process forked after it is the
+    // namespace's PID 1, and the network tools above must not be.
+    sys::unshare(libc::CLONE_NEWPID)?;
     match sys::fork()? {
         Forked::Child => {
             let code = match pid1(control, &config, tarball.as_deref()) {
@@ -422,8 +424,9 @@ fn build_root(config: &InitConfig, tarball: Option<&[u8]>) -> io::Result<()> {
     sys::chown(&home, config.uid, config.uid)?;
     let project = inside(&root, &config.project_dir);
     ensure_dir(&project, 0o755)?;
-    sys::chown(&project, config.uid, config.uid)?;
+    chown_up_to(&project, &home, config.uid)?;
 
+    ensure_dir(&root.join("run"), 0o755)?;
     ensure_dir(&inside(&root, RUN_DIR), 0o700)?;
     let package_dir = inside(&root, PACKAGE_DIR);
     ensure_dir(&package_dir, 0o755)?;

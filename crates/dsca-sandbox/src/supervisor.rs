@@ -317,7 +317,7 @@ pub fn run(
     let mut phases = vec![PhaseSpec {
         name: "install".to_string(),
         command: format!(
-            "npm install --no-audit --no-fund --loglevel=warn {}",
+            "npm install --no-audit --no-fund --foreground-scripts --loglevel=warn {}",
             shell_quote(&install_spec)
         ),
         timeout_ms: options.install_timeout.as_millis() as u64,
