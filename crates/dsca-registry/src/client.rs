@@ -158,6 +158,13 @@ impl Client {
     /// The full packument (with `time`, unlike the abbreviated install form). Online it
     /// is always fetched and then cached; offline it comes from the cache only.
     pub fn packument(&self, name: &str) -> Result<Packument, RegistryError> {
+        self.packument_document(name)
+            .map(|(packument, _)| packument)
+    }
+
+    /// [`Client::packument`] together with the document's bytes as the registry sent
+    /// them (for serving the packument on, e.g. from the sandbox's registry proxy).
+    pub fn packument_document(&self, name: &str) -> Result<(Packument, Vec<u8>), RegistryError> {
         let url = self.packument_url(name)?;
         let registry = self.config.registry_for(name);
         let cache_path = self.cache.packument_path(registry, name);
@@ -170,7 +177,7 @@ impl Client {
                 })?;
             let mut packument = parse_packument(&bytes, &url)?;
             packument.name = name.to_string();
-            return Ok(packument);
+            return Ok((packument, bytes));
         }
         let bytes = self
             .fetch_with_retries(&url, "application/json", MAX_PACKUMENT_BYTES, None)
@@ -188,7 +195,7 @@ impl Client {
         // The name asked for is the one reports and messages use, not whatever the
         // registry's document claims.
         packument.name = name.to_string();
-        Ok(packument)
+        Ok((packument, bytes))
     }
 
     /// Picks a version the way npm does. See [`resolve`].

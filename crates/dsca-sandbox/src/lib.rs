@@ -8,6 +8,7 @@
 mod assemble;
 pub mod capture;
 pub mod init;
+pub mod net;
 mod protocol;
 mod supervisor;
 mod sys;

@@ -1,0 +1,187 @@
+//! The few socket calls std lacks: waiting for readiness with a timeout, IP_PKTINFO
+//! (to learn which address a datagram was sent to and answer from it) and the original
+//! destination of a redirected TCP connection.
+
+use std::io;
+use std::mem::{MaybeUninit, size_of, zeroed};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, TcpStream, UdpSocket};
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Duration;
+
+/// Waits until `fd` is readable (or has a pending connection), at most `timeout`.
+pub(crate) fn wait_readable(fd: RawFd, timeout: Duration) -> bool {
+    let mut pollfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+    // SAFETY: one valid pollfd for the duration of the call.
+    let ready = unsafe { libc::poll(&mut pollfd, 1, millis) };
+    ready > 0
+}
+
+/// Asks the kernel to report each datagram's destination address. False when the
+/// socket is not IPv4 (or refuses): answers then come from the socket's own address.
+pub(crate) fn enable_pktinfo(socket: &UdpSocket) -> bool {
+    if !matches!(socket.local_addr(), Ok(SocketAddr::V4(_))) {
+        return false;
+    }
+    let on: libc::c_int = 1;
+    // SAFETY: a valid option value of the size given.
+    let result = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_IP,
+            libc::IP_PKTINFO,
+            (&on as *const libc::c_int).cast(),
+            size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    result == 0
+}
+
+/// Room for one `in_pktinfo` control message, aligned for `cmsghdr`.
+#[repr(C, align(8))]
+struct ControlBuffer([u8; 64]);
+
+/// Receives one datagram: its length, sender and the address it was sent to.
+pub(crate) fn recv_with_destination(
+    socket: &UdpSocket,
+    buf: &mut [u8],
+) -> io::Result<(usize, SocketAddrV4, Option<Ipv4Addr>)> {
+    let mut control = ControlBuffer([0; 64]);
+    // SAFETY: sockaddr_in is plain data; all-zero is a valid value.
+    let mut from: libc::sockaddr_in = unsafe { zeroed() };
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: msghdr is plain data; the fields that matter are set below.
+    let mut msg: libc::msghdr = unsafe { zeroed() };
+    msg.msg_name = (&mut from as *mut libc::sockaddr_in).cast();
+    msg.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.0.as_mut_ptr().cast();
+    msg.msg_controllen = control.0.len() as _;
+    // SAFETY: every pointer in msg refers to a live buffer of the stated length.
+    let received = unsafe { libc::recvmsg(socket.as_raw_fd(), &mut msg, 0) };
+    let len = usize::try_from(received).map_err(|_| io::Error::last_os_error())?;
+    let sender = SocketAddrV4::new(
+        Ipv4Addr::from(u32::from_be(from.sin_addr.s_addr)),
+        u16::from_be(from.sin_port),
+    );
+    let mut destination = None;
+    // SAFETY: the CMSG macros walk the control buffer the kernel filled, bounded by
+    // msg_controllen; the payload is read unaligned.
+    unsafe {
+        let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+        while !cmsg.is_null() {
+            if (*cmsg).cmsg_level == libc::IPPROTO_IP && (*cmsg).cmsg_type == libc::IP_PKTINFO {
+                let info: libc::in_pktinfo = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg).cast());
+                destination = Some(Ipv4Addr::from(u32::from_be(info.ipi_addr.s_addr)));
+            }
+            cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+        }
+    }
+    Ok((len, sender, destination))
+}
+
+/// Sends `data` to `to` with `from` as its source address (which must be local).
+pub(crate) fn send_from(
+    socket: &UdpSocket,
+    data: &[u8],
+    to: SocketAddrV4,
+    from: Ipv4Addr,
+) -> io::Result<usize> {
+    let mut control = ControlBuffer([0; 64]);
+    let mut address = libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: to.port().to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from(*to.ip()).to_be(),
+        },
+        sin_zero: [0; 8],
+    };
+    let mut iov = libc::iovec {
+        iov_base: data.as_ptr().cast_mut().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: CMSG_SPACE is a pure size computation.
+    let space = unsafe { libc::CMSG_SPACE(size_of::<libc::in_pktinfo>() as u32) } as usize;
+    // SAFETY: msghdr is plain data; the fields that matter are set below.
+    let mut msg: libc::msghdr = unsafe { zeroed() };
+    msg.msg_name = (&mut address as *mut libc::sockaddr_in).cast();
+    msg.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.0.as_mut_ptr().cast();
+    msg.msg_controllen = space.min(control.0.len()) as _;
+    let info = libc::in_pktinfo {
+        ipi_ifindex: 0,
+        ipi_spec_dst: libc::in_addr {
+            s_addr: u32::from(from).to_be(),
+        },
+        ipi_addr: libc::in_addr { s_addr: 0 },
+    };
+    // SAFETY: the control buffer holds one cmsghdr plus an in_pktinfo (space <= 64);
+    // the data pointer is written unaligned.
+    let sent = unsafe {
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        if cmsg.is_null() {
+            return Err(io::Error::other("no room for the source address"));
+        }
+        (*cmsg).cmsg_level = libc::IPPROTO_IP;
+        (*cmsg).cmsg_type = libc::IP_PKTINFO;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(size_of::<libc::in_pktinfo>() as u32) as _;
+        std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast(), info);
+        libc::sendmsg(socket.as_raw_fd(), &msg, 0)
+    };
+    usize::try_from(sent).map_err(|_| io::Error::last_os_error())
+}
+
+/// `SO_ORIGINAL_DST` / `IP6T_SO_ORIGINAL_DST`: the same option number at SOL_IP and
+/// SOL_IPV6.
+const SO_ORIGINAL_DST: libc::c_int = 80;
+
+/// Reads a socket option holding a plain-data socket address.
+fn address_option<T>(fd: RawFd, level: libc::c_int, option: libc::c_int) -> Option<T> {
+    let mut value = MaybeUninit::<T>::zeroed();
+    let mut len = size_of::<T>() as libc::socklen_t;
+    // SAFETY: the kernel writes at most `len` bytes into `value`.
+    let result =
+        unsafe { libc::getsockopt(fd, level, option, value.as_mut_ptr().cast(), &mut len) };
+    // SAFETY: T is a zero-initialisable sockaddr type, possibly filled by the kernel.
+    (result == 0).then(|| unsafe { value.assume_init() })
+}
+
+/// Where the client meant to connect: the destination before a NAT redirect rule
+/// changed it, else the address it reached.
+pub(crate) fn original_destination(stream: &TcpStream) -> Option<SocketAddr> {
+    let local = stream.local_addr().ok()?;
+    let fd = stream.as_raw_fd();
+    let original = match local {
+        SocketAddr::V4(_) => address_option::<libc::sockaddr_in>(fd, libc::SOL_IP, SO_ORIGINAL_DST)
+            .filter(|a| i32::from(a.sin_family) == libc::AF_INET)
+            .map(|a| {
+                SocketAddr::V4(SocketAddrV4::new(
+                    Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr)),
+                    u16::from_be(a.sin_port),
+                ))
+            }),
+        SocketAddr::V6(_) => {
+            address_option::<libc::sockaddr_in6>(fd, libc::SOL_IPV6, SO_ORIGINAL_DST)
+                .filter(|a| i32::from(a.sin6_family) == libc::AF_INET6)
+                .map(|a| {
+                    SocketAddr::V6(SocketAddrV6::new(
+                        Ipv6Addr::from(a.sin6_addr.s6_addr),
+                        u16::from_be(a.sin6_port),
+                        0,
+                        0,
+                    ))
+                })
+        }
+    };
+    Some(original.unwrap_or(local))
+}

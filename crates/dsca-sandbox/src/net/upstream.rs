@@ -1,0 +1,217 @@
+//! The registry proxy's upstream over dsca's registry client: packuments (with every
+//! tarball URL pointed back at the proxy) and verified tarballs. Nothing else passes.
+
+use super::{RegistryUpstream, UpstreamResponse, lock};
+use dsca_model::npm::{Manifest, Packument};
+use dsca_registry::{Client, RegistryError};
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Packuments kept for tarball look-ups.
+const MAX_CACHED_PACKUMENTS: usize = 256;
+
+/// Serves `GET /<name>` and `GET /<name>/-/<file>.tgz` from a registry client.
+pub struct ClientUpstream {
+    client: Arc<Client>,
+    packuments: Mutex<HashMap<String, Arc<Packument>>>,
+}
+
+/// The two request shapes the proxy serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RegistryPath {
+    Packument { name: String },
+    Tarball { name: String, file: String },
+}
+
+/// Parses a request path (query dropped, percent-decoded). Names are checked later by
+/// the client; here only the shape counts.
+fn parse_path(path: &str) -> Option<RegistryPath> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    let rest = decoded.strip_prefix('/')?;
+    let valid_name = |name: &str| {
+        let segments: Vec<&str> = name.split('/').collect();
+        match segments.as_slice() {
+            [bare] => !bare.is_empty() && !bare.starts_with('@'),
+            [scope, bare] => scope.len() > 1 && scope.starts_with('@') && !bare.is_empty(),
+            _ => false,
+        }
+    };
+    if let Some((name, file)) = rest.split_once("/-/") {
+        if valid_name(name) && !file.contains('/') && file.ends_with(".tgz") {
+            return Some(RegistryPath::Tarball {
+                name: name.to_string(),
+                file: file.to_string(),
+            });
+        }
+        return None;
+    }
+    valid_name(rest).then(|| RegistryPath::Packument {
+        name: rest.to_string(),
+    })
+}
+
+/// The file name of a version's tarball: the last segment of `dist.tarball`, else
+/// npm's conventional `<basename>-<version>.tgz`.
+fn tarball_file(name: &str, version: &str, manifest: &Value) -> String {
+    let from_url = manifest
+        .pointer("/dist/tarball")
+        .and_then(Value::as_str)
+        .map(|url| url.split(['?', '#']).next().unwrap_or_default())
+        .and_then(|url| url.rsplit('/').next())
+        .filter(|file| !file.is_empty())
+        .map(|file| percent_decode_str(file).decode_utf8_lossy().into_owned());
+    from_url.unwrap_or_else(|| {
+        let basename = name.rsplit('/').next().unwrap_or(name);
+        format!("{basename}-{version}.tgz")
+    })
+}
+
+fn respond(status: u16, text: &str) -> UpstreamResponse {
+    UpstreamResponse {
+        status,
+        content_type: "text/plain".to_string(),
+        body: format!("{text}\n").into_bytes(),
+    }
+}
+
+fn failure(error: &RegistryError) -> UpstreamResponse {
+    match error {
+        RegistryError::NotFound { .. }
+        | RegistryError::TarballNotFound { .. }
+        | RegistryError::InvalidName { .. } => respond(404, &error.to_string()),
+        _ => respond(502, &error.to_string()),
+    }
+}
+
+impl ClientUpstream {
+    pub fn new(client: Arc<Client>) -> ClientUpstream {
+        ClientUpstream {
+            client,
+            packuments: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn remember(&self, packument: Packument) -> Arc<Packument> {
+        let packument = Arc::new(packument);
+        let mut cache = lock(&self.packuments);
+        if cache.len() >= MAX_CACHED_PACKUMENTS {
+            cache.clear();
+        }
+        cache.insert(packument.name.clone(), packument.clone());
+        packument
+    }
+
+    fn packument(&self, name: &str, origin: &str) -> UpstreamResponse {
+        let (packument, bytes) = match self.client.packument_document(name) {
+            Ok(fetched) => fetched,
+            Err(error) => return failure(&error),
+        };
+        self.remember(packument);
+        let Ok(mut document) = serde_json::from_slice::<Value>(&bytes) else {
+            return respond(502, "the registry's packument is not JSON");
+        };
+        if let Some(Value::Object(versions)) = document.get_mut("versions") {
+            for (version, manifest) in versions.iter_mut() {
+                let file = tarball_file(name, version, manifest);
+                if let Some(Value::Object(dist)) = manifest.get_mut("dist") {
+                    dist.insert(
+                        "tarball".to_string(),
+                        Value::String(format!("{origin}/{name}/-/{file}")),
+                    );
+                }
+            }
+        }
+        match serde_json::to_vec(&document) {
+            Ok(body) => UpstreamResponse {
+                status: 200,
+                content_type: "application/json".to_string(),
+                body,
+            },
+            Err(e) => respond(502, &e.to_string()),
+        }
+    }
+
+    fn tarball(&self, name: &str, file: &str) -> UpstreamResponse {
+        let cached = lock(&self.packuments).get(name).cloned();
+        let packument = match cached {
+            Some(packument) => packument,
+            None => match self.client.packument(name) {
+                Ok(packument) => self.remember(packument),
+                Err(error) => return failure(&error),
+            },
+        };
+        let Some((version, manifest)) = packument
+            .versions
+            .iter()
+            .find(|(version, manifest)| tarball_file(name, version, manifest) == file)
+        else {
+            return respond(404, &format!("no version of {name} has the tarball {file}"));
+        };
+        let dist = Manifest(manifest).dist();
+        match self.client.tarball(name, version, &dist) {
+            Ok(fetched) => UpstreamResponse {
+                status: 200,
+                content_type: "application/octet-stream".to_string(),
+                body: fetched.bytes,
+            },
+            Err(error) => failure(&error),
+        }
+    }
+}
+
+impl RegistryUpstream for ClientUpstream {
+    fn fetch(&self, path: &str, origin: &str) -> UpstreamResponse {
+        match parse_path(path) {
+            Some(RegistryPath::Packument { name }) => self.packument(&name, origin),
+            Some(RegistryPath::Tarball { name, file }) => self.tarball(&name, &file),
+            None => respond(
+                404,
+                "dsca's registry proxy serves only packuments and tarballs",
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_packument_and_tarball_paths_pass() {
+        assert_eq!(
+            parse_path("/lodash"),
+            Some(RegistryPath::Packument {
+                name: "lodash".into()
+            })
+        );
+        assert_eq!(
+            parse_path("/@scope%2fname?write=true"),
+            Some(RegistryPath::Packument {
+                name: "@scope/name".into()
+            })
+        );
+        assert_eq!(
+            parse_path("/@scope/name/-/name-1.0.0.tgz"),
+            Some(RegistryPath::Tarball {
+                name: "@scope/name".into(),
+                file: "name-1.0.0.tgz".into()
+            })
+        );
+        assert_eq!(parse_path("/-/npm/v1/security/audits"), None);
+        assert_eq!(parse_path("/lodash/-/../../x.tgz"), None);
+        assert_eq!(parse_path("/a/b/c"), None);
+        assert_eq!(parse_path("/"), None);
+        assert_eq!(parse_path("/@scope"), None);
+    }
+
+    #[test]
+    fn tarball_files_come_from_the_url_or_the_convention() {
+        let manifest = json!({"dist": {"tarball": "https://r.example/@s/n/-/n-1.0.0.tgz"}});
+        assert_eq!(tarball_file("@s/n", "1.0.0", &manifest), "n-1.0.0.tgz");
+        assert_eq!(tarball_file("@s/n", "2.0.0", &json!({})), "n-2.0.0.tgz");
+    }
+}
