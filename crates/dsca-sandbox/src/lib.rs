@@ -4,3 +4,5 @@
 //! what it saw into a [`dsca_model::dynamic::DynamicAnalysis`].
 //!
 //! Fail closed: if any part of the isolation cannot be set up, the run is refused.
+
+pub mod trace;
