@@ -42,6 +42,17 @@ pub struct SandboxInfo {
     pub registry_hosts: Vec<String>,
     /// Whether every TCP port was caught (a redirect rule), or only the listened ones.
     pub all_ports: bool,
+    /// The home directory the package saw (`/home/user`), to tell npm's own places
+    /// (`~/.npm`, `~/.cache`) from the rest of the home.
+    #[serde(default)]
+    pub home: String,
+    /// The project directory npm installed into (`/home/user/project`).
+    #[serde(default)]
+    pub project_dir: String,
+    /// The resolver address the sandbox's resolv.conf names (`10.0.2.3`), to tell a
+    /// hard-coded resolver from the system one; empty when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resolver: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ mod report;
 mod rule;
 mod verdict;
 
-pub use finding::{Behaviour, Evidence, Finding, Location, one_line};
+pub use finding::{Behaviour, Evidence, Finding, Location, one_line, truncate_snippet};
 pub use network::NetworkActivity;
 pub use purl::{PurlError, npm_purl, parse_npm_purl};
 pub use report::{DependencyInfo, PackageInfo, REPORT_SCHEMA_VERSION, Report, ReportError, Source};

@@ -94,6 +94,9 @@ pub struct Report {
     /// Present when the package was scanned as part of a lockfile audit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependency: Option<DependencyInfo>,
+    /// What the package did when installed and imported inside the sandbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic: Option<crate::dynamic::DynamicAnalysis>,
 }
 
 impl Report {
@@ -109,6 +112,7 @@ impl Report {
             errors: Vec::new(),
             network: None,
             dependency: None,
+            dynamic: None,
         }
     }
 

@@ -2,12 +2,14 @@
 //!
 //! `metadata` holds the rules that read what a package says about itself: its manifest,
 //! its packument, its signature check and the list of files in its tarball. `code`
-//! holds the rules that read its JavaScript and scripts. Every rule
+//! holds the rules that read its JavaScript and scripts; `dynamic` the rules that judge
+//! what it did inside dsca's sandbox. Every rule
 //! lives in its own file with its [`Rule`] definition (stable id, name, severity, the
 //! Problem and Next steps a report shows) and the check that raises it.
 
 pub mod code;
 mod context;
+pub mod dynamic;
 mod gyp;
 mod inline_code;
 pub mod lockfile;
@@ -36,20 +38,33 @@ pub fn analyse_code(ctx: &ScanContext) -> Analysis {
     code::analyse(ctx)
 }
 
+/// Judge what a package did inside the sandbox: the dynamic rules' findings
+/// (DSCA1001–DSCA1010) and neutral behaviours of the run.
+pub fn analyse_dynamic(run: &dsca_model::dynamic::DynamicAnalysis) -> Analysis {
+    dynamic::analyse(run)
+}
+
 /// Every rule dsca has, sorted by id (for SARIF and `dsca rules`).
 pub fn catalogue() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> =
-        metadata::RULES.iter().chain(code::RULES).copied().collect();
-    rules.extend(lockfile::RULES.iter().copied());
-    rules.sort_by_key(|rule| rule.id);
+    let mut rules: Vec<&'static Rule> = all_rules().collect();
+    sort_by_id(&mut rules);
     rules
 }
 
+/// Sort rules by id in numeric order (`DSCA999` before `DSCA1001`).
+pub fn sort_by_id(rules: &mut [&Rule]) {
+    rules.sort_by_key(|rule| (rule.id.len(), rule.id));
+}
+
 pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
+    all_rules().find(|rule| rule.id == id)
+}
+
+fn all_rules() -> impl Iterator<Item = &'static Rule> {
     metadata::RULES
         .iter()
         .chain(code::RULES)
         .chain(lockfile::RULES)
+        .chain(dynamic::RULES)
         .copied()
-        .find(|rule| rule.id == id)
 }

@@ -23,7 +23,8 @@ fn every_rule_is_unique_and_documented() {
         assert!(ids.insert(rule.id), "duplicate id {}", rule.id);
         assert!(names.insert(rule.name), "duplicate name {}", rule.name);
         assert!(
-            rule.id.starts_with("DSCA") && rule.id.len() == 7,
+            rule.id.starts_with("DSCA")
+                && (rule.id.len() == 7 || rule.id.starts_with("DSCA10") && rule.id.len() == 8),
             "{}",
             rule.id
         );
@@ -34,7 +35,8 @@ fn every_rule_is_unique_and_documented() {
     }
     let sorted: Vec<&str> = rules.iter().map(|r| r.id).collect();
     let mut expected = sorted.clone();
-    expected.sort();
+    // Numeric order: DSCA999 before DSCA1001.
+    expected.sort_by_key(|id| (id.len(), *id));
     assert_eq!(sorted, expected);
     assert_eq!(rule_by_id("DSCA501"), Some(&INTEGRITY_MISMATCH));
     assert_eq!(rule_by_id("DSCA505"), Some(&NO_INTEGRITY));

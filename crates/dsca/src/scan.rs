@@ -129,7 +129,7 @@ pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {
     // Package rules and the network rules of `dsca pcap`, in one list by id.
     let mut rules = dsca_rules::catalogue();
     rules.extend(dsca_pcap::rules::catalogue());
-    rules.sort_by_key(|rule| rule.id);
+    dsca_rules::sort_by_id(&mut rules);
     output::deliver(None, |out| {
         if args.json {
             serde_json::to_writer_pretty(&mut *out, &rules)?;

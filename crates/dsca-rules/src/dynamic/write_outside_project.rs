@@ -1,0 +1,160 @@
+//! DSCA1006: the run changed files outside the project and npm's own places.
+
+use super::{RunContext, short};
+use crate::Analysis;
+use crate::code::strings::persistence_place;
+use crate::metadata::cap_evidence;
+use dsca_model::dynamic::{FileEvent, FileOp};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "DSCA1006",
+    name: "write-outside-project",
+    category: Category::Filesystem,
+    severity: Severity::High,
+    title: "Changed files outside the project while installed",
+    problem: "In the sandbox, the install or import wrote, created, renamed or deleted files \
+        outside the project it was installed into and outside the places npm and build \
+        tools use (~/.npm, ~/.cache, /tmp). A package has no business in the rest of the \
+        home directory or the system; writes to shell start-up files, cron, systemd or \
+        autostart folders, ~/.ssh/authorized_keys or /etc make it run again later, or let \
+        someone in.",
+    next_steps: "Look at the paths. If the version was installed anywhere, check those files \
+        on that machine (shell rc files, crontab, authorized_keys, systemd and autostart \
+        entries), remove what the package added, and treat the machine as compromised.",
+};
+
+/// Paths under the home directory npm and build tools use: `~/.npm` (cache, logs),
+/// `~/.cache` (node-gyp headers, prebuilds), the old node-gyp folder, and
+/// update-notifier's state, which many CLIs write when loaded.
+const HOME_PLACES: &[&str] = &[".npm", ".cache", ".node-gyp", ".config/configstore"];
+/// System places any process may write to.
+const SYSTEM_PLACES: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/dev/null",
+    "/dev/tty",
+    "/dev/stdout",
+    "/dev/stderr",
+    "/dev/shm",
+    "/proc/self",
+    "/proc/thread-self",
+];
+
+pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
+    let changes = outside_changes(run);
+    let Some((first_path, first_event, _)) = changes.first() else {
+        return;
+    };
+    let mut severity = Severity::High;
+    let mut persistence = None;
+    let mut evidence = Vec::new();
+    for (path, event, place) in &changes {
+        let mut detail = format!(
+            "{} `{}`",
+            event.op.as_str(),
+            short(&run.display_path(path), 160)
+        );
+        if let Some(place) = place {
+            severity = Severity::Critical;
+            persistence.get_or_insert(*place);
+            detail.push_str(&format!(" ({place})"));
+        }
+        detail.push_str(&run.by_process(Some(event.pid)));
+        evidence.push(Evidence::new(detail));
+    }
+    let message = match persistence {
+        Some(place) => format!("wrote to {place} outside the project"),
+        None if changes.len() == 1 => format!(
+            "{} `{}` outside the project",
+            past_tense(first_event.op),
+            short(&run.display_path(first_path), 120)
+        ),
+        None => format!("changed {} files outside the project", changes.len()),
+    };
+    let finding = Finding::new(&RULE, message).with_severity(severity);
+    out.findings.push(
+        cap_evidence(evidence)
+            .into_iter()
+            .fold(finding, Finding::with_evidence),
+    );
+}
+
+/// Every change outside the allowed places, once per path and operation, with the
+/// persistence place it names, if any.
+pub(crate) fn outside_changes<'a>(
+    run: &'a RunContext,
+) -> Vec<(String, &'a FileEvent, Option<&'static str>)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut changes = Vec::new();
+    for event in &run.run.files {
+        let paths: Vec<&str> = match event.op {
+            FileOp::Read => continue,
+            FileOp::Rename => std::iter::once(event.path.as_str())
+                .chain(event.target.as_deref())
+                .collect(),
+            _ => vec![event.path.as_str()],
+        };
+        for path in paths {
+            let resolved = run.resolve(path, event.pid);
+            if is_allowed(run, &resolved) || !seen.insert((resolved.clone(), event.op)) {
+                continue;
+            }
+            let place = persistence_target(&resolved);
+            changes.push((resolved, event, place));
+        }
+    }
+    changes
+}
+
+fn is_allowed(run: &RunContext, path: &str) -> bool {
+    if RunContext::is_within(path, &run.project) {
+        return true;
+    }
+    if !run.home.is_empty()
+        && HOME_PLACES
+            .iter()
+            .any(|place| RunContext::is_within(path, &format!("{}/{place}", run.home)))
+    {
+        return true;
+    }
+    if SYSTEM_PLACES
+        .iter()
+        .any(|place| RunContext::is_within(path, place))
+    {
+        return true;
+    }
+    // A process's own /proc entries (`/proc/1234/...`).
+    path.strip_prefix("/proc/")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Writing here makes code run again later, or lets someone in.
+fn persistence_target(path: &str) -> Option<&'static str> {
+    if let Some(place) = persistence_place(path) {
+        return Some(place);
+    }
+    let lower = path.to_ascii_lowercase();
+    if lower.contains("/.ssh/authorized_keys") {
+        return Some("SSH authorized keys");
+    }
+    if lower.starts_with("/var/spool/cron") {
+        return Some("the crontab");
+    }
+    if lower.starts_with("/etc/") {
+        return Some("system configuration (/etc)");
+    }
+    None
+}
+
+fn past_tense(op: FileOp) -> &'static str {
+    match op {
+        FileOp::Read => "read",
+        FileOp::Write => "wrote",
+        FileOp::Create => "created",
+        FileOp::Delete => "deleted",
+        FileOp::Rename => "renamed",
+        FileOp::MakeExecutable => "made executable",
+    }
+}

