@@ -613,10 +613,8 @@ fn supervise_phase(
     let stderr = std::fs::File::create(stderr_path)?;
     let (exit_read, exit_write) = sys::pipe()?;
     let mut argv: Vec<String> = vec!["strace".to_string()];
-    argv.extend(config.strace.iter().cloned());
+    argv.extend(crate::trace::strace_args(&trace_path.display().to_string()));
     argv.extend([
-        "-o".to_string(),
-        trace_path.display().to_string(),
         "-u".to_string(),
         config.user.clone(),
         "--".to_string(),

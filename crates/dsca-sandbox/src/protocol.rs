@@ -60,8 +60,6 @@ pub struct InitConfig {
     pub files: Vec<SandboxFile>,
     pub env: Vec<(String, String)>,
     pub phases: Vec<PhaseSpec>,
-    /// strace's options up to (not including) `-u USER -- command`.
-    pub strace: Vec<String>,
     pub limits: ResourceLimits,
     /// UNIX time in microseconds when the run started (trace times are relative to it).
     pub epoch_micros: u64,

@@ -483,7 +483,6 @@ fn drive(
         files: parts.files.clone(),
         env: parts.env.clone(),
         phases: parts.phases.clone(),
-        strace: crate::trace::strace_args(),
         limits: ResourceLimits {
             max_processes: options.max_processes,
             max_file_bytes: options.max_file_bytes,
@@ -576,7 +575,7 @@ fn drive(
     let phases = phases?;
     if let (Some(path), Some(captured)) = (&options.pcap, captured) {
         let sink = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, REDIRECT_PORT));
-        capture::write_pcapng(path, &captured, &net.redirects(), sink)
+        capture::write_pcapng(path, &captured, &std::collections::HashMap::new(), sink)
             .map_err(|err| SandboxError::Setup(format!("cannot write the capture: {err}")))?;
     }
     let info = SandboxInfo {
@@ -591,6 +590,7 @@ fn drive(
         all_ports,
         home: parts.layout.home.clone(),
         project_dir: parts.layout.project_dir.clone(),
+        resolver: RESOLVER_ADDRESS.to_string(),
     };
     Ok(assemble::assemble(
         info,
