@@ -7,7 +7,7 @@
 //! Any failure is reported as `FromInit::Error` and ends the run: the supervisor refuses
 //! to go on without complete isolation.
 
-use crate::protocol::{self, FromInit, IdMapping, InitConfig, PhaseOutcome, PhaseSpec, ToInit};
+use crate::protocol::{self, FromInit, InitConfig, PhaseOutcome, PhaseSpec, ToInit};
 use crate::sys::{self, ExitStatus, Forked};
 use std::io::{self, Read as _, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
@@ -64,12 +64,9 @@ fn run_init(control: &UnixStream) -> io::Result<i32> {
     } else {
         None
     };
-    match config.id_mapping {
-        IdMapping::Privileged { .. } => {
-            sys::clear_groups()?;
-            sys::set_ids(0, 0)?;
-        }
-    }
+    // Sandbox root: dsca's own init and tracer (see idmap.rs for who that is outside).
+    sys::clear_groups()?;
+    sys::set_ids(0, 0)?;
     sys::sethostname(&config.hostname)?;
     let network = configure_network(&config)?;
     let fds: Vec<i32> = network.sockets.iter().map(AsRawFd::as_raw_fd).collect();

@@ -7,6 +7,7 @@
 
 mod assemble;
 pub mod capture;
+mod idmap;
 pub mod init;
 pub mod net;
 mod protocol;

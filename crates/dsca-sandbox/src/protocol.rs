@@ -14,14 +14,6 @@ pub const MAX_FRAME: usize = 768 * 1024 * 1024;
 /// Largest JSON message: configuration and phase summaries are small.
 const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 
-/// How user ids are mapped into the sandbox's user namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum IdMapping {
-    /// The supervisor is root: sandbox root and the sandbox user map to two otherwise
-    /// unused host ids, so nothing in the sandbox owns a host file.
-    Privileged { host_base: u32 },
-}
-
 /// A file the sandbox's PID 1 writes before the package runs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SandboxFile {
@@ -46,7 +38,6 @@ pub struct PhaseSpec {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InitConfig {
-    pub id_mapping: IdMapping,
     /// The empty host directory the sandbox's root file system is mounted on.
     pub root_dir: String,
     pub hostname: String,

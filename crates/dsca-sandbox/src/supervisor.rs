@@ -8,8 +8,9 @@ use crate::honey::Honeytokens;
 use crate::init::{CONTROL_FD, INIT_ARG};
 use crate::net::{self, CertificateAuthority, Listeners, NetConfig, RegistryUpstream, Sinks};
 use crate::protocol::{
-    self, FromInit, IdMapping, InitConfig, PhaseSpec, ResourceLimits, SandboxFile, ToInit,
+    self, FromInit, InitConfig, PhaseSpec, ResourceLimits, SandboxFile, ToInit,
 };
+use crate::idmap::{self, SANDBOX_UID};
 use crate::sys;
 use crate::{SandboxError, SandboxOptions, Target};
 use dsca_model::dynamic::{DynamicAnalysis, SandboxInfo};
@@ -21,10 +22,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Host ids that sandbox root and the sandbox user map to: far above any id a real
-/// account uses, so nothing in the sandbox owns a host file.
-const HOST_ID_BASE: u32 = 3_000_000_000;
-const SANDBOX_UID: u32 = 1000;
 const REDIRECT_PORT: u16 = 15001;
 /// Ports listened on directly when nftables is missing (connections to others are
 /// refused inside the sandbox and seen only by the tracer).
@@ -65,11 +62,7 @@ fn random_index(len: usize) -> usize {
 
 /// Refuse early, with the reason, when this machine cannot isolate a run.
 pub fn preflight() -> Result<(), SandboxError> {
-    if sys::geteuid() != 0 {
-        return Err(SandboxError::Unsupported(
-            "dynamic analysis needs root for now (it maps the sandbox to unused host ids); run dsca as root, e.g. in CI or a VM".to_string(),
-        ));
-    }
+    idmap::plan()?;
     let max_user_ns = std::fs::read_to_string("/proc/sys/user/max_user_namespaces")
         .ok()
         .and_then(|s| s.trim().parse::<u64>().ok());
@@ -438,18 +431,6 @@ fn expect_message(control: &UnixStream) -> Result<FromInit, SandboxError> {
     }
 }
 
-fn write_id_maps(pid: u32) -> Result<(), SandboxError> {
-    let map = format!(
-        "0 {HOST_ID_BASE} 1\n{SANDBOX_UID} {} 1\n",
-        HOST_ID_BASE + SANDBOX_UID
-    );
-    for file in ["uid_map", "gid_map"] {
-        std::fs::write(format!("/proc/{pid}/{file}"), &map)
-            .map_err(|err| SandboxError::Setup(format!("cannot write the {file}: {err}")))?;
-    }
-    Ok(())
-}
-
 fn drive(
     control: &UnixStream,
     pid: u32,
@@ -468,11 +449,8 @@ fn drive(
             "unexpected message from the sandbox".into(),
         ));
     };
-    write_id_maps(pid)?;
+    idmap::write_maps(&idmap::plan()?, pid)?;
     let config = InitConfig {
-        id_mapping: IdMapping::Privileged {
-            host_base: HOST_ID_BASE,
-        },
         root_dir: root_dir.display().to_string(),
         hostname: parts.layout.hostname.clone(),
         user: parts.layout.user.clone(),

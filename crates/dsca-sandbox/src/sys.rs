@@ -298,10 +298,6 @@ pub fn recv_with_fds(
     Ok((got as usize, fds))
 }
 
-pub fn geteuid() -> u32 {
-    // SAFETY: no arguments, cannot fail.
-    unsafe { libc::geteuid() }
-}
 
 pub fn chown(path: &Path, uid: u32, gid: u32) -> io::Result<()> {
     std::os::unix::fs::lchown(path, Some(uid), Some(gid))
