@@ -17,6 +17,7 @@ pub mod metadata;
 mod popular;
 mod shell;
 
+pub use code::yara::{YaraError, YaraRules};
 pub use context::{Analysis, Origin, ScanContext};
 pub use dsca_model::Rule;
 pub use metadata::integrity_mismatch::RULE as INTEGRITY_MISMATCH;
@@ -33,9 +34,15 @@ pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {
 }
 
 /// Run the code analysis over one package: every JavaScript file parsed once, scripts
-/// and unparsable files read byte by byte; behaviours plus the code rules' findings.
+/// and unparsable files read byte by byte, every file scanned by dsca's built-in YARA
+/// rules; behaviours plus the code rules' findings.
 pub fn analyse_code(ctx: &ScanContext) -> Analysis {
-    code::analyse(ctx)
+    code::analyse(ctx, YaraRules::builtin())
+}
+
+/// [`analyse_code`] with another YARA rule set (the built-in rules plus the user's).
+pub fn analyse_code_with_rules(ctx: &ScanContext, rules: &YaraRules) -> Analysis {
+    code::analyse(ctx, rules)
 }
 
 /// Judge what a package did inside the sandbox: the dynamic rules' findings

@@ -104,3 +104,27 @@ fn odd_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn string_decoders_peel_layers_and_survive_odd_text() {
+    use base64::Engine as _;
+    let inner = base64::engine::general_purpose::STANDARD.encode("https://webhook.site/abc");
+    let outer = base64::engine::general_purpose::STANDARD.encode(&inner);
+    let (decoded, found) = dsca_rules::code::string_intelligence(&outer);
+    assert_eq!(decoded.as_deref(), Some(inner.as_str()));
+    assert!(
+        found.iter().any(|line| line.contains("webhook.site")),
+        "{found:?}"
+    );
+    for odd in [
+        "",
+        "://",
+        "http://",
+        "=====",
+        "a@",
+        "\u{202e}://x",
+        &"9".repeat(100_000),
+    ] {
+        let _ = dsca_rules::code::string_intelligence(odd);
+    }
+}

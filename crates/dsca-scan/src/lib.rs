@@ -9,7 +9,7 @@ use dsca_archive::{Limits, PackageContents};
 use dsca_model::npm::{Manifest, Packument, SignatureCheck};
 use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source, npm_purl};
 use dsca_registry::{Client, RegistryError, Spec, Verification};
-use dsca_rules::{Analysis, Origin, ScanContext};
+use dsca_rules::{Analysis, Origin, ScanContext, YaraRules};
 use serde_json::Value;
 use sha2::Digest as _;
 use std::panic::AssertUnwindSafe;
@@ -27,6 +27,10 @@ pub struct ScanOptions {
     pub now: Option<OffsetDateTime>,
     /// Also install and import the package in the sandbox (`--dynamic`).
     pub dynamic: Option<dsca_sandbox::SandboxOptions>,
+    /// The YARA rules every file is scanned with; `None` is dsca's built-in rules.
+    /// Compiled once and shared by every scan (`YaraRules::with_user_rules` adds the
+    /// user's own).
+    pub yara: Option<std::sync::Arc<YaraRules>>,
 }
 
 /// Runs the pipeline. Shareable across threads: one scanner serves a whole batch.
@@ -349,7 +353,12 @@ impl Scanner {
             mut findings,
             mut behaviours,
         } = dsca_rules::analyse_metadata(&ctx);
-        let code = dsca_rules::analyse_code(&ctx);
+        let yara = self
+            .options
+            .yara
+            .as_deref()
+            .unwrap_or_else(|| YaraRules::builtin());
+        let code = dsca_rules::analyse_code_with_rules(&ctx, yara);
         findings.extend(code.findings);
         behaviours.extend(code.behaviours);
 

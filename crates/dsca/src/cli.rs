@@ -252,6 +252,11 @@ pub struct RegistryArgs {
     /// How many packages to scan at once (default: one per CPU).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// Also scan every file with the YARA rules of this directory's .yar/.yara files
+    /// (in addition to dsca's built-in rules); matches are reported as DSCA811.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
 }
 
 /// The sandboxed run (`--dynamic`): shared by every command that can run packages.

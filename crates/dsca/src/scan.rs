@@ -68,10 +68,17 @@ pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<
             ..ClientOptions::default()
         },
     )?;
+    let yara = match &args.rules_dir {
+        Some(dir) => Some(std::sync::Arc::new(dsca_rules::YaraRules::with_user_rules(
+            dir,
+        )?)),
+        None => None,
+    };
     Ok(Scanner::new(
         client,
         ScanOptions {
             now: pinned_clock()?,
+            yara,
             ..ScanOptions::default()
         },
     ))
@@ -144,6 +151,21 @@ pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {
                 rule.category.as_str(),
                 rule.name,
                 rule.title
+            )?;
+        }
+        writeln!(
+            out,
+            "\nBuilt-in YARA rules (reported as DSCA811 yara-match):"
+        )?;
+        for rule in dsca_rules::YaraRules::builtin().describe() {
+            writeln!(
+                out,
+                "{:<8} {:<9} {:<16} {:<36} {}",
+                "",
+                rule.severity.as_str(),
+                rule.category.as_str(),
+                rule.name,
+                rule.description
             )?;
         }
         Ok(())

@@ -703,3 +703,62 @@ fn network_scans_real_packages() {
         assert_ne!(report["verdict"]["level"], "malicious", "{report}");
     }
 }
+
+/// `--rules DIR` adds the user's YARA rules to the built-in ones; a broken rule file is
+/// one error line naming the file and line, and exit code 2.
+#[test]
+fn user_yara_rules_report_matches_and_compile_errors() {
+    let home = TempHome::new();
+    let tarball = home.path().join("beacon-1.0.0.tgz");
+    std::fs::write(
+        &tarball,
+        PackageBuilder::new("beacon", "1.0.0")
+            .file(
+                "lib/ping.js",
+                "fetch('https://canary.corp.invalid/ping');\n",
+            )
+            .build(),
+    )
+    .expect("write tarball");
+    let rules = home.path().join("rules");
+    std::fs::create_dir_all(&rules).expect("rules dir");
+    std::fs::write(
+        rules.join("corp.yar"),
+        "rule corp_canary {\n  meta:\n    description = \"Calls our canary\"\n    severity = \"high\"\n  strings:\n    $h = \"canary.corp.invalid\"\n  condition:\n    $h\n}\n",
+    )
+    .expect("write rule");
+
+    let plain = run(dsca(&home).args(["scan", "--format", "json"]).arg(&tarball));
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!rules_of(&plain.json()).contains(&"DSCA811"));
+
+    let with_rules = run(dsca(&home)
+        .args(["scan", "--format", "json", "--fail-on", "high", "--rules"])
+        .arg(&rules)
+        .arg(&tarball));
+    assert_eq!(with_rules.code, 1, "{}", with_rules.stderr);
+    let report = with_rules.json();
+    assert!(rules_of(&report).contains(&"DSCA811"));
+    let message = report["findings"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("corp_canary"), "{message}");
+
+    std::fs::write(
+        rules.join("corp.yar"),
+        "rule corp_canary {\n  strings:\n    $h = \"canary.corp.invalid\"\n  condition:\n    $h and $missing\n}\n",
+    )
+    .expect("write broken rule");
+    let broken = run(dsca(&home)
+        .args(["scan", "--rules"])
+        .arg(&rules)
+        .arg(&tarball));
+    assert_eq!(broken.code, 2);
+    let lines: Vec<&str> = broken.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", broken.stderr);
+    assert!(
+        lines[0].contains(&format!("{}:5:", rules.join("corp.yar").display())),
+        "{}",
+        broken.stderr
+    );
+}

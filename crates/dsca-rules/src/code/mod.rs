@@ -23,6 +23,7 @@ pub mod risky_command_in_code;
 pub mod sensitive_file_access;
 pub mod suspicious_destination;
 pub mod unanalysed_code;
+pub mod yara;
 
 use crate::{Analysis, ScanContext};
 use dsca_archive::PackageFile;
@@ -53,6 +54,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &persistence::RULE,
     &risky_command_in_code::RULE,
     &unanalysed_code::RULE,
+    &yara::RULE,
 ];
 
 type Check = fn(&CodeContext, &mut Analysis);
@@ -68,6 +70,7 @@ static CHECKS: &[Check] = &[
     persistence::check,
     risky_command_in_code::check,
     unanalysed_code::check,
+    yara::check,
 ];
 
 /// How a file can come to run.
@@ -84,6 +87,8 @@ pub(crate) enum Reach {
 /// The facts of every analysed file, and how each file comes to run.
 pub(crate) struct CodeContext {
     pub files: Vec<FileFacts>,
+    /// What the YARA rules matched, over every file of the package.
+    pub yara: Vec<yara::YaraHit>,
     reach: HashMap<String, Reach>,
 }
 
@@ -98,10 +103,10 @@ impl CodeContext {
 }
 
 /// Run the code analysis over one package.
-pub(crate) fn analyse(ctx: &ScanContext) -> Analysis {
-    let files = collect_facts(ctx.files());
+pub(crate) fn analyse(ctx: &ScanContext, rules: &yara::YaraRules) -> Analysis {
+    let (files, yara) = collect_facts(ctx.files(), Some(rules));
     let reach = reachability(ctx, &files);
-    let code = CodeContext { files, reach };
+    let code = CodeContext { files, yara, reach };
     let mut analysis = Analysis::default();
     for check in CHECKS {
         check(&code, &mut analysis);
@@ -113,6 +118,7 @@ pub(crate) fn analyse(ctx: &ScanContext) -> Analysis {
 /// The code analysis of one file on its own (for fuzzing and tools): the same passes
 /// and checks as a package scan, without the package around it. Unlike a scan it does
 /// not catch panics, so a fuzzer sees them; it runs on a thread with the parser's stack.
+/// The YARA rules are left out: they have their own fuzzing upstream.
 pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
     let Some(kind) = file_kind(path) else {
         return Analysis::default();
@@ -140,6 +146,7 @@ pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
     });
     let code = CodeContext {
         files: vec![facts],
+        yara: Vec::new(),
         reach: HashMap::new(),
     };
     let mut analysis = Analysis::default();
@@ -148,6 +155,24 @@ pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
     }
     analysis.behaviours = behaviours::summarise(&code);
     analysis
+}
+
+/// What the string decoders make of one string literal (for fuzzing and tools): the
+/// constant decoded from base64 or hex, and every URL, IPv4 address and email found in
+/// it (also inside decoded layers, to a bounded depth), as `kind value [class]` lines.
+pub fn string_intelligence(text: &str) -> (Option<String>, Vec<String>) {
+    let decoded = strings::decode_constant(text);
+    let found = strings::indicators(text)
+        .into_iter()
+        .map(|indicator| {
+            let class = indicator
+                .class
+                .map(|class| format!(" [{class:?}]"))
+                .unwrap_or_default();
+            format!("{:?} {}{class}", indicator.kind, indicator.value)
+        })
+        .collect();
+    (decoded, found)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,65 +194,73 @@ fn file_kind(path: &str) -> Option<FileKind> {
     }
 }
 
+/// One file's share of the work.
+struct Job<'a> {
+    file: &'a PackageFile,
+    /// `None` for files that are not code: only the YARA rules read them.
+    kind: Option<FileKind>,
+    parse: bool,
+}
+
 /// Facts of every code file, parsed in parallel on threads with a stack large enough
-/// for the parser.
-pub(crate) fn collect_facts(files: &[PackageFile]) -> Vec<FileFacts> {
+/// for the parser, and what the YARA rules match in every file (each thread keeps one
+/// scanner for all the files it takes).
+pub(crate) fn collect_facts(
+    files: &[PackageFile],
+    rules: Option<&yara::YaraRules>,
+) -> (Vec<FileFacts>, Vec<yara::YaraHit>) {
     let mut budget = MAX_PARSED_PACKAGE_BYTES;
-    let jobs: Vec<(&PackageFile, FileKind, bool)> = files
+    let jobs: Vec<Job> = files
         .iter()
         .filter_map(|file| {
-            let kind = file_kind(&file.path)?;
-            let parse = kind == FileKind::JavaScript
+            let kind = file_kind(&file.path);
+            if kind.is_none() && rules.is_none() {
+                return None;
+            }
+            let parse = kind == Some(FileKind::JavaScript)
                 && file.data.len() <= MAX_PARSED_FILE_BYTES
                 && file.data.len() <= budget;
             if parse {
                 budget -= file.data.len();
             }
-            Some((file, kind, parse))
+            Some(Job { file, kind, parse })
         })
         .collect();
     if jobs.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .min(8);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(vec![None; jobs.len()]);
+    type Slot = Option<(Option<FileFacts>, Vec<yara::YaraHit>)>;
+    let results: std::sync::Mutex<Vec<Slot>> = std::sync::Mutex::new(vec![None; jobs.len()]);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let spawned = std::thread::Builder::new()
                 .name("dsca-code".into())
                 .stack_size(PARSER_STACK_BYTES)
                 .spawn_scoped(scope, || {
+                    let mut scanner = rules.map(yara::YaraRules::scanner);
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&(file, kind, parse)) = jobs.get(index) else {
+                        let Some(job) = jobs.get(index) else {
                             break;
                         };
-                        // A bug on one hostile file must not cost the rest of the package.
-                        let facts = std::panic::catch_unwind(|| analyse_file(file, kind, parse))
-                            .or_else(|_| {
-                                std::panic::catch_unwind(|| {
-                                    fallback(
-                                        file,
-                                        kind,
-                                        AnomalyKind::ParseFailed,
-                                        "the analyser failed on this file",
-                                    )
-                                })
+                        let facts = job.kind.map(|kind| facts_of(job.file, kind, job.parse));
+                        // A YARA failure on one file costs that file's matches only.
+                        let hits = scanner
+                            .as_mut()
+                            .and_then(|scanner| {
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    scanner.scan(&job.file.path, &job.file.data)
+                                }))
+                                .ok()
                             })
-                            .unwrap_or_else(|_| FileFacts {
-                                path: file.path.clone(),
-                                anomaly: Some(FileAnomaly {
-                                    kind: AnomalyKind::ParseFailed,
-                                    detail: "the analyser failed on this file".into(),
-                                }),
-                                ..FileFacts::default()
-                            });
+                            .unwrap_or_default();
                         if let Ok(mut results) = results.lock() {
-                            results[index] = Some(facts);
+                            results[index] = Some((facts, hits));
                         }
                     }
                 });
@@ -239,17 +272,47 @@ pub(crate) fn collect_facts(files: &[PackageFile]) -> Vec<FileFacts> {
     let results = results
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    // Any file a thread could not finish still gets the byte-level pass.
-    results
-        .into_iter()
-        .zip(&jobs)
-        .map(|(facts, &(file, _, _))| {
-            facts.unwrap_or_else(|| FileFacts {
-                path: file.path.clone(),
+    let mut all_facts = Vec::new();
+    let mut all_hits = Vec::new();
+    for (slot, job) in results.into_iter().zip(&jobs) {
+        match slot {
+            Some((facts, hits)) => {
+                all_facts.extend(facts);
+                all_hits.extend(hits);
+            }
+            // Any code file a thread could not finish is still listed.
+            None if job.kind.is_some() => all_facts.push(FileFacts {
+                path: job.file.path.clone(),
                 ..FileFacts::default()
+            }),
+            None => {}
+        }
+    }
+    (all_facts, all_hits)
+}
+
+/// The facts of one code file; a bug on one hostile file must not cost the rest of the
+/// package.
+fn facts_of(file: &PackageFile, kind: FileKind, parse: bool) -> FileFacts {
+    std::panic::catch_unwind(|| analyse_file(file, kind, parse))
+        .or_else(|_| {
+            std::panic::catch_unwind(|| {
+                fallback(
+                    file,
+                    kind,
+                    AnomalyKind::ParseFailed,
+                    "the analyser failed on this file",
+                )
             })
         })
-        .collect()
+        .unwrap_or_else(|_| FileFacts {
+            path: file.path.clone(),
+            anomaly: Some(FileAnomaly {
+                kind: AnomalyKind::ParseFailed,
+                detail: "the analyser failed on this file".into(),
+            }),
+            ..FileFacts::default()
+        })
 }
 
 fn analyse_file(file: &PackageFile, kind: FileKind, parse: bool) -> FileFacts {

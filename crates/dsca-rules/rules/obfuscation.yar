@@ -1,0 +1,29 @@
+// Runtime markers of JavaScript obfuscators that honest packages do not ship.
+
+rule dsca_javascript_obfuscator_runtime
+{
+    meta:
+        description = "javascript-obfuscator output: a hex-named string-array function and the loop that rotates it"
+        severity = "medium"
+        category = "obfuscation"
+    strings:
+        $array = /function\s+_0x[0-9a-f]{4,6}\(\)\s*\{\s*(var|const|let)\s+_0x[0-9a-f]{4,6}\s*=\s*\[/
+        $rotate = /while\s*\(\s*!!\[\]\s*\)\s*\{\s*try\s*\{\s*(var|const|let)\s+_0x[0-9a-f]{4,6}\s*=\s*(-|parseInt)/
+        $decoder = /_0x[0-9a-f]{4,6}\s*=\s*_0x[0-9a-f]{4,6}\s*-\s*(0x[0-9a-f]+|\d+)\s*;/
+    condition:
+        $array and ($rotate or $decoder)
+}
+
+rule dsca_esoteric_encoder
+{
+    meta:
+        description = "Code encoded with JSFuck, jjencode or aaencode, which exist only to hide what code does"
+        severity = "high"
+        category = "obfuscation"
+    strings:
+        $jjencode = /\$=~\[\];\$=\{___:\+\+\$,/
+        $aaencode = "ﾟωﾟﾉ= /｀ｍ´）ﾉ ~┻━┻"
+        $jsfuck = /(\[\]\[\(!\[\]\+\[\]\)\[\+\[\]\]|\(!\[\]\+\[\]\)\[\+!\+\[\]\]){1}[\[\]()!+]{200}/
+    condition:
+        any of them
+}
