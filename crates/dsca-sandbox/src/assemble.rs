@@ -63,7 +63,7 @@ pub fn assemble(
         };
         run.phases.push(PhaseResult {
             name: outcome.name.clone(),
-            command: vec!["sh".to_string(), "-c".to_string(), outcome.command.clone()],
+            command: outcome.argv.clone(),
             status,
             exit_code: outcome.exit_code,
             duration_ms: outcome.duration_ms,

@@ -553,7 +553,7 @@ fn tail(path: &Path, max: usize) -> String {
 fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) {
     let mut outcome = PhaseOutcome {
         name: phase.name.clone(),
-        command: phase.command.clone(),
+        argv: phase.argv.clone(),
         status: "error".to_string(),
         exit_code: None,
         duration_ms: 0,
@@ -598,6 +598,52 @@ fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) 
     (outcome, trace)
 }
 
+/// Processes of the sandbox other than PID 1, split into tracers (strace runs as
+/// sandbox root; the package never does) and everything else.
+fn sandbox_processes() -> (Vec<libc::pid_t>, Vec<libc::pid_t>) {
+    let (mut tracers, mut others) = (Vec::new(), Vec::new());
+    for pid in sandbox_pids(0) {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let root = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Uid:"))
+            .and_then(|ids| ids.split_whitespace().next())
+            .is_some_and(|uid| uid == "0");
+        if root { tracers.push(pid) } else { others.push(pid) }
+    }
+    (tracers, others)
+}
+
+/// Kill every process that is not a tracer (repeatedly: a fork may race us), then
+/// give the tracers a moment to write how their tracees ended, then kill them too.
+fn end_phase_processes() {
+    for _ in 0..50 {
+        let (_, others) = sandbox_processes();
+        if others.is_empty() {
+            break;
+        }
+        for pid in others {
+            let _ = sys::kill(pid, libc::SIGKILL);
+        }
+        reap_all();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    wait_for_tracers();
+    let _ = kill_all_but(0);
+}
+
+/// strace exits by itself once its tracees are gone; wait a little for it to flush.
+fn wait_for_tracers() {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        reap_all();
+        if sandbox_processes().0.is_empty() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn supervise_phase(
     config: &InitConfig,
     phase: &PhaseSpec,
@@ -608,28 +654,20 @@ fn supervise_phase(
 ) -> io::Result<()> {
     let stdout = std::fs::File::create(stdout_path)?;
     let stderr = std::fs::File::create(stderr_path)?;
-    let (exit_read, exit_write) = sys::pipe()?;
-    let mut argv: Vec<String> = vec!["strace".to_string()];
-    argv.extend(crate::trace::strace_args(&trace_path.display().to_string()));
-    argv.extend([
-        "-u".to_string(),
-        config.user.clone(),
-        "--".to_string(),
-        "/bin/sh".to_string(),
-        "-c".to_string(),
-        // fd 3 tells PID 1 when the command itself ended; the command does not get it.
-        format!("{} 3>&-; echo $? >&3", phase.command),
-    ]);
     let strace_program = host_tool("strace").ok_or_else(|| {
         io::Error::other("strace is needed to trace the sandbox (install the strace package)")
     })?;
+    // -D: strace traces from a grandchild, so the phase's command keeps the pid forked
+    // here and PID 1 learns from waitpid when the command itself ended.
+    let mut argv: Vec<String> = vec!["strace".to_string(), "-D".to_string()];
+    argv.extend(crate::trace::strace_args(&trace_path.display().to_string()));
+    argv.extend(["-u".to_string(), config.user.clone(), "--".to_string()]);
+    argv.extend(phase.argv.iter().cloned());
     let mut env = config.env.clone();
     env.push(("PWD".to_string(), config.project_dir.clone()));
-    let strace_pid = match sys::fork()? {
+    let command_pid = match sys::fork()? {
         Forked::Child => {
             let result = (|| -> io::Result<()> {
-                sys::dup_onto(exit_write.as_raw_fd(), 3)?;
-                sys::clear_cloexec(3)?;
                 sys::dup_onto(stdout.as_raw_fd(), 1)?;
                 sys::dup_onto(stderr.as_raw_fd(), 2)?;
                 let null = std::fs::File::open("/dev/null")?;
@@ -656,86 +694,48 @@ fn supervise_phase(
         }
         Forked::Parent(pid) => pid,
     };
-    drop(exit_write);
     let started = Instant::now();
     let deadline = started + Duration::from_millis(phase.timeout_ms);
-    let mut exit_reader = std::fs::File::from(exit_read);
-    set_nonblocking(exit_reader.as_raw_fd())?;
-    let mut exit_text = Vec::new();
     let mut command_ended: Option<Instant> = None;
-    let mut strace_status: Option<ExitStatus> = None;
     loop {
         for (pid, status) in reap_all() {
-            if pid == strace_pid {
-                strace_status = Some(status);
-            }
-        }
-        if command_ended.is_none() {
-            let mut buffer = [0u8; 64];
-            match exit_reader.read(&mut buffer) {
-                Ok(n) if n > 0 => {
-                    exit_text.extend_from_slice(&buffer[..n]);
-                    if exit_text.contains(&b'\n') {
-                        command_ended = Some(Instant::now());
-                        outcome.command_end_micros = Some(now_micros());
-                        outcome.exit_code = String::from_utf8_lossy(&exit_text).trim().parse().ok();
+            if pid == command_pid {
+                command_ended = Some(Instant::now());
+                outcome.command_end_micros = Some(now_micros());
+                match status {
+                    ExitStatus::Exited(code) => outcome.exit_code = Some(code),
+                    ExitStatus::Signaled(signal) => {
+                        outcome.error = Some(format!("the command was killed by signal {signal}"))
                     }
                 }
-                _ => {}
             }
-        }
-        if strace_status.is_some() {
-            outcome.status = if command_ended.is_some() || outcome.exit_code.is_some() {
-                "completed".to_string()
-            } else {
-                "error".to_string()
-            };
-            if command_ended.is_none() {
-                outcome.error = Some(match strace_status {
-                    Some(ExitStatus::Exited(code)) => {
-                        format!("the traced command ended without reporting (tracer exit {code})")
-                    }
-                    Some(ExitStatus::Signaled(signal)) => {
-                        format!("the tracer was killed by signal {signal}")
-                    }
-                    None => "the tracer ended".to_string(),
-                });
-            }
-            return Ok(());
         }
         let now = Instant::now();
-        let grace_over =
-            command_ended.is_some_and(|ended| now >= ended + Duration::from_millis(phase.grace_ms));
-        if grace_over || now >= deadline {
-            outcome.status = if grace_over { "completed" } else { "timeout" }.to_string();
-            outcome.cleanup_kill_micros = Some(now_micros());
-            // The tracees first, so strace records how they ended; then strace.
-            if kill_all_but(strace_pid) {
+        if let Some(ended) = command_ended {
+            let (tracers, others) = sandbox_processes();
+            if others.is_empty() {
+                wait_for_tracers();
+                outcome.status = "completed".to_string();
+                if tracers.is_empty() && started.elapsed() < Duration::from_millis(50) {
+                    // Ended at once with nothing traced: strace itself failed to start.
+                    outcome.status = "error".to_string();
+                }
                 return Ok(());
             }
-            let flush_deadline = Instant::now() + Duration::from_secs(2);
-            while Instant::now() < flush_deadline {
-                if reap_all().iter().any(|(pid, _)| *pid == strace_pid) {
-                    return Ok(());
-                }
-                std::thread::sleep(Duration::from_millis(10));
+            if now >= ended + Duration::from_millis(phase.grace_ms) {
+                // Processes the command left behind: killed, and reported as outliving it.
+                outcome.status = "completed".to_string();
+                outcome.cleanup_kill_micros = Some(now_micros());
+                end_phase_processes();
+                return Ok(());
             }
-            let _ = kill_all_but(0);
+        }
+        if now >= deadline {
+            outcome.status = "timeout".to_string();
+            outcome.cleanup_kill_micros = Some(now_micros());
+            end_phase_processes();
             return Ok(());
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-fn set_nonblocking(fd: i32) -> io::Result<()> {
-    // SAFETY: fcntl on a descriptor we own.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: as above.
-    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }

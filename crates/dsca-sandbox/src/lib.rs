@@ -13,6 +13,7 @@ pub mod net;
 mod protocol;
 mod supervisor;
 mod sys;
+pub mod honey;
 pub mod trace;
 
 pub use supervisor::{DEFAULT_REGISTRY_HOSTS, preflight, run};

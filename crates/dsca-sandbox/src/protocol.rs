@@ -28,8 +28,8 @@ pub struct SandboxFile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PhaseSpec {
     pub name: String,
-    /// A shell command line, run by `/bin/sh -c` as the sandbox user.
-    pub command: String,
+    /// The program and its arguments, run as the sandbox user (found on PATH).
+    pub argv: Vec<String>,
     pub timeout_ms: u64,
     /// How long processes may keep running after the command itself finished before
     /// they are killed and reported as having outlived it.
@@ -78,7 +78,7 @@ pub struct ResourceLimits {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PhaseOutcome {
     pub name: String,
-    pub command: String,
+    pub argv: Vec<String>,
     /// `completed`, `timeout` or `error`.
     pub status: String,
     pub exit_code: Option<i32>,

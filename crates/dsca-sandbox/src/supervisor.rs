@@ -143,10 +143,6 @@ fn system_ca_bundle() -> String {
         .unwrap_or_default()
 }
 
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
 /// The script of the import phase: require() and import() the package in a fresh node
 /// process, then give asynchronous work a moment before ending.
 fn import_script(settle_ms: u64) -> String {
@@ -307,19 +303,26 @@ pub fn run(
             Some(bytes.as_slice()),
         ),
     };
+    let argv = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let mut install = argv(&[
+        "npm",
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--foreground-scripts",
+        "--loglevel=warn",
+    ]);
+    install.push(install_spec);
     let mut phases = vec![PhaseSpec {
         name: "install".to_string(),
-        command: format!(
-            "npm install --no-audit --no-fund --foreground-scripts --loglevel=warn {}",
-            shell_quote(&install_spec)
-        ),
+        argv: install,
         timeout_ms: options.install_timeout.as_millis() as u64,
         grace_ms: options.grace.as_millis() as u64,
     }];
     if let Some(name) = &import_name {
         phases.push(PhaseSpec {
             name: "import".to_string(),
-            command: format!("node main.mjs {}", shell_quote(name)),
+            argv: argv(&["node", "main.mjs", name]),
             timeout_ms: options.import_timeout.as_millis() as u64,
             grace_ms: options.grace.as_millis() as u64,
         });

@@ -172,26 +172,10 @@ pub fn kill(pid: libc::pid_t, signal: libc::c_int) -> io::Result<()> {
     check(unsafe { libc::kill(pid, signal) }, "kill").map(drop)
 }
 
-pub fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    // SAFETY: a pointer to two ints; the fds returned are new and owned by us.
-    check(
-        unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) },
-        "pipe2",
-    )?;
-    // SAFETY: both fds were just created and are not owned elsewhere.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
 /// Duplicate `fd` onto `target` (for a child before exec), without close-on-exec.
 pub fn dup_onto(fd: RawFd, target: RawFd) -> io::Result<()> {
     // SAFETY: dup2 of integers; the target is replaced atomically.
     check(unsafe { libc::dup2(fd, target) }, "dup2").map(drop)
-}
-
-pub fn clear_cloexec(fd: RawFd) -> io::Result<()> {
-    // SAFETY: fcntl on an fd number.
-    check(unsafe { libc::fcntl(fd, libc::F_SETFD, 0) }, "fcntl").map(drop)
 }
 
 /// exec a program; returns only on failure.

