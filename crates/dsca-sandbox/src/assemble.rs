@@ -138,15 +138,15 @@ pub fn assemble(
     let mut kept = 0usize;
     let mut dropped_files = 0u64;
     for event in all_files {
-        if let Some(bait) = honey.bait_file(&event.path) {
-            if event.op == FileOp::Read {
-                run.honeytokens.reads.push(HoneytokenRead {
-                    path: bait,
-                    pid: event.pid,
-                    process: last_program(&run.processes, event.pid),
-                    time_ms: event.time_ms,
-                });
-            }
+        if let Some(bait) = honey.bait_file(&event.path)
+            && event.op == FileOp::Read
+        {
+            run.honeytokens.reads.push(HoneytokenRead {
+                path: bait,
+                pid: event.pid,
+                process: last_program(&run.processes, event.pid),
+                time_ms: event.time_ms,
+            });
         }
         if !worth_keeping(&event, &node_modules, &npm_home, &executed) {
             continue;

@@ -71,7 +71,9 @@ pub fn plan() -> Result<IdPlan, SandboxError> {
         ))
     };
     let (Some(newuidmap), Some(newgidmap)) = (helper("newuidmap"), helper("newgidmap")) else {
-        return Err(unsupported("newuidmap and newgidmap are missing".to_string()));
+        return Err(unsupported(
+            "newuidmap and newgidmap are missing".to_string(),
+        ));
     };
     let name = std::fs::read_to_string("/etc/passwd")
         .ok()
@@ -127,9 +129,7 @@ pub fn write_maps(plan: &IdPlan, pid: u32) -> Result<(), SandboxError> {
                     ])
                     .stdin(std::process::Stdio::null())
                     .output()
-                    .map_err(|err| {
-                        SandboxError::Setup(format!("{}: {err}", program.display()))
-                    })?;
+                    .map_err(|err| SandboxError::Setup(format!("{}: {err}", program.display())))?;
                 if !output.status.success() {
                     let stderr = String::from_utf8_lossy(&output.stderr);
                     return Err(SandboxError::Setup(format!(

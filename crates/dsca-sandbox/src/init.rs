@@ -443,12 +443,12 @@ fn build_root(config: &InitConfig, tarball: Option<&[u8]>) -> io::Result<()> {
         } else {
             target.clone()
         };
-        if let Some(parent) = write_to.parent() {
-            if !parent.exists() {
-                ensure_dir(parent, 0o755)?;
-                if file.user_owned {
-                    chown_up_to(parent, &home, config.uid)?;
-                }
+        if let Some(parent) = write_to.parent()
+            && !parent.exists()
+        {
+            ensure_dir(parent, 0o755)?;
+            if file.user_owned {
+                chown_up_to(parent, &home, config.uid)?;
             }
         }
         std::fs::write(&write_to, &file.content).map_err(|err| {
@@ -609,7 +609,11 @@ fn sandbox_processes() -> (Vec<libc::pid_t>, Vec<libc::pid_t>) {
             .find_map(|line| line.strip_prefix("Uid:"))
             .and_then(|ids| ids.split_whitespace().next())
             .is_some_and(|uid| uid == "0");
-        if root { tracers.push(pid) } else { others.push(pid) }
+        if root {
+            tracers.push(pid)
+        } else {
+            others.push(pid)
+        }
     }
     (tracers, others)
 }

@@ -7,13 +7,13 @@
 
 mod assemble;
 pub mod capture;
+pub mod honey;
 mod idmap;
 pub mod init;
 pub mod net;
 mod protocol;
 mod supervisor;
 mod sys;
-pub mod honey;
 pub mod trace;
 
 pub use supervisor::{DEFAULT_REGISTRY_HOSTS, preflight, run};

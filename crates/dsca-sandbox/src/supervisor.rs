@@ -5,12 +5,10 @@
 use crate::assemble::{self, PhaseRecord};
 use crate::capture::{self, Capture, CaptureLimits};
 use crate::honey::Honeytokens;
+use crate::idmap::{self, SANDBOX_UID};
 use crate::init::{CONTROL_FD, INIT_ARG};
 use crate::net::{self, CertificateAuthority, Listeners, NetConfig, RegistryUpstream, Sinks};
-use crate::protocol::{
-    self, FromInit, InitConfig, PhaseSpec, ResourceLimits, SandboxFile, ToInit,
-};
-use crate::idmap::{self, SANDBOX_UID};
+use crate::protocol::{self, FromInit, InitConfig, PhaseSpec, ResourceLimits, SandboxFile, ToInit};
 use crate::sys;
 use crate::{SandboxError, SandboxOptions, Target};
 use dsca_model::dynamic::{DynamicAnalysis, SandboxInfo};

@@ -282,7 +282,6 @@ pub fn recv_with_fds(
     Ok((got as usize, fds))
 }
 
-
 pub fn chown(path: &Path, uid: u32, gid: u32) -> io::Result<()> {
     std::os::unix::fs::lchown(path, Some(uid), Some(gid))
         .map_err(|err| io::Error::new(err.kind(), format!("chown {}: {err}", path.display())))

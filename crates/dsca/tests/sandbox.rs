@@ -260,7 +260,9 @@ fn an_honest_package_stays_clean_and_the_host_stays_hidden() {
     );
     let rules = rule_ids(&report);
     assert!(
-        !rules.iter().any(|r| r.len() == 8 && r.starts_with("DSCA10")),
+        !rules
+            .iter()
+            .any(|r| r.len() == 8 && r.starts_with("DSCA10")),
         "dynamic findings on an honest package: {rules:?}\n{report:#}"
     );
     assert_eq!(report["verdict"]["level"], "clean", "{rules:?}");

@@ -54,7 +54,9 @@ const TELLTALE: [&str; 6] = ["dsca", "test", "fake", "example", "honey", "bait"]
 
 pub(crate) fn is_inconspicuous(text: &[u8]) -> bool {
     let lower = text.to_ascii_lowercase();
-    !TELLTALE.iter().any(|word| lower.windows(word.len()).any(|w| w == word.as_bytes()))
+    !TELLTALE
+        .iter()
+        .any(|word| lower.windows(word.len()).any(|w| w == word.as_bytes()))
 }
 
 /// Random bytes from the operating system. Bait must not be predictable, so a failing
@@ -129,7 +131,8 @@ impl Builder {
         let random = random_from(alphabet, length);
         self.secret(name.to_string(), &random);
         self.planted.push(format!("env {name}"));
-        self.env.push((name.to_string(), format!("{prefix}{random}")));
+        self.env
+            .push((name.to_string(), format!("{prefix}{random}")));
         random
     }
 }
@@ -187,7 +190,8 @@ impl Honeytokens {
         let (docker, auth) = retry_until_inconspicuous(|| {
             use base64::Engine as _;
             let docker = random_from(DOCKER_PAT, 27);
-            let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:dckr_pat_{docker}"));
+            let auth = base64::engine::general_purpose::STANDARD
+                .encode(format!("{user}:dckr_pat_{docker}"));
             let clean = is_inconspicuous(auth.as_bytes());
             ((docker, auth), clean)
         });
@@ -223,7 +227,11 @@ impl Honeytokens {
         Honeytokens {
             files: b.files,
             env: b.env,
-            home: if home.is_empty() { "/".to_string() } else { home.to_string() },
+            home: if home.is_empty() {
+                "/".to_string()
+            } else {
+                home.to_string()
+            },
             planted: b.planted,
             matcher: Matcher::new(b.secrets),
         }
@@ -249,7 +257,13 @@ impl Honeytokens {
     /// percent-encoding, layers of these, and for channel `dns` the labels of a name
     /// joined (`dns-labels`) or decoded one by one (hex, base32, base64). One
     /// [`Exfiltration`] per token found in this payload; merging payloads is the caller's.
-    pub fn find_exfiltration(&self, channel: &str, destination: &str, data: &[u8], time_ms: u64) -> Vec<Exfiltration> {
+    pub fn find_exfiltration(
+        &self,
+        channel: &str,
+        destination: &str,
+        data: &[u8],
+        time_ms: u64,
+    ) -> Vec<Exfiltration> {
         search::search(&self.matcher, channel == "dns", data)
             .into_iter()
             .filter_map(|(index, encoding)| {

@@ -108,7 +108,11 @@ fn draw(user: &str) -> KeyPair {
     // The line holding the middle of d: entirely random characters.
     let middle = private_at + private_exponent_at + MODULUS_BYTES / 2;
     let marker_line = (middle * 4 / 3) / LINE;
-    let private_marker = lines.get(marker_line).copied().unwrap_or_default().to_string();
+    let private_marker = lines
+        .get(marker_line)
+        .copied()
+        .unwrap_or_default()
+        .to_string();
 
     let mut private_pem = String::from("-----BEGIN OPENSSH PRIVATE KEY-----\n");
     for line in &lines {

@@ -48,7 +48,8 @@ fn set_bit(bits: &mut [u64; 1024], index: usize) {
 }
 
 fn bit(bits: &[u64; 1024], index: usize) -> bool {
-    bits.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0)
+    bits.get(index / 64)
+        .is_some_and(|word| word & (1 << (index % 64)) != 0)
 }
 
 impl Matcher {
@@ -91,9 +92,17 @@ impl Matcher {
             }
             let rest = view.get(i..).unwrap_or_default();
             for (secret, slot) in self.secrets.iter().zip(found.iter_mut()) {
-                let wanted = if ignore_case { &secret.lower } else { &secret.value };
+                let wanted = if ignore_case {
+                    &secret.lower
+                } else {
+                    &secret.value
+                };
                 if slot.is_none() && rest.starts_with(wanted) {
-                    *slot = Some(if encoding.is_empty() { "raw".to_string() } else { encoding.to_string() });
+                    *slot = Some(if encoding.is_empty() {
+                        "raw".to_string()
+                    } else {
+                        encoding.to_string()
+                    });
                 }
             }
         }
@@ -105,15 +114,25 @@ pub(crate) fn search(matcher: &Matcher, dns: bool, data: &[u8]) -> Vec<(usize, S
     let mut search = Search {
         matcher,
         found: vec![None; matcher.secrets().len()],
-        work_left: data.len().saturating_mul(WORK_PER_BYTE).saturating_add(WORK_ALLOWANCE),
+        work_left: data
+            .len()
+            .saturating_mul(WORK_PER_BYTE)
+            .saturating_add(WORK_ALLOWANCE),
         base32: dns,
     };
     search.visit(data, "", 0, dns);
     if dns {
-        let labels: Vec<&[u8]> = data.split(|&b| b == b'.').filter(|l| !l.is_empty()).collect();
+        let labels: Vec<&[u8]> = data
+            .split(|&b| b == b'.')
+            .filter(|l| !l.is_empty())
+            .collect();
         if labels.len() > 1 {
             search.visit(&labels.concat(), "dns-labels", 0, true);
-            for (name, decode) in [("hex", hex_decode as Decoder), ("base32", base32_decode), ("base64", base64_decode)] {
+            for (name, decode) in [
+                ("hex", hex_decode as Decoder),
+                ("base32", base32_decode),
+                ("base64", base64_decode),
+            ] {
                 let joined: Vec<u8> = labels.iter().flat_map(|label| decode(label)).collect();
                 if search.charge(joined.len()) {
                     search.visit(&joined, &format!("dns-labels+{name}"), 1, false);
@@ -191,7 +210,8 @@ impl Search<'_> {
         if view.len() < MIN_SECRET || self.done() {
             return;
         }
-        self.matcher.scan(view, ignore_case, encoding, &mut self.found);
+        self.matcher
+            .scan(view, ignore_case, encoding, &mut self.found);
         // Decode further only what looks like text: binary does not hold encoded secrets.
         if depth >= MAX_DEPTH || (depth > 0 && !mostly_text(view)) {
             return;
@@ -203,7 +223,10 @@ impl Search<'_> {
                 format!("{encoding}+{name}")
             }
         };
-        if view.windows(3).any(|w| matches!(w, [b'%', h, l] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit())) {
+        if view
+            .windows(3)
+            .any(|w| matches!(w, [b'%', h, l] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit()))
+        {
             let decoded: Vec<u8> = percent_encoding::percent_decode(view).collect();
             if self.charge(decoded.len()) {
                 self.visit(&decoded, &layer("url"), depth + 1, ignore_case);
@@ -258,7 +281,8 @@ fn is_base32_char(b: u8) -> bool {
 /// Maximal runs of `member` bytes at least `min` long. Base64 padding ends a run, so
 /// that `key=VALUE` and concatenated padded strings split where their encodings start.
 fn runs(view: &[u8], member: fn(u8) -> bool, min: usize) -> impl Iterator<Item = &[u8]> {
-    view.split(move |&b| !member(b)).filter(move |run| run.len() >= min)
+    view.split(move |&b| !member(b))
+        .filter(move |run| run.len() >= min)
 }
 
 fn base64_value(b: u8) -> Option<u32> {
