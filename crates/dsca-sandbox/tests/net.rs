@@ -48,14 +48,37 @@ struct Harness {
     upstream: Arc<RecordingUpstream>,
 }
 
+/// What a test may change about the sinks it starts.
+struct Setup {
+    limits: NetLimits,
+    /// Where the DNS socket binds: 0.0.0.0 lets queries to any 127/8 address reach it.
+    udp_bind: &'static str,
+    registry_hosts: Vec<String>,
+    /// Replaces the recording upstream.
+    upstream: Option<Arc<dyn RegistryUpstream>>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            limits: limits(),
+            udp_bind: "127.0.0.1:0",
+            registry_hosts: vec![REGISTRY_HOST.to_string()],
+            upstream: None,
+        }
+    }
+}
+
 impl Harness {
     fn start(limits: NetLimits) -> Harness {
-        Harness::start_with(limits, None)
+        Harness::start_with(Setup {
+            limits,
+            ..Setup::default()
+        })
     }
 
-    /// `udp_any`: bind the DNS socket to 0.0.0.0 so queries to any 127/8 address reach it.
-    fn start_with(limits: NetLimits, udp_bind: Option<&str>) -> Harness {
-        let dns_udp = UdpSocket::bind(udp_bind.unwrap_or("127.0.0.1:0")).unwrap();
+    fn start_with(setup: Setup) -> Harness {
+        let dns_udp = UdpSocket::bind(setup.udp_bind).unwrap();
         let dns_tcp = TcpListener::bind("127.0.0.1:0").unwrap();
         let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
         let addresses = (
@@ -64,12 +87,12 @@ impl Harness {
             tcp.local_addr().unwrap(),
         );
         let ca = Arc::new(CertificateAuthority::generate().unwrap());
-        let upstream = Arc::new(RecordingUpstream::default());
+        let recording = Arc::new(RecordingUpstream::default());
         let config = NetConfig {
-            registry_hosts: vec![REGISTRY_HOST.to_string()],
+            registry_hosts: setup.registry_hosts,
             registry_address: REGISTRY_ADDRESS,
             response: SimulatedResponse::default(),
-            limits,
+            limits: setup.limits,
         };
         let sinks = Sinks::start(
             Listeners {
@@ -79,7 +102,7 @@ impl Harness {
             },
             config,
             ca.clone(),
-            upstream.clone(),
+            setup.upstream.unwrap_or_else(|| recording.clone()),
             Instant::now(),
         )
         .unwrap();
@@ -89,7 +112,7 @@ impl Harness {
             dns_tcp: addresses.1,
             tcp: addresses.2,
             ca,
-            upstream,
+            upstream: recording,
         }
     }
 
@@ -149,7 +172,10 @@ fn resolve_udp(socket: &UdpSocket, id: u16, name: &str) -> Option<IpAddr> {
 
 #[test]
 fn dns_over_udp_answers_from_the_address_asked_and_records_every_question() {
-    let harness = Harness::start_with(limits(), Some("0.0.0.0:0"));
+    let harness = Harness::start_with(Setup {
+        udp_bind: "0.0.0.0:0",
+        ..Setup::default()
+    });
     let port = harness.dns_udp.port();
     let first = udp_client(SocketAddr::from(([127, 0, 0, 1], port)));
     let other = udp_client(SocketAddr::from(([127, 0, 0, 5], port)));
@@ -545,12 +571,7 @@ fn finish_returns_promptly_with_clients_connected_and_the_limit_holds() {
 
 #[test]
 fn node_https_get_trusts_the_ca_and_the_full_url_is_recorded() {
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: node is not installed");
+    if !installed("node") {
         return;
     }
     let harness = Harness::start(limits());
@@ -592,22 +613,127 @@ req.on('error', (e) => {{ console.log('error ' + e.message); process.exit(1); }}
     );
 }
 
-#[test]
-fn client_upstream_serves_packuments_with_tarballs_pointed_back_and_verified_tarballs() {
-    let registry = TestRegistry::start();
-    let tarball = PackageBuilder::new("@scope/pkg", "1.0.0").build();
-    let published = registry.publish(tarball.clone());
-    let cache = temp_dir();
-    let client = Client::new(
+/// Whether a program runs here; says so when it does not (the test then skips).
+fn installed(program: &str) -> bool {
+    let runs = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !runs {
+        eprintln!("skipped: {program} is not installed");
+    }
+    runs
+}
+
+fn test_registry_client(registry: &TestRegistry, cache: &std::path::Path) -> Client {
+    Client::new(
         RegistryConfig::for_registry(url::Url::parse(registry.url()).unwrap()),
-        Cache::new(cache.path()),
+        Cache::new(cache),
         ClientOptions {
             timeout: Duration::from_secs(10),
             retry_delay: Duration::from_millis(5),
             ..ClientOptions::default()
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// npm itself installs a package through the proxy: HTTPS to an address (no SNI, so
+/// the certificate names the IP), the packument from the upstream, and the tarball
+/// fetched back through the proxy at the rewritten URL.
+#[test]
+fn npm_installs_through_the_registry_proxy() {
+    if !installed("npm") {
+        return;
+    }
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("@scope/pkg", "1.0.0")
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let cache = temp_dir();
+    let upstream = Arc::new(ClientUpstream::new(Arc::new(test_registry_client(
+        &registry,
+        cache.path(),
+    ))));
+    let harness = Harness::start_with(Setup {
+        registry_hosts: vec!["127.0.0.1".to_string()],
+        upstream: Some(upstream),
+        ..Setup::default()
+    });
+    let dir = temp_dir();
+    let ca_path = dir.path().join("ca.pem");
+    std::fs::write(&ca_path, harness.ca.certificate_pem()).unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(project.join("package.json"), "{}").unwrap();
+    let npmrc = dir.path().join("npmrc");
+    std::fs::write(&npmrc, "").unwrap();
+    let origin = format!("https://127.0.0.1:{}", harness.tcp.port());
+    let output = std::process::Command::new("npm")
+        .args([
+            "install",
+            "@scope/pkg",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+        ])
+        .args(["--fetch-retries", "0", "--fetch-timeout", "20000"])
+        .arg(format!("--registry={origin}/"))
+        .arg(format!("--userconfig={}", npmrc.display()))
+        // A `cafile` (Debian's /etc/npmrc sets one) replaces Node's roots, and with them
+        // NODE_EXTRA_CA_CERTS: npm must be given the CA itself.
+        .arg(format!("--cafile={}", ca_path.display()))
+        .arg(format!("--cache={}", dir.path().join("cache").display()))
+        .current_dir(&project)
+        .env("HOME", dir.path())
+        .env("NODE_EXTRA_CA_CERTS", &ca_path)
+        .env("npm_config_update_notifier", "false")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let installed = project.join("node_modules/@scope/pkg/index.js");
+    assert_eq!(
+        std::fs::read_to_string(installed).unwrap(),
+        "module.exports = 1;\n"
+    );
+    let record = harness.finish();
+    let served: Vec<(String, u16)> = record
+        .http
+        .iter()
+        .filter(|r| r.registry)
+        .map(|r| (r.url.clone(), r.status))
+        .collect();
+    assert!(
+        served.contains(&(format!("{origin}/@scope%2fpkg"), 200)),
+        "{served:?}"
+    );
+    assert!(
+        served.contains(&(format!("{origin}/@scope/pkg/-/pkg-1.0.0.tgz"), 200)),
+        "{served:?}"
+    );
+    assert!(
+        record
+            .connections
+            .iter()
+            .all(|c| c.kind == "registry" && c.sni.is_none())
+    );
+}
+
+#[test]
+fn client_upstream_serves_packuments_with_tarballs_pointed_back_and_verified_tarballs() {
+    let registry = TestRegistry::start();
+    let tarball = PackageBuilder::new("@scope/pkg", "1.0.0").build();
+    let published = registry.publish(tarball.clone());
+    let cache = temp_dir();
+    let client = test_registry_client(&registry, cache.path());
     let upstream = ClientUpstream::new(Arc::new(client));
     let origin = "https://registry.npmjs.org";
 
