@@ -372,6 +372,28 @@ fn https_is_decrypted_with_a_certificate_for_the_server_name() {
 }
 
 #[test]
+fn a_client_that_rejects_the_certificate_still_shows_its_server_name() {
+    let harness = Harness::start(limits());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let untrusting = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    let name = ServerName::try_from("exfil.example").unwrap();
+    let connection = rustls::ClientConnection::new(Arc::new(untrusting), name).unwrap();
+    let mut tls = rustls::StreamOwned::new(connection, connect(harness.tcp));
+    assert!(tls.write_all(b"GET / HTTP/1.1\r\n\r\n").is_err() || tls.flush().is_err());
+    drop(tls);
+    std::thread::sleep(Duration::from_millis(200));
+    let record = harness.finish();
+    assert_eq!(record.connections.len(), 1);
+    assert_eq!(record.connections[0].kind, "tls");
+    assert_eq!(record.connections[0].sni.as_deref(), Some("exfil.example"));
+    assert!(record.http.is_empty());
+}
+
+#[test]
 fn plain_http_to_a_registry_host_goes_upstream_and_the_rest_to_the_sink() {
     let harness = Harness::start(limits());
     let mut stream = connect(harness.tcp);
