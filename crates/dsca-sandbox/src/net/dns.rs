@@ -34,6 +34,22 @@ const SINKHOLE_SIZE: u32 = 1 << 17;
 /// Shared by every name past the table's limit (they are then not told apart).
 const SINKHOLE_OVERFLOW: u32 = SINKHOLE_BASE + SINKHOLE_SIZE - 2;
 
+/// A standard query (RD set) for `name` (dot-separated labels of at most 63 bytes),
+/// as a stub resolver sends it: for tests and probes of the server.
+pub fn build_query(id: u16, name: &str, qtype: u16) -> Vec<u8> {
+    let mut message = id.to_be_bytes().to_vec();
+    message.extend_from_slice(&[0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
+    for label in name.split('.').filter(|l| !l.is_empty()) {
+        let label = &label.as_bytes()[..label.len().min(63)];
+        message.push(label.len() as u8);
+        message.extend_from_slice(label);
+    }
+    message.push(0);
+    message.extend_from_slice(&qtype.to_be_bytes());
+    message.extend_from_slice(&1u16.to_be_bytes());
+    message
+}
+
 /// One sinkhole address per distinct name, stable for the run.
 #[derive(Debug)]
 pub struct NameTable {
@@ -299,23 +315,9 @@ pub(crate) fn serve_tcp(shared: &Shared, stream: &mut Metered, resolver: &str) {
 mod tests {
     use super::*;
 
-    /// A query for `name` with `qtype`, RD set.
-    pub(crate) fn query(id: u16, name: &str, qtype: u16) -> Vec<u8> {
-        let mut message = id.to_be_bytes().to_vec();
-        message.extend_from_slice(&[0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
-        for label in name.split('.') {
-            message.push(label.len() as u8);
-            message.extend_from_slice(label.as_bytes());
-        }
-        message.push(0);
-        message.extend_from_slice(&qtype.to_be_bytes());
-        message.extend_from_slice(&1u16.to_be_bytes());
-        message
-    }
-
     #[test]
     fn a_question_gets_the_resolved_address_and_echoes_the_question() {
-        let message = query(0x1234, "Evil.EXAMPLE", 1);
+        let message = build_query(0x1234, "Evil.EXAMPLE", 1);
         let exchange = exchange(&message, |name| {
             assert_eq!(name, "evil.example");
             Ipv4Addr::new(198, 18, 0, 7)
@@ -338,7 +340,7 @@ mod tests {
 
     #[test]
     fn other_types_get_an_empty_answer_without_allocating() {
-        let exchange = exchange(&query(1, "a.example", 28), |_| {
+        let exchange = exchange(&build_query(1, "a.example", 28), |_| {
             panic!("no address for AAAA")
         });
         let parsed = parse(&exchange.response.unwrap()).unwrap();
@@ -350,7 +352,7 @@ mod tests {
     #[test]
     fn malformed_messages_get_formerr_or_nothing() {
         assert_eq!(exchange(b"short", |_| Ipv4Addr::LOCALHOST).response, None);
-        let mut truncated = query(7, "a.example", 1);
+        let mut truncated = build_query(7, "a.example", 1);
         truncated.truncate(20);
         let exchange_ = exchange(&truncated, |_| Ipv4Addr::LOCALHOST);
         assert!(exchange_.malformed);
@@ -358,14 +360,14 @@ mod tests {
         assert_eq!(response[3] & 0x0f, RCODE_FORMERR);
         assert_eq!(&response[..2], &[0, 7]);
         // A response is never answered.
-        let mut response_message = query(8, "a.example", 1);
+        let mut response_message = build_query(8, "a.example", 1);
         response_message[2] |= 0x80;
         assert_eq!(
             exchange(&response_message, |_| Ipv4Addr::LOCALHOST).response,
             None
         );
         // A compression loop in the question is refused, not followed.
-        let mut looping = query(9, "a", 1);
+        let mut looping = build_query(9, "a", 1);
         looping.truncate(12);
         looping.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1]);
         assert!(exchange(&looping, |_| Ipv4Addr::LOCALHOST).malformed);

@@ -76,7 +76,8 @@ impl<C: HttpConnection> Input<'_, C> {
     fn head(&mut self, max: usize) -> Result<Option<Vec<u8>>, ReadFailure> {
         let mut searched = 0;
         loop {
-            if let Some(at) = find(&self.buf[searched..], b"\r\n\r\n") {
+            let unsearched = self.buf.get(searched..).unwrap_or_default();
+            if let Some(at) = find(unsearched, b"\r\n\r\n") {
                 let end = searched + at + 4;
                 if end > max {
                     return Err(ReadFailure::HeadersTooLarge);
