@@ -386,7 +386,8 @@ fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, Sandb
     let (ours, theirs) = UnixStream::pair().map_err(setup_error("socket pair"))?;
     let init_program = match &parts.options.init_program {
         Some(path) => path.clone(),
-        None => std::env::current_exe().map_err(setup_error("cannot find dsca's own program"))?,
+        // This very program, even if its file was replaced since it started.
+        None => PathBuf::from("/proc/self/exe"),
     };
     let their_fd = theirs.as_raw_fd();
     let mut command = std::process::Command::new(&init_program);
@@ -554,7 +555,7 @@ fn drive(
     let phases = phases?;
     if let (Some(path), Some(captured)) = (&options.pcap, captured) {
         let sink = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, REDIRECT_PORT));
-        capture::write_pcapng(path, &captured, &std::collections::HashMap::new(), sink)
+        capture::write_pcapng(path, &captured, &net.redirects, sink)
             .map_err(|err| SandboxError::Setup(format!("cannot write the capture: {err}")))?;
     }
     let info = SandboxInfo {

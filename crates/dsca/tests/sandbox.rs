@@ -91,11 +91,14 @@ fn a_stealer_is_caught_in_the_act() {
             .build(),
     );
     let home = TempHome::new();
+    let capture = home.path().join("run.pcapng");
     let (code, report, stderr) = scan_json(dsca(&home).args([
         "scan",
         "--dynamic",
         "--install-timeout",
         "90",
+        "--pcap",
+        capture.to_str().expect("UTF-8 path"),
         "--format",
         "json",
         "--registry",
@@ -183,6 +186,31 @@ fn a_stealer_is_caught_in_the_act() {
         assert!(rules.iter().any(|r| r == rule), "{rule} missing: {rules:?}");
     }
     assert_eq!(report["verdict"]["level"], "malicious", "{rules:?}");
+
+    // The capture reads back through `dsca pcap` with the same names and the original
+    // destination of the redirected connection.
+    let (_, captured, stderr) =
+        scan_json(dsca(&home).args(["pcap", "--format", "json", capture.to_str().unwrap()]));
+    let network = &captured["network"];
+    let captured_names = texts(&network["names"], "name");
+    for name in &names {
+        assert!(
+            captured_names.contains(name),
+            "{name} missing from the capture: {captured_names:?}\n{stderr}"
+        );
+    }
+    let captured_connections = network["connections"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        captured_connections
+            .iter()
+            .any(|c| c["destination"] == "198.51.100.23" && c["port"] == 4444),
+        "{captured_connections:#?}"
+    );
+    let sni = texts(&network["tls_server_names"], "host");
+    assert!(sni.iter().any(|h| h == "collect.example"), "{sni:?}");
 }
 
 #[test]

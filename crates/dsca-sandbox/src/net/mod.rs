@@ -19,7 +19,7 @@ pub use upstream::ClientUpstream;
 
 use dsca_model::dynamic::{Connection, DnsQuery, DroppedEvents, HttpRequest};
 use std::collections::{BTreeMap, HashMap};
-use std::net::{Ipv4Addr, TcpListener, TcpStream, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -143,6 +143,8 @@ pub struct NetRecord {
     pub connections: Vec<Connection>,
     pub http: Vec<HttpRequest>,
     pub payloads: Vec<Payload>,
+    /// Where each redirected client (by its address) meant to connect.
+    pub redirects: HashMap<SocketAddr, SocketAddr>,
     /// Events beyond a table's limit, plus `dns-malformed` (queries that could not be
     /// parsed) and `connections-refused` (over the concurrency limit).
     pub dropped: Vec<DroppedEvents>,
@@ -366,6 +368,7 @@ impl Shared {
             connections: std::mem::take(&mut recorder.connections),
             http: std::mem::take(&mut recorder.http),
             payloads: std::mem::take(&mut recorder.payloads),
+            redirects: std::mem::take(&mut recorder.redirects),
             dropped,
         }
     }
@@ -379,6 +382,7 @@ pub(crate) struct Recorder {
     connections: Vec<Connection>,
     http: Vec<HttpRequest>,
     payloads: Vec<Payload>,
+    redirects: HashMap<SocketAddr, SocketAddr>,
     dropped: BTreeMap<&'static str, u64>,
 }
 
@@ -411,8 +415,21 @@ impl Recorder {
             connections: Vec::new(),
             http: Vec::new(),
             payloads: Vec::new(),
+            redirects: HashMap::new(),
             dropped: BTreeMap::new(),
         }
+    }
+
+    /// Bounded like the other tables: past the limit, captures show the sink's address.
+    pub(crate) fn redirect(&mut self, client: SocketAddr, original: SocketAddr) {
+        if self.closed {
+            return;
+        }
+        if self.redirects.len() >= self.max_events {
+            self.drop_one("redirects");
+            return;
+        }
+        self.redirects.insert(client, original);
     }
 
     pub(crate) fn drop_one(&mut self, table: &'static str) {

@@ -158,6 +158,13 @@ fn serve_connection(shared: &Shared, stream: TcpStream, service: Service) {
     let _ = stream.set_nodelay(true);
     let destination = socket::original_destination(&stream)
         .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+    // A redirect rule brought it here: remember where the client meant to go, so a
+    // capture of the sandbox's loopback can show the original address.
+    if let (Ok(peer), Ok(local)) = (stream.peer_addr(), stream.local_addr())
+        && local != destination
+    {
+        shared.record(|r| r.redirect(peer, destination));
+    }
     let live = shared.track(&stream);
     let mut metered = Metered::new(stream, shared);
     match service {
