@@ -28,6 +28,25 @@ pub struct DynamicAnalysis {
     pub dropped: Vec<DroppedEvents>,
 }
 
+impl DynamicAnalysis {
+    /// File changes (not reads) outside the places an install writes to, for reports.
+    /// Paths under `~` are taken in the home directory; relative paths are taken to be
+    /// in the project (the rules resolve them against the process's directory instead).
+    pub fn changes_outside_project(&self) -> impl Iterator<Item = &FileEvent> {
+        self.files.iter().filter(|event| {
+            if event.op == FileOp::Read {
+                return false;
+            }
+            let path = match event.path.strip_prefix("~/") {
+                Some(rest) => format!("{}/{rest}", self.sandbox.home.trim_end_matches('/')),
+                None if event.path.starts_with('/') => event.path.clone(),
+                None => return false,
+            };
+            !self.sandbox.is_expected_write(&path)
+        })
+    }
+}
+
 /// How the sandbox that ran the package was set up.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SandboxInfo {
@@ -53,6 +72,84 @@ pub struct SandboxInfo {
     /// hard-coded resolver from the system one; empty when unknown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resolver: String,
+}
+
+/// Places under the home directory npm and build tools write to: `~/.npm` (cache,
+/// logs), `~/.cache` (node-gyp headers, prebuilds), the old node-gyp folder, and
+/// update-notifier's state, which many CLIs write when loaded.
+const HOME_WRITE_PLACES: &[&str] = &[".npm", ".cache", ".node-gyp", ".config/configstore"];
+/// System places any process may write to.
+const SYSTEM_WRITE_PLACES: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/dev/null",
+    "/dev/tty",
+    "/dev/stdout",
+    "/dev/stderr",
+    "/dev/shm",
+    "/proc/self",
+    "/proc/thread-self",
+];
+
+impl SandboxInfo {
+    /// A change to `path` (absolute) is one an install makes: inside the project (its
+    /// `node_modules` included), npm's and build tools' places in the home directory,
+    /// temporary folders, `/dev/null` and a process's own `/proc` entries.
+    pub fn is_expected_write(&self, path: &str) -> bool {
+        let path = normalise_path(path);
+        let home = normalise_dir(&self.home);
+        if path_within(&path, &normalise_dir(&self.project_dir))
+            || SYSTEM_WRITE_PLACES
+                .iter()
+                .any(|place| path_within(&path, place))
+            || (!home.is_empty()
+                && HOME_WRITE_PLACES
+                    .iter()
+                    .any(|place| path_within(&path, &format!("{home}/{place}"))))
+        {
+            return true;
+        }
+        // `/proc/1234/...`
+        path.strip_prefix("/proc/")
+            .and_then(|rest| rest.split('/').next())
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    }
+}
+
+/// An absolute directory as given, normalised without a trailing slash; empty when it
+/// is empty or relative (unknown).
+pub fn normalise_dir(dir: &str) -> String {
+    if dir.starts_with('/') {
+        normalise_path(dir)
+    } else {
+        String::new()
+    }
+}
+
+/// `path` with `.` and `..` applied and slashes collapsed, as an absolute path (`..`
+/// above the root stays at the root).
+pub fn normalise_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// `path` is `dir` or inside it (both normalised); never inside an empty `dir`.
+pub fn path_within(path: &str, dir: &str) -> bool {
+    !dir.is_empty()
+        && (path == dir
+            || dir == "/"
+            || path
+                .strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/')))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,4 +355,42 @@ pub struct Exfiltration {
 pub struct DroppedEvents {
     pub table: String,
     pub count: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_writes() {
+        let sandbox = SandboxInfo {
+            home: "/home/user/".into(),
+            project_dir: "/home/user/project".into(),
+            ..SandboxInfo::default()
+        };
+        for path in [
+            "/home/user/project/node_modules/x/y.js",
+            "/home/user/.npm/_cacache/x",
+            "/home/user/.cache/node-gyp/20/x.h",
+            "/tmp/x",
+            "/dev/null",
+            "/proc/12/fd/1",
+            "/home/user/project/../project/x",
+        ] {
+            assert!(sandbox.is_expected_write(path), "{path}");
+        }
+        for path in [
+            "/home/user/.bashrc",
+            "/home/user/.npmrc",
+            "/home/user/project/../.ssh/authorized_keys",
+            "/etc/cron.d/x",
+            "/proc/sys/x",
+        ] {
+            assert!(!sandbox.is_expected_write(path), "{path}");
+        }
+        assert!(!SandboxInfo::default().is_expected_write("/home/user/.npm/x"));
+        assert_eq!(normalise_path("/a/./b/../../../c//d"), "/c/d");
+        assert!(path_within("/home/u/.npm/x", "/home/u/.npm"));
+        assert!(!path_within("/home/u/.npmrc", "/home/u/.npm"));
+    }
 }

@@ -4,6 +4,7 @@
 //! Package data is hostile: everything that comes from a package is escaped so it can
 //! neither break the table nor inject links, images or HTML into the comment.
 
+use dsca_model::dynamic::{DynamicAnalysis, PhaseStatus};
 use dsca_model::{Report, VerdictLevel};
 use std::io::{self, Write};
 
@@ -74,9 +75,113 @@ pub fn write_markdown(out: &mut dyn Write, title: &str, reports: &[Report]) -> i
         for error in &report.errors {
             writeln!(out, "- error: {}", escape(&error.message))?;
         }
+        if let Some(run) = &report.dynamic {
+            dynamic_summary(out, run)?;
+        }
         writeln!(out, "\n</details>\n")?;
     }
     Ok(())
+}
+
+/// Names, URLs and the like listed in the sandbox summary.
+const SANDBOX_LIST_CAP: usize = 5;
+
+/// A few lines on what the package did in the sandbox.
+fn dynamic_summary(out: &mut dyn Write, run: &DynamicAnalysis) -> io::Result<()> {
+    let phases: Vec<String> = run
+        .phases
+        .iter()
+        .map(|phase| {
+            let status = match (phase.status, phase.exit_code) {
+                (PhaseStatus::Completed, Some(0)) => "completed".to_string(),
+                (PhaseStatus::Completed, Some(code)) => format!("exited {code}"),
+                (PhaseStatus::Completed, None) => "completed".to_string(),
+                (PhaseStatus::Timeout, _) => "timed out".to_string(),
+                (PhaseStatus::Error, _) => "failed".to_string(),
+            };
+            format!("{} {status}", escape(&phase.name))
+        })
+        .collect();
+    writeln!(out, "- Sandbox: {}", phases.join(", "))?;
+    let mut names: Vec<&str> = Vec::new();
+    for query in run.dns.iter().filter(|q| !q.registry) {
+        if !names.contains(&query.name.as_str()) {
+            names.push(&query.name);
+        }
+    }
+    // Defanged (`hxxp://`) so the comment never links to what a package fetched.
+    let requests: Vec<String> = run
+        .http
+        .iter()
+        .filter(|r| !r.registry)
+        .map(|r| format!("{} {}", r.method, defang(&r.url)))
+        .collect();
+    let requests: Vec<&str> = requests.iter().map(String::as_str).collect();
+    let programs: std::collections::BTreeSet<&str> = run
+        .processes
+        .iter()
+        .flat_map(|p| &p.execs)
+        .map(|e| e.path.rsplit('/').next().unwrap_or(&e.path))
+        .collect();
+    let programs: Vec<&str> = programs.into_iter().collect();
+    let changes: Vec<&str> = run
+        .changes_outside_project()
+        .map(|e| e.path.as_str())
+        .collect();
+    let baits: Vec<&str> = run
+        .honeytokens
+        .reads
+        .iter()
+        .map(|r| r.path.as_str())
+        .collect();
+    let sent: Vec<String> = run
+        .honeytokens
+        .exfiltrations
+        .iter()
+        .map(|e| format!("{} over {} to {}", e.token, e.channel, e.destination))
+        .collect();
+    let sent: Vec<&str> = sent.iter().map(String::as_str).collect();
+    for (what, items) in [
+        ("names looked up outside the registry", &names),
+        ("HTTP(S) requests outside the registry", &requests),
+        ("programs run", &programs),
+        ("files changed outside the project", &changes),
+        ("bait credentials read", &baits),
+        ("**bait credentials sent out**", &sent),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        let mut shown: Vec<String> = items
+            .iter()
+            .take(SANDBOX_LIST_CAP)
+            .map(|item| escape(item))
+            .collect();
+        if items.len() > SANDBOX_LIST_CAP {
+            shown.push(format!("and {} more", items.len() - SANDBOX_LIST_CAP));
+        }
+        writeln!(out, "  - {what} ({}): {}", items.len(), shown.join(", "))?;
+    }
+    let outside_connections = run
+        .connections
+        .iter()
+        .filter(|c| c.kind != "registry")
+        .count();
+    if outside_connections > 0 {
+        writeln!(
+            out,
+            "  - connections outside the registry proxy ({outside_connections})"
+        )?;
+    }
+    Ok(())
+}
+
+/// `http://x` as `hxxp://x` (and https), so a URL is shown, never linked.
+fn defang(url: &str) -> String {
+    match url.get(..4) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("http") => format!("hxxp{}", &url[4..]),
+        _ => url.to_string(),
+    }
 }
 
 fn verdict(report: &Report) -> &'static str {

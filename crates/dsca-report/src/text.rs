@@ -4,6 +4,8 @@
 //! the report) passes through [`sanitize_for_terminal`] before it is printed, so the
 //! output with colour off never contains an escape character.
 
+mod dynamic;
+
 use crate::sanitize::sanitize_for_terminal;
 use dsca_model::{Behaviour, Evidence, Finding, Report, Severity, Source, VerdictLevel};
 use owo_colors::Style;
@@ -77,6 +79,9 @@ impl Printer {
         self.header(buf, report);
         self.findings(buf, report);
         self.behaviours(buf, &report.behaviours);
+        if let Some(run) = &report.dynamic {
+            self.dynamic(buf, run);
+        }
         self.errors(buf, report);
     }
 

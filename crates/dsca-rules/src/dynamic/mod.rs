@@ -25,7 +25,9 @@ pub mod write_outside_project;
 
 use crate::Analysis;
 use dsca_model::Rule;
-use dsca_model::dynamic::{DynamicAnalysis, Exec, Process};
+use dsca_model::dynamic::{
+    DynamicAnalysis, Exec, Process, normalise_dir, normalise_path as normalise, path_within,
+};
 use std::collections::{HashMap, HashSet};
 
 /// Every dynamic rule definition, in id order.
@@ -93,8 +95,8 @@ impl<'a> RunContext<'a> {
         RunContext {
             run,
             processes,
-            home: trim_dir(&run.sandbox.home),
-            project: trim_dir(&run.sandbox.project_dir),
+            home: normalise_dir(&run.sandbox.home),
+            project: normalise_dir(&run.sandbox.project_dir),
         }
     }
 
@@ -143,11 +145,7 @@ impl<'a> RunContext<'a> {
 
     /// `path` is `dir` or inside it (both absolute, normalised); never for an empty dir.
     pub(crate) fn is_within(path: &str, dir: &str) -> bool {
-        !dir.is_empty()
-            && (path == dir
-                || path
-                    .strip_prefix(dir)
-                    .is_some_and(|rest| rest.starts_with('/')))
+        path_within(path, dir)
     }
 
     /// `path` under the home directory, as `~/rest`, for messages.
@@ -223,30 +221,6 @@ impl<'a> RunContext<'a> {
                 .iter()
                 .any(|c| c.kind != "registry" && !is_loopback(&c.destination))
     }
-}
-
-fn trim_dir(dir: &str) -> String {
-    let trimmed = dir.trim_end_matches('/');
-    if trimmed.starts_with('/') {
-        normalise(trimmed)
-    } else {
-        String::new()
-    }
-}
-
-/// `.` and `..` removed and slashes collapsed (`..` above the root stays at the root).
-pub(crate) fn normalise(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 /// The program an exec ran: the lowercase basename of argv[0], else of the path.
@@ -391,7 +365,6 @@ mod tests {
 
     #[test]
     fn paths_normalise_and_hosts_split() {
-        assert_eq!(normalise("/a/./b/../../../c//d"), "/c/d");
         assert_eq!(host_part("198.51.100.7:443"), "198.51.100.7");
         assert_eq!(host_part("[::1]:80"), "::1");
         assert_eq!(host_part("::1"), "::1");

@@ -24,23 +24,6 @@ pub const RULE: Rule = Rule {
         entries), remove what the package added, and treat the machine as compromised.",
 };
 
-/// Paths under the home directory npm and build tools use: `~/.npm` (cache, logs),
-/// `~/.cache` (node-gyp headers, prebuilds), the old node-gyp folder, and
-/// update-notifier's state, which many CLIs write when loaded.
-const HOME_PLACES: &[&str] = &[".npm", ".cache", ".node-gyp", ".config/configstore"];
-/// System places any process may write to.
-const SYSTEM_PLACES: &[&str] = &[
-    "/tmp",
-    "/var/tmp",
-    "/dev/null",
-    "/dev/tty",
-    "/dev/stdout",
-    "/dev/stderr",
-    "/dev/shm",
-    "/proc/self",
-    "/proc/thread-self",
-];
-
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     let changes = outside_changes(run);
     let Some((first_path, first_event, _)) = changes.first() else {
@@ -97,7 +80,9 @@ pub(crate) fn outside_changes<'a>(
         };
         for path in paths {
             let resolved = run.resolve(path, event.pid);
-            if is_allowed(run, &resolved) || !seen.insert((resolved.clone(), event.op)) {
+            if run.run.sandbox.is_expected_write(&resolved)
+                || !seen.insert((resolved.clone(), event.op))
+            {
                 continue;
             }
             let place = persistence_target(&resolved);
@@ -105,29 +90,6 @@ pub(crate) fn outside_changes<'a>(
         }
     }
     changes
-}
-
-fn is_allowed(run: &RunContext, path: &str) -> bool {
-    if RunContext::is_within(path, &run.project) {
-        return true;
-    }
-    if !run.home.is_empty()
-        && HOME_PLACES
-            .iter()
-            .any(|place| RunContext::is_within(path, &format!("{}/{place}", run.home)))
-    {
-        return true;
-    }
-    if SYSTEM_PLACES
-        .iter()
-        .any(|place| RunContext::is_within(path, place))
-    {
-        return true;
-    }
-    // A process's own /proc entries (`/proc/1234/...`).
-    path.strip_prefix("/proc/")
-        .and_then(|rest| rest.split('/').next())
-        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Writing here makes code run again later, or lets someone in.
