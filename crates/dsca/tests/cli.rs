@@ -661,7 +661,14 @@ fn rules_lists_every_rule() {
     for id in ["DSCA101", "DSCA501", "DSCA801", "DSCA901", "DSCA951"] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
-    assert!(ids.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
+    let number = |id: &str| id.trim_start_matches("DSCA").parse::<u32>().expect("numeric id");
+    assert!(
+        ids.windows(2).all(|w| number(w[0]) < number(w[1])),
+        "sorted by number and unique: {ids:?}"
+    );
+    for id in ["DSCA811", "DSCA1001", "DSCA1009"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
     assert!(
         rules
             .as_array()
