@@ -658,10 +658,17 @@ fn rules_lists_every_rule() {
         .iter()
         .filter_map(|r| r["id"].as_str())
         .collect();
-    for id in ["DSCA101", "DSCA501", "DSCA801", "DSCA901", "DSCA951"] {
+    for id in [
+        "DSCA101", "DSCA501", "DSCA801", "DSCA901", "DSCA951", "DSCA1001",
+    ] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
-    assert!(ids.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
+    // Numeric order: DSCA952 before DSCA1001.
+    assert!(
+        ids.windows(2)
+            .all(|w| (w[0].len(), w[0]) < (w[1].len(), w[1])),
+        "sorted and unique"
+    );
     assert!(
         rules
             .as_array()
