@@ -329,7 +329,10 @@ pub(crate) fn is_loopback(address: &str) -> bool {
     host == "localhost"
         || host
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+            .is_ok_and(|ip: std::net::IpAddr| {
+                let ip = ip.to_canonical();
+                ip.is_loopback() || ip.is_unspecified()
+            })
 }
 
 /// "N things" with the right plural.
@@ -371,6 +374,7 @@ mod tests {
         assert_eq!(host_part("[::1]:80"), "::1");
         assert_eq!(host_part("::1"), "::1");
         assert!(is_loopback("127.0.0.53:53"));
+        assert!(is_loopback("[::ffff:127.0.0.1]:80"));
         assert!(!is_loopback("198.51.100.7:80"));
         assert!(RunContext::is_within("/home/u/.npm/x", "/home/u/.npm"));
         assert!(!RunContext::is_within("/home/u/.npmrc", "/home/u/.npm"));
