@@ -109,6 +109,10 @@ impl SandboxInfo {
         {
             return true;
         }
+        // Python's bytecode cache (gyp, run by node-gyp, writes one next to its modules).
+        if path.contains("/__pycache__/") {
+            return true;
+        }
         // `/proc/1234/...`
         path.strip_prefix("/proc/")
             .and_then(|rest| rest.split('/').next())
@@ -376,6 +380,7 @@ mod tests {
             "/dev/null",
             "/proc/12/fd/1",
             "/home/user/project/../project/x",
+            "/usr/lib/node_modules/npm/node_modules/node-gyp/gyp/pylib/gyp/__pycache__/common.pyc",
         ] {
             assert!(sandbox.is_expected_write(path), "{path}");
         }

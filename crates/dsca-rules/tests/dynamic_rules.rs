@@ -676,6 +676,30 @@ fn dsca1008_npm_reading_its_own_config_is_normal() {
     assert_eq!(findings(&run, "DSCA1008")[0].severity, Severity::High);
 }
 
+#[test]
+fn dsca1008_an_npm_a_script_runs_reading_the_token_is_medium() {
+    // dash replaces itself with the last command: one pid, two programs.
+    let mut run = benign();
+    run.processes.push(process(
+        29,
+        Some(1),
+        "install",
+        vec![
+            exec(300, &["sh", "-c", "npm run build"]),
+            exec(301, &["npm", "run", "build"]),
+        ],
+    ));
+    run.files
+        .push(file(FileOp::Read, "/home/user/.npmrc", 29, 305));
+    let found = findings(&run, "DSCA1008");
+    assert_eq!(found[0].severity, Severity::Medium);
+    assert!(
+        found[0].evidence[0]
+            .detail
+            .contains("an npm command a script ran")
+    );
+}
+
 // DSCA1009 credential-exfiltration
 
 #[test]

@@ -658,7 +658,9 @@ fn rules_lists_every_rule() {
         .iter()
         .filter_map(|r| r["id"].as_str())
         .collect();
-    for id in ["DSCA101", "DSCA501", "DSCA801", "DSCA901", "DSCA951"] {
+    for id in [
+        "DSCA101", "DSCA501", "DSCA801", "DSCA901", "DSCA951", "DSCA1001",
+    ] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
     let number = |id: &str| id.trim_start_matches("DSCA").parse::<u32>().expect("numeric id");

@@ -191,11 +191,8 @@ fn credential_kind(run: &RunContext, path: &str) -> Option<String> {
 /// How much a read by `pid` at `time_ms` weighs; `None` when it is npm's own.
 fn weigh(run: &RunContext, pid: u32, time_ms: u64) -> Option<Severity> {
     if run.is_npm_cli(pid) {
-        let parent_is_script = run
-            .process(pid)
-            .and_then(|p| p.ppid)
-            .is_some_and(|ppid| run.under_shell_command(ppid));
-        if parent_is_script {
+        // An npm a lifecycle script started (`npm run build`, `npm config get …`).
+        if run.under_shell_command(pid) {
             return Some(Severity::Medium);
         }
         let before_scripts = run

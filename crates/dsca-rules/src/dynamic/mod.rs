@@ -156,20 +156,22 @@ impl<'a> RunContext<'a> {
         }
     }
 
-    /// The process runs the npm CLI itself: its first program is `npm`, or node
-    /// running `npm-cli.js`.
+    /// The process runs the npm CLI: one of its programs is `npm`, or node running
+    /// `npm-cli.js` (a shell running `npm run x` replaces itself with npm).
     pub(crate) fn is_npm_cli(&self, pid: u32) -> bool {
-        let Some(first) = self.process(pid).and_then(|p| p.execs.first()) else {
-            return false;
-        };
-        let program = program_name(first);
-        program == "npm"
-            || (matches!(program.as_str(), "node" | "nodejs")
-                && first
-                    .argv
-                    .iter()
-                    .skip(1)
-                    .any(|arg| arg.ends_with("/npm-cli.js") || arg.ends_with("/bin/npm")))
+        self.process(pid).is_some_and(|p| {
+            p.execs.iter().any(|exec| {
+                let program = program_name(exec);
+                program == "npm"
+                    || (matches!(program.as_str(), "node" | "nodejs")
+                        && exec
+                            .argv
+                            .iter()
+                            .skip(1)
+                            .take(1)
+                            .any(|arg| arg.ends_with("/npm-cli.js") || arg.ends_with("/bin/npm")))
+            })
+        })
     }
 
     /// The exec is the command dsca itself ran for a phase (`npm install …`, the
@@ -327,7 +329,10 @@ pub(crate) fn is_loopback(address: &str) -> bool {
     host == "localhost"
         || host
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+            .is_ok_and(|ip: std::net::IpAddr| {
+                let ip = ip.to_canonical();
+                ip.is_loopback() || ip.is_unspecified()
+            })
 }
 
 /// "N things" with the right plural.
@@ -369,6 +374,7 @@ mod tests {
         assert_eq!(host_part("[::1]:80"), "::1");
         assert_eq!(host_part("::1"), "::1");
         assert!(is_loopback("127.0.0.53:53"));
+        assert!(is_loopback("[::ffff:127.0.0.1]:80"));
         assert!(!is_loopback("198.51.100.7:80"));
         assert!(RunContext::is_within("/home/u/.npm/x", "/home/u/.npm"));
         assert!(!RunContext::is_within("/home/u/.npmrc", "/home/u/.npm"));
