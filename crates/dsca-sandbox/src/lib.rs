@@ -5,4 +5,5 @@
 //!
 //! Fail closed: if any part of the isolation cannot be set up, the run is refused.
 
+pub mod honey;
 pub mod trace;
