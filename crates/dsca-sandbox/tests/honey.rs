@@ -424,3 +424,33 @@ fn large_payloads_are_searched_quickly() {
     assert!(found(&t, "http", &random).is_empty());
     println!("5 payloads of 256 KiB: {:?}", start.elapsed());
 }
+
+/// Arbitrary payloads (mixtures of encodings' alphabets, dots, percent signs) from a fixed
+/// seed: the search must finish without panicking and find nothing it was not given.
+#[test]
+fn arbitrary_payloads_never_panic() {
+    let t = tokens();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize
+    };
+    let alphabet = b"abcdefABCDEF0123456789+/=-_.%\n\r ";
+    for round in 0..400 {
+        let len = next() % 2048;
+        let data: Vec<u8> = (0..len)
+            .map(|_| {
+                if round % 2 == 0 {
+                    alphabet[next() % alphabet.len()]
+                } else {
+                    (next() % 256) as u8
+                }
+            })
+            .collect();
+        for channel in ["dns", "http"] {
+            assert!(found(&t, channel, &data).is_empty());
+        }
+    }
+}
