@@ -496,3 +496,37 @@ fn parse_speed() {
     );
     assert_eq!(trace.skipped_lines, 0);
 }
+
+/// A cheap stand-in for the fuzzer in ordinary test runs: the recorded logs with bytes
+/// flipped, inserted and cut, from a fixed seed, must parse without panicking.
+#[test]
+fn mutated_logs_never_panic() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize
+    };
+    let special = b"()[]{}<>\"\\,=.- \n0123456789";
+    let limits = TraceLimits {
+        max_line: 512,
+        ..TraceLimits::default()
+    };
+    for log in [FILES_LOG, NET_LOG, KILLED_LOG] {
+        for _ in 0..300 {
+            let mut bytes = log.as_bytes().to_vec();
+            for _ in 0..1 + next() % 8 {
+                let at = next() % bytes.len();
+                match next() % 4 {
+                    0 => bytes[at] = special[next() % special.len()],
+                    1 => bytes.insert(at, special[next() % special.len()]),
+                    2 => bytes[at] = (next() % 256) as u8,
+                    _ => bytes.truncate(at.max(1)),
+                }
+            }
+            let trace = parse(&bytes[..], 0, "/", "install", &limits).expect("no I/O error");
+            assert!(trace.files.len() <= limits.max_events);
+        }
+    }
+}
