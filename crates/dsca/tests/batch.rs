@@ -320,17 +320,7 @@ fn a_store_written_by_a_newer_dsca_is_refused() {
 #[test]
 fn a_killed_batch_resumes_with_nothing_lost_or_doubled() {
     let home = TempHome::new();
-    let registry = TestRegistry::start();
-    // Enough code per package that scanning takes a while in a debug build.
-    let body = "function f(a) { return a + 1; }\n".repeat(4000);
-    let names: Vec<String> = (0..120).map(|i| format!("pkg-{i:03}")).collect();
-    for name in &names {
-        publish(
-            &registry,
-            PackageBuilder::new(name, "1.0.0").file("index.js", body.clone()),
-        );
-    }
-    write(&home, "names.txt", &names.join("\n"));
+    let (registry, names) = registry_of_many(&home, 120);
     let db = db_path(&home);
     let binary = assert_cmd::cargo::cargo_bin("dsca");
     let mut child = std::process::Command::new(&binary)
@@ -353,7 +343,7 @@ fn a_killed_batch_resumes_with_nothing_lost_or_doubled() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start the batch");
-    let finished_at_kill = wait_for_results(Path::new(&db), 5, Duration::from_secs(120));
+    let finished_at_kill = wait_for_results_in(&db, 5, Duration::from_secs(120));
     child.kill().expect("kill the batch");
     child.wait().expect("reap the batch");
     let store = dsca_store::Store::open(&db).expect("open");
@@ -401,12 +391,13 @@ fn tarball_fetches(registry: &TestRegistry) -> BTreeMap<String, usize> {
     counts
 }
 
-/// Poll the store until it holds at least `want` results.
-fn wait_for_results(db: &Path, want: i64, limit: Duration) -> i64 {
+/// Poll the store (a SQLite path or a PostgreSQL URL) until it holds `want` results.
+fn wait_for_results_in(db: &str, want: i64, limit: Duration) -> i64 {
     let started = Instant::now();
     loop {
-        if db.exists()
-            && let Ok(store) = dsca_store::Store::open(db.to_str().expect("UTF-8"))
+        let is_url = db.starts_with("postgres");
+        if (is_url || Path::new(db).exists())
+            && let Ok(store) = dsca_store::Store::open(db)
             && let Ok(counts) = store.job_counts()
             && counts.finished() >= want
         {
@@ -415,4 +406,165 @@ fn wait_for_results(db: &Path, want: i64, limit: Duration) -> i64 {
         assert!(started.elapsed() < limit, "no results after {limit:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The PostgreSQL tests share one database and empty it first: one at a time.
+static PG_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The test PostgreSQL database, emptied, when DSCA_PG_TESTS=1 (see `.ci/postgres.sh`),
+/// with the guard that keeps the other PostgreSQL tests out while it lives.
+fn pg_database(test: &str) -> Option<(String, std::sync::MutexGuard<'static, ()>)> {
+    if std::env::var("DSCA_PG_TESTS").is_ok_and(|value| value == "1") {
+        let guard = PG_SERIAL
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let url = std::env::var("DSCA_TEST_PG_URL")
+            .expect("DSCA_PG_TESTS=1 needs DSCA_TEST_PG_URL (see .ci/postgres.sh)");
+        let store = dsca_store::Store::open(&url).expect("open the test database");
+        store.reset_for_tests().expect("empty the test database");
+        Some((url, guard))
+    } else {
+        eprintln!("skipped {test}: PostgreSQL test (set DSCA_PG_TESTS=1 and DSCA_TEST_PG_URL)");
+        None
+    }
+}
+
+/// A registry of `count` packages with enough code to take a while each, and a names file.
+fn registry_of_many(home: &TempHome, count: usize) -> (TestRegistry, Vec<String>) {
+    let registry = TestRegistry::start();
+    let body = "function f(a) { return a + 1; }\n".repeat(4000);
+    let names: Vec<String> = (0..count).map(|i| format!("pkg-{i:03}")).collect();
+    for name in &names {
+        publish(
+            &registry,
+            PackageBuilder::new(name, "1.0.0").file("index.js", body.clone()),
+        );
+    }
+    write(home, "names.txt", &names.join("\n"));
+    (registry, names)
+}
+
+/// `dsca batch --enqueue-only` of the names file into `db`.
+fn enqueue_names_file(home: &TempHome, db: &str) {
+    let out = run(dsca(home).args([
+        "batch",
+        "--names-file",
+        "names.txt",
+        "--db",
+        db,
+        "--enqueue-only",
+    ]));
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+}
+
+fn spawn_worker(
+    home: &TempHome,
+    registry: &TestRegistry,
+    db: &str,
+    extra: &[&str],
+) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("dsca"))
+        .args([
+            "worker",
+            "--db",
+            db,
+            "--registry",
+            registry.url(),
+            "-j",
+            "1",
+        ])
+        .args(extra)
+        .envs(home.envs())
+        .env("DSCA_NOW", NOW)
+        .env_remove("DSCA_DB")
+        .current_dir(home.project_dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a worker")
+}
+
+fn assert_one_result_each(home: &TempHome, db: &str, names: &[String]) {
+    let mut specs = specs_of(&exported(home, db));
+    specs.sort();
+    assert_eq!(specs, names, "exactly one result per package");
+}
+
+/// `dsca batch --enqueue-only` fills a PostgreSQL queue; two `dsca worker` processes
+/// drain it together with no package scanned twice.
+#[test]
+fn postgres_two_worker_processes_share_one_queue() {
+    let Some((db, _serial)) = pg_database("postgres_two_worker_processes_share_one_queue") else {
+        return;
+    };
+    let home = TempHome::new();
+    let (registry, names) = registry_of_many(&home, 40);
+    enqueue_names_file(&home, &db);
+    let workers = [
+        spawn_worker(&home, &registry, &db, &[]),
+        spawn_worker(&home, &registry, &db, &[]),
+    ];
+    for worker in workers {
+        let output = worker.wait_with_output().expect("worker");
+        assert!(
+            output.status.success(),
+            "worker failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_one_result_each(&home, &db, &names);
+    let tarballs = tarball_fetches(&registry);
+    assert_eq!(tarballs.len(), names.len());
+    assert!(tarballs.values().all(|&count| count == 1), "{tarballs:?}");
+}
+
+/// A worker killed mid-job leaves it `running`; once its lease runs out another worker
+/// claims it, and every package still ends with exactly one result.
+#[test]
+fn postgres_a_dead_workers_jobs_are_reclaimed_after_the_lease() {
+    let Some((db, _serial)) =
+        pg_database("postgres_a_dead_workers_jobs_are_reclaimed_after_the_lease")
+    else {
+        return;
+    };
+    let home = TempHome::new();
+    let (registry, names) = registry_of_many(&home, 60);
+    enqueue_names_file(&home, &db);
+    let mut doomed = spawn_worker(&home, &registry, &db, &["--lease-secs", "2"]);
+    wait_for_results_in(&db, 3, Duration::from_secs(120));
+    doomed.kill().expect("kill the worker");
+    doomed.wait().expect("reap the worker");
+    let counts = dsca_store::Store::open(&db)
+        .expect("open")
+        .job_counts()
+        .expect("counts");
+    assert!(
+        counts.queued + counts.running > 0,
+        "finished before the kill: {counts:?}"
+    );
+    let survivor = spawn_worker(&home, &registry, &db, &["--lease-secs", "2"]);
+    let output = survivor.wait_with_output().expect("worker");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let after = dsca_store::Store::open(&db)
+        .expect("open")
+        .job_counts()
+        .expect("counts");
+    if after.running > 0 {
+        // The survivor emptied the queue before the dead worker's lease ran out: the
+        // leftover job is reclaimed by the next worker once it has.
+        std::thread::sleep(Duration::from_secs(3));
+        let output = spawn_worker(&home, &registry, &db, &[])
+            .wait_with_output()
+            .expect("worker");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_one_result_each(&home, &db, &names);
 }
