@@ -10,6 +10,7 @@ pub mod client;
 pub mod config;
 mod error;
 pub mod integrity;
+pub mod names;
 mod signatures;
 pub mod spec;
 
@@ -18,4 +19,5 @@ pub use client::{Client, ClientOptions, FetchedTarball};
 pub use config::{ConfigEnv, ConfigError, RegistryConfig};
 pub use error::RegistryError;
 pub use integrity::{HashAlgorithm, Verification};
+pub use names::{NamesError, NamesFileReader, NamesJsonReader};
 pub use spec::{Spec, SpecError, parse_spec, validate_name};

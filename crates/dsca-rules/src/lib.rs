@@ -23,6 +23,19 @@ pub use dsca_model::Rule;
 pub use metadata::integrity_mismatch::RULE as INTEGRITY_MISMATCH;
 pub use metadata::no_integrity::RULE as NO_INTEGRITY;
 pub use metadata::typosquat::{Squat, SquatKind, find_combosquat, find_squat};
+pub use popular::Popular;
+
+/// The bundled list of the most-downloaded npm packages, most downloaded first.
+pub fn popular_packages() -> &'static [Popular] {
+    &popular::POPULAR.entries
+}
+
+/// A package's rank in the bundled popularity list (1 = most downloaded), if listed.
+pub fn popularity_rank(name: &str) -> Option<u32> {
+    popular::POPULAR
+        .get(&name.to_lowercase())
+        .map(|entry| entry.rank)
+}
 
 /// Run every metadata rule over one package.
 pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {

@@ -29,6 +29,14 @@ pub enum Command {
     /// Report the DNS lookups, TLS server names, HTTP hosts and connections of packet
     /// captures (pcap, pcapng), flagging names outside the allowlist.
     Pcap(PcapArgs),
+    /// Scan many packages into a results store (SQLite file or PostgreSQL); resumable.
+    Batch(BatchArgs),
+    /// Claim and scan jobs from a shared store until its queue is empty (a fleet member).
+    Worker(WorkerArgs),
+    /// The study's figures from a results store: non-registry DNS, rules, verdicts, prevalence.
+    Stats(StatsArgs),
+    /// Write a store's results as JSON Lines, CSV, or OSV records of malicious packages.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -301,4 +309,115 @@ impl DynamicArgs {
         options.pcap = self.pcap.clone();
         Some(options)
     }
+}
+
+/// The results store shared by `batch`, `worker`, `stats` and `export`.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// A SQLite file, or a PostgreSQL URL (`postgres://user@host/db`).
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        env = "DSCA_DB",
+        default_value = "dsca-results.db"
+    )]
+    pub db: String,
+
+    /// Seconds a claimed job stays reserved without a renewal before others may take it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub lease_secs: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A JSON array of package names (the all-the-package-names format).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["names_file", "top"])]
+    pub names: Option<PathBuf>,
+
+    /// One spec per line (`name`, `name@range`, a tarball path); `#` starts a comment.
+    #[arg(long, value_name = "FILE", conflicts_with = "top")]
+    pub names_file: Option<PathBuf>,
+
+    /// The N most-downloaded packages of the bundled popularity list (at most 10,000).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Only fill the queue; `dsca worker` processes (or a later `dsca batch`) scan it.
+    #[arg(long)]
+    pub enqueue_only: bool,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+
+    /// Directory whose .npmrc applies (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Keep polling when the queue is empty instead of exiting.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: how often to look for new jobs.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub poll_interval_ms: u64,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+
+    /// Directory whose .npmrc applies (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = StatsFormat::Text)]
+    pub format: StatsFormat,
+
+    /// How many non-registry domains to list.
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub domains: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One report (the full JSON document) per line.
+    Jsonl,
+    /// One row per package: spec, name, version, verdict, score, rank, DNS, error, rules.
+    Csv,
+    /// OSV records (MAL-style) for packages judged malicious, one JSON document per line.
+    Osv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: ExportFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

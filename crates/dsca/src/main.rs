@@ -2,12 +2,15 @@
 //! Exit codes: 0 success, 1 a finding at or above `--fail-on`, 2 an error.
 
 mod audit;
+mod batch;
 mod cli;
 mod eval;
+mod export;
 mod output;
 mod pcap;
 mod policy;
 mod scan;
+mod stats;
 
 use clap::Parser as _;
 use std::process::ExitCode;
@@ -43,6 +46,10 @@ fn main() -> ExitCode {
             command: cli::PolicyCommand::Init { path },
         }) => policy::init(path.as_deref()),
         cli::Command::Pcap(args) => pcap::run(args),
+        cli::Command::Batch(args) => batch::run_batch(args),
+        cli::Command::Worker(args) => batch::run_worker(args),
+        cli::Command::Stats(args) => stats::run(args),
+        cli::Command::Export(args) => export::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -663,7 +663,11 @@ fn rules_lists_every_rule() {
     ] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
-    let number = |id: &str| id.trim_start_matches("DSCA").parse::<u32>().expect("numeric id");
+    let number = |id: &str| {
+        id.trim_start_matches("DSCA")
+            .parse::<u32>()
+            .expect("numeric id")
+    };
     assert!(
         ids.windows(2).all(|w| number(w[0]) < number(w[1])),
         "sorted by number and unique: {ids:?}"

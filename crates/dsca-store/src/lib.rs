@@ -1,0 +1,605 @@
+//! The results store of `dsca batch` and `dsca worker`: a job queue with leases and the
+//! reports the jobs produced, in a SQLite file (one process) or PostgreSQL (a fleet).
+//!
+//! The store is async (sqlx) inside; [`Store`] is a synchronous facade that owns a
+//! current-thread tokio runtime, as the rest of dsca is synchronous. Every call takes a
+//! short lock, so a `Store` is shared by reference across scan threads.
+//!
+//! Guarantees: a job's result is written in the same transaction that marks the job
+//! finished, and only by the holder of the job's lease, so a package never has two
+//! results; a job whose lease ran out is claimed again.
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either engine. The queries are
+/// written once: both engines take `$N` parameters and the schema uses common types.
+macro_rules! with_pool {
+    ($self:expr, $pool:ident => $body:expr) => {
+        match &$self.pool {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+mod record;
+mod schema;
+mod stats;
+
+pub use record::{ResultRecord, non_registry_dns_names};
+pub use schema::SCHEMA_VERSION;
+pub use stats::{RulePrevalence, StudyStats, TierSize};
+
+use sqlx::Row as _;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Most rows written by one multi-row INSERT (well under both engines' parameter limits).
+const INSERT_CHUNK: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the store {location} was written by a newer dsca (schema version {found}; this dsca reads up to {supported}): upgrade dsca or use another --db"
+    )]
+    TooNew {
+        location: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("the store {location} has an unreadable schema version `{value}`")]
+    BadVersion { location: String, value: String },
+    #[error("cannot open the store {location}: {source}")]
+    Open {
+        location: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("store: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("store: cannot encode a report: {0}")]
+    Encode(#[from] serde_json::Error),
+    #[error("store: cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which engine a store location names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `postgres://...` or `postgresql://...` is PostgreSQL; anything else is a SQLite file
+    /// path (an optional `sqlite://` prefix is dropped).
+    pub fn parse(text: &str) -> Location {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Location::Postgres(text.to_string());
+        }
+        let path = text.strip_prefix("sqlite://").unwrap_or(text);
+        Location::Sqlite(PathBuf::from(path))
+    }
+
+    /// For messages: the path, or the URL without its password.
+    pub fn display(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => redact_password(url),
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A claimed job: scan `spec`, then [`Store::complete`] it before the lease runs out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub spec: String,
+    /// How many times the job was claimed, this claim included.
+    pub attempts: i64,
+}
+
+/// How many jobs are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    pub queued: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+impl JobCounts {
+    pub fn total(&self) -> i64 {
+        self.queued + self.running + self.done + self.failed
+    }
+    pub fn finished(&self) -> i64 {
+        self.done + self.failed
+    }
+}
+
+/// One stored result, as export reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResult {
+    pub job_id: i64,
+    pub spec: String,
+    pub name: String,
+    pub version: Option<String>,
+    pub verdict: Option<String>,
+    pub score: Option<i64>,
+    pub popularity_rank: Option<i64>,
+    pub non_registry_dns: bool,
+    pub error_code: Option<String>,
+    pub scanned_at: String,
+    pub report_json: String,
+}
+
+pub struct Store {
+    location: Location,
+    runtime: tokio::runtime::Runtime,
+    pool: Pool,
+    /// One call at a time through the runtime: calls are short, and SQLite has one writer.
+    gate: Mutex<()>,
+}
+
+impl Store {
+    /// Open (creating a SQLite file if needed) and migrate the schema forward.
+    pub fn open(location: &str) -> Result<Store> {
+        let location = Location::parse(location);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let opened = runtime.block_on(async {
+            match &location {
+                Location::Sqlite(path) => {
+                    let options = SqliteConnectOptions::new()
+                        .filename(path)
+                        .create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(30));
+                    // One connection: SQLite has one writer, and the gate serialises calls.
+                    SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .connect_with(options)
+                        .await
+                        .map(Pool::Sqlite)
+                }
+                Location::Postgres(url) => PgPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await
+                    .map(Pool::Postgres),
+            }
+        });
+        let pool = opened.map_err(|source| StoreError::Open {
+            location: location.display(),
+            source,
+        })?;
+        let store = Store {
+            location,
+            runtime,
+            pool,
+            gate: Mutex::new(()),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self.pool, Pool::Sqlite(_))
+    }
+
+    fn block_on<T>(&self, future: impl std::future::Future<Output = T>) -> T {
+        // A poisoned gate only means another thread panicked mid-call; the pool is intact.
+        let _guard = self
+            .gate
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.runtime.block_on(future)
+    }
+
+    /// The schema version recorded in the store (0 for a new store).
+    pub fn schema_version(&self) -> Result<i64> {
+        let value: Option<String> = self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query_scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+                    .fetch_optional(pool)
+                    .await
+            })
+        })?;
+        match value {
+            None => Ok(0),
+            Some(value) => value.parse().map_err(|_| StoreError::BadVersion {
+                location: self.location.display(),
+                value,
+            }),
+        }
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let location = self.location.display();
+        self.block_on(async {
+            with_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                if matches!(self.pool, Pool::Postgres(_)) {
+                    // Workers starting together must not migrate twice.
+                    sqlx::query("SELECT pg_advisory_xact_lock(4242001)").execute(&mut *tx).await?;
+                }
+                sqlx::query("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                    .execute(&mut *tx)
+                    .await?;
+                let value: Option<String> =
+                    sqlx::query_scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let found: i64 = match value {
+                    None => 0,
+                    Some(value) => value.parse().map_err(|_| StoreError::BadVersion {
+                        location: location.clone(),
+                        value,
+                    })?,
+                };
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::TooNew { location, found, supported: SCHEMA_VERSION });
+                }
+                for migration in schema::MIGRATIONS.iter().filter(|m| m.version > found) {
+                    let statements = match self.pool {
+                        Pool::Sqlite(_) => migration.sqlite,
+                        Pool::Postgres(_) => migration.postgres,
+                    };
+                    for statement in statements {
+                        sqlx::query(statement).execute(&mut *tx).await?;
+                    }
+                }
+                if found < SCHEMA_VERSION {
+                    sqlx::query(
+                        "INSERT INTO meta (key, value) VALUES ('schema_version', $1)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    )
+                    .bind(SCHEMA_VERSION.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            })
+        })
+    }
+
+    /// Record the start of a batch run; jobs enqueued by it point at the returned id.
+    pub fn start_run(&self, source: &str, started_at: &str) -> Result<i64> {
+        Ok(self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query_scalar(
+                    "INSERT INTO runs (started_at, source, dsca_version) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(started_at)
+                .bind(source)
+                .bind(env!("CARGO_PKG_VERSION"))
+                .fetch_one(pool)
+                .await
+            })
+        })?)
+    }
+
+    /// Queue specs not already in the store (a spec is analysed once per store).
+    /// Returns how many were new.
+    pub fn enqueue(&self, run_id: i64, specs: &[String]) -> Result<u64> {
+        let mut added = 0;
+        for chunk in specs.chunks(INSERT_CHUNK) {
+            let mut sql = String::from("INSERT INTO jobs (run_id, spec, state) VALUES ");
+            for index in 0..chunk.len() {
+                if index > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("($1, ${}, 'queued')", index + 2));
+            }
+            sql.push_str(" ON CONFLICT (spec) DO NOTHING");
+            added += self.block_on(async {
+                with_pool!(self, pool => {
+                    let mut query = sqlx::query(&sql).bind(run_id);
+                    for spec in chunk {
+                        query = query.bind(spec);
+                    }
+                    query.execute(pool).await.map(|done| done.rows_affected())
+                })
+            })?;
+        }
+        Ok(added)
+    }
+
+    /// Put every `running` job back in the queue. Only for a SQLite store that this process
+    /// holds alone: their owner is known to be dead.
+    pub fn requeue_running(&self) -> Result<u64> {
+        Ok(self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query(
+                    "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires = NULL
+                     WHERE state = 'running'",
+                )
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+            })
+        })?)
+    }
+
+    /// Claim the next job: one whose lease ran out first, else the oldest queued one.
+    /// PostgreSQL skips rows other workers are claiming (`FOR UPDATE SKIP LOCKED`).
+    pub fn claim(&self, owner: &str, lease: Duration) -> Result<Option<Job>> {
+        let now = unix_millis();
+        let expires = now.saturating_add(duration_millis(lease));
+        let lock = match self.pool {
+            Pool::Sqlite(_) => "",
+            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        };
+        let expired = format!(
+            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2, attempts = attempts + 1
+             WHERE id = (SELECT id FROM jobs WHERE state = 'running' AND lease_expires < $3
+                         ORDER BY lease_expires LIMIT 1{lock})
+             RETURNING id, spec, attempts"
+        );
+        let queued = format!(
+            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2, attempts = attempts + 1
+             WHERE id = (SELECT id FROM jobs WHERE state = 'queued'
+                         ORDER BY id LIMIT 1{lock})
+             RETURNING id, spec, attempts"
+        );
+        // Leases that ran out first, so a dead worker's jobs are not left to the end.
+        for (sql, bind_now) in [(&expired, true), (&queued, false)] {
+            let row = self.block_on(async {
+                with_pool!(self, pool => {
+                    let query = sqlx::query(sql).bind(owner).bind(expires);
+                    let query = if bind_now { query.bind(now) } else { query };
+                    query
+                        .fetch_optional(pool)
+                        .await
+                        .and_then(|row| row.map(|row| Ok(Job {
+                            id: row.try_get("id")?,
+                            spec: row.try_get("spec")?,
+                            attempts: row.try_get("attempts")?,
+                        })).transpose())
+                })
+            })?;
+            if row.is_some() {
+                return Ok(row);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Extend the lease of a job this owner holds. False when the lease was lost (it ran
+    /// out and another worker claimed the job).
+    pub fn renew(&self, job_id: i64, owner: &str, lease: Duration) -> Result<bool> {
+        let expires = unix_millis().saturating_add(duration_millis(lease));
+        Ok(self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query(
+                    "UPDATE jobs SET lease_expires = $1
+                     WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+                )
+                .bind(expires)
+                .bind(job_id)
+                .bind(owner)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected() == 1)
+            })
+        })?)
+    }
+
+    /// Write a job's result and mark it `done` (or `failed` when the report has errors), in
+    /// one transaction. False, with nothing written, when `owner` no longer holds the lease.
+    pub fn complete(
+        &self,
+        job: &Job,
+        owner: &str,
+        record: &ResultRecord,
+        scanned_at: &str,
+    ) -> Result<bool> {
+        let state = if record.error_code.is_some() {
+            "failed"
+        } else {
+            "done"
+        };
+        self.block_on(async {
+            with_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                let claimed = sqlx::query(
+                    "UPDATE jobs SET state = $1, lease_owner = NULL, lease_expires = NULL
+                     WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+                )
+                .bind(state)
+                .bind(job.id)
+                .bind(owner)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if claimed != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO results (job_id, spec, name, version, verdict, score, popularity_rank,
+                        has_dynamic, non_registry_dns, error_code, scanned_at, report)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(job.id)
+                .bind(&record.spec)
+                .bind(&record.name)
+                .bind(&record.version)
+                .bind(&record.verdict)
+                .bind(record.score)
+                .bind(record.popularity_rank)
+                .bind(i64::from(record.has_dynamic))
+                .bind(i64::from(!record.dns_names.is_empty()))
+                .bind(&record.error_code)
+                .bind(scanned_at)
+                .bind(&record.report_json)
+                .execute(&mut *tx)
+                .await?;
+                for chunk in record.findings.chunks(INSERT_CHUNK) {
+                    let sql = values_sql("INSERT INTO findings (job_id, rule, severity) VALUES ", chunk.len(), 2);
+                    let mut query = sqlx::query(&sql).bind(job.id);
+                    for (rule, severity) in chunk {
+                        query = query.bind(rule).bind(severity);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+                for (table, values) in [("behaviours (job_id, behaviour)", &record.behaviours), ("dns_names (job_id, name)", &record.dns_names)] {
+                    for chunk in values.chunks(INSERT_CHUNK) {
+                        let sql = values_sql(&format!("INSERT INTO {table} VALUES "), chunk.len(), 1);
+                        let mut query = sqlx::query(&sql).bind(job.id);
+                        for value in chunk {
+                            query = query.bind(value);
+                        }
+                        query.execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(true)
+            })
+        })
+    }
+
+    pub fn job_counts(&self) -> Result<JobCounts> {
+        let rows: Vec<(String, i64)> = self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query_as("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+                    .fetch_all(pool)
+                    .await
+            })
+        })?;
+        let mut counts = JobCounts::default();
+        for (state, count) in rows {
+            match state.as_str() {
+                "queued" => counts.queued = count,
+                "running" => counts.running = count,
+                "done" => counts.done = count,
+                "failed" => counts.failed = count,
+                _ => {}
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Results with `job_id` above `after`, in job order, at most `limit` of them: page
+    /// through a large store without holding it in memory.
+    pub fn results_after(&self, after: i64, limit: i64) -> Result<Vec<StoredResult>> {
+        let rows = self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query(
+                    "SELECT job_id, spec, name, version, verdict, score, popularity_rank,
+                        non_registry_dns, error_code, scanned_at, report
+                     FROM results WHERE job_id > $1 ORDER BY job_id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .and_then(|rows| rows.iter().map(|row| Ok(StoredResult {
+                    job_id: row.try_get("job_id")?,
+                    spec: row.try_get("spec")?,
+                    name: row.try_get("name")?,
+                    version: row.try_get("version")?,
+                    verdict: row.try_get("verdict")?,
+                    score: row.try_get("score")?,
+                    popularity_rank: row.try_get("popularity_rank")?,
+                    non_registry_dns: row.try_get::<i64, _>("non_registry_dns")? != 0,
+                    error_code: row.try_get("error_code")?,
+                    scanned_at: row.try_get("scanned_at")?,
+                    report_json: row.try_get("report")?,
+                })).collect::<Result<Vec<_>, sqlx::Error>>())
+            })
+        })?;
+        Ok(rows)
+    }
+
+    /// Empty every table but `meta` (tests sharing one PostgreSQL database use it).
+    #[doc(hidden)]
+    pub fn reset_for_tests(&self) -> Result<()> {
+        self.block_on(async {
+            with_pool!(self, pool => {
+                for table in ["dns_names", "behaviours", "findings", "results", "jobs", "runs"] {
+                    sqlx::query(&format!("DELETE FROM {table}")).execute(pool).await?;
+                }
+                Ok::<(), sqlx::Error>(())
+            })
+        })?;
+        Ok(())
+    }
+
+    /// Set the recorded schema version (tests of the newer-store refusal use it).
+    #[doc(hidden)]
+    pub fn force_schema_version(&self, version: i64) -> Result<()> {
+        self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query("UPDATE meta SET value = $1 WHERE key = 'schema_version'")
+                    .bind(version.to_string())
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            })
+        })?;
+        Ok(())
+    }
+}
+
+/// `prefix` followed by `rows` tuples of `($1, $k, ...)`: the job id then `width` values.
+fn values_sql(prefix: &str, rows: usize, width: usize) -> String {
+    let mut sql = String::from(prefix);
+    let mut parameter = 2;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push_str("($1");
+        for _ in 0..width {
+            sql.push_str(&format!(", ${parameter}"));
+            parameter += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+pub fn unix_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+fn duration_millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}

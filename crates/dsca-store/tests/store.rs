@@ -1,0 +1,320 @@
+//! The store on SQLite files in temp dirs (always) and on PostgreSQL
+//! (DSCA_PG_TESTS=1 with DSCA_TEST_PG_URL, as `.ci/postgres.sh` prints).
+
+use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source};
+use dsca_store::{Job, ResultRecord, Store, StoreError};
+use serde_json::json;
+use std::collections::HashSet;
+use std::time::Duration;
+
+const LEASE: Duration = Duration::from_secs(60);
+const AT: &str = "2026-01-15T12:00:00Z";
+
+fn sqlite_store(dir: &tempfile::TempDir) -> Store {
+    Store::open(dir.path().join("results.db").to_str().expect("UTF-8 path")).expect("open")
+}
+
+fn report_for(spec: &str) -> Report {
+    let mut report = Report::new(
+        spec,
+        PackageInfo {
+            name: spec.to_string(),
+            version: Some("1.0.0".to_string()),
+            ..PackageInfo::default()
+        },
+        Source::None,
+    );
+    report.finalize();
+    report
+}
+
+fn malicious_report(spec: &str) -> Report {
+    let mut report = report_for(spec);
+    let rule = dsca_rules::INTEGRITY_MISMATCH;
+    report.findings.push(
+        Finding::new(&rule, "the tarball is not the one published")
+            .with_evidence(Evidence::new("fetched http://203.0.113.9/x.sh")),
+    );
+    report.finalize();
+    report
+}
+
+fn complete(store: &Store, job: &Job, owner: &str, report: &Report) -> bool {
+    let rank = dsca_rules::popularity_rank(&report.package.name);
+    let record = ResultRecord::from_report(report, rank).expect("record");
+    store.complete(job, owner, &record, AT).expect("complete")
+}
+
+fn specs(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| name.to_string()).collect()
+}
+
+#[test]
+fn a_queue_is_drained_once_with_every_result_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let run = store.start_run("test", AT).expect("run");
+    assert_eq!(
+        store
+            .enqueue(run, &specs(&["a", "b", "c"]))
+            .expect("enqueue"),
+        3
+    );
+    // A spec is queued once per store, however often it is enqueued.
+    assert_eq!(
+        store
+            .enqueue(run, &specs(&["b", "c", "d"]))
+            .expect("enqueue"),
+        1
+    );
+    let mut seen = HashSet::new();
+    while let Some(job) = store.claim("owner-1", LEASE).expect("claim") {
+        assert_eq!(job.attempts, 1);
+        assert!(seen.insert(job.spec.clone()), "{} claimed twice", job.spec);
+        let report = if job.spec == "d" {
+            Report::failed("d", "d", ReportError::new("not-found", "no such package"))
+        } else {
+            report_for(&job.spec)
+        };
+        assert!(complete(&store, &job, "owner-1", &report));
+    }
+    assert_eq!(seen.len(), 4);
+    let counts = store.job_counts().expect("counts");
+    assert_eq!(
+        (counts.done, counts.failed, counts.queued, counts.running),
+        (3, 1, 0, 0)
+    );
+    let results = store.results_after(0, 100).expect("results");
+    assert_eq!(results.len(), 4);
+    let failed: Vec<_> = results.iter().filter(|r| r.error_code.is_some()).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].error_code.as_deref(), Some("not-found"));
+    // Paging continues after the last id.
+    let first_two = store.results_after(0, 2).expect("page");
+    let rest = store.results_after(first_two[1].job_id, 100).expect("page");
+    assert_eq!(first_two.len() + rest.len(), 4);
+}
+
+/// A lease that ran out is claimed again; its old owner can neither renew nor complete it.
+fn check_lease_reclaim(store: &Store) {
+    let run = store.start_run("test", AT).expect("run");
+    store.enqueue(run, &specs(&["only"])).expect("enqueue");
+    let first = store
+        .claim("dead", Duration::from_millis(1))
+        .expect("claim")
+        .expect("a job");
+    std::thread::sleep(Duration::from_millis(20));
+    let second = store
+        .claim("alive", LEASE)
+        .expect("claim")
+        .expect("reclaimed");
+    assert_eq!(second.id, first.id);
+    assert_eq!(second.attempts, 2);
+    assert!(!store.renew(first.id, "dead", LEASE).expect("renew"));
+    assert!(!complete(store, &first, "dead", &report_for("only")));
+    assert!(store.renew(second.id, "alive", LEASE).expect("renew"));
+    assert!(complete(store, &second, "alive", &report_for("only")));
+    assert_eq!(store.results_after(0, 10).expect("results").len(), 1);
+    assert!(store.claim("alive", LEASE).expect("claim").is_none());
+}
+
+#[test]
+fn an_expired_lease_is_reclaimed_and_the_old_owner_cannot_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    check_lease_reclaim(&sqlite_store(&dir));
+}
+
+#[test]
+fn a_live_lease_is_not_taken_and_requeue_frees_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let run = store.start_run("test", AT).expect("run");
+    store.enqueue(run, &specs(&["x"])).expect("enqueue");
+    let job = store.claim("one", LEASE).expect("claim").expect("a job");
+    assert!(store.claim("two", LEASE).expect("claim").is_none());
+    assert_eq!(store.requeue_running().expect("requeue"), 1);
+    let again = store.claim("two", LEASE).expect("claim").expect("requeued");
+    assert_eq!(again.id, job.id);
+}
+
+#[test]
+fn a_store_from_a_newer_dsca_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("results.db");
+    let store = Store::open(path.to_str().expect("UTF-8")).expect("open");
+    assert_eq!(
+        store.schema_version().expect("version"),
+        dsca_store::SCHEMA_VERSION
+    );
+    store
+        .force_schema_version(dsca_store::SCHEMA_VERSION + 1)
+        .expect("set version");
+    drop(store);
+    let err = match Store::open(path.to_str().expect("UTF-8")) {
+        Ok(_) => panic!("a newer store was opened"),
+        Err(err) => err,
+    };
+    assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("newer dsca"), "{message}");
+    assert!(!message.contains('\n'));
+}
+
+#[test]
+fn reopening_a_current_store_keeps_its_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let run = store.start_run("test", AT).expect("run");
+    store.enqueue(run, &specs(&["kept"])).expect("enqueue");
+    drop(store);
+    let store = sqlite_store(&dir);
+    assert_eq!(store.job_counts().expect("counts").queued, 1);
+}
+
+#[test]
+fn stats_count_rules_by_popularity_tier_and_non_registry_dns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let run = store.start_run("test", AT).expect("run");
+    // `semver` is rank 1 in the bundled list; the others are not listed.
+    store
+        .enqueue(run, &specs(&["semver", "evil-pkg", "quiet-pkg"]))
+        .expect("enqueue");
+    while let Some(job) = store.claim("o", LEASE).expect("claim") {
+        let report = match job.spec.as_str() {
+            "semver" | "evil-pkg" => malicious_report(&job.spec),
+            _ => report_for(&job.spec),
+        };
+        let mut record =
+            ResultRecord::from_report(&report, dsca_rules::popularity_rank(&report.package.name))
+                .expect("record");
+        if job.spec == "evil-pkg" {
+            // As a sandboxed run records it (reports gain `dynamic` on another branch).
+            let mut value: serde_json::Value =
+                serde_json::from_str(&record.report_json).expect("json");
+            value["dynamic"] = json!({"dns": [
+                {"name": "registry.npmjs.org", "registry": true},
+                {"name": "c2.example", "registry": false},
+            ]});
+            record.dns_names = dsca_store::non_registry_dns_names(&value);
+            record.has_dynamic = true;
+            record.report_json = value.to_string();
+        }
+        assert!(store.complete(&job, "o", &record, AT).expect("complete"));
+    }
+    let stats = store.stats(10).expect("stats");
+    assert_eq!(stats.packages, 3);
+    assert_eq!(stats.with_dynamic, 1);
+    assert_eq!(stats.non_registry_dns, 1);
+    assert_eq!(stats.non_registry_dns_percent(), Some(100.0));
+    assert_eq!(stats.domains, vec![("c2.example".to_string(), 1)]);
+    let scanned: Vec<i64> = stats.tiers.iter().map(|tier| tier.scanned).collect();
+    assert_eq!(scanned, vec![1, 1, 1, 3]);
+    let rule = stats
+        .rules
+        .iter()
+        .find(|rule| rule.id == dsca_rules::INTEGRITY_MISMATCH.id)
+        .expect("the rule is counted");
+    assert_eq!(rule.packages, vec![1, 1, 1, 2]);
+    assert!(
+        stats
+            .verdicts
+            .iter()
+            .any(|(verdict, count)| verdict == "malicious" && *count == 2)
+    );
+}
+
+/// PostgreSQL: two workers (threads with their own connections) drain one queue with no
+/// job claimed twice.
+#[test]
+fn postgres_two_workers_drain_one_queue_without_duplicates() {
+    let Some(PgStore {
+        url,
+        store,
+        _serial,
+    }) = pg_store("postgres_two_workers_drain_one_queue_without_duplicates")
+    else {
+        return;
+    };
+    let run = store.start_run("pg test", AT).expect("run");
+    let names: Vec<String> = (0..200).map(|i| format!("pkg-{i}")).collect();
+    assert_eq!(store.enqueue(run, &names).expect("enqueue"), 200);
+    drop(store);
+    let claimed: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = ["w1", "w2"]
+            .into_iter()
+            .map(|owner| {
+                let url = url.clone();
+                scope.spawn(move || {
+                    let store = Store::open(&url).expect("open");
+                    let mut mine = Vec::new();
+                    while let Some(job) = store.claim(owner, LEASE).expect("claim") {
+                        assert!(complete(&store, &job, owner, &report_for(&job.spec)));
+                        mine.push(job.spec);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("worker"))
+            .collect()
+    });
+    let all: Vec<&String> = claimed.iter().flatten().collect();
+    let distinct: HashSet<&&String> = all.iter().collect();
+    assert_eq!(all.len(), 200);
+    assert_eq!(distinct.len(), 200);
+    assert!(
+        claimed.iter().all(|mine| !mine.is_empty()),
+        "both workers took jobs"
+    );
+    let store = Store::open(&url).expect("open");
+    assert_eq!(store.job_counts().expect("counts").done, 200);
+}
+
+#[test]
+fn postgres_expired_lease_is_reclaimed() {
+    let Some(PgStore { store, _serial, .. }) = pg_store("postgres_expired_lease_is_reclaimed")
+    else {
+        return;
+    };
+    check_lease_reclaim(&store);
+}
+
+/// The PostgreSQL tests share one database and empty it first: one at a time.
+static PG_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// An emptied store in the test database, held alone while the guard lives.
+struct PgStore {
+    url: String,
+    store: Store,
+    _serial: std::sync::MutexGuard<'static, ()>,
+}
+
+fn pg_store(test: &str) -> Option<PgStore> {
+    let url = pg_url(test)?;
+    let serial = PG_SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let store = Store::open(&url).expect("open");
+    store.reset_for_tests().expect("reset");
+    Some(PgStore {
+        url,
+        store,
+        _serial: serial,
+    })
+}
+
+fn pg_url(test: &str) -> Option<String> {
+    let enabled = std::env::var("DSCA_PG_TESTS").is_ok_and(|value| value == "1");
+    let url = std::env::var("DSCA_TEST_PG_URL").ok();
+    match (enabled, url) {
+        (true, Some(url)) => Some(url),
+        (true, None) => panic!("DSCA_PG_TESTS=1 needs DSCA_TEST_PG_URL (see .ci/postgres.sh)"),
+        (false, _) => {
+            eprintln!("skipped {test}: PostgreSQL test (set DSCA_PG_TESTS=1 and DSCA_TEST_PG_URL)");
+            None
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! `dsca batch` and `dsca worker`: registry-scale runs as a loop around the scan pipeline.
+//! Jobs live in the store ([`dsca_store::Store`]); each is claimed with a lease, scanned
+//! by [`dsca_scan::Scanner::scan`], and its report written in the same transaction that
+//! marks it finished, so a run killed at any moment resumes with nothing lost or doubled.
+
+use crate::cli::{BatchArgs, StoreArgs, WorkerArgs};
+use crate::scan::build_scanner;
+use anyhow::Context as _;
+use dsca_model::{Report, ReportError};
+use dsca_registry::{NamesFileReader, NamesJsonReader};
+use dsca_scan::Scanner;
+use dsca_store::{Job, JobCounts, ResultRecord, Store};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufReader, IsTerminal as _, Write as _};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Names are queued in chunks of this many: memory stays flat however long the list.
+const ENQUEUE_CHUNK: usize = 5_000;
+/// A job claimed this many times without a result (its scans kept killing the process)
+/// is recorded as failed instead of scanned again.
+const MAX_ATTEMPTS: i64 = 3;
+
+pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
+    let store = open_store(&args.store)?;
+    let _lock = lock_sqlite_store(&store)?;
+    if store.is_sqlite() {
+        // This process holds the SQLite store alone: whatever is `running` was left by a
+        // process that died.
+        let requeued = store.requeue_running()?;
+        if requeued > 0 {
+            eprintln!(
+                "dsca: batch: {requeued} job(s) left running by an earlier run put back in the queue"
+            );
+        }
+    }
+    if let Some(source) = names_source(&args)? {
+        let run_id = store.start_run(&source.describe(), &now_rfc3339())?;
+        let (read, added) = enqueue_names(&store, run_id, source)?;
+        eprintln!(
+            "dsca: batch: {read} name(s) read, {added} new in the queue, {} already there",
+            read - added
+        );
+    }
+    if args.enqueue_only {
+        let counts = store.job_counts()?;
+        eprintln!("dsca: batch: {}", describe_counts(&counts));
+        return Ok(0);
+    }
+    let project_dir = project_dir(args.project_dir.as_deref())?;
+    let scanner = build_scanner(&args.registry, &project_dir)?;
+    let options = DrainOptions {
+        jobs: args.registry.jobs(),
+        lease: Duration::from_secs(args.store.lease_secs.max(1)),
+        wait: None,
+    };
+    drain(&store, &scanner, &options)
+}
+
+pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
+    let store = open_store(&args.store)?;
+    let _lock = lock_sqlite_store(&store)?;
+    let project_dir = project_dir(args.project_dir.as_deref())?;
+    let scanner = build_scanner(&args.registry, &project_dir)?;
+    let options = DrainOptions {
+        jobs: args.registry.jobs(),
+        lease: Duration::from_secs(args.store.lease_secs.max(1)),
+        wait: args
+            .wait
+            .then(|| Duration::from_millis(args.poll_interval_ms.max(10))),
+    };
+    drain(&store, &scanner, &options)
+}
+
+pub fn open_store(args: &StoreArgs) -> anyhow::Result<Store> {
+    Ok(Store::open(&args.db)?)
+}
+
+fn project_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match dir {
+        Some(dir) => Ok(dir.to_path_buf()),
+        None => std::env::current_dir().context("cannot read the current directory"),
+    }
+}
+
+/// A SQLite store serves one batch or worker process at a time: an exclusive lock on
+/// `DB.lock` makes a second one stop with a clear message instead of stealing its jobs.
+fn lock_sqlite_store(store: &Store) -> anyhow::Result<Option<File>> {
+    let dsca_store::Location::Sqlite(path) = store.location() else {
+        return Ok(None);
+    };
+    let mut lock_path = path.clone().into_os_string();
+    lock_path.push(".lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", Path::new(&lock_path).display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another dsca batch or worker is using {}: a SQLite store serves one process (use PostgreSQL for several)",
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(err)) => {
+            Err(err).with_context(|| format!("cannot lock {}", Path::new(&lock_path).display()))
+        }
+    }
+}
+
+enum NamesSource {
+    Json(PathBuf),
+    Lines(PathBuf),
+    Top(usize),
+}
+
+impl NamesSource {
+    fn describe(&self) -> String {
+        match self {
+            NamesSource::Json(path) => format!("names {}", path.display()),
+            NamesSource::Lines(path) => format!("names-file {}", path.display()),
+            NamesSource::Top(count) => format!("top {count}"),
+        }
+    }
+}
+
+fn names_source(args: &BatchArgs) -> anyhow::Result<Option<NamesSource>> {
+    Ok(match (&args.names, &args.names_file, args.top) {
+        (Some(path), None, None) => Some(NamesSource::Json(path.clone())),
+        (None, Some(path), None) => Some(NamesSource::Lines(path.clone())),
+        (None, None, Some(count)) => Some(NamesSource::Top(count)),
+        (None, None, None) => None,
+        _ => anyhow::bail!("give one of --names, --names-file and --top"),
+    })
+}
+
+/// Queue every name of `source`, streaming. Returns (names read, names new to the store).
+fn enqueue_names(store: &Store, run_id: i64, source: NamesSource) -> anyhow::Result<(u64, u64)> {
+    let open = |path: &Path| {
+        File::open(path)
+            .map(|file| BufReader::with_capacity(1 << 16, file))
+            .with_context(|| format!("cannot open {}", path.display()))
+    };
+    let names: Box<dyn Iterator<Item = anyhow::Result<String>>> = match &source {
+        NamesSource::Json(path) => {
+            let display = path.display().to_string();
+            Box::new(
+                NamesJsonReader::new(open(path)?)
+                    .map(move |name| name.map_err(|err| anyhow::anyhow!("{display}: {err}"))),
+            )
+        }
+        NamesSource::Lines(path) => {
+            let display = path.display().to_string();
+            Box::new(
+                NamesFileReader::new(open(path)?)
+                    .map(move |name| name.map_err(|err| anyhow::anyhow!("{display}: {err}"))),
+            )
+        }
+        NamesSource::Top(count) => Box::new(
+            dsca_rules::popular_packages()
+                .iter()
+                .take(*count)
+                .map(|entry| Ok(entry.name.to_string())),
+        ),
+    };
+    let (mut read, mut added) = (0u64, 0u64);
+    let mut chunk = Vec::with_capacity(ENQUEUE_CHUNK);
+    for name in names {
+        chunk.push(name?);
+        read += 1;
+        if chunk.len() == ENQUEUE_CHUNK {
+            added += store.enqueue(run_id, &chunk)?;
+            chunk.clear();
+        }
+    }
+    added += store.enqueue(run_id, &chunk)?;
+    Ok((read, added))
+}
+
+struct DrainOptions {
+    jobs: usize,
+    lease: Duration,
+    /// Keep polling an empty queue at this interval instead of exiting.
+    wait: Option<Duration>,
+}
+
+/// What the threads of one drain share.
+struct Shared<'a> {
+    store: &'a Store,
+    scanner: &'a Scanner,
+    owner: String,
+    lease: Duration,
+    wait: Option<Duration>,
+    /// Jobs being scanned now: the renewer extends their leases.
+    held: Mutex<HashSet<i64>>,
+    finished: AtomicU64,
+    failed: AtomicU64,
+    /// Results not written because the lease was lost to another worker.
+    lost: AtomicU64,
+    stop: AtomicBool,
+    error: Mutex<Option<anyhow::Error>>,
+}
+
+impl Shared<'_> {
+    fn fail(&self, err: anyhow::Error) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Ok(mut slot) = self.error.lock() {
+            slot.get_or_insert(err);
+        }
+    }
+
+    fn hold(&self, job_id: i64, held: bool) {
+        if let Ok(mut set) = self.held.lock() {
+            if held {
+                set.insert(job_id);
+            } else {
+                set.remove(&job_id);
+            }
+        }
+    }
+
+    fn work(&self) {
+        while !self.stop.load(Ordering::SeqCst) {
+            match self.store.claim(&self.owner, self.lease) {
+                Ok(Some(job)) => {
+                    self.hold(job.id, true);
+                    let outcome = self.process(&job);
+                    self.hold(job.id, false);
+                    if let Err(err) = outcome {
+                        self.fail(err);
+                    }
+                }
+                Ok(None) => match self.wait {
+                    Some(interval) => std::thread::sleep(interval),
+                    None => break,
+                },
+                Err(err) => self.fail(err.into()),
+            }
+        }
+    }
+
+    fn process(&self, job: &Job) -> anyhow::Result<()> {
+        let report = if job.attempts > MAX_ATTEMPTS {
+            Report::failed(
+                &job.spec,
+                &job.spec,
+                ReportError::new(
+                    "abandoned",
+                    format!(
+                        "claimed {} times without a result (each scan stopped its worker)",
+                        job.attempts - 1
+                    ),
+                ),
+            )
+        } else {
+            scan_guarded(self.scanner, &job.spec)
+        };
+        let rank = dsca_rules::popularity_rank(&report.package.name);
+        let record = ResultRecord::from_report(&report, rank)?;
+        if self
+            .store
+            .complete(job, &self.owner, &record, &now_rfc3339())?
+        {
+            self.finished.fetch_add(1, Ordering::Relaxed);
+            if record.error_code.is_some() {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+            }
+        } else {
+            self.lost.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Extend every held lease a few times per lease period until `done`.
+    fn renew_leases(&self, done: &AtomicBool) {
+        let period = (self.lease / 3).max(Duration::from_millis(100));
+        let mut last = Instant::now();
+        while !done.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50).min(period));
+            if last.elapsed() < period {
+                continue;
+            }
+            last = Instant::now();
+            let held: Vec<i64> = match self.held.lock() {
+                Ok(set) => set.iter().copied().collect(),
+                Err(_) => continue,
+            };
+            for job_id in held {
+                if let Err(err) = self.store.renew(job_id, &self.owner, self.lease) {
+                    self.fail(err.into());
+                }
+            }
+        }
+    }
+}
+
+/// A scan that panics becomes a failed report: one package must not stop the batch.
+fn scan_guarded(scanner: &Scanner, spec: &str) -> Report {
+    std::panic::catch_unwind(AssertUnwindSafe(|| scanner.scan(spec))).unwrap_or_else(|_| {
+        Report::failed(
+            spec,
+            spec,
+            ReportError::new(
+                "internal",
+                "dsca failed while analysing this package (a bug: please report it)",
+            ),
+        )
+    })
+}
+
+fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Result<u8> {
+    let before = store.job_counts()?;
+    let shared = Shared {
+        store,
+        scanner,
+        owner: lease_owner(),
+        lease: options.lease,
+        wait: options.wait,
+        held: Mutex::new(HashSet::new()),
+        finished: AtomicU64::new(0),
+        failed: AtomicU64::new(0),
+        lost: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+        error: Mutex::new(None),
+    };
+    let workers_done = AtomicBool::new(false);
+    let started = Instant::now();
+    let mut progress = Progress::new(before);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..options.jobs.max(1))
+            .map(|_| scope.spawn(|| shared.work()))
+            .collect();
+        scope.spawn(|| shared.renew_leases(&workers_done));
+        while workers.iter().any(|worker| !worker.is_finished()) {
+            progress.tick(&shared, started, false);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        workers_done.store(true, Ordering::SeqCst);
+    });
+    progress.tick(&shared, started, true);
+    if let Ok(mut slot) = shared.error.lock()
+        && let Some(err) = slot.take()
+    {
+        return Err(err);
+    }
+    let lost = shared.lost.load(Ordering::Relaxed);
+    if lost > 0 {
+        eprintln!(
+            "dsca: batch: {lost} result(s) dropped: their lease ran out and another worker took the job"
+        );
+    }
+    eprintln!("dsca: batch: {}", describe_counts(&store.job_counts()?));
+    Ok(0)
+}
+
+fn describe_counts(counts: &JobCounts) -> String {
+    format!(
+        "{} job(s): {} done, {} failed, {} queued, {} running",
+        counts.total(),
+        counts.done,
+        counts.failed,
+        counts.queued,
+        counts.running
+    )
+}
+
+/// Names this process in leases: host, process id and start time.
+fn lease_owner() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_string())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "host".to_string());
+    format!(
+        "{host}:{}:{}",
+        std::process::id(),
+        dsca_store::unix_millis()
+    )
+}
+
+fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// Done/total, rate and ETA: one redrawn line on a terminal, a plain line every ten
+/// seconds otherwise (logs, CI).
+struct Progress {
+    before: JobCounts,
+    terminal: bool,
+    last: Option<Instant>,
+}
+
+impl Progress {
+    fn new(before: JobCounts) -> Self {
+        Progress {
+            before,
+            terminal: std::io::stderr().is_terminal(),
+            last: None,
+        }
+    }
+
+    fn tick(&mut self, shared: &Shared<'_>, started: Instant, last_tick: bool) {
+        let interval = if self.terminal {
+            Duration::from_millis(500)
+        } else {
+            Duration::from_secs(10)
+        };
+        let due = self.last.is_none_or(|last| last.elapsed() >= interval);
+        if !due && !last_tick {
+            return;
+        }
+        if !self.terminal && self.last.is_none() && !last_tick {
+            // Plain output starts after the first interval: short runs print one line.
+            self.last = Some(Instant::now());
+            return;
+        }
+        self.last = Some(Instant::now());
+        let finished = shared.finished.load(Ordering::Relaxed);
+        let failed = shared.failed.load(Ordering::Relaxed);
+        let total = u64::try_from(self.before.total()).unwrap_or(0);
+        let done = u64::try_from(self.before.finished())
+            .unwrap_or(0)
+            .saturating_add(finished)
+            .min(total);
+        let seconds = started.elapsed().as_secs_f64();
+        let rate = if seconds > 0.0 {
+            finished as f64 / seconds
+        } else {
+            0.0
+        };
+        let remaining = total.saturating_sub(done);
+        let eta = if rate > 0.0 {
+            format_duration(remaining as f64 / rate)
+        } else {
+            "-".to_string()
+        };
+        let line =
+            format!("{done}/{total} packages ({failed} failed this run), {rate:.1}/s, ETA {eta}");
+        let mut stderr = std::io::stderr().lock();
+        if self.terminal {
+            let _ = write!(stderr, "\r\x1b[2K{line}");
+            if last_tick {
+                let _ = writeln!(stderr);
+            }
+        } else {
+            let _ = writeln!(stderr, "dsca: batch: {line}");
+        }
+    }
+}
+
+fn format_duration(seconds: f64) -> String {
+    let seconds = seconds.max(0.0).round() as u64;
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if hours > 0 {
+        format!("{hours}h{minutes:02}m")
+    } else if minutes > 0 {
+        format!("{minutes}m{seconds:02}s")
+    } else {
+        format!("{seconds}s")
+    }
+}

