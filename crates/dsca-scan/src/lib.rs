@@ -27,10 +27,23 @@ pub struct ScanOptions {
     pub now: Option<OffsetDateTime>,
     /// Also install and import the package in the sandbox (`--dynamic`).
     pub dynamic: Option<dsca_sandbox::SandboxOptions>,
+    /// Which packages go to the sandbox when `dynamic` is set.
+    pub dynamic_scope: DynamicScope,
     /// The YARA rules every file is scanned with; `None` is dsca's built-in rules.
     /// Compiled once and shared by every scan (`YaraRules::with_user_rules` adds the
     /// user's own).
     pub yara: Option<std::sync::Arc<YaraRules>>,
+}
+
+/// Which packages a dynamic scan runs in the sandbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DynamicScope {
+    /// Every package (`dsca scan --dynamic`): importing code runs it too.
+    #[default]
+    All,
+    /// Only packages that run code when installed (`dsca audit --dynamic`): lifecycle
+    /// scripts or an implicit `node-gyp rebuild`.
+    InstallScripts,
 }
 
 /// Runs the pipeline. Shareable across threads: one scanner serves a whole batch.
@@ -63,8 +76,9 @@ impl Scanner {
     }
 
     /// Also run every scanned package in the sandbox.
-    pub fn set_dynamic(&mut self, options: dsca_sandbox::SandboxOptions) {
+    pub fn set_dynamic(&mut self, options: dsca_sandbox::SandboxOptions, scope: DynamicScope) {
         self.options.dynamic = Some(options);
+        self.options.dynamic_scope = scope;
     }
 
     pub fn client(&self) -> &Client {
@@ -362,13 +376,24 @@ impl Scanner {
         findings.extend(code.findings);
         behaviours.extend(code.behaviours);
 
-        let dynamic = self.options.dynamic.as_ref().and_then(|options| {
-            let import_name = tarball_manifest
-                .as_ref()
-                .map(Manifest)
-                .and_then(|m| m.name().map(str::to_string));
-            self.run_dynamic(&fetched, import_name, options)
-        });
+        // DSCA101 is how the metadata rules say npm runs code at install.
+        let runs_at_install = findings.iter().any(|f| f.rule == "DSCA101");
+        let in_scope = match self.options.dynamic_scope {
+            DynamicScope::All => true,
+            DynamicScope::InstallScripts => runs_at_install,
+        };
+        let dynamic = self
+            .options
+            .dynamic
+            .as_ref()
+            .filter(|_| in_scope)
+            .and_then(|options| {
+                let import_name = tarball_manifest
+                    .as_ref()
+                    .map(Manifest)
+                    .and_then(|m| m.name().map(str::to_string));
+                self.run_dynamic(&fetched, import_name, options)
+            });
 
         let mut report = Report::new(spec, fetched.package, fetched.source);
         report.findings = fetched.findings;

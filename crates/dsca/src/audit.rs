@@ -30,7 +30,19 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     };
     let policy = crate::policy::Policy::load(args.config.as_deref(), &project_dir)?;
 
-    let scanner = crate::scan::build_scanner(&args.registry, &project_dir)?;
+    let mut scanner = crate::scan::build_scanner(&args.registry, &project_dir)?;
+    if let Some(which) = args.dynamic {
+        dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
+        let options = dsca_sandbox::SandboxOptions {
+            install_timeout: std::time::Duration::from_secs(args.install_timeout.max(1)),
+            ..dsca_sandbox::SandboxOptions::default()
+        };
+        let scope = match which {
+            crate::cli::AuditDynamic::Scripts => dsca_scan::DynamicScope::InstallScripts,
+            crate::cli::AuditDynamic::All => dsca_scan::DynamicScope::All,
+        };
+        scanner.set_dynamic(options, scope);
+    }
     let config = scanner.client().config().clone();
 
     let packages: Vec<&Package> = lock

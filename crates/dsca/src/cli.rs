@@ -199,6 +199,15 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
+    /// Also run packages in the sandbox: `scripts` (the default) runs those that run
+    /// code when installed, `all` runs every package. Same needs as `scan --dynamic`.
+    #[arg(long, value_enum, value_name = "WHICH", num_args = 0..=1, default_missing_value = "scripts")]
+    pub dynamic: Option<AuditDynamic>,
+
+    /// Time limit of each package's install phase in the sandbox, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120, requires = "dynamic")]
+    pub install_timeout: u64,
+
     #[command(flatten)]
     pub registry: RegistryArgs,
 
@@ -209,6 +218,15 @@ pub struct AuditArgs {
     /// Text: also show packages without findings, and every piece of evidence.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+/// Which packages `dsca audit --dynamic` runs in the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditDynamic {
+    /// Packages with install scripts (or an implicit node-gyp build).
+    Scripts,
+    /// Every package.
+    All,
 }
 
 /// `dsca scan`'s formats plus markdown, for a pull-request comment.

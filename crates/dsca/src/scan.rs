@@ -23,7 +23,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(options) = args.dynamic.sandbox_options() {
         // Refuse before any work when this machine cannot isolate a run.
         dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
-        scanner.set_dynamic(options);
+        scanner.set_dynamic(options, dsca_scan::DynamicScope::All);
     }
     let jobs = args.registry.jobs();
     let reports = scanner.scan_many(&args.specs, jobs);

@@ -2,7 +2,9 @@
 //! package-lock.json v3 written by hand in npm's shape, pointing at the test registry.
 
 use assert_cmd::Command;
-use dsca_test::{PackageBuilder, PublishOptions, Published, TempHome, TestRegistry};
+use dsca_test::{
+    PackageBuilder, PublishOptions, Published, TempHome, TestRegistry, sandbox_tests_enabled,
+};
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-01-15T12:00:00Z";
@@ -154,6 +156,45 @@ fn audits_every_package_with_paths_and_lockfile_checks() {
 
     // The same pipeline and cache as `dsca scan`: every tarball fetched once.
     assert_eq!(p.registry.count_requests("/bad-pkg/-/"), 1);
+}
+
+#[test]
+fn dynamic_runs_only_the_packages_with_install_scripts() {
+    if !sandbox_tests_enabled("dynamic_runs_only_the_packages_with_install_scripts") {
+        return;
+    }
+    let p = project();
+    let out = dsca(&p.home)
+        .args(["audit", "--dynamic", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let reports: Vec<Value> =
+        serde_json::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let bad = by_name(&reports, "bad-pkg");
+    let run = &bad["dynamic"];
+    assert_eq!(run["phases"][0]["status"], "completed", "{bad:#}");
+    let connections = run["connections"].as_array().cloned().unwrap_or_default();
+    assert!(
+        connections
+            .iter()
+            .any(|c| c["destination"] == "198.51.100.7" && c["port"] == 80),
+        "{run:#}"
+    );
+    let found = rules(bad);
+    for rule in ["DSCA1002", "DSCA1005"] {
+        assert!(
+            found.contains(&rule.to_string()),
+            "{rule} missing: {found:?}"
+        );
+    }
+    for quiet in ["web-lib", "test-lib", "pinned"] {
+        assert!(
+            by_name(&reports, quiet).get("dynamic").is_none(),
+            "{quiet} has no install script and must not run"
+        );
+    }
 }
 
 #[test]
