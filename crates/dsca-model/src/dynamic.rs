@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DynamicAnalysis {
     pub sandbox: SandboxInfo,
+    /// Every host name the package reached for outside the registry (DNS questions,
+    /// TLS server names, HTTP hosts), sorted: the study's one-line answer.
+    #[serde(default)]
+    pub domains_outside_registry: Vec<String>,
     pub phases: Vec<PhaseResult>,
     /// Every DNS question the package (or anything it started) asked, in order.
     pub dns: Vec<DnsQuery>,

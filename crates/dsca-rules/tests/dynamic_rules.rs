@@ -127,6 +127,7 @@ fn benign() -> DynamicAnalysis {
             project_dir: PROJECT.into(),
             resolver: RESOLVER.into(),
         },
+        domains_outside_registry: Vec::new(),
         phases: vec![phase("install", &npm), phase("import", &import)],
         dns: vec![
             dns("registry.npmjs.org", "A", RESOLVER, 1, true),

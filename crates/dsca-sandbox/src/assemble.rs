@@ -174,6 +174,8 @@ pub fn assemble(
     merge_dropped(&mut run.dropped, net.dropped);
     attribute_dns(&mut run.dns, &sockets);
     attribute_connections(&mut run, &sockets);
+    add_datagrams(&mut run, &sockets);
+    run.domains_outside_registry = domains_outside_registry(&run);
 
     // Exfiltration: every channel a bait value could leave by.
     let mut found = Vec::new();
@@ -287,6 +289,85 @@ fn worth_keeping(
         return event.op == FileOp::MakeExecutable || executed.contains(path);
     }
     true
+}
+
+fn domains_outside_registry(run: &DynamicAnalysis) -> Vec<String> {
+    let registry = &run.sandbox.registry_hosts;
+    let mut domains: BTreeSet<String> = BTreeSet::new();
+    domains.extend(
+        run.dns
+            .iter()
+            .filter(|q| !q.registry)
+            .map(|q| q.name.clone()),
+    );
+    domains.extend(run.connections.iter().filter_map(|c| c.sni.clone()));
+    domains.extend(
+        run.http
+            .iter()
+            .filter(|r| !r.registry)
+            .map(|r| host_without_port(&r.host)),
+    );
+    domains.retain(|d| {
+        !d.is_empty() && !registry.contains(d) && d.parse::<std::net::IpAddr>().is_err()
+    });
+    domains.into_iter().collect()
+}
+
+/// `example.com:8080` -> `example.com` (IPv6 literals keep their colons).
+fn host_without_port(host: &str) -> String {
+    match host.rsplit_once(':') {
+        Some((name, port))
+            if !name.contains(':')
+                && !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            name.to_ascii_lowercase()
+        }
+        _ => host.to_ascii_lowercase(),
+    }
+}
+
+/// UDP outside DNS has no sink: the tracer's sends name where each datagram went.
+/// One entry per process and destination, with the first bytes of the first datagram.
+fn add_datagrams(run: &mut DynamicAnalysis, sockets: &[SocketEvent]) {
+    let mut seen = BTreeSet::new();
+    for event in sockets {
+        let Some(port) = event.port else { continue };
+        let sends = matches!(event.syscall.as_str(), "sendto" | "sendmsg" | "sendmmsg");
+        let inet = matches!(event.family.as_str(), "inet" | "inet6");
+        let loopback = event
+            .address
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+        if !sends || !inet || port == 53 || loopback || event.data.is_empty() {
+            continue;
+        }
+        // A send on a connected TCP socket also names its peer: the sink has those.
+        let tcp = run
+            .connections
+            .iter()
+            .any(|c| c.destination == event.address && c.port == port);
+        if tcp || !seen.insert((event.pid, event.address.clone(), port)) {
+            continue;
+        }
+        let preview = &event.data[..event.data.len().min(64)];
+        run.connections.push(dsca_model::dynamic::Connection {
+            protocol: "udp".to_string(),
+            destination: event.address.clone(),
+            port,
+            name: None,
+            time_ms: event.time_ms,
+            pid: Some(event.pid),
+            kind: "raw".to_string(),
+            sni: None,
+            first_bytes: preview
+                .iter()
+                .flat_map(|b| std::ascii::escape_default(*b))
+                .map(char::from)
+                .collect(),
+            bytes_received: event.data.len() as u64,
+        });
+    }
 }
 
 /// A DNS question belongs to the process that last sent to port 53 before it arrived.

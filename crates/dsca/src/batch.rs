@@ -54,7 +54,7 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let project_dir = project_dir(args.project_dir.as_deref())?;
-    let scanner = build_scanner(&args.registry, &project_dir)?;
+    let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
         lease: Duration::from_secs(args.store.lease_secs.max(1)),
@@ -63,11 +63,26 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
     drain(&store, &scanner, &options)
 }
 
+/// `--dynamic`: every package of the batch also runs in the sandbox.
+fn with_dynamic(
+    mut scanner: dsca_scan::Scanner,
+    args: &crate::cli::DynamicArgs,
+) -> anyhow::Result<dsca_scan::Scanner> {
+    if args.pcap.is_some() {
+        anyhow::bail!("--pcap records one package at a time: use dsca scan");
+    }
+    if let Some(options) = args.sandbox_options() {
+        dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
+        scanner.set_dynamic(options, dsca_scan::DynamicScope::All);
+    }
+    Ok(scanner)
+}
+
 pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
     let store = open_store(&args.store)?;
     let _lock = lock_sqlite_store(&store)?;
     let project_dir = project_dir(args.project_dir.as_deref())?;
-    let scanner = build_scanner(&args.registry, &project_dir)?;
+    let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
         lease: Duration::from_secs(args.store.lease_secs.max(1)),

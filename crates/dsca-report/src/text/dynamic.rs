@@ -93,6 +93,24 @@ impl Printer {
             line.push_str(&format!(", traced with {}", self.short(&sandbox.tracer)));
         }
         let _ = writeln!(buf, "{line}");
+        if !run.domains_outside_registry.is_empty() {
+            let shown = self.cap(10).min(run.domains_outside_registry.len());
+            let names: Vec<String> = run.domains_outside_registry[..shown]
+                .iter()
+                .map(|d| self.short(d))
+                .collect();
+            let rest = run.domains_outside_registry.len() - shown;
+            let _ = writeln!(
+                buf,
+                "  domains outside the registry: {}{}",
+                names.join(", "),
+                if rest > 0 {
+                    format!(" and {rest} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
     }
 
     fn phases(&self, buf: &mut String, run: &DynamicAnalysis) {

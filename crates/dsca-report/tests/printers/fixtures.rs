@@ -320,6 +320,7 @@ pub fn sandboxed() -> Report {
             project_dir: "/home/user/project".into(),
             resolver: "10.0.2.3".into(),
         },
+        domains_outside_registry: vec!["cdn.attacker.example".into()],
         phases: vec![
             PhaseResult {
                 name: "install".into(),
