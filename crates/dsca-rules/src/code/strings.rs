@@ -6,8 +6,10 @@ use super::tables::{
     DISCORD_STORES, DestinationClass, HOSTS, PERSISTENCE_PATHS, SENSITIVE_PATHS, SecretWeight,
     URL_PATHS,
 };
+use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use std::net::Ipv4Addr;
+use std::sync::OnceLock;
 
 /// Strings longer than this are only searched in their first part.
 const MAX_SCANNED_CHARS: usize = 64 * 1024;
@@ -328,10 +330,15 @@ pub(crate) fn sensitive_place(text: &str) -> Option<(&'static str, SecretWeight)
             SecretWeight::StealerOnly,
         ));
     }
-    SENSITIVE_PATHS
-        .iter()
-        .find(|(fragment, _, _)| contains_path_fragment(&normalised, fragment))
-        .map(|(_, what, weight)| (*what, *weight))
+    static FINDER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| {
+        AhoCorasick::new(SENSITIVE_PATHS.iter().map(|(fragment, _, _)| fragment)).ok()
+    });
+    first_fragment(finder.as_ref(), &normalised, SENSITIVE_PATHS.len(), |i| {
+        SENSITIVE_PATHS.get(i).map(|(fragment, _, _)| *fragment)
+    })
+    .and_then(|i| SENSITIVE_PATHS.get(i))
+    .map(|(_, what, weight)| (*what, *weight))
 }
 
 /// The persistence location `text` names, if any (see [`PERSISTENCE_PATHS`]).
@@ -340,10 +347,34 @@ pub(crate) fn persistence_place(text: &str) -> Option<&'static str> {
         return None;
     }
     let normalised = text.to_ascii_lowercase().replace('\\', "/");
-    PERSISTENCE_PATHS
-        .iter()
-        .find(|(fragment, _)| contains_path_fragment(&normalised, fragment))
-        .map(|(_, what)| *what)
+    static FINDER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| {
+        AhoCorasick::new(PERSISTENCE_PATHS.iter().map(|(fragment, _)| fragment)).ok()
+    });
+    first_fragment(finder.as_ref(), &normalised, PERSISTENCE_PATHS.len(), |i| {
+        PERSISTENCE_PATHS.get(i).map(|(fragment, _)| *fragment)
+    })
+    .and_then(|i| PERSISTENCE_PATHS.get(i))
+    .map(|(_, what)| *what)
+}
+
+/// The index of the first fragment of a table (in table order) that `path` contains on
+/// its boundaries. Every string literal of a package goes through here: one pass of an
+/// automaton over the string finds the candidates instead of one search per fragment.
+fn first_fragment<'t>(
+    finder: Option<&AhoCorasick>,
+    path: &str,
+    count: usize,
+    fragment: impl Fn(usize) -> Option<&'t str>,
+) -> Option<usize> {
+    let Some(finder) = finder else {
+        return (0..count).find(|&i| fragment(i).is_some_and(|f| contains_path_fragment(path, f)));
+    };
+    finder
+        .find_overlapping_iter(path)
+        .map(|found| found.pattern().as_usize())
+        .filter(|&i| fragment(i).is_some_and(|f| contains_path_fragment(path, f)))
+        .min()
 }
 
 /// `fragment` occurs in `path`; a fragment starting with `.` must start a path
