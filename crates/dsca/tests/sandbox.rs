@@ -420,3 +420,41 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
         "processes never seen to end: {unended:#?}"
     );
 }
+
+/// Ground truth from the real registry: pure-JavaScript packages look up nothing outside
+/// the registry; packages that download prebuilt binaries at install time show the host
+/// their own manifest names (`binary.host`, read by node-pre-gyp), and node-gyp's
+/// fallback shows nodejs.org (node headers).
+#[test]
+fn real_packages_show_the_hosts_they_download_from() {
+    let name = "real_packages_show_the_hosts_they_download_from";
+    if !sandbox_tests_enabled(name) || !network_tests_enabled(name) {
+        return;
+    }
+    let cases: [(&str, &[&str]); 4] = [
+        ("lodash@4.17.21", &[]),
+        ("chalk@5.3.0", &[]),
+        // binary.host https://github.com, remote_path kelektiv/node.bcrypt.js/releases/download
+        ("bcrypt@5.0.0", &["github.com", "nodejs.org"]),
+        // binary.host https://mapbox-node-binary.s3.amazonaws.com
+        (
+            "sqlite3@5.0.2",
+            &["mapbox-node-binary.s3.amazonaws.com", "nodejs.org"],
+        ),
+    ];
+    for (spec, expected) in cases {
+        let home = TempHome::new();
+        let (code, report, stderr) =
+            scan_json(dsca(&home).args(["scan", "--dynamic", "--format", "json", spec]));
+        assert_eq!(code, 0, "{spec}: {stderr}");
+        let domains: Vec<String> = report["dynamic"]["domains_outside_registry"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_str().map(str::to_string))
+            .collect();
+        let expected: Vec<String> = expected.iter().map(|d| d.to_string()).collect();
+        assert_eq!(domains, expected, "{spec}");
+        assert_ne!(report["verdict"]["level"], "malicious", "{spec}");
+    }
+}
