@@ -1,45 +1,71 @@
 #!/usr/bin/env bash
-# What a sandboxed run costs: `dsca scan --dynamic` against a plain `npm install` of the
-# same tarball on the host (no sandbox, no tracer), over a few runs, as a table.
-#   sudo bash crates/dsca-sandbox/benches/sandbox.sh [path/to/dsca] [runs]
-# The package is built here: a postinstall that spawns a few processes and writes files
-# (so the tracer has work), no dependencies (so no network is needed on the host side).
+# What a sandboxed run costs, as a table:
+#  1. for the N most-downloaded packages: a plain `npm install NAME@VERSION` on the host
+#     (scripts on, npm's cache warm, no sandbox, no tracer) against
+#     `dsca scan --dynamic NAME@VERSION` (static analysis, sandbox set-up, traced install
+#     through the registry proxy, import, teardown; dsca's cache warm);
+#  2. the sandbox's own set-up and teardown: a package with nothing to install, whole run
+#     minus the two phases and the static analysis.
+# Every case runs once untimed first so both caches are warm.
+#   sudo bash crates/dsca-sandbox/benches/sandbox.sh [path/to/dsca] [N]
 set -euo pipefail
+cd "$(dirname "$0")/../../.."
 dsca="${1:-target/release/dsca}"
-runs="${2:-5}"
+count="${2:-20}"
+top="../shared/data/npm-top-10000.tsv"
 [ -x "$dsca" ] || { echo "build dsca first (cargo build --release -p dsca) or pass its path" >&2; exit 2; }
+[ -f "$top" ] || { echo "$top is missing" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/pkg/package"
-cat > "$work/pkg/package/package.json" <<'JSON'
-{"name":"bench-build","version":"1.0.0","scripts":{"postinstall":"node build.js"}}
-JSON
-cat > "$work/pkg/package/build.js" <<'JS'
-const fs = require('fs');
-const cp = require('child_process');
-for (let i = 0; i < 200; i++) fs.writeFileSync(`out-${i}.txt`, 'x'.repeat(1000));
-for (let i = 0; i < 10; i++) cp.execSync('true');
-JS
-echo 'module.exports = 1;' > "$work/pkg/package/index.js"
-tar czf "$work/bench-build-1.0.0.tgz" -C "$work/pkg" package
 
 millis() { date +%s%3N; }
-host_total=0
-sandbox_total=0
-install_total=0
-for _ in $(seq "$runs"); do
-    rm -rf "$work/host" && mkdir -p "$work/host" && echo '{"name":"app","version":"1.0.0"}' > "$work/host/package.json"
-    start=$(millis)
-    (cd "$work/host" && npm install --no-audit --no-fund --offline --loglevel=error "$work/bench-build-1.0.0.tgz" >/dev/null)
-    host_total=$((host_total + $(millis) - start))
 
-    start=$(millis)
-    "$dsca" scan --dynamic --format json -o "$work/report.json" "$work/bench-build-1.0.0.tgz"
-    sandbox_total=$((sandbox_total + $(millis) - start))
-    install=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["dynamic"]["phases"][0]["duration_ms"])' "$work/report.json")
-    install_total=$((install_total + install))
+npm_install() {
+    rm -rf "$work/host" && mkdir -p "$work/host"
+    echo '{"name":"app","version":"1.0.0","private":true}' > "$work/host/package.json"
+    (cd "$work/host" && npm install --no-audit --no-fund --prefer-offline --loglevel=error "$1" </dev/null >/dev/null 2>&1) || true
+}
+
+dsca_run() {
+    "$dsca" scan --dynamic --format json -o "$work/report.json" "$1" </dev/null >/dev/null 2>&1 || true
+}
+
+phase_ms() {
+    python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+print(sum(p["duration_ms"] for p in (r.get("dynamic") or {}).get("phases", [])))' "$work/report.json"
+}
+
+printf '| package | npm install (ms) | dsca scan --dynamic (ms) | of which install + import (ms) | ratio |\n'
+printf '| --- | --- | --- | --- | --- |\n'
+ratios=()
+tail -n +2 "$top" | head -n "$count" | while IFS=$'\t' read -r _ name version _; do
+    spec="$name@$version"
+    npm_install "$spec"
+    dsca_run "$spec"
+    start=$(millis); npm_install "$spec"; plain=$(( $(millis) - start ))
+    start=$(millis); dsca_run "$spec"; sandboxed=$(( $(millis) - start ))
+    phases=$(phase_ms)
+    ratio=$(python3 -c "print(f'{$sandboxed / max($plain, 1):.2f}')")
+    printf '| %s | %s | %s | %s | %s |\n' "$spec" "$plain" "$sandboxed" "$phases" "$ratio"
+    echo "$ratio" >> "$work/ratios"
 done
-printf '| what (mean of %s runs) | ms |\n| --- | --- |\n' "$runs"
-printf '| npm install of the tarball on the host, no sandbox, no tracer | %s |\n' $((host_total / runs))
-printf '| the same install inside the sandbox, traced by strace (install phase) | %s |\n' $((install_total / runs))
-printf '| whole `dsca scan --dynamic`: static analysis, sandbox set-up, install, import, report | %s |\n' $((sandbox_total / runs))
+median=$(sort -n "$work/ratios" | python3 -c 'import sys
+v = [float(x) for x in sys.stdin if x.strip()]
+v.sort(); n = len(v)
+print(f"{(v[n//2] if n % 2 else (v[n//2-1] + v[n//2]) / 2):.2f}" if n else "n/a")')
+printf '\nmedian ratio (dsca scan --dynamic / npm install): %s\n' "$median"
+
+# Set-up and teardown: an empty package, so the phases and the static analysis are tiny.
+mkdir -p "$work/empty/package"
+echo '{"name":"empty-pkg","version":"1.0.0"}' > "$work/empty/package/package.json"
+tar czf "$work/empty-pkg-1.0.0.tgz" -C "$work/empty" package
+"$dsca" scan --format json -o "$work/static.json" "$work/empty-pkg-1.0.0.tgz" >/dev/null
+total=0; phases_total=0; static_total=0; runs=5
+for _ in $(seq "$runs"); do
+    start=$(millis); "$dsca" scan --format json -o "$work/static.json" "$work/empty-pkg-1.0.0.tgz" >/dev/null; static_total=$(( static_total + $(millis) - start ))
+    start=$(millis); dsca_run "$work/empty-pkg-1.0.0.tgz"; total=$(( total + $(millis) - start ))
+    phases_total=$(( phases_total + $(phase_ms) ))
+done
+printf 'sandbox set-up + teardown (empty package, mean of %s): %s ms (whole run %s ms, phases %s ms, static scan %s ms)\n' \
+    "$runs" $(( (total - phases_total - static_total) / runs )) $(( total / runs )) $(( phases_total / runs )) $(( static_total / runs ))

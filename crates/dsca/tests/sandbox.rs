@@ -458,3 +458,66 @@ fn real_packages_show_the_hosts_they_download_from() {
         assert_ne!(report["verdict"]["level"], "malicious", "{spec}");
     }
 }
+
+/// The same sandbox without root: through newuidmap/newgidmap and the user's
+/// subordinate ids. Runs when DSCA_UNPRIVILEGED_USER names an account that has them
+/// (`.ci/run` creates one); the test, as root, runs dsca as that user.
+#[test]
+fn an_unprivileged_user_gets_the_same_sandbox() {
+    let name = "an_unprivileged_user_gets_the_same_sandbox";
+    if !sandbox_tests_enabled(name) {
+        return;
+    }
+    let Ok(user) = std::env::var("DSCA_UNPRIVILEGED_USER") else {
+        eprintln!("skipped {name}: set DSCA_UNPRIVILEGED_USER to an account with subordinate ids");
+        return;
+    };
+    // A copy of dsca and a tarball the user can read, in a folder of its own.
+    let dir = tempfile::Builder::new()
+        .prefix("dsca-unprivileged")
+        .tempdir_in("/tmp")
+        .expect("temp dir");
+    let own = |path: &std::path::Path| {
+        let status = std::process::Command::new("chown")
+            .args([&user, path.to_str().expect("UTF-8 path")])
+            .status()
+            .expect("chown");
+        assert!(status.success());
+    };
+    own(dir.path());
+    let binary = dir.path().join("dsca");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("dsca"), &binary).expect("copy dsca");
+    let tarball = dir.path().join("helpful-utils-1.0.0.tgz");
+    std::fs::write(
+        &tarball,
+        PackageBuilder::new("helpful-utils", "1.0.0")
+            .script("postinstall", "node install.js")
+            .file("install.js", STEALER_SCRIPT)
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    )
+    .expect("write tarball");
+    for path in [&binary, &tarball] {
+        own(path);
+    }
+    let output = std::process::Command::new("runuser")
+        .args(["-u", &user, "--"])
+        .arg(&binary)
+        .args(["scan", "--dynamic", "--format", "json"])
+        .arg(&tarball)
+        .env("HOME", dir.path())
+        .env("DSCA_CACHE_DIR", dir.path().join("cache"))
+        .current_dir(dir.path())
+        .output()
+        .expect("run dsca as the unprivileged user");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let run = &report["dynamic"];
+    assert_eq!(run["phases"][0]["status"], "completed", "{run:#}");
+    let channels: Vec<String> = texts(&run["honeytokens"]["exfiltrations"], "channel");
+    assert!(channels.iter().any(|c| c == "dns"), "{channels:?}");
+    assert!(channels.iter().any(|c| c == "https"), "{channels:?}");
+    assert_eq!(report["verdict"]["level"], "malicious");
+}
