@@ -201,6 +201,9 @@ pub struct PhaseResult {
 /// A DNS question seen by the sandbox's resolver.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsQuery {
+    /// The phase it happened in (`install`, `import`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
     /// Lower-cased, without the trailing dot; odd bytes as `\DDD`.
     pub name: String,
     /// `A`, `AAAA`, `TXT`, `TYPE65`, ...
@@ -221,6 +224,9 @@ pub struct DnsQuery {
 /// A connection the sink accepted (TCP) or a datagram it received (UDP).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
+    /// The phase it happened in (`install`, `import`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
     pub protocol: String,
     pub destination: String,
     pub port: u16,
@@ -244,6 +250,9 @@ pub struct Connection {
 /// An HTTP request, plain or decrypted from HTTPS, and what the sink answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
+    /// The phase it happened in (`install`, `import`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
     /// The full URL: `https://host/path?query`.
     pub url: String,
     pub method: String,

@@ -55,6 +55,7 @@ fn file(op: FileOp, path: &str, pid: u32, time_ms: u64) -> FileEvent {
 
 fn dns(name: &str, qtype: &str, resolver: &str, pid: u32, registry: bool) -> DnsQuery {
     DnsQuery {
+        phase: String::new(),
         name: name.into(),
         qtype: qtype.into(),
         transport: "udp".into(),
@@ -77,6 +78,7 @@ fn request(method: &str, url: &str, registry: bool) -> HttpRequest {
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_default();
     HttpRequest {
+        phase: String::new(),
         url: url.into(),
         method: method.into(),
         host: host.into(),
@@ -134,6 +136,7 @@ fn benign() -> DynamicAnalysis {
             dns("registry.npmjs.org", "AAAA", RESOLVER, 1, true),
         ],
         connections: vec![Connection {
+            phase: String::new(),
             protocol: "tcp".into(),
             destination: PROXY.into(),
             port: 443,
@@ -393,6 +396,7 @@ fn dsca1001_many_names_under_one_domain_is_tunnelling_and_evidence_is_bounded() 
 fn dsca1002_connection_to_a_bare_address() {
     let mut run = benign();
     run.connections.push(Connection {
+        phase: String::new(),
         protocol: "tcp".into(),
         destination: "198.51.100.23".into(),
         port: 4444,
@@ -413,6 +417,7 @@ fn dsca1002_connection_to_a_bare_address() {
 fn dsca1002_named_loopback_and_registry_connections_are_not_reported() {
     let mut run = benign();
     run.connections.push(Connection {
+        phase: String::new(),
         protocol: "tcp".into(),
         destination: "127.0.0.1".into(),
         port: 9229,
@@ -766,6 +771,7 @@ fn hostile_records_do_not_panic() {
     run.dns.push(dns(&long, "TYPE65", "[::1]:53", 1, false));
     run.dns.push(dns("", "", "", 1, false));
     run.connections.push(Connection {
+        phase: String::new(),
         protocol: String::new(),
         destination: "[".into(),
         port: 0,

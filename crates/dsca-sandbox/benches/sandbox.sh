@@ -38,8 +38,9 @@ print(sum(p["duration_ms"] for p in (r.get("dynamic") or {}).get("phases", [])))
 
 printf '| package | npm install (ms) | dsca scan --dynamic (ms) | of which install + import (ms) | ratio |\n'
 printf '| --- | --- | --- | --- | --- |\n'
-ratios=()
-tail -n +2 "$top" | head -n "$count" | while IFS=$'\t' read -r _ name version _; do
+mapfile -t rows < <(tail -n +2 "$top" | head -n "$count")
+for row in "${rows[@]}"; do
+    IFS=$'\t' read -r _ name version _ <<<"$row"
     spec="$name@$version"
     npm_install "$spec"
     dsca_run "$spec"

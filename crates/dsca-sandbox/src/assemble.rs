@@ -53,6 +53,16 @@ pub fn assemble(
     };
     run.honeytokens.planted = honey.planted();
     let mut sockets: Vec<SocketEvent> = Vec::new();
+    // (name, start ms) of each phase, to tell which one a network event belongs to.
+    let starts: Vec<(String, u64)> = phases
+        .iter()
+        .map(|p| {
+            (
+                p.outcome.name.clone(),
+                micros_to_ms(p.outcome.started_micros, epoch_micros),
+            )
+        })
+        .collect();
     let mut all_files: Vec<FileEvent> = Vec::new();
     for record in phases {
         let outcome = &record.outcome;
@@ -176,6 +186,24 @@ pub fn assemble(
     attribute_connections(&mut run, &sockets);
     add_datagrams(&mut run, &sockets);
     run.domains_outside_registry = domains_outside_registry(&run);
+    let phase_at = |time_ms: u64| {
+        starts
+            .iter()
+            .rev()
+            .find(|(_, start)| *start <= time_ms)
+            .or(starts.first())
+            .map(|(name, _)| name.clone())
+            .unwrap_or_default()
+    };
+    for query in &mut run.dns {
+        query.phase = phase_at(query.time_ms);
+    }
+    for connection in &mut run.connections {
+        connection.phase = phase_at(connection.time_ms);
+    }
+    for request in &mut run.http {
+        request.phase = phase_at(request.time_ms);
+    }
 
     // Exfiltration: every channel a bait value could leave by.
     let mut found = Vec::new();
@@ -352,6 +380,7 @@ fn add_datagrams(run: &mut DynamicAnalysis, sockets: &[SocketEvent]) {
         }
         let preview = &event.data[..event.data.len().min(64)];
         run.connections.push(dsca_model::dynamic::Connection {
+            phase: String::new(),
             protocol: "udp".to_string(),
             destination: event.address.clone(),
             port,

@@ -556,6 +556,7 @@ fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) 
         argv: phase.argv.clone(),
         status: "error".to_string(),
         exit_code: None,
+        started_micros: now_micros(),
         duration_ms: 0,
         stdout_tail: String::new(),
         stderr_tail: String::new(),

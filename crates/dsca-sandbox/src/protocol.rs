@@ -82,6 +82,8 @@ pub struct PhaseOutcome {
     /// `completed`, `timeout` or `error`.
     pub status: String,
     pub exit_code: Option<i32>,
+    /// When the phase started (UNIX micros).
+    pub started_micros: u64,
     pub duration_ms: u64,
     pub stdout_tail: String,
     pub stderr_tail: String,

@@ -229,6 +229,7 @@ fn process(pid: u32, ppid: Option<u32>, execs: Vec<Exec>) -> Process {
 
 fn query(name: &str, qtype: &str, resolver: &str, registry: bool) -> DnsQuery {
     DnsQuery {
+        phase: String::new(),
         name: name.into(),
         qtype: qtype.into(),
         transport: "udp".into(),
@@ -242,6 +243,7 @@ fn query(name: &str, qtype: &str, resolver: &str, registry: bool) -> DnsQuery {
 
 fn http(method: &str, url: &str, registry: bool, body: &str) -> HttpRequest {
     HttpRequest {
+        phase: String::new(),
         url: url.into(),
         method: method.into(),
         host: url.split('/').nth(2).unwrap_or_default().into(),
@@ -348,6 +350,7 @@ pub fn sandboxed() -> Report {
         ],
         connections: vec![
             Connection {
+                phase: String::new(),
                 protocol: "tcp".into(),
                 destination: "10.0.2.2".into(),
                 port: 443,
@@ -360,6 +363,7 @@ pub fn sandboxed() -> Report {
                 bytes_received: 2048,
             },
             Connection {
+                phase: String::new(),
                 protocol: "tcp".into(),
                 destination: "198.51.100.23".into(),
                 port: 4444,

@@ -166,6 +166,7 @@ mod tests {
 
     fn get(url: &str) -> HttpRequest {
         HttpRequest {
+            phase: String::new(),
             url: url.into(),
             method: "GET".into(),
             host: String::new(),

@@ -229,6 +229,7 @@ impl Shared {
             let registry = self.is_registry_host(&question.name);
             self.record(|r| {
                 r.dns(DnsQuery {
+                    phase: String::new(),
                     name: question.name,
                     qtype: type_name(question.qtype),
                     transport: transport.to_string(),

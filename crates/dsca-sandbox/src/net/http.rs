@@ -323,6 +323,7 @@ pub(crate) fn serve<C: HttpConnection>(
         sent.truncate(limits.max_capture_bytes);
         sent.extend_from_slice(&body.kept);
         let request = HttpRequest {
+            phase: String::new(),
             url: url.clone(),
             method: head.method.clone(),
             host: host.clone(),

@@ -187,6 +187,7 @@ fn serve_sink(shared: &Shared, metered: &mut Metered, destination: SocketAddr) {
     };
     let record = shared.record(|r| {
         r.connection(Connection {
+            phase: String::new(),
             protocol: "tcp".to_string(),
             destination: destination.ip().to_string(),
             port: destination.port(),
