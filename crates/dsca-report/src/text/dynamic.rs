@@ -30,6 +30,7 @@ impl Printer {
         );
         self.sandbox_line(buf, run);
         self.phases(buf, run);
+        self.timeline(buf, run);
         self.dns(buf, run);
         self.connections(buf, run);
         self.requests(buf, run);
@@ -248,6 +249,62 @@ impl Printer {
         self.more(buf, shown, run.connections.len());
     }
 
+    /// What the package reached for outside the registry, in the order it happened:
+    /// lookups, connections and requests on one clock.
+    fn timeline(&self, buf: &mut String, run: &DynamicAnalysis) {
+        let mut events: Vec<(u64, String)> = Vec::new();
+        for query in run.dns.iter().filter(|q| !q.registry) {
+            events.push((
+                query.time_ms,
+                format!(
+                    "dns {} {} via {}",
+                    self.short(&query.qtype),
+                    self.short(&query.name),
+                    self.short(&query.resolver)
+                ),
+            ));
+        }
+        for connection in run.connections.iter().filter(|c| c.kind != "registry") {
+            let name = connection
+                .name
+                .as_deref()
+                .map(|n| format!(" (`{}`)", self.short(n)))
+                .unwrap_or_default();
+            events.push((
+                connection.time_ms,
+                format!(
+                    "{} {}:{}{name} {}",
+                    self.short(&connection.protocol),
+                    self.short(&connection.destination),
+                    connection.port,
+                    self.short(&connection.kind)
+                ),
+            ));
+        }
+        for request in run.http.iter().filter(|r| !r.registry) {
+            events.push((
+                request.time_ms,
+                format!(
+                    "{} {} → {}",
+                    self.short(&request.method),
+                    self.short(&request.url),
+                    request.status
+                ),
+            ));
+        }
+        if events.is_empty() {
+            return;
+        }
+        // Stable: at the same millisecond, the lookup comes before its connection.
+        events.sort_by_key(|(time, _)| *time);
+        self.heading(buf, "Network timeline (outside the registry)");
+        let shown = events.len().min(self.cap(LIST_CAP));
+        for (time, event) in events.iter().take(shown) {
+            let _ = writeln!(buf, "    +{} {event}", seconds_precise(*time));
+        }
+        self.more(buf, shown, events.len());
+    }
+
     fn requests(&self, buf: &mut String, run: &DynamicAnalysis) {
         if run.http.is_empty() {
             return;
@@ -428,6 +485,11 @@ struct NameSeen<'a> {
     types: Vec<&'a str>,
     resolvers: Vec<&'a str>,
     count: usize,
+}
+
+/// `1.234 s`: timeline events are milliseconds apart.
+fn seconds_precise(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
 }
 
 /// `4.2 s`, `120.0 s`.
