@@ -9,7 +9,8 @@
 //!   (Debian's uidmap package), as rootless containers do.
 
 use crate::SandboxError;
-use std::path::{Path, PathBuf};
+use crate::init::host_tool;
+use std::path::PathBuf;
 
 /// Host ids that sandbox root and the sandbox user map to under root.
 pub const HOST_ID_BASE: u32 = 3_000_000_000;
@@ -27,13 +28,6 @@ pub enum IdPlan {
         newuidmap: PathBuf,
         newgidmap: PathBuf,
     },
-}
-
-fn helper(name: &str) -> Option<PathBuf> {
-    ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]
-        .iter()
-        .map(|dir| Path::new(dir).join(name))
-        .find(|path| path.is_file())
 }
 
 /// The first subordinate id of `user` (by name or number) in an /etc/subuid-style text.
@@ -70,7 +64,8 @@ pub fn plan() -> Result<IdPlan, SandboxError> {
             "{why}; without root, dynamic analysis needs the uidmap package (newuidmap, newgidmap) and subordinate ids for your user in /etc/subuid and /etc/subgid (or run dsca as root)"
         ))
     };
-    let (Some(newuidmap), Some(newgidmap)) = (helper("newuidmap"), helper("newgidmap")) else {
+    let (Some(newuidmap), Some(newgidmap)) = (host_tool("newuidmap"), host_tool("newgidmap"))
+    else {
         return Err(unsupported(
             "newuidmap and newgidmap are missing".to_string(),
         ));

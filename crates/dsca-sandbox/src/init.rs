@@ -30,7 +30,6 @@ const SYSTEM_DIRS: &[&str] = &[
     "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc",
 ];
 const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
-const HOST_TOOL_DIRS: &[&str] = &["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 
 /// Entry point of `dsca __sandbox-init`. Never returns.
 pub fn main() -> ! {
@@ -112,8 +111,9 @@ struct Network {
     ipv6_listener: bool,
 }
 
-fn host_tool(name: &str) -> Option<PathBuf> {
-    HOST_TOOL_DIRS
+/// A system tool from the host's own system directories (never from PATH).
+pub(crate) fn host_tool(name: &str) -> Option<PathBuf> {
+    ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
         .iter()
         .map(|dir| Path::new(dir).join(name))
         .find(|path| path.is_file())

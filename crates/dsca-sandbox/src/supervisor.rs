@@ -71,10 +71,7 @@ pub fn preflight() -> Result<(), SandboxError> {
         ));
     }
     for (tool, package) in [("strace", "strace"), ("ip", "iproute2")] {
-        if !["/usr/bin", "/usr/sbin", "/bin", "/sbin"]
-            .iter()
-            .any(|dir| Path::new(dir).join(tool).is_file())
-        {
+        if crate::init::host_tool(tool).is_none() {
             return Err(SandboxError::Unsupported(format!(
                 "`{tool}` is missing: install the {package} package"
             )));
