@@ -4,11 +4,16 @@
 //! bait credentials. Plain data; `dsca-sandbox` fills it in, the rules judge it.
 //!
 //! Times are milliseconds since the sandbox started, so reports of two runs compare.
+//!
+//! In Rust the records are flat lists, each record tagged with its phase, which is what
+//! the rules want; in JSON every phase holds its own records (see [`wire`]), which is
+//! what a reader of one phase wants.
 
 use serde::{Deserialize, Serialize};
 
 /// The whole record of one sandboxed run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "wire::Run", from = "wire::Run")]
 pub struct DynamicAnalysis {
     pub sandbox: SandboxInfo,
     /// Every host name the package reached for outside the registry (DNS questions,
@@ -266,6 +271,9 @@ pub struct HttpRequest {
     pub time_ms: u64,
     /// `address:port` it was sent to.
     pub destination: String,
+    /// The process whose connection carried it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
     /// Served by the registry proxy rather than the sink.
     pub registry: bool,
     /// Status code dsca answered with.
@@ -278,6 +286,8 @@ pub struct Process {
     pub pid: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppid: Option<u32>,
+    /// The phase it ran in (`install`, `import`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
     /// Every program it executed, in order (`execve` path and arguments).
     pub execs: Vec<Exec>,
@@ -330,6 +340,8 @@ pub struct FileEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     pub pid: u32,
+    /// The phase it happened in (`install`, `import`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
     pub time_ms: u64,
 }
@@ -347,6 +359,9 @@ pub struct Honeytokens {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoneytokenRead {
+    /// The phase it happened in (`install`, `import`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
     /// The bait file, as the package saw it (`~/.aws/credentials`).
     pub path: String,
     pub pid: u32,
@@ -357,6 +372,9 @@ pub struct HoneytokenRead {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exfiltration {
+    /// The phase it happened in (`install`, `import`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
     /// Which bait (`NPM_TOKEN`, `~/.aws/credentials secret key`).
     pub token: String,
     /// How it was encoded when found: `raw`, `base64`, `hex`, `url`, `dns-labels`.
@@ -365,6 +383,9 @@ pub struct Exfiltration {
     pub channel: String,
     /// The destination (a DNS name, a URL, `address:port`).
     pub destination: String,
+    /// The process that sent it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
     pub time_ms: u64,
 }
 
@@ -372,6 +393,202 @@ pub struct Exfiltration {
 pub struct DroppedEvents {
     pub table: String,
     pub count: u64,
+}
+
+/// The JSON form of a run: one entry per phase holding that phase's DNS questions,
+/// connections, HTTP(S) requests, commands (the process tree), file accesses and bait
+/// reads and exfiltrations. Records inside a phase leave out their `phase` tag.
+pub mod wire {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Run {
+        pub sandbox: SandboxInfo,
+        #[serde(default)]
+        pub domains_outside_registry: Vec<String>,
+        pub phases: Vec<Phase>,
+        /// What was planted for the whole run.
+        pub honeytokens: Planted,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub dropped: Vec<DroppedEvents>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Planted {
+        pub planted: Vec<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Phase {
+        #[serde(flatten)]
+        pub result: PhaseResult,
+        pub dns: Vec<DnsQuery>,
+        pub connections: Vec<Connection>,
+        pub http: Vec<HttpRequest>,
+        /// The processes of this phase, with what each executed.
+        pub commands: Vec<Process>,
+        pub files: Vec<FileEvent>,
+        pub honeytokens: PhaseHoneytokens,
+    }
+
+    #[derive(Default, Serialize, Deserialize)]
+    pub struct PhaseHoneytokens {
+        pub reads: Vec<HoneytokenRead>,
+        pub exfiltrations: Vec<Exfiltration>,
+    }
+
+    impl Phase {
+        fn new(result: PhaseResult) -> Phase {
+            Phase {
+                result,
+                dns: Vec::new(),
+                connections: Vec::new(),
+                http: Vec::new(),
+                commands: Vec::new(),
+                files: Vec::new(),
+                honeytokens: PhaseHoneytokens::default(),
+            }
+        }
+    }
+
+    /// Moves each record into the phase its tag names; a record whose tag names no
+    /// phase goes to the first one (the sandbox tags everything before the first phase
+    /// started with it), or to a phase made for it when the run has none.
+    struct Sorter {
+        phases: Vec<Phase>,
+    }
+
+    impl Sorter {
+        fn index(&mut self, tag: &str) -> usize {
+            if let Some(index) = self.phases.iter().position(|p| p.result.name == tag) {
+                return index;
+            }
+            if self.phases.is_empty() {
+                self.phases.push(Phase::new(PhaseResult {
+                    name: if tag.is_empty() { "unknown" } else { tag }.to_string(),
+                    command: Vec::new(),
+                    status: PhaseStatus::Error,
+                    exit_code: None,
+                    duration_ms: 0,
+                    stdout_tail: String::new(),
+                    stderr_tail: String::new(),
+                    error: Some("the run recorded no phase".to_string()),
+                }));
+            }
+            0
+        }
+
+        fn phase(&mut self, record: &mut impl Tagged) -> &mut Phase {
+            let tag = record.phase_tag();
+            let index = self.index(tag);
+            tag.clear();
+            &mut self.phases[index]
+        }
+    }
+
+    /// A record that carries the name of its phase.
+    trait Tagged {
+        fn phase_tag(&mut self) -> &mut String;
+    }
+
+    macro_rules! tagged_records {
+        ($($record:ty),*) => {$(
+            impl Tagged for $record {
+                fn phase_tag(&mut self) -> &mut String {
+                    &mut self.phase
+                }
+            }
+        )*};
+    }
+    tagged_records!(
+        DnsQuery,
+        Connection,
+        HttpRequest,
+        Process,
+        FileEvent,
+        HoneytokenRead,
+        Exfiltration
+    );
+
+    fn tagged<T: Tagged>(mut records: Vec<T>, phase: &str) -> Vec<T> {
+        for record in &mut records {
+            *record.phase_tag() = phase.to_string();
+        }
+        records
+    }
+
+    impl From<DynamicAnalysis> for Run {
+        fn from(run: DynamicAnalysis) -> Run {
+            let mut sorter = Sorter {
+                phases: run.phases.into_iter().map(Phase::new).collect(),
+            };
+            for mut query in run.dns {
+                sorter.phase(&mut query).dns.push(query);
+            }
+            for mut connection in run.connections {
+                sorter.phase(&mut connection).connections.push(connection);
+            }
+            for mut request in run.http {
+                sorter.phase(&mut request).http.push(request);
+            }
+            for mut process in run.processes {
+                sorter.phase(&mut process).commands.push(process);
+            }
+            for mut event in run.files {
+                sorter.phase(&mut event).files.push(event);
+            }
+            for mut read in run.honeytokens.reads {
+                sorter.phase(&mut read).honeytokens.reads.push(read);
+            }
+            for mut exfiltration in run.honeytokens.exfiltrations {
+                sorter
+                    .phase(&mut exfiltration)
+                    .honeytokens
+                    .exfiltrations
+                    .push(exfiltration);
+            }
+            Run {
+                sandbox: run.sandbox,
+                domains_outside_registry: run.domains_outside_registry,
+                phases: sorter.phases,
+                honeytokens: Planted {
+                    planted: run.honeytokens.planted,
+                },
+                dropped: run.dropped,
+            }
+        }
+    }
+
+    impl From<Run> for DynamicAnalysis {
+        fn from(wire: Run) -> DynamicAnalysis {
+            let mut run = DynamicAnalysis {
+                sandbox: wire.sandbox,
+                domains_outside_registry: wire.domains_outside_registry,
+                honeytokens: Honeytokens {
+                    planted: wire.honeytokens.planted,
+                    ..Honeytokens::default()
+                },
+                dropped: wire.dropped,
+                ..DynamicAnalysis::default()
+            };
+            for phase in wire.phases {
+                let name = &phase.result.name;
+                run.dns.extend(tagged(phase.dns, name));
+                run.connections.extend(tagged(phase.connections, name));
+                run.http.extend(tagged(phase.http, name));
+                run.processes.extend(tagged(phase.commands, name));
+                run.files.extend(tagged(phase.files, name));
+                run.honeytokens
+                    .reads
+                    .extend(tagged(phase.honeytokens.reads, name));
+                run.honeytokens
+                    .exfiltrations
+                    .extend(tagged(phase.honeytokens.exfiltrations, name));
+                run.phases.push(phase.result);
+            }
+            run
+        }
+    }
 }
 
 #[cfg(test)]
@@ -410,5 +627,109 @@ mod tests {
         assert_eq!(normalise_path("/a/./b/../../../c//d"), "/c/d");
         assert!(path_within("/home/u/.npm/x", "/home/u/.npm"));
         assert!(!path_within("/home/u/.npmrc", "/home/u/.npm"));
+    }
+
+    fn phase(name: &str) -> PhaseResult {
+        PhaseResult {
+            name: name.into(),
+            command: vec!["node".into()],
+            status: PhaseStatus::Completed,
+            exit_code: Some(0),
+            duration_ms: 10,
+            stdout_tail: String::new(),
+            stderr_tail: String::new(),
+            error: None,
+        }
+    }
+
+    fn query(phase: &str, name: &str) -> DnsQuery {
+        DnsQuery {
+            phase: phase.into(),
+            name: name.into(),
+            qtype: "A".into(),
+            transport: "udp".into(),
+            resolver: "10.0.2.3:53".into(),
+            time_ms: 1,
+            pid: Some(7),
+            registry: false,
+            answer: "198.18.0.1".into(),
+        }
+    }
+
+    fn file(phase: &str, path: &str) -> FileEvent {
+        FileEvent {
+            op: FileOp::Write,
+            path: path.into(),
+            target: None,
+            pid: 7,
+            phase: phase.into(),
+            time_ms: 2,
+        }
+    }
+
+    #[test]
+    fn json_groups_records_by_phase_and_reads_back_the_same() {
+        let run = DynamicAnalysis {
+            phases: vec![phase("install"), phase("import")],
+            dns: vec![query("install", "a.example"), query("import", "b.example")],
+            files: vec![file("import", "/etc/x"), file("install", "/root/y")],
+            honeytokens: Honeytokens {
+                planted: vec!["env NPM_TOKEN".into()],
+                reads: vec![HoneytokenRead {
+                    phase: "import".into(),
+                    path: "~/.npmrc".into(),
+                    pid: 7,
+                    process: "node".into(),
+                    time_ms: 3,
+                }],
+                exfiltrations: Vec::new(),
+            },
+            ..DynamicAnalysis::default()
+        };
+        let json = serde_json::to_value(&run).expect("serialise");
+        assert!(
+            json.get("dns").is_none(),
+            "records stay in their phase: {json:#}"
+        );
+        let phases = json["phases"].as_array().expect("phases");
+        assert_eq!(phases[0]["dns"][0]["name"], "a.example");
+        assert_eq!(phases[1]["dns"][0]["name"], "b.example");
+        assert_eq!(phases[0]["files"][0]["path"], "/root/y");
+        assert_eq!(phases[1]["files"][0]["path"], "/etc/x");
+        assert_eq!(phases[1]["honeytokens"]["reads"][0]["path"], "~/.npmrc");
+        assert!(phases[0]["dns"][0].get("phase").is_none(), "{json:#}");
+        assert_eq!(json["honeytokens"]["planted"][0], "env NPM_TOKEN");
+
+        let back: DynamicAnalysis = serde_json::from_value(json).expect("deserialise");
+        let mut expected = run.clone();
+        // Read back in phase order.
+        expected.files.reverse();
+        assert_eq!(back, expected);
+    }
+
+    #[test]
+    fn a_record_of_no_known_phase_is_kept() {
+        let run = DynamicAnalysis {
+            phases: vec![phase("install")],
+            dns: vec![query("", "early.example"), query("later", "odd.example")],
+            ..DynamicAnalysis::default()
+        };
+        let json = serde_json::to_value(&run).expect("serialise");
+        let names: Vec<&str> = json["phases"][0]["dns"]
+            .as_array()
+            .expect("dns")
+            .iter()
+            .filter_map(|q| q["name"].as_str())
+            .collect();
+        assert_eq!(names, ["early.example", "odd.example"]);
+
+        let no_phase = DynamicAnalysis {
+            dns: vec![query("", "lone.example")],
+            ..DynamicAnalysis::default()
+        };
+        let json = serde_json::to_value(&no_phase).expect("serialise");
+        assert_eq!(json["phases"][0]["name"], "unknown");
+        assert_eq!(json["phases"][0]["status"], "error");
+        assert_eq!(json["phases"][0]["dns"][0]["name"], "lone.example");
     }
 }

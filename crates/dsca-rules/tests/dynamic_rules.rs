@@ -91,6 +91,7 @@ fn request(method: &str, url: &str, registry: bool) -> HttpRequest {
         } else {
             "192.0.2.1:443".into()
         },
+        pid: None,
         registry,
         status: 200,
     }
@@ -273,6 +274,7 @@ fn benign() -> DynamicAnalysis {
         honeytokens: dsca_model::dynamic::Honeytokens {
             planted: vec!["~/.npmrc (npm token)".into(), "env NPM_TOKEN".into()],
             reads: vec![HoneytokenRead {
+                phase: "install".into(),
                 path: "~/.npmrc".into(),
                 pid: 1,
                 process: "npm install --no-audit demo-pkg".into(),
@@ -646,6 +648,7 @@ fn dsca1007_a_daemon_left_running() {
 fn dsca1008_a_script_reads_bait_and_keys() {
     let mut run = running_setup_js();
     run.honeytokens.reads.push(HoneytokenRead {
+        phase: "install".into(),
         path: "~/.npmrc".into(),
         pid: 30,
         process: "node setup.js".into(),
@@ -712,10 +715,12 @@ fn dsca1008_an_npm_a_script_runs_reading_the_token_is_medium() {
 fn dsca1009_a_bait_token_leaves_over_dns() {
     let mut run = benign();
     run.honeytokens.exfiltrations.push(Exfiltration {
+        phase: "install".into(),
         token: "NPM_TOKEN".into(),
         encoding: "hex".into(),
         channel: "dns".into(),
         destination: "6e706d5f.x.exfil.example".into(),
+        pid: Some(30),
         time_ms: 420,
     });
     let found = findings(&run, "DSCA1009");

@@ -8,8 +8,8 @@ use crate::net::NetRecord;
 use crate::protocol::PhaseOutcome;
 use crate::trace::{self, SocketEvent, Trace, TraceLimits};
 use dsca_model::dynamic::{
-    DnsQuery, DroppedEvents, DynamicAnalysis, FileEvent, FileOp, HoneytokenRead, PhaseResult,
-    PhaseStatus, Process, SandboxInfo,
+    Connection, DnsQuery, DroppedEvents, DynamicAnalysis, Exfiltration, FileEvent, FileOp,
+    HoneytokenRead, PhaseResult, PhaseStatus, Process, SandboxInfo,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -152,6 +152,7 @@ pub fn assemble(
             && event.op == FileOp::Read
         {
             run.honeytokens.reads.push(HoneytokenRead {
+                phase: event.phase.clone(),
                 path: bait,
                 pid: event.pid,
                 process: last_program(&run.processes, event.pid),
@@ -204,15 +205,21 @@ pub fn assemble(
     for request in &mut run.http {
         request.phase = phase_at(request.time_ms);
     }
+    attribute_requests(&mut run);
 
     // Exfiltration: every channel a bait value could leave by.
     let mut found = Vec::new();
+    let sent_by = |mut exfiltrations: Vec<Exfiltration>, pid: Option<u32>| {
+        for exfiltration in &mut exfiltrations {
+            exfiltration.phase = phase_at(exfiltration.time_ms);
+            exfiltration.pid = pid;
+        }
+        exfiltrations
+    };
     for query in &run.dns {
-        found.extend(honey.find_exfiltration(
-            "dns",
-            &query.name,
-            query.name.as_bytes(),
-            query.time_ms,
+        found.extend(sent_by(
+            honey.find_exfiltration("dns", &query.name, query.name.as_bytes(), query.time_ms),
+            query.pid,
         ));
     }
     let registry_hosts = &run.sandbox.registry_hosts;
@@ -233,15 +240,22 @@ pub fn assemble(
         } else {
             "http"
         };
-        found.extend(honey.find_exfiltration(channel, &request.url, &bytes, request.time_ms));
+        found.extend(sent_by(
+            honey.find_exfiltration(channel, &request.url, &bytes, request.time_ms),
+            request.pid,
+        ));
     }
     for payload in &net.payloads {
         if payload.channel == "tcp" || payload.channel == "udp" {
-            found.extend(honey.find_exfiltration(
-                &payload.channel,
-                &payload.destination,
-                &payload.bytes,
-                payload.time_ms,
+            let pid = carrier_pid(&run.connections, &payload.destination, payload.time_ms);
+            found.extend(sent_by(
+                honey.find_exfiltration(
+                    &payload.channel,
+                    &payload.destination,
+                    &payload.bytes,
+                    payload.time_ms,
+                ),
+                pid,
             ));
         }
     }
@@ -253,7 +267,10 @@ pub fn assemble(
             Some(port) => format!("{}:{port}", event.address),
             None => event.address.clone(),
         };
-        found.extend(honey.find_exfiltration("udp", &destination, &event.data, event.time_ms));
+        found.extend(sent_by(
+            honey.find_exfiltration("udp", &destination, &event.data, event.time_ms),
+            Some(event.pid),
+        ));
     }
     let mut seen = BTreeSet::new();
     found.retain(|e| seen.insert((e.token.clone(), e.channel.clone(), e.destination.clone())));
@@ -379,7 +396,7 @@ fn add_datagrams(run: &mut DynamicAnalysis, sockets: &[SocketEvent]) {
             continue;
         }
         let preview = &event.data[..event.data.len().min(64)];
-        run.connections.push(dsca_model::dynamic::Connection {
+        run.connections.push(Connection {
             phase: String::new(),
             protocol: "udp".to_string(),
             destination: event.address.clone(),
@@ -397,6 +414,30 @@ fn add_datagrams(run: &mut DynamicAnalysis, sockets: &[SocketEvent]) {
             bytes_received: event.data.len() as u64,
         });
     }
+}
+
+/// An HTTP(S) request belongs to the process of the connection that carried it: the
+/// last one to its destination the sink accepted before the request.
+fn attribute_requests(run: &mut DynamicAnalysis) {
+    for request in &mut run.http {
+        request.pid = carrier_pid(&run.connections, &request.destination, request.time_ms);
+    }
+}
+
+/// The process of the last connection to `destination` (`address:port`, as the sink
+/// writes it) accepted at or before `time_ms`.
+fn carrier_pid(connections: &[Connection], destination: &str, time_ms: u64) -> Option<u32> {
+    let destination: std::net::SocketAddr = destination.parse().ok()?;
+    connections
+        .iter()
+        .filter(|c| {
+            c.destination
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| std::net::SocketAddr::new(ip, c.port) == destination)
+        })
+        .filter(|c| c.time_ms <= time_ms)
+        .max_by_key(|c| c.time_ms)
+        .and_then(|c| c.pid)
 }
 
 /// A DNS question belongs to the process that last sent to port 53 before it arrived.

@@ -70,12 +70,21 @@ impl ResultRecord {
 }
 
 /// The distinct names a report's sandboxed run looked up outside the registry
-/// (`dynamic.dns[]` with `registry: false`), sorted, at most [`MAX_DNS_NAMES`].
+/// (`dynamic.phases[].dns[]` with `registry: false`), sorted, at most [`MAX_DNS_NAMES`].
+/// Reports stored by dsca before the JSON grouped records by phase kept one flat
+/// `dynamic.dns[]`: those are read too.
 pub fn non_registry_dns_names(report: &Value) -> Vec<String> {
-    let names: BTreeSet<&str> = report
-        .pointer("/dynamic/dns")
+    let Some(dynamic) = report.get("dynamic") else {
+        return Vec::new();
+    };
+    let phases = dynamic
+        .get("phases")
         .and_then(Value::as_array)
         .into_iter()
+        .flatten();
+    let names: BTreeSet<&str> = std::iter::once(dynamic)
+        .chain(phases)
+        .filter_map(|holder| holder.get("dns").and_then(Value::as_array))
         .flatten()
         .filter(|query| query.get("registry").and_then(Value::as_bool) == Some(false))
         .filter_map(|query| query.get("name").and_then(Value::as_str))
@@ -94,17 +103,28 @@ mod tests {
 
     #[test]
     fn only_lookups_outside_the_registry_count() {
-        let report = json!({"dynamic": {"dns": [
-            {"name": "registry.npmjs.org", "registry": true},
-            {"name": "b.example", "registry": false},
-            {"name": "a.example", "registry": false},
-            {"name": "a.example", "registry": false},
-            {"name": "no-flag.example"},
+        let report = json!({"dynamic": {"phases": [
+            {"name": "install", "dns": [
+                {"name": "registry.npmjs.org", "registry": true},
+                {"name": "b.example", "registry": false},
+                {"name": "a.example", "registry": false},
+            ]},
+            {"name": "import", "dns": [
+                {"name": "a.example", "registry": false},
+                {"name": "c.example", "registry": false},
+                {"name": "no-flag.example"},
+            ]},
         ]}});
         assert_eq!(
             non_registry_dns_names(&report),
-            vec!["a.example", "b.example"]
+            vec!["a.example", "b.example", "c.example"]
         );
+        // The flat form older dsca versions stored.
+        let flat = json!({"dynamic": {"dns": [
+            {"name": "registry.npmjs.org", "registry": true},
+            {"name": "b.example", "registry": false},
+        ]}});
+        assert_eq!(non_registry_dns_names(&flat), vec!["b.example"]);
         assert!(non_registry_dns_names(&json!({"dynamic": null})).is_empty());
         assert!(non_registry_dns_names(&json!({})).is_empty());
     }

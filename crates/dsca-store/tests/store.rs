@@ -192,10 +192,10 @@ fn stats_count_rules_by_popularity_tier_and_non_registry_dns() {
             // As a sandboxed run records it (reports gain `dynamic` on another branch).
             let mut value: serde_json::Value =
                 serde_json::from_str(&record.report_json).expect("json");
-            value["dynamic"] = json!({"dns": [
+            value["dynamic"] = json!({"phases": [{"name": "install", "dns": [
                 {"name": "registry.npmjs.org", "registry": true},
                 {"name": "c2.example", "registry": false},
-            ]});
+            ]}]});
             record.dns_names = dsca_store::non_registry_dns_names(&value);
             record.has_dynamic = true;
             record.report_json = value.to_string();

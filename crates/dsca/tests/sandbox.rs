@@ -6,7 +6,8 @@
 
 use assert_cmd::Command;
 use dsca_test::{
-    PackageBuilder, TempHome, TestRegistry, network_tests_enabled, sandbox_tests_enabled,
+    PackageBuilder, TempHome, TestRegistry, network_tests_enabled, phase_records,
+    sandbox_tests_enabled,
 };
 use serde_json::Value;
 
@@ -114,7 +115,7 @@ fn a_stealer_is_caught_in_the_act() {
     assert_eq!(install["exit_code"], 0, "{install:#}");
 
     // The dependency came through the registry proxy and was installed.
-    let http = &run["http"];
+    let http = &phase_records(run, "/http");
     let urls = texts(http, "url");
     assert!(
         urls.iter().any(|u| u.contains("tiny-dep")),
@@ -129,20 +130,26 @@ fn a_stealer_is_caught_in_the_act() {
         urls.iter().any(|u| u == "http://payload.example/stage2.sh"),
         "curl's download was not seen: {urls:#?}"
     );
-    let names = texts(&run["dns"], "name");
+    let names = texts(&phase_records(run, "/dns"), "name");
     assert!(
         names.iter().any(|n| n.ends_with(".t.exfil.example")),
         "the DNS exfiltration was not seen: {names:#?}"
     );
     assert!(names.iter().any(|n| n == "collect.example"), "{names:#?}");
-    let connections = run["connections"].as_array().cloned().unwrap_or_default();
+    let connections = phase_records(run, "/connections")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         connections
             .iter()
             .any(|c| c["destination"] == "198.51.100.23" && c["port"] == 4444),
         "the IP-literal connection was not seen: {connections:#?}"
     );
-    let processes = run["processes"].as_array().cloned().unwrap_or_default();
+    let processes = phase_records(run, "/commands")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let ran = |program: &str| {
         processes.iter().any(|p| {
             p["execs"].as_array().into_iter().flatten().any(|e| {
@@ -158,12 +165,12 @@ fn a_stealer_is_caught_in_the_act() {
         processes.iter().any(|p| p["outlived"] == true),
         "the detached sleep was not reported as outliving the install"
     );
-    let reads = texts(&run["honeytokens"]["reads"], "path");
+    let reads = texts(&phase_records(run, "/honeytokens/reads"), "path");
     assert!(
         reads.iter().any(|p| p == "~/.aws/credentials"),
         "bait read not seen: {reads:#?}"
     );
-    let exfiltrations = run["honeytokens"]["exfiltrations"]
+    let exfiltrations = phase_records(run, "/honeytokens/exfiltrations")
         .as_array()
         .cloned()
         .unwrap_or_default();
@@ -173,7 +180,10 @@ fn a_stealer_is_caught_in_the_act() {
         .collect();
     assert!(channels.contains(&"dns"), "{exfiltrations:#?}");
     assert!(channels.contains(&"https"), "{exfiltrations:#?}");
-    let files = run["files"].as_array().cloned().unwrap_or_default();
+    let files = phase_records(run, "/files")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         files.iter().any(
             |f| f["path"].as_str().is_some_and(|p| p.ends_with("/.bashrc")) && f["op"] != "read"
@@ -272,9 +282,9 @@ fn an_honest_package_stays_clean_and_the_host_stays_hidden() {
         !std::path::Path::new(&escape_marker).exists(),
         "the package wrote to the host's /tmp"
     );
-    let names = texts(&run["dns"], "name");
+    let names = texts(&phase_records(run, "/dns"), "name");
     assert!(
-        run["dns"]
+        phase_records(run, "/dns")
             .as_array()
             .into_iter()
             .flatten()
@@ -282,7 +292,7 @@ fn an_honest_package_stays_clean_and_the_host_stays_hidden() {
         "lookups outside the registry: {names:?}"
     );
     assert!(
-        run["honeytokens"]["exfiltrations"]
+        phase_records(run, "/honeytokens/exfiltrations")
             .as_array()
             .is_some_and(Vec::is_empty)
     );
@@ -373,25 +383,34 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
     let run = &report["dynamic"];
     assert_eq!(run["phases"][0]["status"], "timeout", "{:#}", run["phases"]);
 
-    let dns = run["dns"].as_array().cloned().unwrap_or_default();
+    let dns = phase_records(run, "/dns")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         dns.iter()
             .any(|q| q["name"] == "beacon.example" && q["resolver"] == "198.51.100.53:53"),
         "the direct DNS question was not answered and recorded: {dns:#?}"
     );
-    let connections = run["connections"].as_array().cloned().unwrap_or_default();
+    let connections = phase_records(run, "/connections")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         connections
             .iter()
             .any(|c| c["destination"] == "198.51.100.9" && c["port"] == 4444),
         "the reverse shell's connection was not seen: {connections:#?}"
     );
-    let urls = texts(&run["http"], "url");
+    let urls = texts(&phase_records(run, "/http"), "url");
     assert!(
         urls.iter().any(|u| u == "http://stage.example/run.sh"),
         "{urls:?}"
     );
-    let files = run["files"].as_array().cloned().unwrap_or_default();
+    let files = phase_records(run, "/files")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         files
             .iter()
@@ -402,7 +421,10 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
         !std::path::Path::new("/etc/cron.d/dsca-fixture").exists(),
         "the package wrote to the host's /etc"
     );
-    let processes = run["processes"].as_array().cloned().unwrap_or_default();
+    let processes = phase_records(run, "/commands")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         processes.len() > 20,
         "the fork bomb left few processes: {}",
@@ -516,7 +538,7 @@ fn an_unprivileged_user_gets_the_same_sandbox() {
     let report: Value = serde_json::from_str(&stdout).expect("JSON report");
     let run = &report["dynamic"];
     assert_eq!(run["phases"][0]["status"], "completed", "{run:#}");
-    let channels: Vec<String> = texts(&run["honeytokens"]["exfiltrations"], "channel");
+    let channels: Vec<String> = texts(&phase_records(run, "/honeytokens/exfiltrations"), "channel");
     assert!(channels.iter().any(|c| c == "dns"), "{channels:?}");
     assert!(channels.iter().any(|c| c == "https"), "{channels:?}");
     assert_eq!(report["verdict"]["level"], "malicious");

@@ -229,7 +229,7 @@ fn process(pid: u32, ppid: Option<u32>, execs: Vec<Exec>) -> Process {
 
 fn query(name: &str, qtype: &str, resolver: &str, registry: bool) -> DnsQuery {
     DnsQuery {
-        phase: String::new(),
+        phase: "install".into(),
         name: name.into(),
         qtype: qtype.into(),
         transport: "udp".into(),
@@ -243,7 +243,7 @@ fn query(name: &str, qtype: &str, resolver: &str, registry: bool) -> DnsQuery {
 
 fn http(method: &str, url: &str, registry: bool, body: &str) -> HttpRequest {
     HttpRequest {
-        phase: String::new(),
+        phase: "install".into(),
         url: url.into(),
         method: method.into(),
         host: url.split('/').nth(2).unwrap_or_default().into(),
@@ -252,6 +252,7 @@ fn http(method: &str, url: &str, registry: bool, body: &str) -> HttpRequest {
         body_bytes: body.len() as u64,
         time_ms: 40,
         destination: "192.0.2.1:443".into(),
+        pid: Some(30),
         registry,
         status: 200,
     }
@@ -350,7 +351,7 @@ pub fn sandboxed() -> Report {
         ],
         connections: vec![
             Connection {
-                phase: String::new(),
+                phase: "install".into(),
                 protocol: "tcp".into(),
                 destination: "10.0.2.2".into(),
                 port: 443,
@@ -363,7 +364,7 @@ pub fn sandboxed() -> Report {
                 bytes_received: 2048,
             },
             Connection {
-                phase: String::new(),
+                phase: "install".into(),
                 protocol: "tcp".into(),
                 destination: "198.51.100.23".into(),
                 port: 4444,
@@ -399,16 +400,19 @@ pub fn sandboxed() -> Report {
         honeytokens: Honeytokens {
             planted: vec!["~/.npmrc (npm token)".into(), "env NPM_TOKEN".into()],
             reads: vec![HoneytokenRead {
+                phase: "install".into(),
                 path: "~/.npmrc".into(),
                 pid: 30,
                 process: "node setup.js".into(),
                 time_ms: 650,
             }],
             exfiltrations: vec![Exfiltration {
+                phase: "install".into(),
                 token: "NPM_TOKEN".into(),
                 encoding: "hex".into(),
                 channel: "dns".into(),
                 destination: "6e706d5f746f6b656e.x.exfil.example".into(),
+                pid: Some(30),
                 time_ms: 660,
             }],
         },

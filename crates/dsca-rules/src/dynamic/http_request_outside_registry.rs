@@ -175,6 +175,7 @@ mod tests {
             body_bytes: 0,
             time_ms: 0,
             destination: "198.51.100.1:443".into(),
+            pid: None,
             registry: false,
             status: 200,
         }

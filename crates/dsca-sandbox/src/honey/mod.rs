@@ -268,10 +268,12 @@ impl Honeytokens {
             .into_iter()
             .filter_map(|(index, encoding)| {
                 Some(Exfiltration {
+                    phase: String::new(),
                     token: self.matcher.secrets().get(index)?.label.clone(),
                     encoding,
                     channel: channel.to_string(),
                     destination: destination.to_string(),
+                    pid: None,
                     time_ms,
                 })
             })

@@ -332,6 +332,7 @@ pub(crate) fn serve<C: HttpConnection>(
             body_bytes: body.total,
             time_ms,
             destination: context.destination_text(),
+            pid: None,
             registry,
             status: answer.status,
         };
