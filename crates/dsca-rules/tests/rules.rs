@@ -416,6 +416,28 @@ fn dsca302_ordinary_packages() {
             .findings("DSCA302")
             .is_empty()
     );
+    // A long history below the high major, whatever the publish times say: a mirror
+    // that copied chromedriver stamped 121.0.2 first, before its 2.x releases.
+    let times: Vec<(String, String)> = std::iter::once(("121.0.2".to_string(), 0))
+        .chain((0..12).map(|minor| (format!("2.{minor}.0"), minor + 1)))
+        .map(|(version, day)| (version, format!("2024-12-{:02}T00:00:00.000Z", day + 1)))
+        .collect();
+    let versions: Vec<(&str, serde_json::Value, &str)> = times
+        .iter()
+        .map(|(v, t)| {
+            (
+                v.as_str(),
+                json!({"scripts": {"install": "node install.js"}}),
+                t.as_str(),
+            )
+        })
+        .collect();
+    let p = packument("chromedriver", &versions);
+    assert!(
+        Fixture::registry(p, "121.0.2")
+            .findings("DSCA302")
+            .is_empty()
+    );
     // Without a packument there is no first release to judge.
     let tarball = Fixture::tarball(json!({"name": "x-internal", "version": "99.0.0"}));
     assert!(tarball.findings("DSCA302").is_empty());

@@ -444,32 +444,74 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
 }
 
 /// Ground truth from the real registry: pure-JavaScript packages look up nothing outside
-/// the registry; packages that download prebuilt binaries at install time show the host
-/// their own manifest names (`binary.host`, read by node-pre-gyp), and node-gyp's
-/// fallback shows nodejs.org (node headers).
+/// the registry; packages that download binaries at install time show the host their own
+/// install code names (node-pre-gyp's `binary.host`, a CDN default), with the URL, and
+/// node-gyp's fallback shows nodejs.org (node headers).
 #[test]
 fn real_packages_show_the_hosts_they_download_from() {
     let name = "real_packages_show_the_hosts_they_download_from";
     if !sandbox_tests_enabled(name) || !network_tests_enabled(name) {
         return;
     }
-    let cases: [(&str, &[&str]); 4] = [
-        ("lodash@4.17.21", &[]),
-        ("chalk@5.3.0", &[]),
+    // (spec, domains outside the registry, the start of a URL it must have asked for),
+    // each read from the package's own install code: the default download host it
+    // builds its URL from.
+    let cases: [(&str, &[&str], Option<&str>); 10] = [
+        ("lodash@4.17.21", &[], None),
+        ("chalk@5.3.0", &[], None),
         // binary.host https://github.com, remote_path kelektiv/node.bcrypt.js/releases/download
-        ("bcrypt@5.0.0", &["github.com", "nodejs.org"]),
+        ("bcrypt@5.0.0", &["github.com", "nodejs.org"], None),
         // binary.host https://mapbox-node-binary.s3.amazonaws.com
         (
             "sqlite3@5.0.2",
             &["mapbox-node-binary.s3.amazonaws.com", "nodejs.org"],
+            None,
+        ),
+        // lib/extensions.js: SASS_BINARY_SITE defaults to github.com/sass/node-sass/releases.
+        (
+            "node-sass@4.14.1",
+            &["github.com"],
+            Some("https://github.com/sass/node-sass/releases/download/v4.14.1/linux-x64-"),
+        ),
+        // install.js: chromedriver_cdnurl defaults to googlechromelabs.github.io, asked
+        // for the chrome-for-testing JSON of its version first.
+        (
+            "chromedriver@157.0.0",
+            &["googlechromelabs.github.io"],
+            Some("https://googlechromelabs.github.io/chrome-for-testing/"),
+        ),
+        // @puppeteer/browsers: Chrome for Testing builds from storage.googleapis.com.
+        (
+            "puppeteer@25.16.0",
+            &["storage.googleapis.com"],
+            Some("https://storage.googleapis.com/chrome-for-testing-public/"),
+        ),
+        // dist/index.js --exec install: download.cypress.io/desktop/VERSION.
+        (
+            "cypress@15.3.0",
+            &["download.cypress.io"],
+            Some("https://download.cypress.io/desktop/15.3.0"),
+        ),
+        // install.js with @electron/get: the GitHub release of its version.
+        (
+            "electron@38.0.0",
+            &["github.com"],
+            Some("https://github.com/electron/electron/releases/download/v38.0.0/"),
+        ),
+        // lib/util.js: DEFAULT_CDN is github.com/Medium/phantomjs/releases/download/v2.1.1.
+        (
+            "phantomjs-prebuilt@2.1.16",
+            &["github.com"],
+            Some("https://github.com/Medium/phantomjs/releases/download/v2.1.1/"),
         ),
     ];
-    for (spec, expected) in cases {
+    for (spec, expected, url_start) in cases {
         let home = TempHome::new();
         let (code, report, stderr) =
             scan_json(dsca(&home).args(["scan", "--dynamic", "--format", "json", spec]));
         assert_eq!(code, 0, "{spec}: {stderr}");
-        let domains: Vec<String> = report["dynamic"]["domains_outside_registry"]
+        let run = &report["dynamic"];
+        let domains: Vec<String> = run["domains_outside_registry"]
             .as_array()
             .into_iter()
             .flatten()
@@ -477,6 +519,13 @@ fn real_packages_show_the_hosts_they_download_from() {
             .collect();
         let expected: Vec<String> = expected.iter().map(|d| d.to_string()).collect();
         assert_eq!(domains, expected, "{spec}");
+        if let Some(url_start) = url_start {
+            let urls = texts(&phase_records(run, "/http"), "url");
+            assert!(
+                urls.iter().any(|url| url.starts_with(url_start)),
+                "{spec}: no request to {url_start}...: {urls:#?}"
+            );
+        }
         assert_ne!(report["verdict"]["level"], "malicious", "{spec}");
     }
 }

@@ -30,6 +30,10 @@ const SUSPICIOUS_MAJOR: u64 = 90;
 const NEW_PACKAGE_DAYS: i64 = 30;
 /// A package with this many versions or fewer has hardly been used as a real package.
 const FEW_VERSIONS: usize = 3;
+/// A package with this many releases below [`SUSPICIOUS_MAJOR`] has a history that did
+/// not start high, whatever its publish times say (mirrors and re-publishing rewrite
+/// them).
+const LOW_RELEASES_OF_A_HISTORY: usize = 10;
 
 /// Name words that suggest a package meant to exist only on a private registry.
 const INTERNAL_WORDS: &[&str] = &["internal", "private", "corp", "intranet", "proprietary"];
@@ -59,9 +63,17 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
     // A huge first version alone is not enough: packages that version after another
     // product (`@sparticuz/chromium` follows Chromium's major) start at 1xx honestly.
     // A probe is also new, runs a script on install, or has hardly any releases.
+    let low_releases = ctx.packument.map_or(0, |p| {
+        p.versions
+            .keys()
+            .filter_map(|raw| Version::parse(raw).ok())
+            .filter(|version| version.major < SUSPICIOUS_MAJOR)
+            .count()
+    });
     if let Some(first) = ctx.first_release()
         && let Ok(version) = Version::parse(first)
         && version.major >= SUSPICIOUS_MAJOR
+        && low_releases < LOW_RELEASES_OF_A_HISTORY
     {
         let mut marks = Vec::new();
         if is_new {
