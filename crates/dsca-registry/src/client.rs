@@ -198,6 +198,37 @@ impl Client {
         Ok((packument, bytes))
     }
 
+    /// [`Client::packument_document`], except that a cached copy fetched less than
+    /// `max_age` ago is used as it is, the way npm uses its own cache within the
+    /// registry's max-age. For the dependencies an install resolves (the sandbox's
+    /// registry proxy); the package a scan judges is always fetched afresh.
+    pub fn recent_packument_document(
+        &self,
+        name: &str,
+        max_age: Duration,
+    ) -> Result<(Packument, Vec<u8>), RegistryError> {
+        if !self.options.offline {
+            let url = self.packument_url(name)?;
+            let cache_path = self
+                .cache
+                .packument_path(self.config.registry_for(name), name);
+            let fresh = std::fs::metadata(&cache_path)
+                .and_then(|meta| meta.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age < max_age);
+            // A cached copy that cannot be read or parsed is fetched again.
+            if fresh
+                && let Ok(Some(bytes)) = self.cache.read_document(&cache_path, MAX_PACKUMENT_BYTES)
+                && let Ok(mut packument) = parse_packument(&bytes, &url)
+            {
+                packument.name = name.to_string();
+                return Ok((packument, bytes));
+            }
+        }
+        self.packument_document(name)
+    }
+
     /// Picks a version the way npm does. See [`resolve`].
     pub fn resolve(
         &self,

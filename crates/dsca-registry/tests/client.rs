@@ -435,6 +435,42 @@ fn offline_reads_the_cache_only() {
 }
 
 #[test]
+fn a_recent_packument_comes_from_the_cache() {
+    let registry = TestRegistry::start();
+    let cache = temp_dir();
+    registry.publish(PackageBuilder::new("dep", "1.0.0").build());
+    let client = client(&registry, &cache);
+    let fetches = || {
+        registry
+            .requests()
+            .iter()
+            .filter(|(_, path, _)| path == "/dep")
+            .count()
+    };
+    client.packument("dep").unwrap();
+    assert_eq!(fetches(), 1);
+    let (packument, bytes) = client
+        .recent_packument_document("dep", Duration::from_secs(300))
+        .unwrap();
+    assert_eq!(packument.name, "dep");
+    assert!(!bytes.is_empty());
+    assert_eq!(fetches(), 1, "a copy seconds old is served from the cache");
+    // Too old: fetched again. So is the package a scan judges, always.
+    client
+        .recent_packument_document("dep", Duration::ZERO)
+        .unwrap();
+    assert_eq!(fetches(), 2);
+    client.packument("dep").unwrap();
+    assert_eq!(fetches(), 3);
+    // A new version published meanwhile shows once the copy is refetched.
+    registry.publish(PackageBuilder::new("dep", "1.1.0").build());
+    let (packument, _) = client
+        .recent_packument_document("dep", Duration::ZERO)
+        .unwrap();
+    assert!(packument.versions.contains_key("1.1.0"));
+}
+
+#[test]
 fn offline_miss_says_what_to_do() {
     let registry = TestRegistry::start();
     let cache = temp_dir();

@@ -11,6 +11,11 @@ use std::sync::{Arc, Mutex};
 
 /// Packuments kept for tarball look-ups.
 const MAX_CACHED_PACKUMENTS: usize = 256;
+/// How old a cached packument may be and still be served without asking the registry:
+/// the five minutes the public registry's `max-age` gives npm's own cache. The scan has
+/// just fetched the package's own packument; its dependencies are usually in the cache
+/// from an earlier scan.
+const PACKUMENT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Serves `GET /<name>` and `GET /<name>/-/<file>.tgz` from a registry client.
 pub struct ClientUpstream {
@@ -105,7 +110,10 @@ impl ClientUpstream {
     }
 
     fn packument(&self, name: &str, origin: &str) -> UpstreamResponse {
-        let (packument, bytes) = match self.client.packument_document(name) {
+        let (packument, bytes) = match self
+            .client
+            .recent_packument_document(name, PACKUMENT_MAX_AGE)
+        {
             Ok(fetched) => fetched,
             Err(error) => return failure(&error),
         };
