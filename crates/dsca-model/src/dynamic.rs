@@ -339,6 +339,11 @@ pub struct FileEvent {
     /// For renames, the new path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// The call failed with this error (`EROFS`, `EACCES`, `ENOENT`): an attempt that
+    /// changed or read nothing, still worth knowing (a write to `/etc` the read-only
+    /// system refused, a credential file that was not there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     pub pid: u32,
     /// The phase it happened in (`install`, `import`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -661,6 +666,7 @@ mod tests {
             op: FileOp::Write,
             path: path.into(),
             target: None,
+            error: None,
             pid: 7,
             phase: phase.into(),
             time_ms: 2,

@@ -47,6 +47,7 @@ fn file(op: FileOp, path: &str, pid: u32, time_ms: u64) -> FileEvent {
         op,
         path: path.into(),
         target: None,
+        error: None,
         pid,
         phase: "install".into(),
         time_ms,
@@ -623,6 +624,38 @@ fn dsca1006_a_write_elsewhere_is_high_and_npm_places_are_fine() {
     assert_eq!(findings(&run, "DSCA1006")[0].severity, Severity::High);
 }
 
+#[test]
+fn dsca1006_a_write_the_read_only_system_refused_is_still_an_attempt() {
+    let mut run = running_setup_js();
+    let mut refused = file(FileOp::Create, "/etc/cron.d/updater", 30, 330);
+    refused.error = Some("EROFS".into());
+    run.files.push(refused);
+    let found = findings(&run, "DSCA1006");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::Critical);
+    assert!(
+        found[0].message.starts_with("tried to write"),
+        "{}",
+        found[0].message
+    );
+    // A refused write is not a file that could later be run.
+    let mut run = running_setup_js();
+    let mut refused = file(FileOp::Create, "/usr/local/bin/helper", 30, 330);
+    refused.error = Some("EROFS".into());
+    run.files.push(refused);
+    run.processes.push(process(
+        33,
+        Some(30),
+        "install",
+        vec![exec(340, &["/usr/local/bin/helper"])],
+    ));
+    assert!(findings(&run, "DSCA1004").is_empty());
+    assert_eq!(
+        findings(&run, "DSCA1006")[0].message,
+        "tried to write `/usr/local/bin/helper` outside the project"
+    );
+}
+
 // DSCA1007 process-outlived-phase
 
 #[test]
@@ -671,6 +704,22 @@ fn dsca1008_a_script_reads_bait_and_keys() {
         found[0].evidence.len(),
         3,
         "the bait read and the traced read are one"
+    );
+}
+
+#[test]
+fn dsca1008_looking_for_credential_files_that_are_not_there() {
+    let mut run = running_setup_js();
+    let mut missing = file(FileOp::Read, "/home/user/.kube/config", 30, 320);
+    missing.error = Some("ENOENT".into());
+    run.files.push(missing);
+    let found = findings(&run, "DSCA1008");
+    assert_yaml_snapshot!(found);
+    assert_eq!(found[0].severity, Severity::Medium);
+    assert!(
+        found[0].message.starts_with("looked for"),
+        "{}",
+        found[0].message
     );
 }
 

@@ -150,6 +150,7 @@ pub fn assemble(
     for event in all_files {
         if let Some(bait) = honey.bait_file(&event.path)
             && event.op == FileOp::Read
+            && event.error.is_none()
         {
             run.honeytokens.reads.push(HoneytokenRead {
                 phase: event.phase.clone(),
@@ -159,7 +160,9 @@ pub fn assemble(
                 time_ms: event.time_ms,
             });
         }
-        if !worth_keeping(&event, &node_modules, &npm_home, &executed) {
+        if !worth_keeping(&event, &node_modules, &npm_home, &executed)
+            || !attempt_worth_keeping(&event, &run.sandbox)
+        {
             continue;
         }
         if kept >= MAX_FILE_EVENTS {
@@ -334,6 +337,27 @@ fn worth_keeping(
         return event.op == FileOp::MakeExecutable || executed.contains(path);
     }
     true
+}
+
+/// A failed call is kept when it was a change (a write refused by the read-only system
+/// is still an attempt to write there), or a read of something in the home directory
+/// outside the project (looking for a credential file that is not there) or of a notable
+/// system file. Failed reads elsewhere are module resolution and configuration look-ups.
+fn attempt_worth_keeping(event: &FileEvent, sandbox: &SandboxInfo) -> bool {
+    if event.error.is_none() || event.op != FileOp::Read {
+        return true;
+    }
+    let path = event.path.as_str();
+    if NOTABLE_ETC.contains(&path) {
+        return true;
+    }
+    let home = dsca_model::dynamic::normalise_dir(&sandbox.home);
+    let project = dsca_model::dynamic::normalise_dir(&sandbox.project_dir);
+    dsca_model::dynamic::path_within(path, &home)
+        && path != home
+        && !dsca_model::dynamic::path_within(path, &project)
+        && !path.ends_with("/package.json")
+        && !path.contains("/node_modules/")
 }
 
 fn domains_outside_registry(run: &DynamicAnalysis) -> Vec<String> {

@@ -123,13 +123,17 @@ fn files_fixture() {
         assert_eq!(f.phase, "install");
         let _ = writeln!(
             out,
-            "{} {} {}{} at {}",
+            "{} {} {}{}{} at {}",
             pids.name(f.pid),
             f.op.as_str(),
             f.path,
             f.target
                 .as_deref()
                 .map(|t| format!(" -> {t}"))
+                .unwrap_or_default(),
+            f.error
+                .as_deref()
+                .map(|e| format!(" (failed: {e})"))
                 .unwrap_or_default(),
             f.time_ms
         );
@@ -152,9 +156,19 @@ fn files_fixture() {
         rename.target.as_deref(),
         Some(&*format!("{sub}/renamed.sh"))
     );
+    let missing = trace
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("missing.txt"))
+        .expect("a failed open is an attempt");
+    assert_eq!(missing.error.as_deref(), Some("ENOENT"));
     assert!(
-        !trace.files.iter().any(|f| f.path.ends_with("missing.txt")),
-        "failed opens are left out"
+        trace
+            .files
+            .iter()
+            .filter(|f| f.op == FileOp::Create)
+            .all(|f| f.error.is_none() || f.path.ends_with("missing.txt")),
+        "only the failed open carries an error"
     );
     // The grandchild that wrote from-child.txt descends from the first process.
     let writer = trace
@@ -294,6 +308,32 @@ fn strings_escapes_and_truncation() {
 }
 
 #[test]
+fn refused_changes_are_attempts_with_their_errno() {
+    let log = "\
+10 1000000000.000000 openat(AT_FDCWD</work>, \"/etc/cron.d/job\", O_WRONLY|O_CREAT|O_TRUNC, 0644) = -1 EROFS (Read-only file system)
+10 1000000000.000001 rename(\"/tmp/a\", \"/usr/bin/a\") = -1 EROFS (Read-only file system)
+10 1000000000.000002 chmod(\"/usr/bin/b\", 0755) = -1 EPERM (Operation not permitted)
+10 1000000000.000003 openat(AT_FDCWD</work>, \"/root/.kube/config\", O_RDONLY|O_CLOEXEC) = -1 EACCES (Permission denied)
+10 1000000000.000004 openat(AT_FDCWD</work>, \"slow\", O_RDONLY <unfinished ...>
+";
+    let trace = parse_text(log);
+    let files: Vec<_> = trace
+        .files
+        .iter()
+        .map(|f| (f.op, f.path.as_str(), f.error.as_deref()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (FileOp::Create, "/etc/cron.d/job", Some("EROFS")),
+            (FileOp::Rename, "/tmp/a", Some("EROFS")),
+            (FileOp::MakeExecutable, "/usr/bin/b", Some("EPERM")),
+            (FileOp::Read, "/root/.kube/config", Some("EACCES")),
+        ]
+    );
+}
+
+#[test]
 fn relative_paths_follow_chdir_and_fork() {
     let log = "\
 10 1000000000.000000 chdir(\"sub/../dir\") = 0
@@ -314,17 +354,26 @@ fn relative_paths_follow_chdir_and_fork() {
     let files: Vec<_> = trace
         .files
         .iter()
-        .map(|f| (f.op, f.path.as_str(), f.target.as_deref(), f.pid))
+        .map(|f| {
+            (
+                f.op,
+                f.path.as_str(),
+                f.target.as_deref(),
+                f.pid,
+                f.error.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         files,
         [
-            (FileOp::Write, "/work/dir/x", None, 10),
-            (FileOp::Create, "/work/y", None, 11),
-            (FileOp::MakeExecutable, "/work/y", None, 11),
-            (FileOp::Rename, "/work/y", Some("/abs/p/q"), 11),
-            (FileOp::MakeExecutable, "/w/dir/tool", None, 10),
-            (FileOp::Delete, "/tmp/t", None, 10),
+            (FileOp::Write, "/work/dir/x", None, 10, None),
+            (FileOp::Create, "/work/y", None, 11, None),
+            (FileOp::MakeExecutable, "/work/y", None, 11, None),
+            (FileOp::Rename, "/work/y", Some("/abs/p/q"), 11, None),
+            (FileOp::Delete, "/work/dir/gone", None, 11, Some("ENOENT")),
+            (FileOp::MakeExecutable, "/w/dir/tool", None, 10, None),
+            (FileOp::Delete, "/tmp/t", None, 10, None),
         ]
     );
     assert_eq!(trace.processes[1].ppid, Some(10));

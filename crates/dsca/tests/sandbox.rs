@@ -417,6 +417,12 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
             .any(|f| f["path"].as_str().is_some_and(|p| p.ends_with("/.bashrc"))),
         "{files:#?}"
     );
+    // The read-only system refused the write to /etc: recorded as an attempt.
+    assert!(
+        files.iter().any(|f| f["path"] == "/etc/cron.d/dsca-fixture"
+            && f["error"].as_str().is_some_and(|e| !e.is_empty())),
+        "the refused write to /etc was not recorded: {files:#?}"
+    );
     assert!(
         !std::path::Path::new("/etc/cron.d/dsca-fixture").exists(),
         "the package wrote to the host's /etc"

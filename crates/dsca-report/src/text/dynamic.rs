@@ -431,6 +431,9 @@ impl Printer {
             if let Some(target) = &event.target {
                 line.push_str(&format!(" → {}", self.short(target)));
             }
+            if let Some(errno) = &event.error {
+                line.push_str(&format!(" [refused: {}]", self.short(errno)));
+            }
             line.push_str(&format!(" (pid {})", event.pid));
             let _ = writeln!(buf, "{line}");
         }

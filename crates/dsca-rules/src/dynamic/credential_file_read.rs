@@ -62,6 +62,8 @@ struct Read {
     what: String,
     bait: bool,
     weight: Severity,
+    /// The open failed (the file was not there, or not readable): an attempt.
+    refused: Option<String>,
 }
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
@@ -77,7 +79,12 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     let baits = reads.iter().filter(|r| r.bait).count();
     let message = if reads.len() == 1 {
         format!(
-            "read {} `{}`{}",
+            "{} {} `{}`{}",
+            if first.refused.is_some() {
+                "looked for"
+            } else {
+                "read"
+            },
             first.what,
             short(&run.display_path(&first.path), 120),
             if first.bait {
@@ -107,8 +114,11 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
                 short(&run.display_path(&read.path), 160),
                 if read.bait { " (bait)" } else { "" }
             );
+            if let Some(errno) = &read.refused {
+                detail.push_str(&format!(" (not read: {errno})"));
+            }
             detail.push_str(&run.by_process(Some(read.pid)));
-            if read.weight < Severity::High {
+            if read.weight < Severity::High && read.refused.is_none() {
                 detail.push_str(" (an npm command a script ran)");
             }
             Evidence::new(detail)
@@ -131,14 +141,14 @@ fn credential_reads(run: &RunContext) -> Vec<Read> {
         .honeytokens
         .reads
         .iter()
-        .map(|r| (r.path.as_str(), r.pid, r.time_ms, true));
+        .map(|r| (r.path.as_str(), r.pid, r.time_ms, true, None));
     let files = run
         .run
         .files
         .iter()
         .filter(|e| e.op == FileOp::Read)
-        .map(|e| (e.path.as_str(), e.pid, e.time_ms, false));
-    for (path, pid, time_ms, is_bait) in baits.chain(files) {
+        .map(|e| (e.path.as_str(), e.pid, e.time_ms, false, e.error.clone()));
+    for (path, pid, time_ms, is_bait, refused) in baits.chain(files) {
         let resolved = run.resolve(path, pid);
         let what = if is_bait {
             credential_kind(run, &resolved).unwrap_or_else(|| "bait credentials".into())
@@ -148,9 +158,13 @@ fn credential_reads(run: &RunContext) -> Vec<Read> {
                 None => continue,
             }
         };
-        let Some(weight) = weigh(run, pid, time_ms) else {
+        let Some(mut weight) = weigh(run, pid, time_ms) else {
             continue;
         };
+        // Looking for a credential file that is not there is hunting, but got nothing.
+        if refused.is_some() {
+            weight = weight.min(Severity::Medium);
+        }
         // The tracer also sees a bait read as a file read: bait records come first and
         // the file read of the same path by the same process is dropped.
         if !seen.insert((resolved.clone(), pid)) {
@@ -162,6 +176,7 @@ fn credential_reads(run: &RunContext) -> Vec<Read> {
             what,
             bait: is_bait,
             weight,
+            refused,
         });
     }
     reads

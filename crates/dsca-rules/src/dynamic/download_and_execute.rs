@@ -104,7 +104,8 @@ fn written_files(run: &RunContext) -> HashMap<String, (FileOp, u64, u32)> {
         format!("{}/node_modules", run.project)
     };
     let mut written = HashMap::new();
-    for event in &run.run.files {
+    // A refused write wrote nothing that could be run.
+    for event in run.run.files.iter().filter(|e| e.error.is_none()) {
         let path = match event.op {
             FileOp::Create | FileOp::Write | FileOp::MakeExecutable => event.path.as_str(),
             FileOp::Rename => match &event.target {

@@ -40,17 +40,24 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
         );
         if let Some(place) = place {
             severity = Severity::Critical;
-            persistence.get_or_insert(*place);
+            persistence.get_or_insert((*place, event.error.is_some()));
             detail.push_str(&format!(" ({place})"));
+        }
+        if let Some(errno) = &event.error {
+            detail.push_str(&format!(" (refused: {errno})"));
         }
         detail.push_str(&run.by_process(Some(event.pid)));
         evidence.push(Evidence::new(detail));
     }
     let message = match persistence {
-        Some(place) => format!("wrote to {place} outside the project"),
+        Some((place, false)) => format!("wrote to {place} outside the project"),
+        Some((place, true)) => format!("tried to write to {place} outside the project"),
         None if changes.len() == 1 => format!(
             "{} `{}` outside the project",
-            past_tense(first_event.op),
+            match first_event.error {
+                Some(_) => format!("tried to {}", infinitive(first_event.op)),
+                None => past_tense(first_event.op).to_string(),
+            },
             short(&run.display_path(first_path), 120)
         ),
         None => format!("changed {} files outside the project", changes.len()),
@@ -108,6 +115,16 @@ fn persistence_target(path: &str) -> Option<&'static str> {
         return Some("system configuration (/etc)");
     }
     None
+}
+
+fn infinitive(op: FileOp) -> &'static str {
+    match op {
+        FileOp::Read => "read",
+        FileOp::Write | FileOp::Create => "write",
+        FileOp::Delete => "delete",
+        FileOp::Rename => "rename",
+        FileOp::MakeExecutable => "make executable",
+    }
 }
 
 fn past_tense(op: FileOp) -> &'static str {

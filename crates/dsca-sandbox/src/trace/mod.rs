@@ -11,11 +11,13 @@
 //! Conventions:
 //! - Threads (`clone` with `CLONE_THREAD`) are folded into their process: their calls
 //!   carry the process's pid and they get no [`TracedProcess`] of their own.
-//! - A successful `open*`/`creat` gives one [`FileEvent`]: `Create` when `O_CREAT` was
+//! - An `open*`/`creat` gives one [`FileEvent`]: `Create` when `O_CREAT` was
 //!   given (opened for writing, created if absent), else `Write` for `O_WRONLY`/`O_RDWR`,
 //!   else `Read`. `O_PATH` and `O_DIRECTORY` opens touch no content and are left out.
 //!   Its path is the one `-y` reports for the new fd (symbolic links resolved) when
 //!   there is one, else the requested path made absolute.
+//! - A file call that failed (`-1 EROFS`, `EACCES`, `ENOENT`, ...) is still an event, with
+//!   its errno in `error`: an attempt. Which attempts matter is decided later.
 //! - `chmod`/`fchmodat`/`fchmod` with any execute bit in the new mode is
 //!   `MakeExecutable` (the old mode is not in the log).
 //! - Socket calls are kept whether they succeeded or not; a non-blocking `connect` reports
@@ -361,10 +363,12 @@ impl<'a> State<'a> {
             Returned::Value(value, _) => Some(value),
             _ => None,
         };
+        // A refused change is recorded as an attempt, with its errno.
+        let done_or_refused = ok_value == Some(0) || matches!(call.returned, Returned::Error(_));
         match call.name {
             "execve" | "execveat" => self.exec(pid, &call, time_ms),
             "open" | "openat" | "openat2" | "creat" => self.open(pid, &call, time_ms),
-            "unlink" | "unlinkat" if ok_value == Some(0) => {
+            "unlink" | "unlinkat" if done_or_refused => {
                 let (dir, path) = if call.name == "unlink" {
                     (None, 0)
                 } else {
@@ -372,12 +376,10 @@ impl<'a> State<'a> {
                 };
                 self.simple_file_op(pid, &call, dir, path, FileOp::Delete, time_ms)
             }
-            "rename" | "renameat" | "renameat2" if ok_value == Some(0) => {
+            "rename" | "renameat" | "renameat2" if done_or_refused => {
                 self.rename(pid, &call, time_ms)
             }
-            "chmod" | "fchmodat" | "fchmod" if ok_value == Some(0) => {
-                self.chmod(pid, &call, time_ms)
-            }
+            "chmod" | "fchmodat" | "fchmod" if done_or_refused => self.chmod(pid, &call, time_ms),
             "chdir" | "fchdir" if ok_value == Some(0) => self.chdir(pid, &call),
             "clone" | "clone3" | "fork" | "vfork" => {
                 if let Some(child) = ok_value
@@ -425,8 +427,10 @@ impl<'a> State<'a> {
     }
 
     fn open(&mut self, pid: u32, call: &Call<'_>, time_ms: u64) -> bool {
-        let Returned::Value(_, fd_annotation) = call.returned else {
-            return true;
+        let fd_annotation = match call.returned {
+            Returned::Value(_, annotation) => annotation,
+            Returned::Error(_) => None,
+            _ => return true,
         };
         let (dir, path_at, flags) = match call.name {
             "open" => (None, 0, call.args.get(1).copied()),
@@ -460,7 +464,7 @@ impl<'a> State<'a> {
                 None => return false,
             },
         };
-        self.file(op, path, None, pid, time_ms);
+        self.file(call, op, path, None, pid, time_ms);
         true
     }
 
@@ -476,7 +480,7 @@ impl<'a> State<'a> {
         let Some(path) = self.resolve(pid, call, dir, path_at) else {
             return false;
         };
-        self.file(op, path, None, pid, time_ms);
+        self.file(call, op, path, None, pid, time_ms);
         true
     }
 
@@ -491,7 +495,7 @@ impl<'a> State<'a> {
         let Some((from, to)) = resolved else {
             return false;
         };
-        self.file(FileOp::Rename, from, Some(to), pid, time_ms);
+        self.file(call, FileOp::Rename, from, Some(to), pid, time_ms);
         true
     }
 
@@ -516,7 +520,7 @@ impl<'a> State<'a> {
             return false;
         };
         if mode & 0o111 != 0 {
-            self.file(FileOp::MakeExecutable, path, None, pid, time_ms);
+            self.file(call, FileOp::MakeExecutable, path, None, pid, time_ms);
         }
         true
     }
@@ -626,15 +630,28 @@ impl<'a> State<'a> {
         true
     }
 
-    fn file(&mut self, op: FileOp, path: String, target: Option<String>, pid: u32, time_ms: u64) {
+    fn file(
+        &mut self,
+        call: &Call<'_>,
+        op: FileOp,
+        path: String,
+        target: Option<String>,
+        pid: u32,
+        time_ms: u64,
+    ) {
         if self.files.len() >= self.limits.max_events {
             self.dropped_files += 1;
             return;
         }
+        let error = match call.returned {
+            Returned::Error(errno) => Some(errno.to_string()),
+            _ => None,
+        };
         self.files.push(FileEvent {
             op,
             path,
             target,
+            error,
             pid,
             phase: self.phase.to_string(),
             time_ms,
