@@ -107,6 +107,11 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
                 .get("optional")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            // pnpm 6 to 8 write `requiresBuild: true`; pnpm 9 no longer records it.
+            install_script: entry
+                .get("requiresBuild")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         });
         index.insert(trimmed.to_string(), node);
         pending.push((node, entry));

@@ -100,3 +100,19 @@ fn every_format_gives_the_same_graph() {
         assert_eq!(summary(&load(file, name)), reference, "{file}");
     }
 }
+
+#[test]
+fn npm_records_install_scripts() {
+    let text = r#"{"name": "app", "lockfileVersion": 3, "packages": {
+        "": {"name": "app", "dependencies": {"a": "1.0.0", "b": "1.0.0"}},
+        "node_modules/a": {"version": "1.0.0", "hasInstallScript": true},
+        "node_modules/b": {"version": "1.0.0"}
+    }}"#;
+    let lock = parse(LockfileKind::Npm, text, None, &Limits::default()).unwrap();
+    let flags: Vec<(&str, bool)> = lock
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.install_script))
+        .collect();
+    assert_eq!(flags, [("a", true), ("b", false)]);
+}
