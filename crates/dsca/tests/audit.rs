@@ -2,9 +2,7 @@
 //! package-lock.json v3 written by hand in npm's shape, pointing at the test registry.
 
 use assert_cmd::Command;
-use dsca_test::{
-    PackageBuilder, PublishOptions, Published, TempHome, TestRegistry, sandbox_tests_enabled,
-};
+use dsca_test::{PackageBuilder, Published, TempHome, TestRegistry, sandbox_tests_enabled};
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-01-15T12:00:00Z";
@@ -23,17 +21,7 @@ fn dsca(home: &TempHome) -> Command {
 }
 
 fn publish(registry: &TestRegistry, package: PackageBuilder) -> Published {
-    registry.publish_with(
-        package
-            .manifest_field("description", "fixture".into())
-            .manifest_field("repository", "github:x/y".into())
-            .file("index.js", "module.exports = 1;\n")
-            .build(),
-        PublishOptions {
-            time: Some(PUBLISHED.to_string()),
-            ..PublishOptions::default()
-        },
-    )
+    registry.publish_plain(package, PUBLISHED)
 }
 
 /// my-app -> web-lib -> bad-pkg (postinstall pipes a download into a shell);
