@@ -1,6 +1,7 @@
-//! The policy file, `dsca.toml`: the fail-on threshold, rules switched off or given
-//! another severity, and `ignore` / `allow` entries (by package, version range and rule
-//! id, each with a reason and an optional expiry date).
+//! The policy file, `dsca.toml`: the fail-on threshold, the install guard's
+//! `run-scripts-below`, rules switched off or given another severity, and `ignore` /
+//! `allow` entries (by package, version range and rule id, each with a reason and an
+//! optional expiry date).
 //!
 //! Unknown keys and bad values are errors naming the file, line and column: a typo in a
 //! policy must never silently weaken it.
