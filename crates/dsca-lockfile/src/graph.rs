@@ -45,6 +45,10 @@ pub struct Package {
     pub dev: bool,
     /// Installed only as an optional dependency (its install may fail harmlessly).
     pub optional: bool,
+    /// The lockfile says the package runs a script when installed (npm's
+    /// `hasInstallScript`); false where the format does not record it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub install_script: bool,
     /// `name@version` of the packages this one depends on, sorted.
     pub dependencies: Vec<String>,
     /// Shortest dependency paths from the project, up to [`Limits::max_paths`]; each
@@ -88,6 +92,8 @@ pub(crate) struct Node {
     /// Flags the file states itself (npm), used when the graph cannot tell.
     pub dev_hint: bool,
     pub optional_hint: bool,
+    /// npm's `hasInstallScript`.
+    pub install_script: bool,
 }
 
 /// Collects nodes and edges while a parser walks its file; [`Builder::finish`] turns
@@ -225,6 +231,7 @@ impl Builder {
             if merged[s].integrity.is_none() {
                 merged[s].integrity.clone_from(&node.integrity);
             }
+            merged[s].install_script |= node.install_script;
             for &(to, kind) in &self.edges[index] {
                 let entry = (slot[to], kind);
                 if slot[to] != s && !edges[s].contains(&entry) {
@@ -369,6 +376,7 @@ impl Builder {
                 direct: direct[s],
                 dev,
                 optional,
+                install_script: node.install_script,
                 dependencies,
                 paths,
             });

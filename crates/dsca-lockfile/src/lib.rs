@@ -182,7 +182,23 @@ pub fn parse(
         LockfileKind::Pnpm => pnpm::parse(text, limits)?,
         LockfileKind::Bun => bun::parse(text, limits)?,
     };
-    Ok(builder.finish(kind, manifest, limits))
+    let lockfile = builder.finish(kind, manifest, limits);
+    // A file cut off before its first package parses as an empty lockfile.
+    let declared = manifest.map_or(0, |m| {
+        m.dependencies
+            .iter()
+            .filter(|(_, range, kind)| *kind != EdgeKind::Peer && !text::is_project_range(range))
+            .count()
+    });
+    if lockfile.packages.is_empty() && declared > 0 {
+        return Err(text::at_end(
+            text,
+            format!(
+                "the lockfile lists no packages, but package.json has {declared} dependencies (truncated?)"
+            ),
+        ));
+    }
+    Ok(lockfile)
 }
 
 /// Read and parse a lockfile from disk, with the package.json beside it if there is one.

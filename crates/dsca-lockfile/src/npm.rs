@@ -146,6 +146,7 @@ fn parse_packages(
             source: Some(source),
             dev_hint: bool_field(entry, "dev") || bool_field(entry, "devOptional"),
             optional_hint: bool_field(entry, "optional") || bool_field(entry, "devOptional"),
+            install_script: bool_field(entry, "hasInstallScript"),
         });
         if !in_node_modules {
             builder.workspace(node);
@@ -257,6 +258,8 @@ fn parse_v1(
                 source: Some(source),
                 dev_hint: bool_field(entry, "dev"),
                 optional_hint: bool_field(entry, "optional"),
+                // lockfileVersion 1 does not record install scripts.
+                install_script: false,
             });
             scopes[scope].children.insert(name.clone(), node);
             let mut requires: Vec<(String, EdgeKind)> = Vec::new();

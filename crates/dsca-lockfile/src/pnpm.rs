@@ -8,7 +8,7 @@
 use crate::Limits;
 use crate::graph::{Builder, EdgeKind, Index, Node, PackageSource, source_of};
 use crate::npm::too_many;
-use crate::text::{ParseError, split_name_version, yaml_error};
+use crate::text::{ParseError, missing_entry, split_name_version, yaml_error};
 use serde_yaml_ng::{Mapping, Value};
 
 const DEP_FIELDS: [(&str, EdgeKind); 3] = [
@@ -42,6 +42,12 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
     let packages = mapping(&doc, "packages").unwrap_or(&empty);
     let snapshots = mapping(&doc, "snapshots");
     let v9 = snapshots.is_some();
+    if major >= 9 && !v9 && !packages.is_empty() {
+        return Err(crate::text::at_end(
+            text,
+            "a lockfileVersion 9 file with `packages` but no `snapshots` (truncated?)",
+        ));
+    }
     // In v9 the nodes are the snapshots; in v6 the packages themselves.
     let nodes_map = snapshots.unwrap_or(packages);
     if nodes_map.len() > limits.max_entries {
@@ -50,7 +56,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
 
     let mut builder = Builder::default();
     let mut index = Index::new();
-    let mut pending: Vec<(usize, &Mapping)> = Vec::new();
+    let mut pending: Vec<(usize, &str, &Mapping)> = Vec::new();
     for (key, entry) in nodes_map {
         let Some(key) = key.as_str() else { continue };
         let entry = match entry {
@@ -107,9 +113,14 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
                 .get("optional")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            // pnpm 6 to 8 write `requiresBuild: true`; pnpm 9 no longer records it.
+            install_script: entry
+                .get("requiresBuild")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         });
         index.insert(trimmed.to_string(), node);
-        pending.push((node, entry));
+        pending.push((node, key, entry));
     }
 
     let lookup = |name: &str, reference: &str| -> Option<usize> {
@@ -124,12 +135,32 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
         };
         index.get(&key).copied()
     };
-    for (node, entry) in pending {
+    // A registry version (`1.2.3`, `1.2.3(peer@1)`) must have an entry; links, files
+    // and aliases are looked up when they can be and skipped otherwise.
+    let must_exist = |reference: &str| reference.starts_with(|c: char| c.is_ascii_digit());
+    for (node, key, entry) in pending {
         for (field, kind) in DEP_FIELDS {
             for (dep, reference) in deps_of(entry, field) {
-                if let Some(to) = lookup(dep, reference) {
-                    builder.edge(node, to, kind);
+                match lookup(dep, reference) {
+                    Some(to) => builder.edge(node, to, kind),
+                    None if must_exist(reference) => {
+                        return Err(
+                            missing_entry(key, &format!("{dep}@{reference}")).near(text, key)
+                        );
+                    }
+                    None => {}
                 }
+            }
+        }
+    }
+    // v9: every package has at least one snapshot.
+    if v9 {
+        for key in packages.keys().filter_map(Value::as_str) {
+            if !index.contains_key(key) {
+                return Err(ParseError::new(format!(
+                    "package `{key}` has no entry under `snapshots` (truncated?)"
+                ))
+                .near(text, key));
             }
         }
     }
@@ -153,6 +184,13 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
                 for (field, kind) in DEP_FIELDS {
                     for (dep, reference) in deps_of(importer, field) {
                         let Some(to) = lookup(dep, reference) else {
+                            if must_exist(reference) {
+                                return Err(missing_entry(
+                                    &format!("importers.\"{path}\""),
+                                    &format!("{dep}@{reference}"),
+                                )
+                                .near(text, "importers:"));
+                            }
                             continue;
                         };
                         match workspace {
@@ -166,8 +204,16 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
         None => {
             for (field, kind) in DEP_FIELDS {
                 for (dep, reference) in deps_of(&doc, field) {
-                    if let Some(to) = lookup(dep, reference) {
-                        builder.root_edge(to, kind);
+                    match lookup(dep, reference) {
+                        Some(to) => builder.root_edge(to, kind),
+                        None if must_exist(reference) => {
+                            return Err(missing_entry(
+                                "the project",
+                                &format!("{dep}@{reference}"),
+                            )
+                            .near(text, &format!("{field}:")));
+                        }
+                        None => {}
                     }
                 }
             }

@@ -2,6 +2,28 @@
 
 use std::fmt;
 
+/// A complete lockfile has an entry for every registry dependency it lists; one that
+/// names a dependency without an entry was cut short (or edited), and would otherwise
+/// lose that package from the audit without a word.
+pub(crate) fn missing_entry(from: &str, dependency: &str) -> ParseError {
+    ParseError::new(format!(
+        "`{from}` depends on `{dependency}`, which has no entry (truncated?)"
+    ))
+}
+
+/// An error at the end of `text`: what is missing would have come after it.
+pub(crate) fn at_end(text: &str, message: impl Into<String>) -> ParseError {
+    let (line, column) = position(text, text.len());
+    ParseError::at(line, column, message)
+}
+
+/// Ranges that name something of the project, not a package the lockfile must hold.
+pub(crate) fn is_project_range(range: &str) -> bool {
+    ["link:", "portal:", "workspace:", "file:", "exec:"]
+        .iter()
+        .any(|p| range.starts_with(p))
+}
+
 /// Why a lockfile could not be read. `line` and `column` are 1-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

@@ -5,7 +5,9 @@
 
 use crate::graph::{Builder, EdgeKind, Index, Node, PackageSource, source_of};
 use crate::npm::too_many;
-use crate::text::{ParseError, split_name_version, yaml_error};
+use crate::text::{
+    ParseError, at_end, is_project_range, missing_entry, split_name_version, yaml_error,
+};
 use crate::{Limits, RootManifest};
 
 /// A dependency: name, requested range, kind.
@@ -190,10 +192,32 @@ pub(crate) fn parse_classic(
     }
     for (node, entry) in entries.iter().enumerate() {
         for (name, range, kind) in &entry.deps {
-            if let Some(&to) = index.get(&format!("{name}@{range}")) {
-                builder.edge(node, to, *kind);
+            match index.get(&format!("{name}@{range}")) {
+                Some(&to) => builder.edge(node, to, *kind),
+                None if !is_project_range(range) => {
+                    let err = missing_entry(&entry.descriptors[0], &format!("{name}@{range}"));
+                    return Err(ParseError::at(entry.line, 1, err.message));
+                }
+                None => {}
             }
         }
+    }
+    // yarn writes an entry for every range of package.json: one missing was cut off, or
+    // package.json changed after the lockfile was written; either way the audit would
+    // miss it.
+    if let Some(manifest) = manifest
+        && let Some((name, range, _)) = manifest.dependencies.iter().find(|(name, range, kind)| {
+            *kind != EdgeKind::Peer
+                && !is_project_range(range)
+                && !index.contains_key(&format!("{name}@{range}"))
+        })
+    {
+        return Err(at_end(
+            text,
+            format!(
+                "package.json depends on `{name}@{range}`, which has no entry (truncated, or not updated since package.json changed?)"
+            ),
+        ));
     }
     builder.infer_root_edges(manifest, |name, range| {
         index.get(&format!("{name}@{range}")).copied()
@@ -281,8 +305,8 @@ pub(crate) fn parse_berry(
     };
     let mut builder = Builder::default();
     let mut index = Index::new();
-    // (node or None for the root workspace, dependencies)
-    let mut pending: Vec<(Option<usize>, Vec<DepRange>)> = Vec::new();
+    // (node or None for the root workspace, its key, dependencies)
+    let mut pending: Vec<(Option<usize>, &str, Vec<DepRange>)> = Vec::new();
     for (key, entry) in &map {
         let Some(key) = key.as_str() else { continue };
         if key == "__metadata" {
@@ -340,7 +364,7 @@ pub(crate) fn parse_berry(
                     dep.2 = EdgeKind::Dev;
                 }
             }
-            pending.push((None, deps));
+            pending.push((None, key, deps));
             continue;
         }
         let source = if reference.starts_with("npm:")
@@ -371,7 +395,14 @@ pub(crate) fn parse_berry(
         for descriptor in key.split(',') {
             index.insert(descriptor.trim().to_string(), node);
         }
-        pending.push((Some(node), deps));
+        pending.push((Some(node), key, deps));
+    }
+    // Berry always writes the project's own entry (`name@workspace:.`).
+    if builder.root_name.is_none() && !pending.is_empty() {
+        return Err(at_end(
+            text,
+            "no entry for the project itself (`...@workspace:.`) (truncated?)",
+        ));
     }
     let lookup = |name: &str, range: &str| {
         index
@@ -379,10 +410,13 @@ pub(crate) fn parse_berry(
             .or_else(|| index.get(&format!("{name}@npm:{range}")))
             .copied()
     };
-    for (from, deps) in pending {
+    for (from, key, deps) in pending {
         for (name, range, kind) in deps {
             let Some(to) = lookup(&name, &range) else {
-                continue;
+                if is_project_range(&range) || range.starts_with("patch:") {
+                    continue;
+                }
+                return Err(missing_entry(key, &format!("{name}@{range}")).near(text, key));
             };
             match from {
                 Some(from) => builder.edge(from, to, kind),

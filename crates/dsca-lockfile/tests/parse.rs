@@ -1,6 +1,9 @@
-//! Real lockfiles written by npm 6 (v1), npm 10 (v2, v3), yarn 1.22, yarn 4, pnpm 8
-//! (v6), pnpm 10+ (v9) and bun for one small project (tests/data/package.json), and
-//! their expected parse as snapshots. Every format must agree on the same graph.
+//! Real lockfiles for one small project (tests/data/package.json), written by the
+//! package managers themselves from the npm registry: npm 6 (v1), npm 11 (v2, v3, and v3
+//! with `omit-lockfile-registry-resolved`), yarn 1.22 (classic), yarn 4 (berry), pnpm 8
+//! (v6), pnpm 9 and pnpm 10 (both v9) and bun 1.x; and their expected parse as
+//! snapshots. Every format must agree on the same graph. tests/data/README.md says how
+//! to make them again.
 
 use dsca_lockfile::{Limits, Lockfile, LockfileKind, RootManifest, detect, parse};
 use std::path::PathBuf;
@@ -55,6 +58,14 @@ fn npm_v3() {
 }
 
 #[test]
+fn npm_v3_without_resolved_urls() {
+    insta::assert_json_snapshot!(load(
+        "npm-v3-no-resolved.package-lock.json",
+        "package-lock.json"
+    ));
+}
+
+#[test]
 fn yarn_classic() {
     let lock = load("yarn-classic.yarn.lock", "yarn.lock");
     assert_eq!(lock.kind, LockfileKind::YarnClassic);
@@ -79,6 +90,11 @@ fn pnpm_v9() {
 }
 
 #[test]
+fn pnpm_9_v9() {
+    insta::assert_json_snapshot!(load("pnpm9-v9.pnpm-lock.yaml", "pnpm-lock.yaml"));
+}
+
+#[test]
 fn bun() {
     let lock = load("bun.lock", "bun.lock");
     assert_eq!(lock.kind, LockfileKind::Bun);
@@ -88,10 +104,12 @@ fn bun() {
 #[test]
 fn every_format_gives_the_same_graph() {
     let reference = summary(&load("npm-v3.package-lock.json", "package-lock.json"));
-    // pnpm v9 installs debug's optional peer `supports-color`; the others agree exactly.
+    // pnpm 10 installs debug's optional peer `supports-color`; the others agree exactly.
     for (file, name) in [
         ("npm-v1.package-lock.json", "package-lock.json"),
         ("npm-v2.package-lock.json", "package-lock.json"),
+        ("npm-v3-no-resolved.package-lock.json", "package-lock.json"),
+        ("pnpm9-v9.pnpm-lock.yaml", "pnpm-lock.yaml"),
         ("yarn-classic.yarn.lock", "yarn.lock"),
         ("yarn-berry.yarn.lock", "yarn.lock"),
         ("pnpm-v6.pnpm-lock.yaml", "pnpm-lock.yaml"),
@@ -99,4 +117,20 @@ fn every_format_gives_the_same_graph() {
     ] {
         assert_eq!(summary(&load(file, name)), reference, "{file}");
     }
+}
+
+#[test]
+fn npm_records_install_scripts() {
+    let text = r#"{"name": "app", "lockfileVersion": 3, "packages": {
+        "": {"name": "app", "dependencies": {"a": "1.0.0", "b": "1.0.0"}},
+        "node_modules/a": {"version": "1.0.0", "hasInstallScript": true},
+        "node_modules/b": {"version": "1.0.0"}
+    }}"#;
+    let lock = parse(LockfileKind::Npm, text, None, &Limits::default()).unwrap();
+    let flags: Vec<(&str, bool)> = lock
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.install_script))
+        .collect();
+    assert_eq!(flags, [("a", true), ("b", false)]);
 }

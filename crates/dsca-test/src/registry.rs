@@ -186,6 +186,23 @@ impl TestRegistry {
         self.publish_with(tarball, PublishOptions::default())
     }
 
+    /// Publishes `package` at `time` (RFC 3339) with what the metadata rules expect of
+    /// an ordinary package (a description, a repository, a source file), so its report
+    /// shows only what the test put in it.
+    pub fn publish_plain(&self, package: crate::PackageBuilder, time: &str) -> Published {
+        self.publish_with(
+            package
+                .manifest_field("description", "fixture".into())
+                .manifest_field("repository", "github:x/y".into())
+                .file("index.js", "module.exports = 1;\n")
+                .build(),
+            PublishOptions {
+                time: Some(time.to_string()),
+                ..PublishOptions::default()
+            },
+        )
+    }
+
     pub fn publish_with(&self, tarball: Vec<u8>, options: PublishOptions) -> Published {
         let manifest = read_manifest(&tarball);
         let name = manifest["name"]

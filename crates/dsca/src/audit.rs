@@ -5,14 +5,14 @@
 
 use crate::cli::{AuditArgs, AuditFormat as OutputFormat};
 use crate::output;
+use crate::policy::Policy;
 use crate::scan::exit_status;
 use anyhow::{Context as _, bail};
-use dsca_lockfile::{Limits, Lockfile, Package, PackageSource};
+use dsca_lockfile::{Limits, Lockfile, LockfileKind, Package, PackageSource};
 use dsca_model::{DependencyInfo, Evidence, Finding, Report, Severity, Source};
 use dsca_registry::RegistryConfig;
 use dsca_report::{TextOptions, sanitize_for_terminal};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
@@ -28,7 +28,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => std::env::current_dir().context("cannot read the current directory")?,
     };
-    let policy = crate::policy::Policy::load(args.config.as_deref(), &project_dir)?;
+    let policy = Policy::load(args.config.as_deref(), &project_dir)?;
 
     let mut scanner = crate::scan::build_scanner(&args.registry, &project_dir)?;
     if let Some(which) = args.dynamic {
@@ -43,8 +43,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         };
         scanner.set_dynamic(options, scope);
     }
-    let config = scanner.client().config().clone();
-
     let packages: Vec<&Package> = lock
         .packages
         .iter()
@@ -52,18 +50,51 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         .filter(|p| base.as_ref().is_none_or(|base| changed_since(base, p)))
         .filter(|p| !policy.is_ignored_package(&p.name, &p.version))
         .collect();
+    let lockfile_label = lockfile_path.display().to_string();
+    let reports = scan_packages(
+        &scanner,
+        &policy,
+        &packages,
+        &lockfile_label,
+        args.registry.jobs(),
+    );
+    let fail_on = args.fail_on.map(Severity::from).or(policy.fail_on);
+    let view = View {
+        format: args.format,
+        output: args.output.as_deref(),
+        color: args.color,
+        verbose: args.verbose,
+        label: &lockfile_label,
+        kind: lock.kind,
+    };
+    write_reports(&view, &reports)?;
+    crate::scan::report_errors(&reports);
+    Ok(exit_status(&reports, fail_on))
+}
+
+/// Scan `packages` (registry ones through the pipeline, git and URL ones reported as
+/// such), check each against what the lockfile pins, annotate where it sits, apply the
+/// policy. The reports come back finalized and sorted by spec.
+pub fn scan_packages(
+    scanner: &dsca_scan::Scanner,
+    policy: &Policy,
+    packages: &[&Package],
+    lockfile_label: &str,
+    jobs: usize,
+) -> Vec<Report> {
+    let config = scanner.client().config().clone();
     let (registry, remote): (Vec<&Package>, Vec<&Package>) = packages
-        .into_iter()
+        .iter()
+        .copied()
         .partition(|p| p.source == PackageSource::Registry);
     let specs: Vec<String> = registry.iter().map(|p| p.spec()).collect();
-    let scanned = scanner.scan_many(&specs, args.registry.jobs());
+    let scanned = scanner.scan_many(&specs, jobs);
 
-    let lockfile_label = lockfile_path.display().to_string();
     let mut reports: Vec<Report> = Vec::with_capacity(scanned.len() + remote.len());
     for (package, mut report) in registry.iter().zip(scanned) {
         check_integrity(package, &mut report);
         check_resolved(package, &config, &mut report);
-        annotate(&mut report, package, &lockfile_label);
+        annotate(&mut report, package, lockfile_label);
         reports.push(report);
     }
     for package in remote {
@@ -89,7 +120,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
             )
             .with_evidence(Evidence::new(format!("resolved {url}"))),
         );
-        annotate(&mut report, package, &lockfile_label);
+        annotate(&mut report, package, lockfile_label);
         reports.push(report);
     }
     for report in &mut reports {
@@ -97,27 +128,43 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         report.finalize();
     }
     reports.sort_by(|a, b| a.spec.cmp(&b.spec));
+    reports
+}
 
-    let fail_on = args.fail_on.map(Severity::from).or(policy.fail_on);
-    let color = output::use_color(args.color, args.output.is_some());
+/// How a set of lockfile reports is shown.
+pub struct View<'a> {
+    pub format: OutputFormat,
+    pub output: Option<&'a Path>,
+    pub color: crate::cli::ColorChoice,
+    pub verbose: bool,
+    /// What was audited: a lockfile path, or what npm would install.
+    pub label: &'a str,
+    pub kind: LockfileKind,
+}
+
+/// Render the reports in the view's format to its output (a reader that went away is
+/// not an error).
+pub fn write_reports(view: &View<'_>, reports: &[Report]) -> anyhow::Result<()> {
+    let color = output::use_color(view.color, view.output.is_some());
     let rules = dsca_rules::catalogue();
     let text_options = TextOptions {
         color,
-        verbose: args.verbose,
+        verbose: view.verbose,
     };
-    let delivered = output::deliver(args.output.as_deref(), |out| match args.format {
+    let label = view.label;
+    let delivered = output::deliver(view.output, |out| match view.format {
         OutputFormat::Text => {
             // An audit of hundreds of clean packages is read for what is not clean.
             let shown: Vec<Report> = reports
                 .iter()
-                .filter(|r| args.verbose || !r.findings.is_empty() || r.has_errors())
+                .filter(|r| view.verbose || !r.findings.is_empty() || r.has_errors())
                 .cloned()
                 .collect();
             writeln!(
                 out,
                 "{} ({}): {} packages scanned, {} with findings or errors\n",
-                sanitize_for_terminal(&lockfile_label),
-                lock.kind,
+                sanitize_for_terminal(label),
+                view.kind,
                 reports.len(),
                 shown.len()
             )?;
@@ -126,31 +173,19 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
             }
             dsca_report::write_text(out, &shown, &text_options)
         }
-        OutputFormat::Json => dsca_report::write_json(out, &reports),
-        OutputFormat::Jsonl => dsca_report::write_json_lines(out, &reports),
+        OutputFormat::Json => dsca_report::write_json(out, reports),
+        OutputFormat::Jsonl => dsca_report::write_json_lines(out, reports),
         OutputFormat::Sarif => {
-            dsca_report::write_sarif(out, &reports, &rules, env!("CARGO_PKG_VERSION"))
+            dsca_report::write_sarif(out, reports, &rules, env!("CARGO_PKG_VERSION"))
         }
         OutputFormat::Markdown => {
-            dsca_report::write_markdown(out, &format!("dsca audit of {lockfile_label}"), &reports)
+            dsca_report::write_markdown(out, &format!("dsca audit of {label}"), reports)
         }
     });
     match delivered {
-        Err(err) if !output::is_broken_pipe(&err) => return Err(err),
-        _ => {}
+        Err(err) if !output::is_broken_pipe(&err) => Err(err),
+        _ => Ok(()),
     }
-    let mut stderr = std::io::stderr().lock();
-    for report in &reports {
-        for error in &report.errors {
-            let _ = writeln!(
-                stderr,
-                "dsca: error: {}: {}",
-                sanitize_for_terminal(&report.spec),
-                sanitize_for_terminal(&error.message)
-            );
-        }
-    }
-    Ok(exit_status(&reports, fail_on))
 }
 
 /// A lockfile given directly, or the one in a directory (default: the current one).
@@ -174,7 +209,7 @@ fn locate_lockfile(path: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 /// For `--diff`: a package the base lockfile lacks, or pins differently.
-fn changed_since(base: &Lockfile, package: &Package) -> bool {
+pub fn changed_since(base: &Lockfile, package: &Package) -> bool {
     match base.get(&package.name, &package.version) {
         None => true,
         Some(old) => old.integrity != package.integrity || old.resolved != package.resolved,

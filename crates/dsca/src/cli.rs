@@ -24,6 +24,9 @@ pub enum Command {
     Eval(crate::eval::EvalArgs),
     /// Scan every package a lockfile installs (npm, yarn, pnpm, bun).
     Audit(AuditArgs),
+    /// Install guard: `dsca npm install ARGS...` or `dsca npm ci` scans what npm would
+    /// add, then installs with install scripts only for the packages approved.
+    Npm(NpmArgs),
     /// Work with the policy file, dsca.toml.
     Policy(PolicyArgs),
     /// Report the DNS lookups, TLS server names, HTTP hosts and connections of packet
@@ -244,6 +247,52 @@ pub enum AuditFormat {
     Markdown,
 }
 
+/// `dsca npm [OPTIONS] install|ci [NPM ARGS...]`: dsca's options come before npm's
+/// command; everything from the command on goes to npm.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit codes: 0 installed (or nothing to install); 1 refused: a package has a finding at or \
+above the threshold, nothing was installed; 2 error: npm missing or failing, a package \
+dsca could not scan (then nothing was installed), bad arguments or policy.")]
+pub struct NpmArgs {
+    /// `install` (or `i`, `add`) with npm's own arguments, or `ci`.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND [ARGS]"
+    )]
+    pub npm: Vec<String>,
+
+    /// Policy file (default: dsca.toml in the current directory, if there is one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Refuse the install when a finding is at or above this severity (overrides the
+    /// policy; default high).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Format of the report shown before installing.
+    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Text: also show packages without findings, and every piece of evidence.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
     #[command(subcommand)]
@@ -271,6 +320,13 @@ pub struct RegistryArgs {
     #[arg(long)]
     pub offline: bool,
 
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// The cache, the parallelism and extra rules of the scan pipeline.
+#[derive(Debug, Clone, Args)]
+pub struct PipelineArgs {
     /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
     #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,

@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod eval;
 mod export;
+mod guard;
 mod output;
 mod pcap;
 mod policy;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         cli::Command::Rules(args) => scan::list_rules(args),
         cli::Command::Eval(args) => eval::run(args),
         cli::Command::Audit(args) => audit::run(args),
+        cli::Command::Npm(args) => guard::run(args),
         cli::Command::Policy(cli::PolicyArgs {
             command: cli::PolicyCommand::Init { path },
         }) => policy::init(path.as_deref()),

@@ -5,9 +5,10 @@ use anyhow::Context as _;
 use std::io::{IsTerminal as _, Write};
 use std::path::Path;
 
-/// Render with `render` into memory, then deliver: to `path` through a temporary file
-/// in the same directory and a rename (so a failure never leaves half a report), or to
-/// standard output.
+/// Render with `render` into memory, then deliver: to a `path` that is (or will be) a
+/// regular file through a temporary file in the same directory and a rename (so a
+/// failure never leaves half a report), to any other `path` (a device, a pipe) directly,
+/// or to standard output.
 pub fn deliver(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -15,6 +16,17 @@ pub fn deliver(
     let mut buffer = Vec::new();
     render(&mut buffer).context("cannot render the report")?;
     match path {
+        // `-o /dev/null`, `-o /dev/stdout`, a named pipe: written to as they are. A
+        // rename would put a regular file in their place (as root, even /dev/null).
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            file.write_all(&buffer)
+                .and_then(|()| file.flush())
+                .with_context(|| format!("cannot write {}", path.display()))
+        }
         Some(path) => write_atomically(path, &buffer),
         None => {
             let mut stdout = std::io::stdout().lock();

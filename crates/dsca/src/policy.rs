@@ -1,6 +1,7 @@
-//! The policy file, `dsca.toml`: the fail-on threshold, rules switched off or given
-//! another severity, and `ignore` / `allow` entries (by package, version range and rule
-//! id, each with a reason and an optional expiry date).
+//! The policy file, `dsca.toml`: the fail-on threshold, the install guard's
+//! `run-scripts-below`, rules switched off or given another severity, and `ignore` /
+//! `allow` entries (by package, version range and rule id, each with a reason and an
+//! optional expiry date).
 //!
 //! Unknown keys and bad values are errors naming the file, line and column: a typo in a
 //! policy must never silently weaken it.
@@ -22,6 +23,10 @@ pub const STARTER: &str = r#"# dsca policy: read by `dsca audit` from the projec
 # Exit with status 1 when a finding is at or above this severity
 # (info, low, medium, high, critical). --fail-on on the command line wins.
 fail-on = "high"
+
+# `dsca npm install`: run a package's install scripts only when all its findings are
+# below this severity (default medium); the others install with their scripts off.
+# run-scripts-below = "medium"
 
 # Switch rules off, or give them another severity. Ids: `dsca rules`.
 [rules]
@@ -49,6 +54,7 @@ fail-on = "high"
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct PolicyFile {
     fail_on: Option<String>,
+    run_scripts_below: Option<String>,
     #[serde(default)]
     rules: BTreeMap<String, String>,
     #[serde(default)]
@@ -91,6 +97,8 @@ impl Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub fail_on: Option<Severity>,
+    /// `dsca npm`: install scripts run only for packages whose findings are all below.
+    pub run_scripts_below: Option<Severity>,
     /// Rule id -> `None` for off, or the severity to report it at.
     rules: BTreeMap<String, Option<Severity>>,
     ignore: Vec<Entry>,
@@ -130,12 +138,21 @@ impl Policy {
             anyhow::anyhow!("{file}:{line}:{column}: {message}")
         };
         let mut policy = Policy::default();
-        if let Some(value) = &raw.fail_on {
-            policy.fail_on = Some(
-                value
-                    .parse()
-                    .map_err(|err: String| at("fail-on", format!("fail-on: {err}")))?,
-            );
+        for (key, value, slot) in [
+            ("fail-on", &raw.fail_on, &mut policy.fail_on),
+            (
+                "run-scripts-below",
+                &raw.run_scripts_below,
+                &mut policy.run_scripts_below,
+            ),
+        ] {
+            if let Some(value) = value {
+                *slot = Some(
+                    value
+                        .parse()
+                        .map_err(|err: String| at(key, format!("{key}: {err}")))?,
+                );
+            }
         }
         for (id, value) in &raw.rules {
             if dsca_rules::rule_by_id(id).is_none() {
@@ -296,6 +313,9 @@ mod tests {
     fn starter_file_is_valid() {
         let policy = Policy::parse(STARTER, "dsca.toml", day()).unwrap();
         assert_eq!(policy.fail_on, Some(Severity::High));
+        assert_eq!(policy.run_scripts_below, None);
+        let policy = Policy::parse("run-scripts-below = \"high\"\n", "dsca.toml", day()).unwrap();
+        assert_eq!(policy.run_scripts_below, Some(Severity::High));
     }
 
     #[test]

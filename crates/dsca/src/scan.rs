@@ -56,7 +56,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 /// The pipeline as the registry options and the project's `.npmrc` files configure it.
 pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<Scanner> {
     let config = RegistryConfig::load(project_dir, args.registry.as_deref())?;
-    let cache = match &args.cache_dir {
+    let cache = match &args.pipeline.cache_dir {
         Some(dir) => Cache::new(dir.clone()),
         None => Cache::from_env()?,
     };
@@ -68,7 +68,7 @@ pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<
             ..ClientOptions::default()
         },
     )?;
-    let yara = match &args.rules_dir {
+    let yara = match &args.pipeline.rules_dir {
         Some(dir) => Some(std::sync::Arc::new(dsca_rules::YaraRules::with_user_rules(
             dir,
         )?)),
@@ -87,13 +87,14 @@ pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<
 impl RegistryArgs {
     /// `--jobs`, or one per CPU.
     pub fn jobs(&self) -> usize {
-        self.jobs
+        self.pipeline
+            .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 }
 
 /// One line on standard error per failed or partial scan, so scripts see the cause.
-fn report_errors(reports: &[Report]) {
+pub fn report_errors(reports: &[Report]) {
     let mut stderr = std::io::stderr().lock();
     for report in reports {
         for error in &report.errors {

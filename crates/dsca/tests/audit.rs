@@ -3,8 +3,7 @@
 
 use assert_cmd::Command;
 use dsca_test::{
-    PackageBuilder, PublishOptions, Published, TempHome, TestRegistry, phase_records,
-    sandbox_tests_enabled,
+    PackageBuilder, Published, TempHome, TestRegistry, phase_records, sandbox_tests_enabled,
 };
 use serde_json::{Value, json};
 
@@ -24,17 +23,7 @@ fn dsca(home: &TempHome) -> Command {
 }
 
 fn publish(registry: &TestRegistry, package: PackageBuilder) -> Published {
-    registry.publish_with(
-        package
-            .manifest_field("description", "fixture".into())
-            .manifest_field("repository", "github:x/y".into())
-            .file("index.js", "module.exports = 1;\n")
-            .build(),
-        PublishOptions {
-            time: Some(PUBLISHED.to_string()),
-            ..PublishOptions::default()
-        },
-    )
+    registry.publish_plain(package, PUBLISHED)
 }
 
 /// my-app -> web-lib -> bad-pkg (postinstall pipes a download into a shell);

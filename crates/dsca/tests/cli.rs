@@ -591,6 +591,42 @@ fn output_to_an_unwritable_place_fails_without_a_partial_file() {
     assert!(!target.exists());
 }
 
+/// `-o` to something that is not a regular file (a named pipe here; /dev/null in real
+/// use) writes into it: a rename would put a regular file in its place.
+#[test]
+fn output_to_a_pipe_writes_into_it() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let home = TempHome::new();
+    let registry = registry_with_demo();
+    let fifo = home.path().join("report.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = run(dsca(&home)
+        .args(["scan", "--registry", registry.url(), "-f", "json", "-o"])
+        .arg(&fifo)
+        .arg("demo-pkg"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Had dsca renamed a file over the pipe, the reader would wait for ever: give up.
+    let waited = std::time::Instant::now();
+    while !reader.is_finished() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(20),
+            "nothing was written into the pipe"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let report: Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(report["package"]["name"], "demo-pkg");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
 #[test]
 fn error_lines_never_carry_terminal_escapes() {
     let home = TempHome::new();
