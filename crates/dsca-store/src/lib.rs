@@ -33,6 +33,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -113,6 +114,26 @@ enum Pool {
     Postgres(PgPool),
 }
 
+/// A job to record: queued, or skipped (with why) by the popularity filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewJob<'a> {
+    pub spec: &'a str,
+    /// Downloads over the filter's period, when looked up and known.
+    pub downloads: Option<i64>,
+    /// `Some` records the job as `skipped` for this reason.
+    pub skip_reason: Option<&'a str>,
+}
+
+impl<'a> NewJob<'a> {
+    pub fn queued(spec: &'a str) -> Self {
+        NewJob {
+            spec,
+            downloads: None,
+            skip_reason: None,
+        }
+    }
+}
+
 /// A claimed job: scan `spec`, then [`Store::complete`] it before the lease runs out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -129,9 +150,12 @@ pub struct JobCounts {
     pub running: i64,
     pub done: i64,
     pub failed: i64,
+    /// Not to be scanned: left out by the popularity filter.
+    pub skipped: i64,
 }
 
 impl JobCounts {
+    /// The jobs to scan (skipped ones are not).
     pub fn total(&self) -> i64 {
         self.queued + self.running + self.done + self.failed
     }
@@ -314,27 +338,62 @@ impl Store {
     /// Queue specs not already in the store (a spec is analysed once per store).
     /// Returns how many were new.
     pub fn enqueue(&self, run_id: i64, specs: &[String]) -> Result<u64> {
+        let jobs: Vec<NewJob<'_>> = specs.iter().map(|spec| NewJob::queued(spec)).collect();
+        self.enqueue_jobs(run_id, None, &jobs)
+    }
+
+    /// Record jobs not already in the store: queued, or `skipped` with their reason,
+    /// with their downloads over `downloads_period` when known. Returns how many were new.
+    pub fn enqueue_jobs(
+        &self,
+        run_id: i64,
+        downloads_period: Option<&str>,
+        jobs: &[NewJob<'_>],
+    ) -> Result<u64> {
         let mut added = 0;
-        for chunk in specs.chunks(INSERT_CHUNK) {
-            let mut sql = String::from("INSERT INTO jobs (run_id, spec, state) VALUES ");
-            for index in 0..chunk.len() {
-                if index > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("($1, ${}, 'queued')", index + 2));
-            }
-            sql.push_str(" ON CONFLICT (spec) DO NOTHING");
+        for chunk in jobs.chunks(INSERT_CHUNK) {
+            let sql = values_sql(
+                "INSERT INTO jobs (run_id, downloads_period, spec, state, downloads, skip_reason) VALUES ",
+                chunk.len(),
+                2,
+                4,
+            ) + " ON CONFLICT (spec) DO NOTHING";
             added += self.block_on(async {
                 with_pool!(self, pool => {
-                    let mut query = sqlx::query(&sql).bind(run_id);
-                    for spec in chunk {
-                        query = query.bind(spec);
+                    let mut query = sqlx::query(&sql).bind(run_id).bind(downloads_period);
+                    for job in chunk {
+                        let state = if job.skip_reason.is_some() { "skipped" } else { "queued" };
+                        query = query.bind(job.spec).bind(state).bind(job.downloads).bind(job.skip_reason);
                     }
                     query.execute(pool).await.map(|done| done.rows_affected())
                 })
             })?;
         }
         Ok(added)
+    }
+
+    /// Which of `specs` the store already holds, in any state: a resumed batch does not
+    /// look their downloads up again.
+    pub fn known_specs(&self, specs: &[String]) -> Result<HashSet<String>> {
+        let mut known = HashSet::new();
+        for chunk in specs.chunks(INSERT_CHUNK) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT spec FROM jobs WHERE spec IN ({})",
+                placeholders.join(", ")
+            );
+            let found: Vec<String> = self.block_on(async {
+                with_pool!(self, pool => {
+                    let mut query = sqlx::query_scalar(&sql);
+                    for spec in chunk {
+                        query = query.bind(spec);
+                    }
+                    query.fetch_all(pool).await
+                })
+            })?;
+            known.extend(found);
+        }
+        Ok(known)
     }
 
     /// Put every `running` job back in the queue. Only for a SQLite store that this process
@@ -468,7 +527,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 for chunk in record.findings.chunks(INSERT_CHUNK) {
-                    let sql = values_sql("INSERT INTO findings (job_id, rule, severity) VALUES ", chunk.len(), 2);
+                    let sql = values_sql("INSERT INTO findings (job_id, rule, severity) VALUES ", chunk.len(), 1, 2);
                     let mut query = sqlx::query(&sql).bind(job.id);
                     for (rule, severity) in chunk {
                         query = query.bind(rule).bind(severity);
@@ -477,7 +536,7 @@ impl Store {
                 }
                 for (table, values) in [("behaviours (job_id, behaviour)", &record.behaviours), ("dns_names (job_id, name)", &record.dns_names)] {
                     for chunk in values.chunks(INSERT_CHUNK) {
-                        let sql = values_sql(&format!("INSERT INTO {table} VALUES "), chunk.len(), 1);
+                        let sql = values_sql(&format!("INSERT INTO {table} VALUES "), chunk.len(), 1, 1);
                         let mut query = sqlx::query(&sql).bind(job.id);
                         for value in chunk {
                             query = query.bind(value);
@@ -506,6 +565,7 @@ impl Store {
                 "running" => counts.running = count,
                 "done" => counts.done = count,
                 "failed" => counts.failed = count,
+                "skipped" => counts.skipped = count,
                 _ => {}
             }
         }
@@ -574,20 +634,21 @@ impl Store {
     }
 }
 
-/// `prefix` followed by `rows` tuples of `($1, $k, ...)`: the job id then `width` values.
-fn values_sql(prefix: &str, rows: usize, width: usize) -> String {
+/// `prefix` followed by `rows` tuples of `($1, ..., $shared, $k, ...)`: the `shared`
+/// parameters every row repeats (the job id, a run id), then `width` values of its own.
+fn values_sql(prefix: &str, rows: usize, shared: usize, width: usize) -> String {
     let mut sql = String::from(prefix);
-    let mut parameter = 2;
+    let mut parameter = shared + 1;
     for row in 0..rows {
         if row > 0 {
             sql.push(',');
         }
-        sql.push_str("($1");
-        for _ in 0..width {
-            sql.push_str(&format!(", ${parameter}"));
-            parameter += 1;
-        }
+        sql.push('(');
+        let own = (parameter..parameter + width).map(|n| format!("${n}"));
+        let columns: Vec<String> = (1..=shared).map(|n| format!("${n}")).chain(own).collect();
+        sql.push_str(&columns.join(", "));
         sql.push(')');
+        parameter += width;
     }
     sql
 }

@@ -37,6 +37,8 @@ pub struct StudyStats {
     pub tiers: Vec<TierSize>,
     pub verdicts: Vec<(String, i64)>,
     pub errors: Vec<(String, i64)>,
+    /// Jobs left out by the popularity filter, by reason.
+    pub skipped: Vec<(String, i64)>,
     pub rules: Vec<RulePrevalence>,
     pub behaviours: Vec<RulePrevalence>,
     /// Non-registry names by the number of packages that looked them up, most first.
@@ -109,6 +111,12 @@ impl Store {
                 )
                 .fetch_all(pool)
                 .await?;
+                let skipped: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT COALESCE(skip_reason, 'unknown'), COUNT(*) FROM jobs WHERE state = 'skipped'
+                     GROUP BY COALESCE(skip_reason, 'unknown') ORDER BY COUNT(*) DESC, 1",
+                )
+                .fetch_all(pool)
+                .await?;
                 let mut prevalence = Vec::new();
                 for sql in [&rules_sql, &behaviours_sql] {
                     let rows = sqlx::query(sql).fetch_all(pool).await?;
@@ -139,6 +147,7 @@ impl Store {
                     tiers,
                     verdicts,
                     errors,
+                    skipped,
                     rules,
                     behaviours,
                     domains,

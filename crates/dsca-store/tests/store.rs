@@ -2,7 +2,7 @@
 //! (DSCA_PG_TESTS=1 with DSCA_TEST_PG_URL, as `.ci/postgres.sh` prints).
 
 use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source};
-use dsca_store::{Job, ResultRecord, Store, StoreError};
+use dsca_store::{Job, NewJob, ResultRecord, Store, StoreError};
 use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -93,6 +93,54 @@ fn a_queue_is_drained_once_with_every_result_written() {
     let first_two = store.results_after(0, 2).expect("page");
     let rest = store.results_after(first_two[1].job_id, 100).expect("page");
     assert_eq!(first_two.len() + rest.len(), 4);
+}
+
+#[test]
+fn skipped_jobs_are_recorded_with_their_downloads_and_never_claimed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let run = store.start_run("test", AT).expect("run");
+    let jobs = [
+        NewJob {
+            spec: "popular",
+            downloads: Some(5_000),
+            skip_reason: None,
+        },
+        NewJob {
+            spec: "quiet",
+            downloads: Some(3),
+            skip_reason: Some("below-min-downloads"),
+        },
+        NewJob {
+            spec: "ghost",
+            downloads: None,
+            skip_reason: Some("unknown-downloads"),
+        },
+    ];
+    let added = store
+        .enqueue_jobs(run, Some("last-month"), &jobs)
+        .expect("enqueue");
+    assert_eq!(added, 3);
+    let known = store
+        .known_specs(&specs(&["quiet", "new", "popular"]))
+        .expect("known");
+    assert_eq!(
+        known,
+        HashSet::from(["quiet".to_string(), "popular".to_string()])
+    );
+    let counts = store.job_counts().expect("counts");
+    assert_eq!((counts.queued, counts.skipped, counts.total()), (1, 2, 1));
+    let job = store.claim("owner", LEASE).expect("claim").expect("a job");
+    assert_eq!(job.spec, "popular");
+    assert_eq!(store.claim("owner", LEASE).expect("claim"), None);
+    let stats = store.stats(10).expect("stats");
+    assert_eq!(
+        stats.skipped,
+        [
+            ("below-min-downloads".to_string(), 1),
+            ("unknown-downloads".to_string(), 1)
+        ]
+    );
 }
 
 /// A lease that ran out is claimed again; its old owner can neither renew nor complete it.

@@ -361,6 +361,9 @@ pub struct BatchArgs {
     pub top: Option<usize>,
 
     #[command(flatten)]
+    pub popularity: PopularityArgs,
+
+    #[command(flatten)]
     pub store: StoreArgs,
 
     /// Only fill the queue; `dsca worker` processes (or a later `dsca batch`) scan it.
@@ -376,6 +379,35 @@ pub struct BatchArgs {
     /// Directory whose .npmrc applies (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_dir: Option<PathBuf>,
+}
+
+/// The popularity filter of `dsca batch`: npm's downloads API, or a file of counts.
+#[derive(Debug, Args)]
+pub struct PopularityArgs {
+    /// Keep only packages downloaded at least N times over --period; the others are
+    /// recorded in the store as skipped (with their count), not scanned.
+    #[arg(long, value_name = "N")]
+    pub min_downloads: Option<u64>,
+
+    /// The period of --min-downloads: last-day, last-week, last-month, last-year,
+    /// last-N-days, last-N-months (sent as dates ending yesterday), YYYY-MM-DD or
+    /// YYYY-MM-DD:YYYY-MM-DD; at most 18 months.
+    #[arg(long, value_name = "PERIOD", default_value = "last-month")]
+    pub period: String,
+
+    /// The npm downloads API to ask.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DSCA_DOWNLOADS_API",
+        default_value = dsca_registry::downloads::DEFAULT_DOWNLOADS_API
+    )]
+    pub downloads_api: String,
+
+    /// Take the counts from FILE instead of the API (offline): `name<TAB>downloads` a
+    /// line, `#` comments; names missing from it count as unknown.
+    #[arg(long, value_name = "FILE", requires = "min_downloads")]
+    pub downloads_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
