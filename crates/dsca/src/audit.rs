@@ -97,6 +97,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         report.finalize();
     }
     reports.sort_by(|a, b| a.spec.cmp(&b.spec));
+    crate::prevalence::annotate(&args.prevalence, &mut reports)?;
 
     let fail_on = args.fail_on.map(Severity::from).or(policy.fail_on);
     let color = output::use_color(args.color, args.output.is_some());

@@ -104,6 +104,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub dynamic: DynamicArgs,
 
+    #[command(flatten)]
+    pub prevalence: PrevalenceArgs,
+
     /// Directory whose .npmrc applies (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_dir: Option<PathBuf>,
@@ -211,6 +214,9 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub registry: RegistryArgs,
 
+    #[command(flatten)]
+    pub prevalence: PrevalenceArgs,
+
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -285,6 +291,20 @@ pub struct RegistryArgs {
     pub rules_dir: Option<PathBuf>,
 }
 
+/// A results store to show prevalence from, beside each finding (`scan`, `audit`).
+#[derive(Debug, Args)]
+pub struct PrevalenceArgs {
+    /// A results store of `dsca batch` (SQLite file or PostgreSQL URL): each finding
+    /// shows in how many of its packages the rule fired, per popularity tier.
+    /// Default: ./dsca-results.db (where `dsca batch` writes) when that file exists.
+    #[arg(long, value_name = "PATH|URL", env = "DSCA_DB")]
+    pub db: Option<String>,
+
+    /// Show no prevalence, even with ./dsca-results.db or DSCA_DB present.
+    #[arg(long)]
+    pub no_db: bool,
+}
+
 /// The sandboxed run (`--dynamic`): shared by every command that can run packages.
 #[derive(Debug, Args)]
 pub struct DynamicArgs {
@@ -329,16 +349,14 @@ impl DynamicArgs {
     }
 }
 
+/// The results store `dsca batch` writes when not told otherwise.
+pub const DEFAULT_DB: &str = "dsca-results.db";
+
 /// The results store shared by `batch`, `worker`, `stats` and `export`.
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// A SQLite file, or a PostgreSQL URL (`postgres://user@host/db`).
-    #[arg(
-        long,
-        value_name = "PATH|URL",
-        env = "DSCA_DB",
-        default_value = "dsca-results.db"
-    )]
+    #[arg(long, value_name = "PATH|URL", env = "DSCA_DB", default_value = DEFAULT_DB)]
     pub db: String,
 
     /// Seconds a claimed job stays reserved without a renewal before others may take it.

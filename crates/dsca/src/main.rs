@@ -9,6 +9,7 @@ mod export;
 mod output;
 mod pcap;
 mod policy;
+mod prevalence;
 mod scan;
 mod stats;
 

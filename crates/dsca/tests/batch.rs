@@ -388,6 +388,81 @@ fn a_downloads_file_is_the_offline_popularity_source() {
     }
 }
 
+/// With a results store, `dsca scan` shows beside each finding how many stored packages
+/// the rule fired in per popularity tier: from `./dsca-results.db` (where `dsca batch`
+/// writes by default) when it exists, from `--db`, never with `--no-db`.
+#[test]
+fn scan_shows_the_prevalence_of_each_finding_from_the_store() {
+    let home = TempHome::new();
+    let registry = small_registry();
+    write(
+        &home,
+        "names.json",
+        "[\"alpha\", \"debug\", \"gamma\", \"tampered\"]",
+    );
+    let out = run(dsca(&home).args([
+        "batch",
+        "--names",
+        "names.json",
+        "--registry",
+        registry.url(),
+    ]));
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(home.project_dir().join("dsca-results.db").is_file());
+
+    let scan = |extra: &[&str]| {
+        run(dsca(&home)
+            .args(["scan", "tampered", "--registry", registry.url()])
+            .args(extra))
+    };
+    let line = "    Prevalence: found in 0 of the top 100, 0 of the top 1k, 0 of the top 10k \
+                and 1 of all 4 scanned packages\n";
+    let text = scan(&["--color", "never"]);
+    assert!(text.stdout.contains(line), "{}", text.stdout);
+    assert!(!scan(&["--no-db"]).stdout.contains("Prevalence:"));
+
+    // The same from an explicit store, in JSON, which the report schema accepts.
+    let moved = home.path().join("study.db");
+    std::fs::rename(home.project_dir().join("dsca-results.db"), &moved).expect("move the store");
+    assert!(!scan(&[]).stdout.contains("Prevalence:"));
+    let json = scan(&["--db", moved.to_str().expect("UTF-8"), "--format", "json"]);
+    let report: Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    let finding = report["findings"]
+        .as_array()
+        .and_then(|findings| findings.iter().find(|f| f["rule"] == "DSCA501"))
+        .expect("the integrity finding");
+    assert_eq!(
+        finding["prevalence"],
+        serde_json::json!([
+            {"top": 100, "packages": 0, "scanned": 1},
+            {"top": 1000, "packages": 0, "scanned": 1},
+            {"top": 10000, "packages": 0, "scanned": 1},
+            {"top": null, "packages": 1, "scanned": 4},
+        ])
+    );
+    let schema: Value = serde_json::from_str(include_str!("../../../schema/report.schema.json"))
+        .expect("the schema");
+    let validator = jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let missing = scan(&["--db", "nowhere.db"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("--db nowhere.db: no such results store"),
+        "{}",
+        missing.stderr
+    );
+    assert!(!home.project_dir().join("nowhere.db").exists());
+}
+
 /// Run `dsca batch FLAG FILE` over `contents`: it must fail; returns its standard error.
 fn refused_names(home: &TempHome, flag: &str, file: &str, contents: &str) -> String {
     write(home, file, contents);
