@@ -14,7 +14,7 @@ use dsca_registry::{
 };
 use dsca_scan::Scanner;
 use dsca_store::{Job, JobCounts, NewJob, ResultRecord, Store};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::{BufReader, IsTerminal as _, Write as _};
 use std::panic::AssertUnwindSafe;
@@ -27,6 +27,8 @@ use time::format_description::well_known::Rfc3339;
 
 /// Names are queued in chunks of this many: memory stays flat however long the list.
 const ENQUEUE_CHUNK: usize = 5_000;
+/// Jobs a scan thread of a static batch claims in one round trip.
+const CLAIM_BATCH: usize = 4;
 /// A job claimed this many times without a result (its scans kept killing the process)
 /// is recorded as failed instead of scanned again.
 const MAX_ATTEMPTS: i64 = 3;
@@ -71,10 +73,18 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
     let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
+        claim_batch: claim_batch(&args.dynamic),
         lease: Duration::from_secs(args.store.lease_secs.max(1)),
         wait: None,
     };
     drain(&store, &scanner, &options)
+}
+
+/// Static scans of small packages take milliseconds, as long as a few round trips to
+/// a remote database: each scan thread claims [`CLAIM_BATCH`] jobs at a time. A sandboxed
+/// scan takes seconds, and a claimed job waits for those before it: one at a time.
+fn claim_batch(dynamic: &crate::cli::DynamicArgs) -> usize {
+    if dynamic.dynamic { 1 } else { CLAIM_BATCH }
 }
 
 /// `--dynamic`: every package of the batch also runs in the sandbox.
@@ -99,6 +109,7 @@ pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
     let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
+        claim_batch: claim_batch(&args.dynamic),
         lease: Duration::from_secs(args.store.lease_secs.max(1)),
         wait: args
             .wait
@@ -382,6 +393,8 @@ const SKIP_UNKNOWN: &str = "unknown-downloads";
 
 struct DrainOptions {
     jobs: usize,
+    /// Jobs a scan thread claims at once (one database round trip for all).
+    claim_batch: usize,
     lease: Duration,
     /// Keep polling an empty queue at this interval instead of exiting.
     wait: Option<Duration>,
@@ -393,6 +406,7 @@ struct Shared<'a> {
     scanner: &'a Scanner,
     owner: String,
     lease: Duration,
+    claim_batch: usize,
     wait: Option<Duration>,
     /// Jobs being scanned now: the renewer extends their leases.
     held: Mutex<HashSet<i64>>,
@@ -423,21 +437,42 @@ impl Shared<'_> {
     }
 
     fn work(&self) {
+        let mut pending: VecDeque<Job> = VecDeque::new();
         while !self.stop.load(Ordering::SeqCst) {
-            match self.store.claim(&self.owner, self.lease) {
-                Ok(Some(job)) => {
-                    self.hold(job.id, true);
-                    let outcome = self.process(&job);
-                    self.hold(job.id, false);
-                    if let Err(err) = outcome {
-                        self.fail(err);
-                    }
+            if let Some(job) = pending.pop_front() {
+                let outcome = self.process(&job);
+                self.hold(job.id, false);
+                if let Err(err) = outcome {
+                    self.fail(err);
                 }
-                Ok(None) => match self.wait {
+                continue;
+            }
+            match self
+                .store
+                .claim_many(&self.owner, self.lease, self.claim_batch)
+            {
+                Ok(jobs) if !jobs.is_empty() => {
+                    // Held from the claim on: their leases are renewed while they wait.
+                    for job in &jobs {
+                        self.hold(job.id, true);
+                    }
+                    pending.extend(jobs);
+                }
+                Ok(_) => match self.wait {
                     Some(interval) => std::thread::sleep(interval),
                     None => break,
                 },
                 Err(err) => self.fail(err.into()),
+            }
+        }
+        // Stopped by an error with jobs claimed but not started: back to the queue.
+        if !pending.is_empty() {
+            let ids: Vec<i64> = pending.iter().map(|job| job.id).collect();
+            for &id in &ids {
+                self.hold(id, false);
+            }
+            if let Err(err) = self.store.release(&ids, &self.owner) {
+                self.fail(err.into());
             }
         }
     }
@@ -518,6 +553,7 @@ fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Re
         scanner,
         owner: lease_owner(),
         lease: options.lease,
+        claim_batch: options.claim_batch,
         wait: options.wait,
         held: Mutex::new(HashSet::new()),
         finished: AtomicU64::new(0),
