@@ -38,6 +38,9 @@ use url::Url;
 pub const DEFAULT_DOWNLOADS_API: &str = "https://api.npmjs.org";
 /// Most names one bulk request may carry.
 pub const MAX_BULK_NAMES: usize = 128;
+/// Most bytes of names one bulk request lists: 128 names of the usual length fit many
+/// times over, 128 of the longest (214 bytes) would make a 27 KiB URL.
+const MAX_BULK_LIST_BYTES: usize = 4_000;
 /// Most days a bulk request may span.
 pub const MAX_BULK_DAYS: i64 = 365;
 /// Most months any other request may span.
@@ -361,7 +364,7 @@ impl DownloadsClient {
                 progress(answered);
             }
         }
-        for chunk in bulk.chunks(MAX_BULK_NAMES) {
+        for chunk in bulk_chunks(&bulk, names) {
             let chunk_names: Vec<&str> = chunk.iter().map(|&i| names[i].as_str()).collect();
             let counts = self.bulk_point(period, &chunk_names)?;
             for (&index, count) in chunk.iter().zip(counts) {
@@ -419,6 +422,28 @@ impl DownloadsClient {
             }
         })
     }
+}
+
+/// Splits the indexes of bulk-safe `names` into requests of at most [`MAX_BULK_NAMES`]
+/// names and [`MAX_BULK_LIST_BYTES`] of comma-separated list (long names would otherwise
+/// make URLs that servers refuse).
+fn bulk_chunks<'a>(bulk: &'a [usize], names: &[String]) -> Vec<&'a [usize]> {
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (position, &index) in bulk.iter().enumerate() {
+        let size = names[index].len() + 1;
+        if position > start
+            && (position - start == MAX_BULK_NAMES || bytes + size > MAX_BULK_LIST_BYTES)
+        {
+            chunks.push(&bulk[start..position]);
+            (start, bytes) = (position, 0);
+        }
+        bytes += size;
+    }
+    if start < bulk.len() {
+        chunks.push(&bulk[start..]);
+    }
+    chunks
 }
 
 /// An unscoped valid name, safe to list in a bulk request.
@@ -708,6 +733,16 @@ mod tests {
             let _ = parse_bulk(&body);
             let _ = parse_error(&body);
         }
+    }
+
+    #[test]
+    fn bulk_requests_are_cut_by_count_and_by_length() {
+        let mut names: Vec<String> = (0..300).map(|i| format!("p{i}")).collect();
+        names.extend((0..40).map(|i| format!("{i}{}", "x".repeat(200))));
+        let bulk: Vec<usize> = (0..names.len()).collect();
+        let sizes: Vec<usize> = bulk_chunks(&bulk, &names).iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, [128, 128, 44 + 18, 19, 3]);
+        assert!(bulk_chunks(&[], &names).is_empty());
     }
 
     #[test]
