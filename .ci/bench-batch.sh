@@ -12,6 +12,11 @@
 # BENCH_PIN=1 pins worker N to CPU N-1 (taskset), as if each worker had a machine of one
 # core to itself: a worker analyses the files of a package on as many threads as there
 # are CPUs, so unpinned, one worker alone already uses more than one of them.
+# BENCH_SESSIONS=1 starts each worker in a session of its own (setsid). With the
+# kernel's autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled), CPU time is
+# shared fairly between sessions first: workers started from one shell share one
+# session's share of a busy machine however many they are, while workers on machines
+# of their own would not.
 # The packages are those of the cache ($DSCA_CACHE_DIR or ~/.cache/dsca) that scan
 # offline without error. Each round queues them into a fresh database, starts the
 # workers together and times until the last one exits; the median round is reported,
@@ -71,6 +76,7 @@ run_round() { # workers round -> "seconds worker_cpu pg_cpu machine_cpu"
     for i in $(seq "$workers"); do
         pin=()
         if [ "${BENCH_PIN:-0}" = 1 ]; then pin=(taskset -c $(( (i - 1) % $(nproc) ))); fi
+        if [ "${BENCH_SESSIONS:-0}" = 1 ]; then pin=(setsid -w "${pin[@]}"); fi
         /usr/bin/time -f '%U %S' -o "$work/time.$i" "${pin[@]}" \
             "$dsca" worker --db "$base/$db" --offline -j 1 2>"$work/worker.$i.log" &
     done
