@@ -202,7 +202,32 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{PrevalenceTier, describe_prevalence, one_line};
+
+    #[test]
+    fn prevalence_leaves_out_tiers_without_packages() {
+        let tier = |top, packages, scanned| PrevalenceTier {
+            top,
+            packages,
+            scanned,
+        };
+        assert_eq!(
+            describe_prevalence(&[tier(Some(100), 0, 0), tier(None, 2, 40)]),
+            "found in 2 of all 40 scanned packages"
+        );
+        assert_eq!(
+            describe_prevalence(&[
+                tier(Some(100), 1, 3),
+                tier(Some(10_000), 2, 9),
+                tier(None, 2, 40)
+            ]),
+            "found in 1 of the top 100, 2 of the top 10k and 2 of all 40 scanned packages"
+        );
+        assert_eq!(
+            describe_prevalence(&[tier(None, 0, 0)]),
+            "no package scanned yet"
+        );
+    }
 
     #[test]
     fn one_line_escapes_controls_only() {
