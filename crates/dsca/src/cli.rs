@@ -410,7 +410,12 @@ pub struct PopularityArgs {
     /// The period of --min-downloads: last-day, last-week, last-month, last-year,
     /// last-N-days, last-N-months (sent as dates ending yesterday), YYYY-MM-DD or
     /// YYYY-MM-DD:YYYY-MM-DD; at most 18 months.
-    #[arg(long, value_name = "PERIOD", default_value = "last-month")]
+    #[arg(
+        long,
+        value_name = "PERIOD",
+        default_value = "last-month",
+        requires = "min_downloads"
+    )]
     pub period: String,
 
     /// The npm downloads API to ask.
