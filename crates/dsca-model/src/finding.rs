@@ -102,6 +102,43 @@ pub struct Finding {
     pub problem: String,
     pub next_steps: String,
     pub evidence: Vec<Evidence>,
+    /// How common the rule is in a results store of `dsca batch`, per popularity tier,
+    /// when the scan was given one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence: Option<Vec<PrevalenceTier>>,
+}
+
+/// In how many packages of one popularity tier of a results store a rule fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrevalenceTier {
+    /// The tier's largest popularity rank (100, 1000, 10000); `None` is every package
+    /// in the store.
+    pub top: Option<i64>,
+    /// Packages of the tier the rule fired in.
+    pub packages: i64,
+    /// Packages of the tier in the store.
+    pub scanned: i64,
+}
+
+/// `found in 0 of the top 100, 3 of the top 1k and 9 of all 15000 scanned packages`:
+/// tiers the store has no package of are left out.
+pub fn describe_prevalence(tiers: &[PrevalenceTier]) -> String {
+    let parts: Vec<String> = tiers
+        .iter()
+        .filter(|tier| tier.scanned > 0)
+        .map(|tier| match tier.top {
+            Some(top) if top >= 1000 && top % 1000 == 0 => {
+                format!("{} of the top {}k", tier.packages, top / 1000)
+            }
+            Some(top) => format!("{} of the top {top}", tier.packages),
+            None => format!("{} of all {} scanned", tier.packages, tier.scanned),
+        })
+        .collect();
+    match parts.split_last() {
+        None => "no package scanned yet".to_string(),
+        Some((last, [])) => format!("found in {last} packages"),
+        Some((last, rest)) => format!("found in {} and {last} packages", rest.join(", ")),
+    }
 }
 
 impl Finding {
@@ -117,6 +154,7 @@ impl Finding {
             problem: rule.problem.to_string(),
             next_steps: rule.next_steps.to_string(),
             evidence: Vec::new(),
+            prevalence: None,
         }
     }
 
@@ -164,7 +202,32 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{PrevalenceTier, describe_prevalence, one_line};
+
+    #[test]
+    fn prevalence_leaves_out_tiers_without_packages() {
+        let tier = |top, packages, scanned| PrevalenceTier {
+            top,
+            packages,
+            scanned,
+        };
+        assert_eq!(
+            describe_prevalence(&[tier(Some(100), 0, 0), tier(None, 2, 40)]),
+            "found in 2 of all 40 scanned packages"
+        );
+        assert_eq!(
+            describe_prevalence(&[
+                tier(Some(100), 1, 3),
+                tier(Some(10_000), 2, 9),
+                tier(None, 2, 40)
+            ]),
+            "found in 1 of the top 100, 2 of the top 10k and 2 of all 40 scanned packages"
+        );
+        assert_eq!(
+            describe_prevalence(&[tier(None, 0, 0)]),
+            "no package scanned yet"
+        );
+    }
 
     #[test]
     fn one_line_escapes_controls_only() {

@@ -12,7 +12,10 @@ mod report;
 mod rule;
 mod verdict;
 
-pub use finding::{Behaviour, Evidence, Finding, Location, one_line, truncate_snippet};
+pub use finding::{
+    Behaviour, Evidence, Finding, Location, PrevalenceTier, describe_prevalence, one_line,
+    truncate_snippet,
+};
 pub use network::NetworkActivity;
 pub use purl::{PurlError, npm_purl, parse_npm_purl};
 pub use report::{DependencyInfo, PackageInfo, REPORT_SCHEMA_VERSION, Report, ReportError, Source};

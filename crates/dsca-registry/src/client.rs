@@ -3,18 +3,19 @@
 use crate::cache::Cache;
 use crate::config::RegistryConfig;
 use crate::error::RegistryError;
-use crate::integrity::{self, Expected, Hasher, Verification};
+use crate::http::{
+    Failure, RetryPolicy, error_chain, read_body, status_failure, transport_failure, with_retries,
+};
+use crate::integrity::{self, Expected, Verification};
 use crate::signatures::{self, RegistryKey};
 use crate::spec::validate_name;
 use dsca_model::npm::{Dist, Packument, SignatureCheck};
 use nodejs_semver::{Range, Version};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::StatusCode;
 use reqwest::blocking::Response;
-use reqwest::header::{ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use url::Url;
@@ -24,7 +25,6 @@ const MAX_PACKUMENT_BYTES: u64 = 200 * 1024 * 1024;
 const MAX_KEYS_BYTES: u64 = 1024 * 1024;
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
-const READ_CHUNK: usize = 64 * 1024;
 
 /// Path-segment encoding for names and versions: everything but npm's URL-safe set.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -93,15 +93,6 @@ pub struct Client {
     /// Registry keys per registry URL, fetched once per process (failures too, so a
     /// registry without keys is asked once, not once per package).
     keys: Mutex<HashMap<String, KeysResult>>,
-}
-
-/// Why one attempt failed, and whether another may succeed.
-enum Failure {
-    Retryable {
-        error: RegistryError,
-        retry_after: Option<Duration>,
-    },
-    Fatal(RegistryError),
 }
 
 impl Client {
@@ -421,25 +412,16 @@ impl Client {
         max: u64,
         hash: Option<integrity::HashAlgorithm>,
     ) -> Result<(Vec<u8>, Option<Vec<u8>>), RegistryError> {
-        let mut delay = self.options.retry_delay;
-        let mut attempt = 0;
-        loop {
-            let result = self
-                .send(url, accept)
-                .and_then(|response| read_body(response, url, max, hash));
-            match result {
-                Ok(done) => return Ok(done),
-                Err(Failure::Fatal(error)) => return Err(error),
-                Err(Failure::Retryable { error, retry_after }) => {
-                    if attempt >= self.options.retries {
-                        return Err(after_retries(error, attempt));
-                    }
-                    attempt += 1;
-                    std::thread::sleep(retry_after.map_or(delay, |d| d.min(MAX_RETRY_AFTER)));
-                    delay = (delay * 2).min(MAX_BACKOFF);
-                }
-            }
-        }
+        let policy = RetryPolicy {
+            retries: self.options.retries,
+            first_delay: self.options.retry_delay,
+            max_backoff: MAX_BACKOFF,
+            max_retry_after: MAX_RETRY_AFTER,
+        };
+        with_retries(&policy, || {
+            self.send(url, accept)
+                .and_then(|response| read_body(response, url, max, hash))
+        })
     }
 
     fn send(&self, url: &Url, accept: &str) -> Result<Response, Failure> {
@@ -447,36 +429,11 @@ impl Client {
         if let Some(auth) = self.config.auth_header_for(url) {
             request = request.header(AUTHORIZATION, auth);
         }
-        let response = request.send().map_err(|e| {
-            let error = network(url, &e);
-            // A certificate the system does not trust will not become trusted by waiting.
-            if error_chain(&e).contains("certificate") {
-                Failure::Fatal(error)
-            } else {
-                Failure::Retryable {
-                    error,
-                    retry_after: None,
-                }
-            }
-        })?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-        let error = RegistryError::Http {
-            url: url.to_string(),
-            status: status.as_u16(),
-        };
-        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            Err(Failure::Retryable { error, retry_after })
+        let response = request.send().map_err(|e| transport_failure(url, &e))?;
+        if response.status().is_success() {
+            Ok(response)
         } else {
-            Err(Failure::Fatal(error))
+            Err(status_failure(&response, url))
         }
     }
 }
@@ -565,53 +522,6 @@ fn join(registry: &Url, relative: &str) -> Result<Url, RegistryError> {
     })
 }
 
-/// Reads a body in chunks, enforcing `max` and hashing as it goes.
-fn read_body(
-    mut response: Response,
-    url: &Url,
-    max: u64,
-    hash: Option<integrity::HashAlgorithm>,
-) -> Result<(Vec<u8>, Option<Vec<u8>>), Failure> {
-    let too_large = || {
-        Failure::Fatal(RegistryError::InvalidResponse {
-            url: url.to_string(),
-            reason: format!("the response is larger than the limit of {max} bytes"),
-        })
-    };
-    let declared = response.content_length().unwrap_or(0);
-    if declared > max {
-        return Err(too_large());
-    }
-    let mut hasher = hash.map(Hasher::new);
-    // Trust the declared length only as a hint, and only up to a modest size.
-    let mut body = Vec::with_capacity(declared.min(16 * 1024 * 1024) as usize);
-    let mut chunk = vec![0u8; READ_CHUNK];
-    loop {
-        let n = match response.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                return Err(Failure::Retryable {
-                    error: RegistryError::Network {
-                        url: url.to_string(),
-                        reason: format!("reading the response failed: {}", error_chain(&e)),
-                    },
-                    retry_after: None,
-                });
-            }
-        };
-        if body.len() as u64 + n as u64 > max {
-            return Err(too_large());
-        }
-        if let Some(hasher) = hasher.as_mut() {
-            hasher.update(&chunk[..n]);
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Ok((body, hasher.map(Hasher::finish)))
-}
-
 /// Parses a packument leniently: top-level fields of the wrong shape are dropped rather
 /// than failing the whole document (metadata rules judge what is left).
 fn parse_packument(bytes: &[u8], url: &Url) -> Result<Packument, RegistryError> {
@@ -643,48 +553,6 @@ fn mismatch(package: &str, expected: &Expected, actual: &[u8], url: &Url) -> Reg
         actual: integrity::display_digest(expected.algorithm, actual, expected.from_shasum),
         url: url.to_string(),
     }
-}
-
-fn network(url: &Url, error: &reqwest::Error) -> RegistryError {
-    let reason = if error.is_timeout() {
-        "timed out".to_string()
-    } else if error.is_connect() {
-        format!("could not connect ({})", error_chain(error))
-    } else {
-        error_chain(error)
-    };
-    RegistryError::Network {
-        url: url.to_string(),
-        reason,
-    }
-}
-
-fn after_retries(error: RegistryError, retries: u32) -> RegistryError {
-    match error {
-        RegistryError::Network { url, reason } if retries > 0 => RegistryError::Network {
-            url,
-            reason: format!(
-                "{reason} after {retries} {}",
-                if retries == 1 { "retry" } else { "retries" }
-            ),
-        },
-        other => other,
-    }
-}
-
-/// An error and its sources on one line; reqwest's own message alone is often vague.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        let inner_text = inner.to_string();
-        if !text.contains(&inner_text) {
-            text.push_str(": ");
-            text.push_str(&inner_text);
-        }
-        source = inner.source();
-    }
-    text.replace('\n', " ")
 }
 
 #[cfg(test)]

@@ -39,6 +39,13 @@ pub enum RegistryError {
     #[error("{what} is not in the cache; run without --offline first")]
     Offline { what: String },
 
+    #[error("the downloads API answered HTTP {status} to {url}: {message}")]
+    DownloadsApi {
+        url: String,
+        status: u16,
+        message: String,
+    },
+
     #[error("invalid response from {url}: {reason}")]
     InvalidResponse { url: String, reason: String },
 
@@ -70,6 +77,7 @@ impl RegistryError {
             RegistryError::Http { .. } => "http",
             RegistryError::Offline { .. } => "offline",
             RegistryError::InvalidResponse { .. } => "invalid-response",
+            RegistryError::DownloadsApi { .. } => "downloads-api",
             RegistryError::InvalidName { .. } => "invalid-name",
             RegistryError::Io { .. } => "io",
             RegistryError::Config(_) | RegistryError::Setup(_) => "config",

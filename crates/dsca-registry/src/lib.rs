@@ -8,7 +8,9 @@
 pub mod cache;
 pub mod client;
 pub mod config;
+pub mod downloads;
 mod error;
+mod http;
 pub mod integrity;
 pub mod names;
 mod signatures;
@@ -17,6 +19,7 @@ pub mod spec;
 pub use cache::Cache;
 pub use client::{Client, ClientOptions, FetchedTarball};
 pub use config::{ConfigEnv, ConfigError, RegistryConfig};
+pub use downloads::{Downloads, DownloadsClient, DownloadsOptions, Period};
 pub use error::RegistryError;
 pub use integrity::{HashAlgorithm, Verification};
 pub use names::{NamesError, NamesFileReader, NamesJsonReader};

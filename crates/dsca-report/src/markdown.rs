@@ -5,7 +5,7 @@
 //! neither break the table nor inject links, images or HTML into the comment.
 
 use dsca_model::dynamic::{DynamicAnalysis, PhaseStatus};
-use dsca_model::{Report, VerdictLevel};
+use dsca_model::{Report, VerdictLevel, describe_prevalence};
 use std::io::{self, Write};
 
 /// `title` heads the comment (e.g. "dsca audit of package-lock.json").
@@ -70,6 +70,9 @@ pub fn write_markdown(out: &mut dyn Write, title: &str, reports: &[Report]) -> i
                 finding.severity,
                 escape(&finding.message)
             )?;
+            if let Some(tiers) = &finding.prevalence {
+                writeln!(out, "  - Prevalence: {}", describe_prevalence(tiers))?;
+            }
             writeln!(out, "  - Next steps: {}", escape(&finding.next_steps))?;
         }
         for error in &report.errors {

@@ -7,7 +7,9 @@
 mod dynamic;
 
 use crate::sanitize::sanitize_for_terminal;
-use dsca_model::{Behaviour, Evidence, Finding, Report, Severity, Source, VerdictLevel};
+use dsca_model::{
+    Behaviour, Evidence, Finding, Report, Severity, Source, VerdictLevel, describe_prevalence,
+};
 use owo_colors::Style;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -201,6 +203,14 @@ impl Printer {
         );
         for evidence in &finding.evidence {
             self.evidence(buf, evidence, "    ", true);
+        }
+        if let Some(tiers) = &finding.prevalence {
+            let _ = writeln!(
+                buf,
+                "    {} {}",
+                self.paint("Prevalence:", Style::new().bold()),
+                describe_prevalence(tiers)
+            );
         }
         for (heading, text) in [
             ("Problem:", &finding.problem),

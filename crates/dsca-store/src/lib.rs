@@ -9,6 +9,24 @@
 //! finished, and only by the holder of the job's lease, so a package never has two
 //! results; a job whose lease ran out is claimed again.
 
+/// Binds a result's columns, from `spec` to `report`, in the order of the `results` table.
+macro_rules! bind_result_columns {
+    ($query:expr, $record:expr, $scanned_at:expr) => {
+        $query
+            .bind(&$record.spec)
+            .bind(&$record.name)
+            .bind(&$record.version)
+            .bind(&$record.verdict)
+            .bind($record.score)
+            .bind($record.popularity_rank)
+            .bind(i64::from($record.has_dynamic))
+            .bind(i64::from(!$record.dns_names.is_empty()))
+            .bind(&$record.error_code)
+            .bind($scanned_at)
+            .bind(&$record.report_json)
+    };
+}
+
 /// Runs `$body` with `$pool` bound to the concrete pool of either engine. The queries are
 /// written once: both engines take `$N` parameters and the schema uses common types.
 macro_rules! with_pool {
@@ -33,6 +51,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -113,6 +132,26 @@ enum Pool {
     Postgres(PgPool),
 }
 
+/// A job to record: queued, or skipped (with why) by the popularity filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewJob<'a> {
+    pub spec: &'a str,
+    /// Downloads over the filter's period, when looked up and known.
+    pub downloads: Option<i64>,
+    /// `Some` records the job as `skipped` for this reason.
+    pub skip_reason: Option<&'a str>,
+}
+
+impl<'a> NewJob<'a> {
+    pub fn queued(spec: &'a str) -> Self {
+        NewJob {
+            spec,
+            downloads: None,
+            skip_reason: None,
+        }
+    }
+}
+
 /// A claimed job: scan `spec`, then [`Store::complete`] it before the lease runs out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -129,9 +168,12 @@ pub struct JobCounts {
     pub running: i64,
     pub done: i64,
     pub failed: i64,
+    /// Not to be scanned: left out by the popularity filter.
+    pub skipped: i64,
 }
 
 impl JobCounts {
+    /// The jobs to scan (skipped ones are not).
     pub fn total(&self) -> i64 {
         self.queued + self.running + self.done + self.failed
     }
@@ -188,8 +230,13 @@ impl Store {
                         .await
                         .map(Pool::Sqlite)
                 }
+                // No test query before each use: it doubled the round trips of every call.
+                // Idle connections are closed after a minute instead, before a firewall
+                // between the fleet and the server forgets them.
                 Location::Postgres(url) => PgPoolOptions::new()
                     .max_connections(2)
+                    .test_before_acquire(false)
+                    .idle_timeout(Duration::from_secs(60))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(url)
                     .await
@@ -314,27 +361,62 @@ impl Store {
     /// Queue specs not already in the store (a spec is analysed once per store).
     /// Returns how many were new.
     pub fn enqueue(&self, run_id: i64, specs: &[String]) -> Result<u64> {
+        let jobs: Vec<NewJob<'_>> = specs.iter().map(|spec| NewJob::queued(spec)).collect();
+        self.enqueue_jobs(run_id, None, &jobs)
+    }
+
+    /// Record jobs not already in the store: queued, or `skipped` with their reason,
+    /// with their downloads over `downloads_period` when known. Returns how many were new.
+    pub fn enqueue_jobs(
+        &self,
+        run_id: i64,
+        downloads_period: Option<&str>,
+        jobs: &[NewJob<'_>],
+    ) -> Result<u64> {
         let mut added = 0;
-        for chunk in specs.chunks(INSERT_CHUNK) {
-            let mut sql = String::from("INSERT INTO jobs (run_id, spec, state) VALUES ");
-            for index in 0..chunk.len() {
-                if index > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("($1, ${}, 'queued')", index + 2));
-            }
-            sql.push_str(" ON CONFLICT (spec) DO NOTHING");
+        for chunk in jobs.chunks(INSERT_CHUNK) {
+            let sql = values_sql(
+                "INSERT INTO jobs (run_id, downloads_period, spec, state, downloads, skip_reason) VALUES ",
+                chunk.len(),
+                2,
+                4,
+            ) + " ON CONFLICT (spec) DO NOTHING";
             added += self.block_on(async {
                 with_pool!(self, pool => {
-                    let mut query = sqlx::query(&sql).bind(run_id);
-                    for spec in chunk {
-                        query = query.bind(spec);
+                    let mut query = sqlx::query(&sql).bind(run_id).bind(downloads_period);
+                    for job in chunk {
+                        let state = if job.skip_reason.is_some() { "skipped" } else { "queued" };
+                        query = query.bind(job.spec).bind(state).bind(job.downloads).bind(job.skip_reason);
                     }
                     query.execute(pool).await.map(|done| done.rows_affected())
                 })
             })?;
         }
         Ok(added)
+    }
+
+    /// Which of `specs` the store already holds, in any state: a resumed batch does not
+    /// look their downloads up again.
+    pub fn known_specs(&self, specs: &[String]) -> Result<HashSet<String>> {
+        let mut known = HashSet::new();
+        for chunk in specs.chunks(INSERT_CHUNK) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT spec FROM jobs WHERE spec IN ({})",
+                placeholders.join(", ")
+            );
+            let found: Vec<String> = self.block_on(async {
+                with_pool!(self, pool => {
+                    let mut query = sqlx::query_scalar(&sql);
+                    for spec in chunk {
+                        query = query.bind(spec);
+                    }
+                    query.fetch_all(pool).await
+                })
+            })?;
+            known.extend(found);
+        }
+        Ok(known)
     }
 
     /// Put every `running` job back in the queue. Only for a SQLite store that this process
@@ -356,45 +438,70 @@ impl Store {
     /// Claim the next job: one whose lease ran out first, else the oldest queued one.
     /// PostgreSQL skips rows other workers are claiming (`FOR UPDATE SKIP LOCKED`).
     pub fn claim(&self, owner: &str, lease: Duration) -> Result<Option<Job>> {
+        Ok(self.claim_many(owner, lease, 1)?.into_iter().next())
+    }
+
+    /// Claim up to `max` jobs in one round trip: those whose lease ran out first, then the
+    /// oldest queued ones. Each gets this owner's lease.
+    pub fn claim_many(&self, owner: &str, lease: Duration, max: usize) -> Result<Vec<Job>> {
         let now = unix_millis();
         let expires = now.saturating_add(duration_millis(lease));
         let lock = match self.pool {
             Pool::Sqlite(_) => "",
             Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
         };
-        let expired = format!(
-            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2, attempts = attempts + 1
-             WHERE id = (SELECT id FROM jobs WHERE state = 'running' AND lease_expires < $3
-                         ORDER BY lease_expires LIMIT 1{lock})
-             RETURNING id, spec, attempts"
-        );
-        let queued = format!(
-            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2, attempts = attempts + 1
-             WHERE id = (SELECT id FROM jobs WHERE state = 'queued'
-                         ORDER BY id LIMIT 1{lock})
-             RETURNING id, spec, attempts"
-        );
         // Leases that ran out first, so a dead worker's jobs are not left to the end.
-        for (sql, bind_now) in [(&expired, true), (&queued, false)] {
-            let row = self.block_on(async {
+        let sql = format!(
+            "WITH expired AS (SELECT id FROM jobs WHERE state = 'running' AND lease_expires < $3
+                              ORDER BY lease_expires LIMIT $4{lock}),
+                  queued AS (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT $4{lock})
+             UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM (SELECT id, 0 AS rank FROM expired UNION ALL
+                                          SELECT id, 1 AS rank FROM queued) AS candidates
+                          ORDER BY rank, id LIMIT $4)
+             RETURNING id, spec, attempts"
+        );
+        let max = i64::try_from(max.max(1)).unwrap_or(i64::MAX);
+        let mut jobs = self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query(&sql)
+                    .bind(owner)
+                    .bind(expires)
+                    .bind(now)
+                    .bind(max)
+                    .fetch_all(pool)
+                    .await
+                    .and_then(|rows| rows.iter().map(|row| Ok(Job {
+                        id: row.try_get("id")?,
+                        spec: row.try_get("spec")?,
+                        attempts: row.try_get("attempts")?,
+                    })).collect::<Result<Vec<_>, sqlx::Error>>())
+            })
+        })?;
+        jobs.sort_by_key(|job| job.id);
+        Ok(jobs)
+    }
+
+    /// Put jobs this owner claimed but will not scan back in the queue.
+    pub fn release(&self, job_ids: &[i64], owner: &str) -> Result<u64> {
+        let mut released = 0;
+        for &job_id in job_ids {
+            released += self.block_on(async {
                 with_pool!(self, pool => {
-                    let query = sqlx::query(sql).bind(owner).bind(expires);
-                    let query = if bind_now { query.bind(now) } else { query };
-                    query
-                        .fetch_optional(pool)
-                        .await
-                        .and_then(|row| row.map(|row| Ok(Job {
-                            id: row.try_get("id")?,
-                            spec: row.try_get("spec")?,
-                            attempts: row.try_get("attempts")?,
-                        })).transpose())
+                    sqlx::query(
+                        "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_expires = NULL,
+                            attempts = attempts - 1
+                         WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
+                    )
+                    .bind(job_id)
+                    .bind(owner)
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
                 })
             })?;
-            if row.is_some() {
-                return Ok(row);
-            }
         }
-        Ok(None)
+        Ok(released)
     }
 
     /// Extend the lease of a job this owner holds. False when the lease was lost (it ran
@@ -431,6 +538,11 @@ impl Store {
         } else {
             "done"
         };
+        if let Pool::Postgres(pool) = &self.pool {
+            return self.block_on(complete_postgres(
+                pool, job, owner, state, record, scanned_at,
+            ));
+        }
         self.block_on(async {
             with_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
@@ -448,27 +560,17 @@ impl Store {
                     tx.rollback().await?;
                     return Ok(false);
                 }
-                sqlx::query(
+                let insert = sqlx::query(
                     "INSERT INTO results (job_id, spec, name, version, verdict, score, popularity_rank,
                         has_dynamic, non_registry_dns, error_code, scanned_at, report)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
-                .bind(job.id)
-                .bind(&record.spec)
-                .bind(&record.name)
-                .bind(&record.version)
-                .bind(&record.verdict)
-                .bind(record.score)
-                .bind(record.popularity_rank)
-                .bind(i64::from(record.has_dynamic))
-                .bind(i64::from(!record.dns_names.is_empty()))
-                .bind(&record.error_code)
-                .bind(scanned_at)
-                .bind(&record.report_json)
-                .execute(&mut *tx)
-                .await?;
+                .bind(job.id);
+                bind_result_columns!(insert, record, scanned_at)
+                    .execute(&mut *tx)
+                    .await?;
                 for chunk in record.findings.chunks(INSERT_CHUNK) {
-                    let sql = values_sql("INSERT INTO findings (job_id, rule, severity) VALUES ", chunk.len(), 2);
+                    let sql = values_sql("INSERT INTO findings (job_id, rule, severity) VALUES ", chunk.len(), 1, 2);
                     let mut query = sqlx::query(&sql).bind(job.id);
                     for (rule, severity) in chunk {
                         query = query.bind(rule).bind(severity);
@@ -477,7 +579,7 @@ impl Store {
                 }
                 for (table, values) in [("behaviours (job_id, behaviour)", &record.behaviours), ("dns_names (job_id, name)", &record.dns_names)] {
                     for chunk in values.chunks(INSERT_CHUNK) {
-                        let sql = values_sql(&format!("INSERT INTO {table} VALUES "), chunk.len(), 1);
+                        let sql = values_sql(&format!("INSERT INTO {table} VALUES "), chunk.len(), 1, 1);
                         let mut query = sqlx::query(&sql).bind(job.id);
                         for value in chunk {
                             query = query.bind(value);
@@ -506,6 +608,7 @@ impl Store {
                 "running" => counts.running = count,
                 "done" => counts.done = count,
                 "failed" => counts.failed = count,
+                "skipped" => counts.skipped = count,
                 _ => {}
             }
         }
@@ -574,20 +677,69 @@ impl Store {
     }
 }
 
-/// `prefix` followed by `rows` tuples of `($1, $k, ...)`: the job id then `width` values.
-fn values_sql(prefix: &str, rows: usize, width: usize) -> String {
+/// [`Store::complete`] on PostgreSQL in one statement (one round trip, atomic like any
+/// statement): the job's update and every insert are data-modifying CTEs that insert
+/// nothing when the update found no job held by `owner`.
+async fn complete_postgres(
+    pool: &PgPool,
+    job: &Job,
+    owner: &str,
+    state: &str,
+    record: &ResultRecord,
+    scanned_at: &str,
+) -> Result<bool> {
+    let (rules, severities): (Vec<&str>, Vec<&str>) = record
+        .findings
+        .iter()
+        .map(|(rule, severity)| (rule.as_str(), severity.as_str()))
+        .unzip();
+    let update = sqlx::query_scalar(
+        "WITH done AS (
+            UPDATE jobs SET state = $1, lease_owner = NULL, lease_expires = NULL
+            WHERE id = $2 AND lease_owner = $3 AND state = 'running' RETURNING id),
+         result AS (
+            INSERT INTO results (job_id, spec, name, version, verdict, score, popularity_rank,
+                has_dynamic, non_registry_dns, error_code, scanned_at, report)
+            SELECT id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM done),
+         finding AS (
+            INSERT INTO findings (job_id, rule, severity)
+            SELECT done.id, f.rule, f.severity FROM done, UNNEST($15::text[], $16::text[]) AS f(rule, severity)),
+         behaviour AS (
+            INSERT INTO behaviours (job_id, behaviour)
+            SELECT done.id, b FROM done, UNNEST($17::text[]) AS b),
+         dns AS (
+            INSERT INTO dns_names (job_id, name)
+            SELECT done.id, d FROM done, UNNEST($18::text[]) AS d)
+         SELECT COUNT(*) FROM done",
+    )
+    .bind(state)
+    .bind(job.id)
+    .bind(owner);
+    let finished: i64 = bind_result_columns!(update, record, scanned_at)
+        .bind(&rules)
+        .bind(&severities)
+        .bind(&record.behaviours)
+        .bind(&record.dns_names)
+        .fetch_one(pool)
+        .await?;
+    Ok(finished == 1)
+}
+
+/// `prefix` followed by `rows` tuples of `($1, ..., $shared, $k, ...)`: the `shared`
+/// parameters every row repeats (the job id, a run id), then `width` values of its own.
+fn values_sql(prefix: &str, rows: usize, shared: usize, width: usize) -> String {
     let mut sql = String::from(prefix);
-    let mut parameter = 2;
+    let mut parameter = shared + 1;
     for row in 0..rows {
         if row > 0 {
             sql.push(',');
         }
-        sql.push_str("($1");
-        for _ in 0..width {
-            sql.push_str(&format!(", ${parameter}"));
-            parameter += 1;
-        }
+        sql.push('(');
+        let own = (parameter..parameter + width).map(|n| format!("${n}"));
+        let columns: Vec<String> = (1..=shared).map(|n| format!("${n}")).chain(own).collect();
+        sql.push_str(&columns.join(", "));
         sql.push(')');
+        parameter += width;
     }
     sql
 }

@@ -37,6 +37,8 @@ pub struct StudyStats {
     pub tiers: Vec<TierSize>,
     pub verdicts: Vec<(String, i64)>,
     pub errors: Vec<(String, i64)>,
+    /// Jobs left out by the popularity filter, by reason.
+    pub skipped: Vec<(String, i64)>,
     pub rules: Vec<RulePrevalence>,
     pub behaviours: Vec<RulePrevalence>,
     /// Non-registry names by the number of packages that looked them up, most first.
@@ -49,6 +51,50 @@ impl StudyStats {
         (self.with_dynamic > 0)
             .then(|| self.non_registry_dns as f64 * 100.0 / self.with_dynamic as f64)
     }
+}
+
+/// One count per tier of [`TIERS`], then all scanned packages.
+type TierCounts = (i64, i64, i64, i64);
+const _: () = assert!(
+    TIERS.len() + 1 == 4,
+    "TierCounts has one column per tier and all"
+);
+
+impl TierSize {
+    fn from_counts(counts: TierCounts) -> Vec<TierSize> {
+        let (a, b, c, all) = counts;
+        TIERS
+            .iter()
+            .map(|&top| Some(top))
+            .chain([None])
+            .zip([a, b, c, all])
+            .map(|(top, scanned)| TierSize { top, scanned })
+            .collect()
+    }
+}
+
+impl RulePrevalence {
+    fn from_row((id, a, b, c, all): (String, i64, i64, i64, i64)) -> Self {
+        RulePrevalence {
+            id,
+            packages: vec![a, b, c, all],
+        }
+    }
+}
+
+/// How many packages each id fired in, per tier: `f.rule` of `findings f`, or
+/// `b.behaviour` of `behaviours b`; `filter` narrows the rows.
+fn prevalence_sql(table: &str, alias: &str, id_column: &str, filter: &str) -> String {
+    format!(
+        "SELECT {id_column}, {} FROM {table} {alias} JOIN results r ON r.job_id = {alias}.job_id {filter}
+         GROUP BY {id_column} ORDER BY COUNT(DISTINCT {alias}.job_id) DESC, {id_column}",
+        tier_columns(&format!("{alias}.job_id"))
+    )
+}
+
+/// The size of each tier: the scanned packages ranked in it.
+fn tiers_sql() -> String {
+    format!("SELECT {} FROM results r", tier_columns("r.job_id"))
 }
 
 /// `COUNT(DISTINCT CASE ...)` per tier then in all: one scan of the table for every tier.
@@ -66,18 +112,9 @@ fn tier_columns(id_column: &str) -> String {
 impl Store {
     /// The study's figures; `max_domains` caps the domain list.
     pub fn stats(&self, max_domains: i64) -> Result<StudyStats> {
-        let tiers_sql = format!("SELECT {} FROM results r", tier_columns("r.job_id"));
-        let rules_sql = format!(
-            "SELECT f.rule, {} FROM findings f JOIN results r ON r.job_id = f.job_id
-             GROUP BY f.rule ORDER BY COUNT(DISTINCT f.job_id) DESC, f.rule",
-            tier_columns("f.job_id")
-        );
-        let behaviours_sql = format!(
-            "SELECT b.behaviour, {} FROM behaviours b JOIN results r ON r.job_id = b.job_id
-             GROUP BY b.behaviour ORDER BY COUNT(DISTINCT b.job_id) DESC, b.behaviour",
-            tier_columns("b.job_id")
-        );
-        let tier_count = TIERS.len() + 1;
+        let tiers_sql = tiers_sql();
+        let rules_sql = prevalence_sql("findings", "f", "f.rule", "");
+        let behaviours_sql = prevalence_sql("behaviours", "b", "b.behaviour", "");
         self.block_on(async {
             with_pool!(self, pool => {
                 let (packages, failed, with_dynamic, non_registry_dns): (i64, i64, i64, i64) = sqlx::query_as(
@@ -89,14 +126,7 @@ impl Store {
                 )
                 .fetch_one(pool)
                 .await?;
-                let tier_row = sqlx::query(&tiers_sql).fetch_one(pool).await?;
-                let mut tiers = Vec::with_capacity(tier_count);
-                for index in 0..tier_count {
-                    tiers.push(TierSize {
-                        top: TIERS.get(index).copied(),
-                        scanned: sqlx::Row::try_get(&tier_row, index)?,
-                    });
-                }
+                let tiers = TierSize::from_counts(sqlx::query_as(&tiers_sql).fetch_one(pool).await?);
                 let verdicts: Vec<(String, i64)> = sqlx::query_as(
                     "SELECT COALESCE(verdict, 'none'), COUNT(*) FROM results
                      GROUP BY COALESCE(verdict, 'none') ORDER BY COUNT(*) DESC, 1",
@@ -109,19 +139,14 @@ impl Store {
                 )
                 .fetch_all(pool)
                 .await?;
-                let mut prevalence = Vec::new();
-                for sql in [&rules_sql, &behaviours_sql] {
-                    let rows = sqlx::query(sql).fetch_all(pool).await?;
-                    let mut list = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        let mut packages = Vec::with_capacity(tier_count);
-                        for index in 0..tier_count {
-                            packages.push(sqlx::Row::try_get::<i64, _>(row, index + 1)?);
-                        }
-                        list.push(RulePrevalence { id: sqlx::Row::try_get(row, 0)?, packages });
-                    }
-                    prevalence.push(list);
-                }
+                let skipped: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT COALESCE(skip_reason, 'unknown'), COUNT(*) FROM jobs WHERE state = 'skipped'
+                     GROUP BY COALESCE(skip_reason, 'unknown') ORDER BY COUNT(*) DESC, 1",
+                )
+                .fetch_all(pool)
+                .await?;
+                let rules: Vec<_> = sqlx::query_as(&rules_sql).fetch_all(pool).await?;
+                let behaviours: Vec<_> = sqlx::query_as(&behaviours_sql).fetch_all(pool).await?;
                 let domains: Vec<(String, i64)> = sqlx::query_as(
                     "SELECT name, COUNT(DISTINCT job_id) FROM dns_names GROUP BY name
                      ORDER BY COUNT(DISTINCT job_id) DESC, name LIMIT $1",
@@ -129,8 +154,6 @@ impl Store {
                 .bind(max_domains)
                 .fetch_all(pool)
                 .await?;
-                let behaviours = prevalence.pop().unwrap_or_default();
-                let rules = prevalence.pop().unwrap_or_default();
                 Ok(StudyStats {
                     packages,
                     failed,
@@ -139,10 +162,37 @@ impl Store {
                     tiers,
                     verdicts,
                     errors,
-                    rules,
-                    behaviours,
+                    skipped,
+                    rules: rules.into_iter().map(RulePrevalence::from_row).collect(),
+                    behaviours: behaviours.into_iter().map(RulePrevalence::from_row).collect(),
                     domains,
                 })
+            })
+        })
+    }
+
+    /// The tier sizes, and the prevalence of each of `rules` that fired in the store
+    /// (computed as [`Store::stats`] does): what `dsca scan` shows beside a finding.
+    pub fn rule_prevalence(
+        &self,
+        rules: &[String],
+    ) -> Result<(Vec<TierSize>, Vec<RulePrevalence>)> {
+        let placeholders: Vec<String> = (1..=rules.len()).map(|n| format!("${n}")).collect();
+        let filter = format!("WHERE f.rule IN ({})", placeholders.join(", "));
+        let rules_sql = prevalence_sql("findings", "f", "f.rule", &filter);
+        let tiers_sql = tiers_sql();
+        self.block_on(async {
+            with_pool!(self, pool => {
+                let tiers = TierSize::from_counts(sqlx::query_as(&tiers_sql).fetch_one(pool).await?);
+                if rules.is_empty() {
+                    return Ok((tiers, Vec::new()));
+                }
+                let mut query = sqlx::query_as(&rules_sql);
+                for rule in rules {
+                    query = query.bind(rule);
+                }
+                let rows: Vec<_> = query.fetch_all(pool).await?;
+                Ok((tiers, rows.into_iter().map(RulePrevalence::from_row).collect()))
             })
         })
     }

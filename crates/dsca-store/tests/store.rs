@@ -2,7 +2,7 @@
 //! (DSCA_PG_TESTS=1 with DSCA_TEST_PG_URL, as `.ci/postgres.sh` prints).
 
 use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source};
-use dsca_store::{Job, ResultRecord, Store, StoreError};
+use dsca_store::{Job, NewJob, ResultRecord, Store, StoreError};
 use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -95,6 +95,73 @@ fn a_queue_is_drained_once_with_every_result_written() {
     assert_eq!(first_two.len() + rest.len(), 4);
 }
 
+#[test]
+fn skipped_jobs_are_recorded_with_their_downloads_and_never_claimed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let run = store.start_run("test", AT).expect("run");
+    let jobs = [
+        NewJob {
+            spec: "popular",
+            downloads: Some(5_000),
+            skip_reason: None,
+        },
+        NewJob {
+            spec: "quiet",
+            downloads: Some(3),
+            skip_reason: Some("below-min-downloads"),
+        },
+        NewJob {
+            spec: "ghost",
+            downloads: None,
+            skip_reason: Some("unknown-downloads"),
+        },
+    ];
+    let added = store
+        .enqueue_jobs(run, Some("last-month"), &jobs)
+        .expect("enqueue");
+    assert_eq!(added, 3);
+    let known = store
+        .known_specs(&specs(&["quiet", "new", "popular"]))
+        .expect("known");
+    assert_eq!(
+        known,
+        HashSet::from(["quiet".to_string(), "popular".to_string()])
+    );
+    let counts = store.job_counts().expect("counts");
+    assert_eq!((counts.queued, counts.skipped, counts.total()), (1, 2, 1));
+    let job = store.claim("owner", LEASE).expect("claim").expect("a job");
+    assert_eq!(job.spec, "popular");
+    assert_eq!(store.claim("owner", LEASE).expect("claim"), None);
+    let stats = store.stats(10).expect("stats");
+    assert_eq!(
+        stats.skipped,
+        [
+            ("below-min-downloads".to_string(), 1),
+            ("unknown-downloads".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn several_jobs_are_claimed_in_one_call_and_released_ones_go_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let run = store.start_run("test", AT).expect("run");
+    store
+        .enqueue(run, &specs(&["a", "b", "c", "d", "e"]))
+        .expect("enqueue");
+    let first = store.claim_many("o", LEASE, 3).expect("claim");
+    let specs_of = |jobs: &[Job]| jobs.iter().map(|j| j.spec.clone()).collect::<Vec<_>>();
+    assert_eq!(specs_of(&first), ["a", "b", "c"]);
+    assert_eq!(store.release(&[first[2].id], "other").expect("release"), 0);
+    assert_eq!(store.release(&[first[2].id], "o").expect("release"), 1);
+    let rest = store.claim_many("o", LEASE, 10).expect("claim");
+    assert_eq!(specs_of(&rest), ["c", "d", "e"]);
+    assert_eq!(rest[0].attempts, 1, "a released claim is not an attempt");
+    assert!(store.claim_many("o", LEASE, 10).expect("claim").is_empty());
+}
+
 /// A lease that ran out is claimed again; its old owner can neither renew nor complete it.
 fn check_lease_reclaim(store: &Store) {
     let run = store.start_run("test", AT).expect("run");
@@ -174,7 +241,21 @@ fn reopening_a_current_store_keeps_its_data() {
 #[test]
 fn stats_count_rules_by_popularity_tier_and_non_registry_dns() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = sqlite_store(&dir);
+    check_stats(&sqlite_store(&dir));
+}
+
+/// PostgreSQL writes a result in one statement: the findings, behaviours and names
+/// must land as SQLite's transaction writes them.
+#[test]
+fn postgres_stats_count_rules_by_popularity_tier_and_non_registry_dns() {
+    if let Some(PgStore { store, _serial, .. }) =
+        pg_store("postgres_stats_count_rules_by_popularity_tier_and_non_registry_dns")
+    {
+        check_stats(&store);
+    }
+}
+
+fn check_stats(store: &Store) {
     let run = store.start_run("test", AT).expect("run");
     // `semver` is rank 1 in the bundled list; the others are not listed.
     store
@@ -216,6 +297,12 @@ fn stats_count_rules_by_popularity_tier_and_non_registry_dns() {
         .find(|rule| rule.id == dsca_rules::INTEGRITY_MISMATCH.id)
         .expect("the rule is counted");
     assert_eq!(rule.packages, vec![1, 1, 1, 2]);
+    // The same figures for the rules of one report, as `dsca scan --db` asks.
+    let (tiers, rules) = store
+        .rule_prevalence(&[rule.id.clone(), "DSCA000".to_string()])
+        .expect("prevalence");
+    assert_eq!(tiers, stats.tiers);
+    assert_eq!(rules, vec![rule.clone()]);
     assert!(
         stats
             .verdicts

@@ -3,10 +3,13 @@
 //!
 //! Used only as a dev-dependency; panics here are test failures with a message.
 
+mod downloads;
 mod home;
+mod http;
 mod package;
 mod registry;
 
+pub use downloads::TestDownloadsApi;
 pub use home::TempHome;
 
 pub use package::PackageBuilder;

@@ -1,8 +1,7 @@
-//! A local npm registry over real HTTP/1.1, for tests of anything that talks to one.
-//!
-//! One thread accepts; each connection gets its own thread, serves one request and
-//! closes (`Connection: close`), which keeps the server small and the client honest.
+//! A local npm registry over real HTTP/1.1 (see [`crate::http`]), for tests of anything
+//! that talks to one.
 
+use crate::http::{Request, Response, Server};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use flate2::read::GzDecoder;
@@ -12,12 +11,9 @@ use p256::pkcs8::EncodePublicKey;
 use serde_json::{Map, Value, json};
 use sha2::Digest;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::Read;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 /// Seeds of the two test keys: the first is served at `/-/npm/v1/keys`, the second never is.
 const REGISTRY_KEY_SEED: &[u8] = b"dsca-test registry signing key";
@@ -118,19 +114,16 @@ pub struct TestRegistry {
     addr: SocketAddr,
     url: String,
     state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-    accept_thread: Option<JoinHandle<()>>,
+    /// Dropped last: stops serving.
+    _server: Server,
     registry_key: SigningKey,
     unknown_key: SigningKey,
 }
 
 impl TestRegistry {
     pub fn start() -> TestRegistry {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the test registry");
-        let addr = listener.local_addr().expect("test registry address");
-        let url = format!("http://{addr}/");
         let state = Arc::new(Mutex::new(State {
-            base_url: url.clone(),
+            base_url: String::new(),
             packages: BTreeMap::new(),
             tarballs: BTreeMap::new(),
             failures: Vec::new(),
@@ -142,21 +135,20 @@ impl TestRegistry {
         }));
         let registry_key = key_from_seed(REGISTRY_KEY_SEED);
         let keys_doc = KeyInfo::of(&registry_key);
-        let stop = Arc::new(AtomicBool::new(false));
-        let accept_thread = {
+        let server = {
             let state = Arc::clone(&state);
-            let stop = Arc::clone(&stop);
-            std::thread::Builder::new()
-                .name("dsca-test-registry".into())
-                .spawn(move || accept_loop(listener, state, stop, keys_doc))
-                .expect("spawn the test registry")
+            Server::start("dsca-test-registry", move |request| {
+                handle(request, &state, &keys_doc)
+            })
         };
+        let addr = server.addr();
+        let url = format!("http://{addr}/");
+        state.lock().unwrap_or_else(|e| e.into_inner()).base_url = url.clone();
         TestRegistry {
             addr,
             url,
             state,
-            stop,
-            accept_thread: Some(accept_thread),
+            _server: server,
             registry_key,
             unknown_key: key_from_seed(UNKNOWN_KEY_SEED),
         }
@@ -391,17 +383,6 @@ impl TestRegistry {
     }
 }
 
-impl Drop for TestRegistry {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept() so the thread sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(handle) = self.accept_thread.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
 #[derive(Clone)]
 struct KeyInfo {
     keyid: String,
@@ -472,130 +453,21 @@ fn try_read_manifest(tarball: &[u8]) -> Option<Value> {
     None
 }
 
-fn accept_loop(
-    listener: TcpListener,
-    state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-    key: KeyInfo,
-) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-        let Ok(stream) = stream else { continue };
-        let state = Arc::clone(&state);
-        let key = key.clone();
-        let _ = std::thread::Builder::new()
-            .name("dsca-test-registry-conn".into())
-            .spawn(move || {
-                let _ = handle_connection(stream, &state, &key);
-            });
-    }
+fn not_found() -> Response {
+    Response::json(404, &json!({"error": "Not found"}))
 }
 
-struct Response {
-    status: u16,
-    content_type: &'static str,
-    body: Vec<u8>,
-    extra_headers: Vec<(&'static str, String)>,
-}
-
-impl Response {
-    fn json(status: u16, value: &Value) -> Response {
-        Response {
-            status,
-            content_type: "application/json",
-            body: serde_json::to_vec(value).unwrap_or_default(),
-            extra_headers: Vec::new(),
-        }
-    }
-
-    fn not_found() -> Response {
-        Response::json(404, &json!({"error": "Not found"}))
-    }
-}
-
-fn handle_connection(
-    mut stream: TcpStream,
-    state: &Mutex<State>,
-    key: &KeyInfo,
-) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let Some(head) = read_head(&mut stream)? else {
-        return Ok(());
-    };
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or_default().to_string();
-    let path = request_line.next().unwrap_or_default().to_string();
-    let mut authorization = None;
-    let mut accept = None;
-    for line in lines {
-        if let Some((name, value)) = line.split_once(':') {
-            let value = value.trim().to_string();
-            if name.eq_ignore_ascii_case("authorization") {
-                authorization = Some(value);
-            } else if name.eq_ignore_ascii_case("accept") {
-                accept = Some(value);
-            }
-        }
-    }
-
-    let response = {
-        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-        state.requests.push(RequestRecord {
-            method: method.clone(),
-            path: path.clone(),
-            authorization: authorization.clone(),
-            accept,
-        });
-        respond(&mut state, &path, authorization.as_deref(), key)
-    };
-
-    let reason = match response.status {
-        200 => "OK",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
-    };
-    let mut out = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        response.status,
-        response.content_type,
-        response.body.len()
-    );
-    for (name, value) in &response.extra_headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out.push_str("\r\n");
-    stream.write_all(out.as_bytes())?;
-    if method != "HEAD" {
-        stream.write_all(&response.body)?;
-    }
-    stream.flush()
-}
-
-/// Reads the request head (up to the blank line), bounded at 64 KiB.
-fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            return Ok(Some(String::from_utf8_lossy(&buf[..end]).into_owned()));
-        }
-        if buf.len() > 64 * 1024 {
-            return Ok(None);
-        }
-    }
+/// Records the request, then answers it from the registry's state.
+fn handle(request: &Request, state: &Mutex<State>, key: &KeyInfo) -> Response {
+    let authorization = request.header("authorization").map(str::to_string);
+    let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+    state.requests.push(RequestRecord {
+        method: request.method.clone(),
+        path: request.path.clone(),
+        authorization: authorization.clone(),
+        accept: request.header("accept").map(str::to_string),
+    });
+    respond(&mut state, &request.path, authorization.as_deref(), key)
 }
 
 fn respond(
@@ -629,7 +501,7 @@ fn respond(
 
     if decoded == "/-/npm/v1/keys" {
         if state.keys_disabled {
-            return Response::not_found();
+            return not_found();
         }
         return Response::json(
             200,
@@ -650,7 +522,7 @@ fn respond(
                 body: bytes.clone(),
                 extra_headers: Vec::new(),
             },
-            None => Response::not_found(),
+            None => not_found(),
         };
     }
     let name = decoded.trim_start_matches('/');
@@ -658,7 +530,7 @@ fn respond(
         Some(entry) if !entry.versions.is_empty() => {
             Response::json(200, &packument(&state.base_url, name, entry))
         }
-        _ => Response::not_found(),
+        _ => not_found(),
     }
 }
 
@@ -685,6 +557,8 @@ fn packument(base_url: &str, name: &str, entry: &PackageEntry) -> Value {
 mod tests {
     use super::*;
     use crate::PackageBuilder;
+    use std::io::Write;
+    use std::net::TcpStream;
 
     fn get(registry: &TestRegistry, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(registry.addr()).unwrap();

@@ -51,13 +51,14 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         .filter(|p| !policy.is_ignored_package(&p.name, &p.version))
         .collect();
     let lockfile_label = lockfile_path.display().to_string();
-    let reports = scan_packages(
+    let mut reports = scan_packages(
         &scanner,
         &policy,
         &packages,
         &lockfile_label,
         args.registry.jobs(),
     );
+    crate::prevalence::annotate(&args.prevalence, &mut reports)?;
     let fail_on = args.fail_on.map(Severity::from).or(policy.fail_on);
     let view = View {
         format: args.format,

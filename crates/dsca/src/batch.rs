@@ -3,14 +3,18 @@
 //! by [`dsca_scan::Scanner::scan`], and its report written in the same transaction that
 //! marks it finished, so a run killed at any moment resumes with nothing lost or doubled.
 
-use crate::cli::{BatchArgs, StoreArgs, WorkerArgs};
-use crate::scan::build_scanner;
+use crate::cli::{BatchArgs, PopularityArgs, StoreArgs, WorkerArgs};
+use crate::scan::{build_scanner, pinned_clock};
 use anyhow::Context as _;
 use dsca_model::{Report, ReportError};
-use dsca_registry::{NamesFileReader, NamesJsonReader};
+use dsca_registry::downloads::read_downloads_tsv;
+use dsca_registry::{
+    Downloads, DownloadsClient, DownloadsOptions, NamesFileReader, NamesJsonReader, Period, Spec,
+    parse_spec,
+};
 use dsca_scan::Scanner;
-use dsca_store::{Job, JobCounts, ResultRecord, Store};
-use std::collections::HashSet;
+use dsca_store::{Job, JobCounts, NewJob, ResultRecord, Store};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::{BufReader, IsTerminal as _, Write as _};
 use std::panic::AssertUnwindSafe;
@@ -23,6 +27,8 @@ use time::format_description::well_known::Rfc3339;
 
 /// Names are queued in chunks of this many: memory stays flat however long the list.
 const ENQUEUE_CHUNK: usize = 5_000;
+/// Jobs a scan thread of a static batch claims in one round trip.
+const CLAIM_BATCH: usize = 4;
 /// A job claimed this many times without a result (its scans kept killing the process)
 /// is recorded as failed instead of scanned again.
 const MAX_ATTEMPTS: i64 = 3;
@@ -40,13 +46,23 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
             );
         }
     }
-    if let Some(source) = names_source(&args)? {
-        let run_id = store.start_run(&source.describe(), &now_rfc3339())?;
-        let (read, added) = enqueue_names(&store, run_id, source)?;
-        eprintln!(
-            "dsca: batch: {read} name(s) read, {added} new in the queue, {} already there",
-            read - added
-        );
+    let mut filter = PopularityFilter::from_args(&args.popularity)?;
+    match names_source(&args)? {
+        Some(source) => {
+            let run_id = store.start_run(&source.describe(), &now_rfc3339())?;
+            let (read, added) = enqueue_names(&store, run_id, source, filter.as_mut())?;
+            eprintln!(
+                "dsca: batch: {read} name(s) read, {added} new in the store, {} already there",
+                read - added
+            );
+            if let Some(filter) = &filter {
+                eprintln!("dsca: batch: {}", filter.describe());
+            }
+        }
+        None if filter.is_some() => {
+            anyhow::bail!("--min-downloads filters the names of --names, --names-file or --top")
+        }
+        None => {}
     }
     if args.enqueue_only {
         let counts = store.job_counts()?;
@@ -57,10 +73,18 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
     let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
+        claim_batch: claim_batch(&args.dynamic),
         lease: Duration::from_secs(args.store.lease_secs.max(1)),
         wait: None,
     };
     drain(&store, &scanner, &options)
+}
+
+/// Static scans of small packages take milliseconds, as long as a few round trips to
+/// a remote database: each scan thread claims [`CLAIM_BATCH`] jobs at a time. A sandboxed
+/// scan takes seconds, and a claimed job waits for those before it: one at a time.
+fn claim_batch(dynamic: &crate::cli::DynamicArgs) -> usize {
+    if dynamic.dynamic { 1 } else { CLAIM_BATCH }
 }
 
 /// `--dynamic`: every package of the batch also runs in the sandbox.
@@ -85,6 +109,7 @@ pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
     let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
+        claim_batch: claim_batch(&args.dynamic),
         lease: Duration::from_secs(args.store.lease_secs.max(1)),
         wait: args
             .wait
@@ -156,8 +181,14 @@ fn names_source(args: &BatchArgs) -> anyhow::Result<Option<NamesSource>> {
     })
 }
 
-/// Queue every name of `source`, streaming. Returns (names read, names new to the store).
-fn enqueue_names(store: &Store, run_id: i64, source: NamesSource) -> anyhow::Result<(u64, u64)> {
+/// Queue every name of `source`, streaming, through the popularity filter if there is
+/// one. Returns (names read, names new to the store).
+fn enqueue_names(
+    store: &Store,
+    run_id: i64,
+    source: NamesSource,
+    mut filter: Option<&mut PopularityFilter>,
+) -> anyhow::Result<(u64, u64)> {
     let open = |path: &Path| {
         File::open(path)
             .map(|file| BufReader::with_capacity(1 << 16, file))
@@ -187,20 +218,183 @@ fn enqueue_names(store: &Store, run_id: i64, source: NamesSource) -> anyhow::Res
     };
     let (mut read, mut added) = (0u64, 0u64);
     let mut chunk = Vec::with_capacity(ENQUEUE_CHUNK);
-    for name in names {
+    let mut names = names.peekable();
+    while let Some(name) = names.next() {
         chunk.push(name?);
         read += 1;
-        if chunk.len() == ENQUEUE_CHUNK {
-            added += store.enqueue(run_id, &chunk)?;
+        if chunk.len() == ENQUEUE_CHUNK || names.peek().is_none() {
+            added += match filter.as_deref_mut() {
+                Some(filter) => filter.enqueue(store, run_id, &chunk)?,
+                None => store.enqueue(run_id, &chunk)?,
+            };
             chunk.clear();
         }
     }
-    added += store.enqueue(run_id, &chunk)?;
     Ok((read, added))
 }
 
+/// Where download counts come from.
+enum CountsSource {
+    Api(DownloadsClient, Period),
+    /// `--downloads-file`: name to count.
+    File(HashMap<String, u64>),
+}
+
+/// `--min-downloads`: keeps the packages downloaded at least `min` times; the others are
+/// recorded as skipped with their count (or as unknown to the counts' source).
+struct PopularityFilter {
+    min: u64,
+    source: CountsSource,
+    /// The period, or the file, the counts cover (stored with each job).
+    label: String,
+    kept: u64,
+    below: u64,
+    unknown: u64,
+    /// Names looked up so far, and when progress was last shown.
+    looked_up: u64,
+    shown: Instant,
+}
+
+impl PopularityFilter {
+    fn from_args(args: &PopularityArgs) -> anyhow::Result<Option<PopularityFilter>> {
+        let Some(min) = args.min_downloads else {
+            return Ok(None);
+        };
+        let (source, label) = match &args.downloads_file {
+            Some(path) => {
+                let file =
+                    File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+                let counts = read_downloads_tsv(BufReader::with_capacity(1 << 16, file))
+                    .with_context(|| path.display().to_string())?;
+                (
+                    CountsSource::File(counts),
+                    format!("file {}", path.display()),
+                )
+            }
+            None => {
+                let today = pinned_clock()?
+                    .unwrap_or_else(OffsetDateTime::now_utc)
+                    .date();
+                let period = Period::parse(&args.period, today)?;
+                let client =
+                    DownloadsClient::new(&args.downloads_api, &DownloadsOptions::default())?;
+                let label = period.as_path();
+                (CountsSource::Api(client, period), label)
+            }
+        };
+        Ok(Some(PopularityFilter {
+            min,
+            source,
+            label,
+            kept: 0,
+            below: 0,
+            unknown: 0,
+            looked_up: 0,
+            shown: Instant::now(),
+        }))
+    }
+
+    /// Record the specs of `chunk` new to the store: queued when popular enough, else
+    /// skipped. Specs that are not registry names (paths) are queued unfiltered. Returns
+    /// how many were new.
+    fn enqueue(&mut self, store: &Store, run_id: i64, chunk: &[String]) -> anyhow::Result<u64> {
+        let known = store.known_specs(chunk)?;
+        let mut seen = HashSet::new();
+        let fresh: Vec<&String> = chunk
+            .iter()
+            .filter(|spec| !known.contains(*spec) && seen.insert(spec.as_str()))
+            .collect();
+        let mut names = Vec::new();
+        let mut name_of = Vec::with_capacity(fresh.len());
+        for spec in &fresh {
+            name_of.push(match parse_spec(spec) {
+                Ok(Spec::Registry { name, .. }) => {
+                    names.push(name);
+                    Some(names.len() - 1)
+                }
+                _ => None,
+            });
+        }
+        let counts = self.counts(&names)?;
+        let jobs: Vec<NewJob<'_>> = fresh
+            .iter()
+            .zip(name_of)
+            .map(|(spec, index)| {
+                let count = index.map(|index| counts[index]);
+                let (downloads, skip_reason) = match count {
+                    None => (None, None),
+                    Some(Downloads::Count(count)) => {
+                        let downloads = i64::try_from(count).ok();
+                        if count >= self.min {
+                            self.kept += 1;
+                            (downloads, None)
+                        } else {
+                            self.below += 1;
+                            (downloads, Some(SKIP_BELOW))
+                        }
+                    }
+                    Some(Downloads::Unknown) => {
+                        self.unknown += 1;
+                        (None, Some(SKIP_UNKNOWN))
+                    }
+                };
+                NewJob {
+                    spec,
+                    downloads,
+                    skip_reason,
+                }
+            })
+            .collect();
+        Ok(store.enqueue_jobs(run_id, Some(&self.label), &jobs)?)
+    }
+
+    fn counts(&mut self, names: &[String]) -> anyhow::Result<Vec<Downloads>> {
+        let counts = match &self.source {
+            CountsSource::File(counts) => names
+                .iter()
+                .map(|name| {
+                    counts
+                        .get(name)
+                        .map_or(Downloads::Unknown, |&n| Downloads::Count(n))
+                })
+                .collect(),
+            CountsSource::Api(client, period) => {
+                let (before, shown) = (self.looked_up, &mut self.shown);
+                client.counts(period, names, |answered| {
+                    if shown.elapsed() >= Duration::from_secs(10) {
+                        *shown = Instant::now();
+                        eprintln!(
+                            "dsca: batch: downloads of {} name(s) looked up",
+                            before + answered as u64
+                        );
+                    }
+                })?
+            }
+        };
+        self.looked_up += names.len() as u64;
+        Ok(counts)
+    }
+
+    fn describe(&self) -> String {
+        let source = match self.source {
+            CountsSource::Api(..) => "the downloads API",
+            CountsSource::File(_) => "the downloads file",
+        };
+        format!(
+            "popularity filter (at least {} downloads, {}): {} new name(s) kept, {} skipped below, {} unknown to {source} (skipped)",
+            self.min, self.label, self.kept, self.below, self.unknown
+        )
+    }
+}
+
+/// Why the popularity filter skipped a job (the store's `skip_reason`).
+const SKIP_BELOW: &str = "below-min-downloads";
+const SKIP_UNKNOWN: &str = "unknown-downloads";
+
 struct DrainOptions {
     jobs: usize,
+    /// Jobs a scan thread claims at once (one database round trip for all).
+    claim_batch: usize,
     lease: Duration,
     /// Keep polling an empty queue at this interval instead of exiting.
     wait: Option<Duration>,
@@ -212,6 +406,7 @@ struct Shared<'a> {
     scanner: &'a Scanner,
     owner: String,
     lease: Duration,
+    claim_batch: usize,
     wait: Option<Duration>,
     /// Jobs being scanned now: the renewer extends their leases.
     held: Mutex<HashSet<i64>>,
@@ -242,21 +437,42 @@ impl Shared<'_> {
     }
 
     fn work(&self) {
+        let mut pending: VecDeque<Job> = VecDeque::new();
         while !self.stop.load(Ordering::SeqCst) {
-            match self.store.claim(&self.owner, self.lease) {
-                Ok(Some(job)) => {
-                    self.hold(job.id, true);
-                    let outcome = self.process(&job);
-                    self.hold(job.id, false);
-                    if let Err(err) = outcome {
-                        self.fail(err);
-                    }
+            if let Some(job) = pending.pop_front() {
+                let outcome = self.process(&job);
+                self.hold(job.id, false);
+                if let Err(err) = outcome {
+                    self.fail(err);
                 }
-                Ok(None) => match self.wait {
+                continue;
+            }
+            match self
+                .store
+                .claim_many(&self.owner, self.lease, self.claim_batch)
+            {
+                Ok(jobs) if !jobs.is_empty() => {
+                    // Held from the claim on: their leases are renewed while they wait.
+                    for job in &jobs {
+                        self.hold(job.id, true);
+                    }
+                    pending.extend(jobs);
+                }
+                Ok(_) => match self.wait {
                     Some(interval) => std::thread::sleep(interval),
                     None => break,
                 },
                 Err(err) => self.fail(err.into()),
+            }
+        }
+        // Stopped by an error with jobs claimed but not started: back to the queue.
+        if !pending.is_empty() {
+            let ids: Vec<i64> = pending.iter().map(|job| job.id).collect();
+            for &id in &ids {
+                self.hold(id, false);
+            }
+            if let Err(err) = self.store.release(&ids, &self.owner) {
+                self.fail(err.into());
             }
         }
     }
@@ -337,6 +553,7 @@ fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Re
         scanner,
         owner: lease_owner(),
         lease: options.lease,
+        claim_batch: options.claim_batch,
         wait: options.wait,
         held: Mutex::new(HashSet::new()),
         finished: AtomicU64::new(0),
@@ -376,14 +593,21 @@ fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Re
 }
 
 fn describe_counts(counts: &JobCounts) -> String {
-    format!(
+    let mut text = format!(
         "{} job(s): {} done, {} failed, {} queued, {} running",
         counts.total(),
         counts.done,
         counts.failed,
         counts.queued,
         counts.running
-    )
+    );
+    if counts.skipped > 0 {
+        text.push_str(&format!(
+            "; {} skipped by the popularity filter",
+            counts.skipped
+        ));
+    }
+    text
 }
 
 /// Names this process in leases: host, process id and start time.

@@ -107,6 +107,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub dynamic: DynamicArgs,
 
+    #[command(flatten)]
+    pub prevalence: PrevalenceArgs,
+
     /// Directory whose .npmrc applies (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_dir: Option<PathBuf>,
@@ -213,6 +216,9 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub registry: RegistryArgs,
+
+    #[command(flatten)]
+    pub prevalence: PrevalenceArgs,
 
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -341,6 +347,20 @@ pub struct PipelineArgs {
     pub rules_dir: Option<PathBuf>,
 }
 
+/// A results store to show prevalence from, beside each finding (`scan`, `audit`).
+#[derive(Debug, Args)]
+pub struct PrevalenceArgs {
+    /// A results store of `dsca batch` (SQLite file or PostgreSQL URL): each finding
+    /// shows in how many of its packages the rule fired, per popularity tier.
+    /// Default: ./dsca-results.db (where `dsca batch` writes) when that file exists.
+    #[arg(long, value_name = "PATH|URL", env = "DSCA_DB")]
+    pub db: Option<String>,
+
+    /// Show no prevalence, even with ./dsca-results.db or DSCA_DB present.
+    #[arg(long)]
+    pub no_db: bool,
+}
+
 /// The sandboxed run (`--dynamic`): shared by every command that can run packages.
 #[derive(Debug, Args)]
 pub struct DynamicArgs {
@@ -385,16 +405,14 @@ impl DynamicArgs {
     }
 }
 
+/// The results store `dsca batch` writes when not told otherwise.
+pub const DEFAULT_DB: &str = "dsca-results.db";
+
 /// The results store shared by `batch`, `worker`, `stats` and `export`.
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// A SQLite file, or a PostgreSQL URL (`postgres://user@host/db`).
-    #[arg(
-        long,
-        value_name = "PATH|URL",
-        env = "DSCA_DB",
-        default_value = "dsca-results.db"
-    )]
+    #[arg(long, value_name = "PATH|URL", env = "DSCA_DB", default_value = DEFAULT_DB)]
     pub db: String,
 
     /// Seconds a claimed job stays reserved without a renewal before others may take it.
@@ -417,6 +435,9 @@ pub struct BatchArgs {
     pub top: Option<usize>,
 
     #[command(flatten)]
+    pub popularity: PopularityArgs,
+
+    #[command(flatten)]
     pub store: StoreArgs,
 
     /// Only fill the queue; `dsca worker` processes (or a later `dsca batch`) scan it.
@@ -432,6 +453,40 @@ pub struct BatchArgs {
     /// Directory whose .npmrc applies (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_dir: Option<PathBuf>,
+}
+
+/// The popularity filter of `dsca batch`: npm's downloads API, or a file of counts.
+#[derive(Debug, Args)]
+pub struct PopularityArgs {
+    /// Keep only packages downloaded at least N times over --period; the others are
+    /// recorded in the store as skipped (with their count), not scanned.
+    #[arg(long, value_name = "N")]
+    pub min_downloads: Option<u64>,
+
+    /// The period of --min-downloads: last-day, last-week, last-month, last-year,
+    /// last-N-days, last-N-months (sent as dates ending yesterday), YYYY-MM-DD or
+    /// YYYY-MM-DD:YYYY-MM-DD; at most 18 months.
+    #[arg(
+        long,
+        value_name = "PERIOD",
+        default_value = "last-month",
+        requires = "min_downloads"
+    )]
+    pub period: String,
+
+    /// The npm downloads API to ask.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DSCA_DOWNLOADS_API",
+        default_value = dsca_registry::downloads::DEFAULT_DOWNLOADS_API
+    )]
+    pub downloads_api: String,
+
+    /// Take the counts from FILE instead of the API (offline): `name<TAB>downloads` a
+    /// line, `#` comments; names missing from it count as unknown.
+    #[arg(long, value_name = "FILE", requires = "min_downloads")]
+    pub downloads_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ mod guard;
 mod output;
 mod pcap;
 mod policy;
+mod prevalence;
 mod scan;
 mod stats;
 

@@ -26,7 +26,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         scanner.set_dynamic(options, dsca_scan::DynamicScope::All);
     }
     let jobs = args.registry.jobs();
-    let reports = scanner.scan_many(&args.specs, jobs);
+    let mut reports = scanner.scan_many(&args.specs, jobs);
+    crate::prevalence::annotate(&args.prevalence, &mut reports)?;
 
     let color = output::use_color(args.color, args.output.is_some());
     let rules = dsca_rules::catalogue();

@@ -56,6 +56,13 @@ fn write_text(out: &mut dyn Write, stats: &StudyStats) -> std::io::Result<()> {
             writeln!(out, "  {:<40} {count:>10}", sanitize_for_terminal(code))?;
         }
     }
+    if !stats.skipped.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Skipped by the popularity filter (not analysed)")?;
+        for (reason, count) in &stats.skipped {
+            writeln!(out, "  {:<40} {count:>10}", sanitize_for_terminal(reason))?;
+        }
+    }
     let scanned: Vec<i64> = stats.tiers.iter().map(|tier| tier.scanned).collect();
     write_prevalence(out, "Rules", &stats.rules, &scanned, |id| {
         dsca_rules::rule_by_id(id).map(|rule| rule.name.to_string())

@@ -2,7 +2,7 @@
 //! registry, with SQLite stores in temp dirs. Offline and deterministic.
 
 use assert_cmd::Command;
-use dsca_test::{PackageBuilder, PublishOptions, TempHome, TestRegistry};
+use dsca_test::{PackageBuilder, PublishOptions, TempHome, TestDownloadsApi, TestRegistry};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -129,7 +129,7 @@ fn a_names_file_is_scanned_into_the_store_with_unknown_names_recorded() {
     );
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
     assert!(
-        out.stderr.contains("5 name(s) read, 4 new"),
+        out.stderr.contains("5 name(s) read, 4 new in the store"),
         "{}",
         out.stderr
     );
@@ -148,7 +148,7 @@ fn a_names_file_is_scanned_into_the_store_with_unknown_names_recorded() {
     let again = batch(&home, &registry, &db, &["--names-file", "names.txt"]);
     assert_eq!(again.code, 0, "stderr: {}", again.stderr);
     assert!(
-        again.stderr.contains("0 new in the queue"),
+        again.stderr.contains("0 new in the store"),
         "{}",
         again.stderr
     );
@@ -237,7 +237,7 @@ fn top_n_queues_the_most_downloaded_packages() {
     let out = run(dsca(&home).args(["batch", "--top", "25", "--db", &db, "--enqueue-only"]));
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
     assert!(
-        out.stderr.contains("25 name(s) read, 25 new"),
+        out.stderr.contains("25 name(s) read, 25 new in the store"),
         "{}",
         out.stderr
     );
@@ -247,6 +247,220 @@ fn top_n_queues_the_most_downloaded_packages() {
         "{}",
         out.stderr
     );
+}
+
+/// `--min-downloads` through the downloads API: unscoped names in one bulk request,
+/// the scoped one alone, a 429 retried; packages under the threshold and unknown ones
+/// are recorded as skipped, not scanned, and a second run asks the API nothing.
+#[test]
+fn min_downloads_keeps_popular_packages_and_records_the_others_as_skipped() {
+    let home = TempHome::new();
+    let registry = small_registry();
+    publish(
+        &registry,
+        PackageBuilder::new("@demo/scoped", "1.0.0")
+            .manifest_field("repository", "github:demo/scoped".into())
+            .file("index.js", "module.exports = 1;\n"),
+    );
+    let api = TestDownloadsApi::start();
+    api.set("alpha", 5_000);
+    api.set("beta", 10);
+    api.set("@demo/scoped", 2_000);
+    api.rate_limit_next(1, Some("0"));
+    let db = db_path(&home);
+    write(&home, "names.txt", "alpha\nbeta\ngamma\n@demo/scoped\n");
+    let args = [
+        "--names-file",
+        "names.txt",
+        "--min-downloads",
+        "1000",
+        "--period",
+        "last-6-months",
+        "--downloads-api",
+        api.url(),
+    ];
+    let out = batch(&home, &registry, &db, &args);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "popularity filter (at least 1000 downloads, 2025-07-15:2026-01-14): \
+             2 new name(s) kept, 1 skipped below, 1 unknown to the downloads API (skipped)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("2 job(s): 2 done, 0 failed, 0 queued, 0 running; 2 skipped"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        api.requests(),
+        [
+            "/downloads/point/2025-07-15:2026-01-14/@demo/scoped",
+            "/downloads/point/2025-07-15:2026-01-14/@demo/scoped",
+            "/downloads/point/2025-07-15:2026-01-14/alpha,beta,gamma",
+        ]
+    );
+    let mut specs = specs_of(&exported(&home, &db));
+    specs.sort();
+    assert_eq!(specs, ["@demo/scoped", "alpha"]);
+    // No tarball of a skipped package was fetched.
+    assert!(
+        tarball_fetches(&registry)
+            .keys()
+            .all(|path| !path.contains("beta") && !path.contains("gamma"))
+    );
+    let stats = run(dsca(&home).args(["stats", "--db", &db, "--format", "json"]));
+    let value: Value = serde_json::from_str(&stats.stdout).expect("stats JSON");
+    assert_eq!(
+        value["skipped"],
+        serde_json::json!([["below-min-downloads", 1], ["unknown-downloads", 1]])
+    );
+
+    let again = batch(&home, &registry, &db, &args);
+    assert_eq!(again.code, 0, "stderr: {}", again.stderr);
+    assert!(
+        again.stderr.contains("0 new in the store"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        api.requests().len(),
+        3,
+        "names already in the store are not looked up"
+    );
+}
+
+#[test]
+fn a_downloads_file_is_the_offline_popularity_source() {
+    let home = TempHome::new();
+    let db = db_path(&home);
+    write(&home, "names.txt", "alpha\nbeta\ngamma\n");
+    write(
+        &home,
+        "counts.tsv",
+        "# name\tdownloads\nalpha\t5000\nbeta\t3\n",
+    );
+    write(&home, "bad.tsv", "alpha\t5000\nbeta 3\n");
+    let filtered = |extra: &[&str]| {
+        run(dsca(&home)
+            .args([
+                "batch",
+                "--names-file",
+                "names.txt",
+                "--min-downloads",
+                "100",
+            ])
+            .args(["--db", &db, "--enqueue-only"])
+            .args(extra))
+    };
+    let out = filtered(&["--downloads-file", "counts.tsv"]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "(at least 100 downloads, file counts.tsv): 1 new name(s) kept, 1 skipped below, \
+             1 unknown to the downloads file (skipped)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("1 job(s): 0 done, 0 failed, 1 queued, 0 running; 2 skipped"),
+        "{}",
+        out.stderr
+    );
+    for (extra, error) in [
+        (
+            ["--downloads-file", "bad.tsv"],
+            "bad.tsv: line 2: expected `name<TAB>downloads`",
+        ),
+        (
+            ["--period", "last-24-months"],
+            "invalid period `last-24-months`: give between 1 and 18 months",
+        ),
+    ] {
+        let out = filtered(&extra);
+        assert_eq!(out.code, 2);
+        assert_eq!(out.stderr.trim(), format!("dsca: error: {error}"));
+    }
+}
+
+/// With a results store, `dsca scan` shows beside each finding how many stored packages
+/// the rule fired in per popularity tier: from `./dsca-results.db` (where `dsca batch`
+/// writes by default) when it exists, from `--db`, never with `--no-db`.
+#[test]
+fn scan_shows_the_prevalence_of_each_finding_from_the_store() {
+    let home = TempHome::new();
+    let registry = small_registry();
+    write(
+        &home,
+        "names.json",
+        "[\"alpha\", \"debug\", \"gamma\", \"tampered\"]",
+    );
+    let out = run(dsca(&home).args([
+        "batch",
+        "--names",
+        "names.json",
+        "--registry",
+        registry.url(),
+    ]));
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(home.project_dir().join("dsca-results.db").is_file());
+
+    let scan = |extra: &[&str]| {
+        run(dsca(&home)
+            .args(["scan", "tampered", "--registry", registry.url()])
+            .args(extra))
+    };
+    let line = "    Prevalence: found in 0 of the top 100, 0 of the top 1k, 0 of the top 10k \
+                and 1 of all 4 scanned packages\n";
+    let text = scan(&["--color", "never"]);
+    assert!(text.stdout.contains(line), "{}", text.stdout);
+    assert!(!scan(&["--no-db"]).stdout.contains("Prevalence:"));
+
+    // The same from an explicit store, in JSON, which the report schema accepts.
+    let moved = home.path().join("study.db");
+    std::fs::rename(home.project_dir().join("dsca-results.db"), &moved).expect("move the store");
+    assert!(!scan(&[]).stdout.contains("Prevalence:"));
+    let json = scan(&["--db", moved.to_str().expect("UTF-8"), "--format", "json"]);
+    let report: Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    let finding = report["findings"]
+        .as_array()
+        .and_then(|findings| findings.iter().find(|f| f["rule"] == "DSCA501"))
+        .expect("the integrity finding");
+    assert_eq!(
+        finding["prevalence"],
+        serde_json::json!([
+            {"top": 100, "packages": 0, "scanned": 1},
+            {"top": 1000, "packages": 0, "scanned": 1},
+            {"top": 10000, "packages": 0, "scanned": 1},
+            {"top": null, "packages": 1, "scanned": 4},
+        ])
+    );
+    let schema: Value = serde_json::from_str(include_str!("../../../schema/report.schema.json"))
+        .expect("the schema");
+    let validator = jsonschema::options()
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let missing = scan(&["--db", "nowhere.db"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("--db nowhere.db: no such results store"),
+        "{}",
+        missing.stderr
+    );
+    assert!(!home.project_dir().join("nowhere.db").exists());
 }
 
 /// Run `dsca batch FLAG FILE` over `contents`: it must fail; returns its standard error.

@@ -17,6 +17,8 @@ fn dsca(home: &TempHome) -> Command {
         .env("DSCA_NOW", NOW)
         .env_remove("NPM_CONFIG_REGISTRY")
         .env_remove("npm_config_registry")
+        // A results store in the environment would add prevalence to every finding.
+        .env_remove("DSCA_DB")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .current_dir(home.project_dir());

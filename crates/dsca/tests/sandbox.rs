@@ -16,6 +16,8 @@ fn dsca(home: &TempHome) -> Command {
     cmd.envs(home.envs())
         .env_remove("NPM_CONFIG_REGISTRY")
         .env_remove("npm_config_registry")
+        // A results store in the environment would add prevalence to every finding.
+        .env_remove("DSCA_DB")
         .current_dir(home.project_dir());
     cmd
 }

@@ -5,8 +5,8 @@ use dsca_model::dynamic::{
     HoneytokenRead, Honeytokens, HttpRequest, PhaseResult, PhaseStatus, Process, SandboxInfo,
 };
 use dsca_model::{
-    Behaviour, Category, Evidence, Finding, Location, PackageInfo, Report, ReportError, Rule,
-    Severity, Source, npm_purl,
+    Behaviour, Category, Evidence, Finding, Location, PackageInfo, PrevalenceTier, Report,
+    ReportError, Rule, Severity, Source, npm_purl,
 };
 
 pub const INSTALL_SCRIPT: Rule = Rule {
@@ -153,6 +153,22 @@ pub fn malicious() -> Report {
             problem: "Encoded blobs hide what code does.".to_string(),
             next_steps: "Decode it.".to_string(),
             evidence: vec![],
+            // As `dsca scan --db` fills it from a results store.
+            prevalence: Some(
+                [
+                    (Some(100), 0, 87),
+                    (Some(1000), 3, 812),
+                    (Some(10000), 5, 1200),
+                ]
+                .into_iter()
+                .chain([(None, 9, 15000)])
+                .map(|(top, packages, scanned)| PrevalenceTier {
+                    top,
+                    packages,
+                    scanned,
+                })
+                .collect(),
+            ),
         },
     ];
     let http_evidence = (1..=7)

@@ -15,3 +15,15 @@ fn snapshot_markdown_summarises_the_sandboxed_run() {
     assert!(!text.contains("\u{1b}") && !text.contains("`c2"));
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn markdown_shows_the_prevalence_of_a_finding_from_a_store() {
+    let text = render(&[fixtures::malicious()]);
+    assert!(
+        text.contains(
+            "  - Prevalence: found in 0 of the top 100, 3 of the top 1k, 5 of the top 10k \
+             and 9 of all 15000 scanned packages\n"
+        ),
+        "{text}"
+    );
+}

@@ -1,0 +1,64 @@
+//! Prevalence beside findings: given a results store of `dsca batch`, each finding of
+//! `dsca scan` and `dsca audit` says in how many stored packages its rule fired, per
+//! popularity tier (the figures of `dsca stats`, computed by the same queries).
+
+use crate::cli::{DEFAULT_DB, PrevalenceArgs};
+use dsca_model::{PrevalenceTier, Report};
+use dsca_store::{Location, Store};
+use std::collections::{BTreeSet, HashMap};
+
+/// Fill `prevalence` on every finding of `reports` from the store `args` names (or the
+/// batch's default store, `./dsca-results.db`, when it exists). A store without results
+/// adds nothing.
+pub fn annotate(args: &PrevalenceArgs, reports: &mut [Report]) -> anyhow::Result<()> {
+    if args.no_db {
+        return Ok(());
+    }
+    let store = match &args.db {
+        Some(db) => {
+            if let Location::Sqlite(path) = Location::parse(db)
+                && !path.exists()
+            {
+                anyhow::bail!("--db {}: no such results store", path.display());
+            }
+            Store::open(db)?
+        }
+        None if std::path::Path::new(DEFAULT_DB).is_file() => match Store::open(DEFAULT_DB) {
+            Ok(store) => store,
+            Err(err) => {
+                eprintln!("dsca: warning: prevalence left out: {err}");
+                return Ok(());
+            }
+        },
+        None => return Ok(()),
+    };
+    let rules: BTreeSet<&str> = reports
+        .iter()
+        .flat_map(|report| &report.findings)
+        .map(|finding| finding.rule.as_str())
+        .collect();
+    let rules: Vec<String> = rules.into_iter().map(str::to_string).collect();
+    let (tiers, prevalence) = store.rule_prevalence(&rules)?;
+    if tiers.last().is_none_or(|all| all.scanned == 0) {
+        return Ok(());
+    }
+    let fired: HashMap<&str, &[i64]> = prevalence
+        .iter()
+        .map(|rule| (rule.id.as_str(), rule.packages.as_slice()))
+        .collect();
+    for finding in reports.iter_mut().flat_map(|report| &mut report.findings) {
+        let packages = fired.get(finding.rule.as_str()).copied().unwrap_or(&[]);
+        finding.prevalence = Some(
+            tiers
+                .iter()
+                .enumerate()
+                .map(|(index, tier)| PrevalenceTier {
+                    top: tier.top,
+                    packages: packages.get(index).copied().unwrap_or(0),
+                    scanned: tier.scanned,
+                })
+                .collect(),
+        );
+    }
+    Ok(())
+}
