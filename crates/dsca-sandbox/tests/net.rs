@@ -750,6 +750,23 @@ fn npm_installs_through_the_registry_proxy() {
 }
 
 #[test]
+fn a_packument_already_pointing_at_the_origin_goes_out_as_the_registry_sent_it() {
+    let registry = TestRegistry::start();
+    let tarball = PackageBuilder::new("plain", "1.0.0").build();
+    registry.publish(tarball.clone());
+    let cache = temp_dir();
+    let client = Arc::new(test_registry_client(&registry, cache.path()));
+    let (_, sent) = client.packument_document("plain").unwrap();
+    let upstream = ClientUpstream::new(client);
+    let origin = registry.url().trim_end_matches('/');
+    let answer = upstream.fetch("/plain", origin);
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body, sent, "served byte for byte");
+    let answer = upstream.fetch("/plain/-/plain-1.0.0.tgz", origin);
+    assert_eq!(answer.body, tarball);
+}
+
+#[test]
 fn client_upstream_serves_packuments_with_tarballs_pointed_back_and_verified_tarballs() {
     let registry = TestRegistry::start();
     let tarball = PackageBuilder::new("@scope/pkg", "1.0.0").build();

@@ -117,7 +117,28 @@ impl ClientUpstream {
             Ok(fetched) => fetched,
             Err(error) => return failure(&error),
         };
-        self.remember(packument);
+        let packument = self.remember(packument);
+        // npm fetches packuments one after another while it builds the tree, so this is
+        // on its critical path: when every tarball URL already points where the proxy
+        // serves it (the registry's own layout under the same origin), the document goes
+        // out as the registry sent it, without a second parse.
+        let prefix = format!("{origin}/{name}/-/");
+        let served_as_is = packument.versions.values().all(|manifest| {
+            manifest
+                .pointer("/dist/tarball")
+                .and_then(Value::as_str)
+                .and_then(|url| url.strip_prefix(&prefix))
+                .is_some_and(|file| {
+                    !file.is_empty() && !file.contains(['/', '?', '#', '%']) && file.ends_with(".tgz")
+                })
+        });
+        if served_as_is {
+            return UpstreamResponse {
+                status: 200,
+                content_type: "application/json".to_string(),
+                body: bytes,
+            };
+        }
         let Ok(mut document) = serde_json::from_slice::<Value>(&bytes) else {
             return respond(502, "the registry's packument is not JSON");
         };
