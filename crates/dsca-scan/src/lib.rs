@@ -372,9 +372,6 @@ impl Scanner {
             .yara
             .as_deref()
             .unwrap_or_else(|| YaraRules::builtin());
-        let code = dsca_rules::analyse_code_with_rules(&ctx, yara);
-        findings.extend(code.findings);
-        behaviours.extend(code.behaviours);
 
         // DSCA101 is how the metadata rules say npm runs code at install.
         let runs_at_install = findings.iter().any(|f| f.rule == "DSCA101");
@@ -382,18 +379,31 @@ impl Scanner {
             DynamicScope::All => true,
             DynamicScope::InstallScripts => runs_at_install,
         };
-        let dynamic = self
-            .options
-            .dynamic
+        let sandbox = self.options.dynamic.as_ref().filter(|_| in_scope);
+        let import_name = tarball_manifest
             .as_ref()
-            .filter(|_| in_scope)
-            .and_then(|options| {
-                let import_name = tarball_manifest
-                    .as_ref()
-                    .map(Manifest)
-                    .and_then(|m| m.name().map(str::to_string));
-                self.run_dynamic(&fetched, import_name, options)
+            .map(Manifest)
+            .and_then(|m| m.name().map(str::to_string));
+        // The sandboxed run (mostly npm waiting on itself) and the code analysis (CPU)
+        // need nothing of each other: they run side by side.
+        let (code, dynamic) = std::thread::scope(|scope| {
+            let run = sandbox.map(|options| {
+                let fetched = &fetched;
+                scope.spawn(move || self.run_dynamic(fetched, import_name, options))
             });
+            let code = dsca_rules::analyse_code_with_rules(&ctx, yara);
+            let dynamic = run.and_then(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Some(Err(ReportError::new(
+                        "sandbox-setup",
+                        "the sandboxed run stopped unexpectedly",
+                    )))
+                })
+            });
+            (code, dynamic)
+        });
+        findings.extend(code.findings);
+        behaviours.extend(code.behaviours);
 
         let mut report = Report::new(spec, fetched.package, fetched.source);
         report.findings = fetched.findings;
