@@ -53,8 +53,8 @@ const MACHINES: &[&str] = &[
 ];
 
 fn random_index(len: usize) -> usize {
-    let mut bytes = [0u8; 8];
-    let _ = getrandom::fill(&mut bytes);
+    // The bait generator refuses the run when the system's generator fails.
+    let bytes: [u8; 8] = crate::honey::random_bytes(8).try_into().unwrap_or_default();
     (u64::from_le_bytes(bytes) % len.max(1) as u64) as usize
 }
 
@@ -258,7 +258,8 @@ pub fn run(
             .map_err(|err| SandboxError::Setup(format!("cannot make the run's CA: {err}")))?,
     );
     let ca_pem = ca.certificate_pem();
-    let honey = Honeytokens::generate(&layout.home, &layout.user);
+    let honey = Honeytokens::generate(&layout.home, &layout.user)
+        .map_err(|err| SandboxError::Setup(format!("cannot make the bait credentials: {err}")))?;
     let ca_path = BUNDLE_PATHS
         .iter()
         .find(|path| Path::new(path).exists())

@@ -7,7 +7,7 @@ use dsca_sandbox::honey::Honeytokens;
 const HOME: &str = "/home/node";
 
 fn tokens() -> Honeytokens {
-    Honeytokens::generate(HOME, "node")
+    Honeytokens::generate(HOME, "node").expect("bait")
 }
 
 fn env<'a>(tokens: &'a Honeytokens, name: &str) -> &'a str {
@@ -205,7 +205,7 @@ fn planted_and_bait_files() {
     assert_eq!(t.bait_file("/home/node/.aws"), None);
     assert_eq!(t.bait_file("/home/nodex/.npmrc"), None);
     assert_eq!(t.bait_file("/root/.npmrc"), None);
-    let slash = Honeytokens::generate("/home/node/", "node");
+    let slash = Honeytokens::generate("/home/node/", "node").expect("bait");
     assert_eq!(
         slash.bait_file("/home/node/.npmrc").as_deref(),
         Some("~/.npmrc")
@@ -383,7 +383,7 @@ fn near_misses_do_not_match() {
         )
         .is_empty()
     );
-    let other = Honeytokens::generate(HOME, "node");
+    let other = Honeytokens::generate(HOME, "node").expect("bait");
     assert!(found(&t, "http", env(&other, "NPM_TOKEN").as_bytes()).is_empty());
     assert!(found(&t, "http", file(&other, ".ssh/id_rsa").as_bytes()).is_empty());
     // Only the first 15 characters of the secret part.

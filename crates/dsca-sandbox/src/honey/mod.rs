@@ -59,12 +59,22 @@ pub(crate) fn is_inconspicuous(text: &[u8]) -> bool {
         .any(|word| lower.windows(word.len()).any(|w| w == word.as_bytes()))
 }
 
-/// Random bytes from the operating system. Bait must not be predictable, so a failing
-/// generator stops the run instead of falling back to something weaker.
+thread_local! {
+    /// The first failure of the operating system's generator on this thread, until
+    /// [`Honeytokens::generate`] reports it.
+    static RANDOM_FAILURE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Random bytes from the operating system. Bait must not be predictable: when the
+/// generator fails the bytes are zeros, the failure is remembered, and
+/// [`Honeytokens::generate`] refuses the bait instead of handing out weak values.
 pub(crate) fn random_bytes(count: usize) -> Vec<u8> {
     let mut bytes = vec![0u8; count];
     if let Err(e) = getrandom::fill(&mut bytes) {
-        panic!("the operating system's random generator failed: {e}");
+        bytes.fill(0);
+        RANDOM_FAILURE.with(|failure| {
+            failure.borrow_mut().get_or_insert_with(|| e.to_string());
+        });
     }
     bytes
 }
@@ -138,8 +148,11 @@ impl Builder {
 }
 
 impl Honeytokens {
-    /// Fresh bait for a run whose home directory is `home` and user `user`.
-    pub fn generate(home: &str, user: &str) -> Honeytokens {
+    /// Fresh bait for a run whose home directory is `home` and user `user`; an error
+    /// when the operating system's random generator failed.
+    /// Failures of the generator earlier on this thread since the last call (the run's
+    /// host and user names) count too.
+    pub fn generate(home: &str, user: &str) -> Result<Honeytokens, String> {
         let mut b = Builder {
             files: Vec::new(),
             env: Vec::new(),
@@ -223,8 +236,13 @@ impl Honeytokens {
             *url = format!("postgres://{user}:{password}@127.0.0.1:5432/{user}");
         }
 
+        if let Some(error) = RANDOM_FAILURE.with(|failure| failure.borrow_mut().take()) {
+            return Err(format!(
+                "the operating system's random generator failed: {error}"
+            ));
+        }
         let home = home.trim_end_matches('/');
-        Honeytokens {
+        Ok(Honeytokens {
             files: b.files,
             env: b.env,
             home: if home.is_empty() {
@@ -234,7 +252,7 @@ impl Honeytokens {
             },
             planted: b.planted,
             matcher: Matcher::new(b.secrets),
-        }
+        })
     }
 
     /// What was planted: `~/.npmrc (npm token)`, `env NPM_TOKEN`, ...

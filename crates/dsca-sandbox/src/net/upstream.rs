@@ -129,7 +129,9 @@ impl ClientUpstream {
                 .and_then(Value::as_str)
                 .and_then(|url| url.strip_prefix(&prefix))
                 .is_some_and(|file| {
-                    !file.is_empty() && !file.contains(['/', '?', '#', '%']) && file.ends_with(".tgz")
+                    !file.is_empty()
+                        && !file.contains(['/', '?', '#', '%'])
+                        && file.ends_with(".tgz")
                 })
         });
         if served_as_is {
