@@ -206,6 +206,20 @@ pub struct Store {
     gate: Mutex<()>,
 }
 
+impl Drop for Store {
+    /// Closing the pool closes SQLite's last connection, which folds the write-ahead log
+    /// into the database file: a store copied or moved once dsca has exited is whole.
+    fn drop(&mut self) {
+        let pool = &self.pool;
+        self.runtime.block_on(async {
+            match pool {
+                Pool::Sqlite(pool) => pool.close().await,
+                Pool::Postgres(pool) => pool.close().await,
+            }
+        });
+    }
+}
+
 impl Store {
     /// Open (creating a SQLite file if needed) and migrate the schema forward.
     pub fn open(location: &str) -> Result<Store> {

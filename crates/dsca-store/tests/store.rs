@@ -405,3 +405,18 @@ fn pg_url(test: &str) -> Option<String> {
         }
     }
 }
+
+#[test]
+fn a_closed_store_is_whole_in_its_one_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = sqlite_store(&dir);
+        let run = store.start_run("test", AT).expect("run");
+        store.enqueue(run, &specs(&["a", "b"])).expect("enqueue");
+    }
+    // Moved without its write-ahead log, as a user moves a study's file.
+    let moved = dir.path().join("moved.db");
+    std::fs::copy(dir.path().join("results.db"), &moved).expect("copy");
+    let store = Store::open(moved.to_str().expect("UTF-8")).expect("open");
+    assert_eq!(store.job_counts().expect("counts").queued, 2);
+}
