@@ -16,12 +16,33 @@ mod stats;
 use clap::Parser as _;
 use std::process::ExitCode;
 
+/// mimalloc: the scan allocates and frees many small objects (JSON values, AST strings,
+/// findings) on several threads at once, where it is markedly faster than glibc's malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_t`, the same in mimalloc 2
+/// and 3; the Rust bindings do not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// By default mimalloc hands freed pages back to the kernel 10 ms after they empty, and a
+/// scan frees whole packages' worth of memory (and its worker threads) every few
+/// milliseconds: that cost more system time than the allocator saved. Memory is still
+/// reused; only the kernel round trip goes. `MIMALLOC_PURGE_DELAY` still overrides this.
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets a plain integer option; no other thread exists yet.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    }
+}
+
 /// Exit status when the policy threshold (`--fail-on`) was reached.
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status on any error: bad arguments, unreachable registry, unreadable package.
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    tune_allocator();
     // The sandbox's own init process is this program too; it must start before anything
     // else runs (a single thread is needed to enter new namespaces).
     if std::env::args_os().nth(1).as_deref()
