@@ -21,18 +21,37 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_t`, the same in mimalloc 2
-/// and 3; the Rust bindings do not name it).
+/// Places of the mimalloc options set below in `mi_option_t` (the same in mimalloc 2 and
+/// 3; the Rust bindings do not name them).
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// By default mimalloc hands freed pages back to the kernel 10 ms after they empty, and a
 /// scan frees whole packages' worth of memory (and its worker threads) every few
 /// milliseconds: that cost more system time than the allocator saved. Memory is still
-/// reused; only the kernel round trip goes. `MIMALLOC_PURGE_DELAY` still overrides this.
-fn tune_allocator() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets a plain integer option; no other thread exists yet.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+/// reused; only the kernel round trip goes. It also commits whole arenas up front, which
+/// the kernel backs with huge pages that it zeroes 2 MiB at a time; committing on demand
+/// halved the system time of `dsca eval`. The `MIMALLOC_*` variables still override both.
+///
+/// It runs as an ELF constructor, before Rust's runtime makes its first allocation: by
+/// `main` mimalloc has already committed its first arena.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+
+extern "C" fn tune_allocator() {
+    for (variable, option, value) in [
+        ("MIMALLOC_PURGE_DELAY", MI_OPTION_PURGE_DELAY, -1),
+        (
+            "MIMALLOC_ARENA_EAGER_COMMIT",
+            MI_OPTION_ARENA_EAGER_COMMIT,
+            0,
+        ),
+    ] {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: sets a plain integer option; no thread exists yet.
+            unsafe { libmimalloc_sys::mi_option_set(option, value) };
+        }
     }
 }
 
@@ -42,7 +61,6 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    tune_allocator();
     // The sandbox's own init process is this program too; it must start before anything
     // else runs (a single thread is needed to enter new namespaces).
     if std::env::args_os().nth(1).as_deref()
