@@ -89,6 +89,8 @@ pub(crate) struct CodeContext {
     pub files: Vec<FileFacts>,
     /// What the YARA rules matched, over every file of the package.
     pub yara: Vec<yara::YaraHit>,
+    /// Files YARA could not finish (path, why): reported, never taken for clean.
+    pub yara_gaps: Vec<(String, String)>,
     reach: HashMap<String, Reach>,
 }
 
@@ -104,9 +106,14 @@ impl CodeContext {
 
 /// Run the code analysis over one package.
 pub(crate) fn analyse(ctx: &ScanContext, rules: &yara::YaraRules) -> Analysis {
-    let (files, yara) = collect_facts(ctx.files(), Some(rules));
+    let (files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules));
     let reach = reachability(ctx, &files);
-    let code = CodeContext { files, yara, reach };
+    let code = CodeContext {
+        files,
+        yara,
+        yara_gaps,
+        reach,
+    };
     let mut analysis = Analysis::default();
     for check in CHECKS {
         check(&code, &mut analysis);
@@ -147,6 +154,7 @@ pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
     let code = CodeContext {
         files: vec![facts],
         yara: Vec::new(),
+        yara_gaps: Vec::new(),
         reach: HashMap::new(),
     };
     let mut analysis = Analysis::default();
@@ -208,7 +216,7 @@ struct Job<'a> {
 pub(crate) fn collect_facts(
     files: &[PackageFile],
     rules: Option<&yara::YaraRules>,
-) -> (Vec<FileFacts>, Vec<yara::YaraHit>) {
+) -> (Vec<FileFacts>, Vec<yara::YaraHit>, Vec<(String, String)>) {
     let mut budget = MAX_PARSED_PACKAGE_BYTES;
     let jobs: Vec<Job> = files
         .iter()
@@ -227,14 +235,17 @@ pub(crate) fn collect_facts(
         })
         .collect();
     if jobs.is_empty() {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     }
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .min(8);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    type Slot = Option<(Option<FileFacts>, Vec<yara::YaraHit>)>;
+    type Slot = Option<(
+        Option<FileFacts>,
+        Option<Result<Vec<yara::YaraHit>, String>>,
+    )>;
     let results: std::sync::Mutex<Vec<Slot>> = std::sync::Mutex::new(vec![None; jobs.len()]);
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -249,16 +260,14 @@ pub(crate) fn collect_facts(
                             break;
                         };
                         let facts = job.kind.map(|kind| facts_of(job.file, kind, job.parse));
-                        // A YARA failure on one file costs that file's matches only.
-                        let hits = scanner
-                            .as_mut()
-                            .and_then(|scanner| {
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    scanner.scan(&job.file.path, &job.file.data)
-                                }))
-                                .ok()
-                            })
-                            .unwrap_or_default();
+                        // A YARA failure on one file costs that file's matches only, and
+                        // is reported.
+                        let hits = scanner.as_mut().map(|scanner| {
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                scanner.scan(&job.file.path, &job.file.data)
+                            }))
+                            .unwrap_or_else(|_| Err("YARA failed on this file".to_string()))
+                        });
                         if let Ok(mut results) = results.lock() {
                             results[index] = Some((facts, hits));
                         }
@@ -274,11 +283,16 @@ pub(crate) fn collect_facts(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut all_facts = Vec::new();
     let mut all_hits = Vec::new();
+    let mut gaps = Vec::new();
     for (slot, job) in results.into_iter().zip(&jobs) {
         match slot {
             Some((facts, hits)) => {
                 all_facts.extend(facts);
-                all_hits.extend(hits);
+                match hits {
+                    Some(Ok(hits)) => all_hits.extend(hits),
+                    Some(Err(reason)) => gaps.push((job.file.path.clone(), reason)),
+                    None => {}
+                }
             }
             // Any code file a thread could not finish is still listed.
             None if job.kind.is_some() => all_facts.push(FileFacts {
@@ -288,7 +302,7 @@ pub(crate) fn collect_facts(
             None => {}
         }
     }
-    (all_facts, all_hits)
+    (all_facts, all_hits, gaps)
 }
 
 /// The facts of one code file; a bug on one hostile file must not cost the rest of the
