@@ -173,6 +173,11 @@ impl Versions {
         self.0.iter().map(|(k, v)| (k, v.value()))
     }
 
+    /// Every manifest (parsing each: see [`Versions::iter`]).
+    pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
+        self.0.values().map(LazyManifest::value)
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
