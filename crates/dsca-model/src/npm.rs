@@ -9,19 +9,216 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A full packument (`GET /<name>`), as the registry serves it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+///
+/// Read leniently: a top-level field of the wrong shape is dropped rather than failing the
+/// whole document (metadata rules judge what is left), and fields dsca never reads (the
+/// readme, `users`, ...) are skipped without being built. Version manifests stay JSON text
+/// until something asks for one ([`Versions`]): a popular package's packument holds
+/// thousands of them and a scan reads two or three.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Packument {
-    #[serde(default)]
     pub name: String,
-    #[serde(rename = "dist-tags", default)]
+    #[serde(rename = "dist-tags")]
     pub dist_tags: BTreeMap<String, Value>,
-    #[serde(default)]
-    pub versions: BTreeMap<String, Value>,
+    pub versions: Versions,
     /// `created`, `modified` and one publish time per version (RFC 3339).
-    #[serde(default)]
     pub time: BTreeMap<String, Value>,
-    #[serde(default, skip_serializing_if = "Value::is_null")]
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub maintainers: Value,
+}
+
+impl<'de> Deserialize<'de> for Packument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PackumentVisitor)
+    }
+}
+
+struct PackumentVisitor;
+
+impl<'de> serde::de::Visitor<'de> for PackumentVisitor {
+    type Value = Packument;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a packument (a JSON object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Packument, A::Error> {
+        let mut packument = Packument::default();
+        // As with a JSON object read into a map, a repeated key's last value wins.
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => {
+                    packument.name = match map.next_value::<Value>()? {
+                        Value::String(name) => name,
+                        _ => String::new(),
+                    };
+                }
+                "dist-tags" => {
+                    packument.dist_tags = map.next_value::<Lenient<_>>()?.0.unwrap_or_default();
+                }
+                "versions" => {
+                    packument.versions = map.next_value::<Lenient<_>>()?.0.unwrap_or_default();
+                }
+                "time" => {
+                    packument.time = map.next_value::<Lenient<_>>()?.0.unwrap_or_default();
+                }
+                "maintainers" => packument.maintainers = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(packument)
+    }
+}
+
+/// `Some` when the value is an object (read as `T`), `None` for anything else, which is
+/// skipped.
+struct Lenient<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor(std::marker::PhantomData))
+    }
+}
+
+struct LenientVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for LenientVisitor<T> {
+    type Value = Lenient<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|t| Lenient(Some(t)))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Lenient(None))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+}
+
+/// A packument's `versions`: version -> manifest, each manifest kept as the JSON text the
+/// registry sent and parsed the first time it is read.
+#[derive(Debug, Clone, Default)]
+pub struct Versions(BTreeMap<String, LazyManifest>);
+
+#[derive(Debug, Clone)]
+struct LazyManifest {
+    raw: Option<Box<serde_json::value::RawValue>>,
+    parsed: std::sync::OnceLock<Value>,
+}
+
+impl LazyManifest {
+    /// The manifest as a JSON value; one nested too deeply to parse reads as `null`
+    /// (a manifest of no known shape, like any other malformed one).
+    fn value(&self) -> &Value {
+        self.parsed.get_or_init(|| {
+            self.raw
+                .as_ref()
+                .and_then(|raw| serde_json::from_str(raw.get()).ok())
+                .unwrap_or(Value::Null)
+        })
+    }
+}
+
+impl Versions {
+    pub fn get(&self, version: &str) -> Option<&Value> {
+        self.0.get(version).map(LazyManifest::value)
+    }
+
+    pub fn contains_key(&self, version: &str) -> bool {
+        self.0.contains_key(version)
+    }
+
+    /// The versions, in string order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
+        self.0.keys()
+    }
+
+    /// Every version with its manifest (which parses every manifest: prefer
+    /// [`Versions::keys`] and [`Versions::get`] when a few will do).
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> + '_ {
+        self.0.iter().map(|(k, v)| (k, v.value()))
+    }
+
+    /// Every manifest (parsing each: see [`Versions::iter`]).
+    pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
+        self.0.values().map(LazyManifest::value)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn insert(&mut self, version: String, manifest: Value) {
+        self.0.insert(
+            version,
+            LazyManifest {
+                raw: None,
+                parsed: manifest.into(),
+            },
+        );
+    }
+}
+
+impl Serialize for Versions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Versions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw: BTreeMap<String, Box<serde_json::value::RawValue>> =
+            BTreeMap::deserialize(deserializer)?;
+        Ok(Versions(
+            raw.into_iter()
+                .map(|(version, raw)| {
+                    let manifest = LazyManifest {
+                        raw: Some(raw),
+                        parsed: std::sync::OnceLock::new(),
+                    };
+                    (version, manifest)
+                })
+                .collect(),
+        ))
+    }
 }
 
 impl Packument {
@@ -213,6 +410,31 @@ pub fn is_security_placeholder(version: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn packument_reads_lazily_and_leniently() {
+        let text = r#"{"name": "x", "readme": "skipped", "versions": {
+            "1.0.0": {"version": "1.0.0", "scripts": {"install": "a"}},
+            "2.0.0": {"version": "2.0.0"}, "2.0.0": {"version": "2.0.0-last"}},
+            "time": [1, {"a": 2}], "dist-tags": {"latest": "2.0.0"}, "maintainers": [{"name": "m"}]}"#;
+        let p: Packument = serde_json::from_str(text).unwrap();
+        assert_eq!(p.name, "x");
+        assert_eq!(p.versions.len(), 2);
+        assert!(p.time.is_empty());
+        assert_eq!(p.dist_tag("latest"), Some("2.0.0"));
+        assert_eq!(p.manifest("2.0.0").unwrap().version(), Some("2.0.0-last"));
+        assert_eq!(p.manifest("1.0.0").unwrap().script("install"), Some("a"));
+        // Serialised and read back (also from a JSON value), it is the same document.
+        let value = serde_json::to_value(&p).unwrap();
+        assert_eq!(value["versions"]["1.0.0"]["scripts"]["install"], "a");
+        let again: Packument = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&again).unwrap(), value);
+        // A wrong-shaped name is dropped; a document that is not an object fails.
+        let p: Packument = serde_json::from_str(r#"{"name": {"a": 1}, "versions": "x"}"#).unwrap();
+        assert_eq!(p.name, "");
+        assert!(p.versions.is_empty());
+        assert!(serde_json::from_str::<Packument>("[1]").is_err());
+    }
 
     #[test]
     fn odd_shapes_read_as_nothing() {

@@ -57,15 +57,16 @@ impl<'a> ScanContext<'a> {
     pub fn previous_version(&self) -> Option<(&'a str, Manifest<'a>)> {
         let packument = self.packument?;
         let current = Version::parse(self.version).ok()?;
-        packument
+        // Only the chosen version's manifest is read (each one is parsed on first use).
+        let (_, raw) = packument
             .versions
-            .iter()
-            .filter_map(|(raw, manifest)| {
+            .keys()
+            .filter_map(|raw| {
                 let parsed = Version::parse(raw).ok()?;
-                (parsed < current).then_some((parsed, raw.as_str(), manifest))
+                (parsed < current).then_some((parsed, raw.as_str()))
             })
-            .max_by(|a, b| a.0.cmp(&b.0))
-            .map(|(_, raw, manifest)| (raw, Manifest(manifest)))
+            .max_by(|a, b| a.0.cmp(&b.0))?;
+        Some((raw, Manifest(packument.versions.get(raw)?)))
     }
 
     /// When the packument says `version` was published.

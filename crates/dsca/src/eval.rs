@@ -50,6 +50,11 @@ pub struct EvalArgs {
     /// judged `suspicious`, e.g. 0.05.
     #[arg(long, value_name = "FRACTION")]
     pub max_benign_suspicious: Option<f64>,
+
+    /// Also write every scanned package's full report to FILE, one JSON object per line
+    /// (to compare two runs package by package, finding by finding).
+    #[arg(long, value_name = "FILE")]
+    pub reports: Option<PathBuf>,
 }
 
 struct Scored {
@@ -74,9 +79,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         None => Vec::new(),
     };
     let started = Instant::now();
-    let malicious = score(&scanner.scan_many(&malicious_specs, jobs));
-    let benign = score(&scanner.scan_many(&benign_specs, jobs));
+    let malicious_reports = scanner.scan_many(&malicious_specs, jobs);
+    let benign_reports = scanner.scan_many(&benign_specs, jobs);
     let elapsed = started.elapsed();
+    if let Some(path) = &args.reports {
+        write_reports(path, malicious_reports.iter().chain(&benign_reports))?;
+    }
+    let malicious = score(&malicious_reports);
+    let benign = score(&benign_reports);
 
     let flagged = |s: &Scored| {
         matches!(
@@ -198,6 +208,22 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
             .max_benign_suspicious
             .is_some_and(|max| ratio(benign_suspicious, benign_scanned.len()) > max);
     Ok(if below { crate::EXIT_FINDINGS } else { 0 })
+}
+
+fn write_reports<'a>(
+    path: &std::path::Path,
+    reports: impl Iterator<Item = &'a Report>,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    for report in reports {
+        serde_json::to_writer(&mut out, report)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn score(reports: &[Report]) -> Vec<Scored> {

@@ -32,9 +32,33 @@ const MAX_INDICATOR_STRINGS: usize = 20_000;
 /// Parse `source` and walk it. `None` when oxc could not build a tree (the caller falls
 /// back to the byte-level pass).
 pub(crate) fn analyse(path: &str, source: &str) -> Option<FileFacts> {
-    let allocator = Allocator::default();
+    let mut allocator = ARENAS
+        .lock()
+        .ok()
+        .and_then(|mut arenas| arenas.pop())
+        .unwrap_or_default();
+    let facts = analyse_in(&allocator, path, source);
+    allocator.reset();
+    if allocator.capacity() <= MAX_KEPT_ARENA_BYTES
+        && let Ok(mut arenas) = ARENAS.lock()
+        && arenas.len() < MAX_KEPT_ARENAS
+    {
+        arenas.push(allocator);
+    }
+    facts
+}
+
+/// Parser arenas kept between files. A fresh arena per file meant fresh pages from the
+/// kernel (and zeroing them) for every tree; a reset arena is reused as it is.
+static ARENAS: std::sync::Mutex<Vec<Allocator>> = std::sync::Mutex::new(Vec::new());
+/// More arenas than this are dropped (one per thread parsing at once is enough).
+const MAX_KEPT_ARENAS: usize = 16;
+/// An arena that grew past this on a huge file is dropped rather than kept.
+const MAX_KEPT_ARENA_BYTES: usize = 32 * 1024 * 1024;
+
+fn analyse_in(allocator: &Allocator, path: &str, source: &str) -> Option<FileFacts> {
     let source_type = source_type(path);
-    let parsed = Parser::new(&allocator, source, source_type).parse();
+    let parsed = Parser::new(allocator, source, source_type).parse();
     if parsed.panicked {
         return None;
     }

@@ -89,6 +89,8 @@ pub(crate) struct CodeContext {
     pub files: Vec<FileFacts>,
     /// What the YARA rules matched, over every file of the package.
     pub yara: Vec<yara::YaraHit>,
+    /// Files YARA could not finish (path, why): reported, never taken for clean.
+    pub yara_gaps: Vec<(String, String)>,
     reach: HashMap<String, Reach>,
 }
 
@@ -104,9 +106,14 @@ impl CodeContext {
 
 /// Run the code analysis over one package.
 pub(crate) fn analyse(ctx: &ScanContext, rules: &yara::YaraRules) -> Analysis {
-    let (files, yara) = collect_facts(ctx.files(), Some(rules));
+    let (files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules));
     let reach = reachability(ctx, &files);
-    let code = CodeContext { files, yara, reach };
+    let code = CodeContext {
+        files,
+        yara,
+        yara_gaps,
+        reach,
+    };
     let mut analysis = Analysis::default();
     for check in CHECKS {
         check(&code, &mut analysis);
@@ -147,6 +154,7 @@ pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
     let code = CodeContext {
         files: vec![facts],
         yara: Vec::new(),
+        yara_gaps: Vec::new(),
         reach: HashMap::new(),
     };
     let mut analysis = Analysis::default();
@@ -208,7 +216,7 @@ struct Job<'a> {
 pub(crate) fn collect_facts(
     files: &[PackageFile],
     rules: Option<&yara::YaraRules>,
-) -> (Vec<FileFacts>, Vec<yara::YaraHit>) {
+) -> (Vec<FileFacts>, Vec<yara::YaraHit>, Vec<(String, String)>) {
     let mut budget = MAX_PARSED_PACKAGE_BYTES;
     let jobs: Vec<Job> = files
         .iter()
@@ -227,14 +235,17 @@ pub(crate) fn collect_facts(
         })
         .collect();
     if jobs.is_empty() {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     }
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .min(8);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    type Slot = Option<(Option<FileFacts>, Vec<yara::YaraHit>)>;
+    type Slot = Option<(
+        Option<FileFacts>,
+        Option<Result<Vec<yara::YaraHit>, String>>,
+    )>;
     let results: std::sync::Mutex<Vec<Slot>> = std::sync::Mutex::new(vec![None; jobs.len()]);
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -249,16 +260,14 @@ pub(crate) fn collect_facts(
                             break;
                         };
                         let facts = job.kind.map(|kind| facts_of(job.file, kind, job.parse));
-                        // A YARA failure on one file costs that file's matches only.
-                        let hits = scanner
-                            .as_mut()
-                            .and_then(|scanner| {
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    scanner.scan(&job.file.path, &job.file.data)
-                                }))
-                                .ok()
-                            })
-                            .unwrap_or_default();
+                        // A YARA failure on one file costs that file's matches only, and
+                        // is reported.
+                        let hits = scanner.as_mut().map(|scanner| {
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                scanner.scan(&job.file.path, &job.file.data)
+                            }))
+                            .unwrap_or_else(|_| Err("YARA failed on this file".to_string()))
+                        });
                         if let Ok(mut results) = results.lock() {
                             results[index] = Some((facts, hits));
                         }
@@ -274,11 +283,16 @@ pub(crate) fn collect_facts(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut all_facts = Vec::new();
     let mut all_hits = Vec::new();
+    let mut gaps = Vec::new();
     for (slot, job) in results.into_iter().zip(&jobs) {
         match slot {
             Some((facts, hits)) => {
                 all_facts.extend(facts);
-                all_hits.extend(hits);
+                match hits {
+                    Some(Ok(hits)) => all_hits.extend(hits),
+                    Some(Err(reason)) => gaps.push((job.file.path.clone(), reason)),
+                    None => {}
+                }
             }
             // Any code file a thread could not finish is still listed.
             None if job.kind.is_some() => all_facts.push(FileFacts {
@@ -288,7 +302,7 @@ pub(crate) fn collect_facts(
             None => {}
         }
     }
-    (all_facts, all_hits)
+    (all_facts, all_hits, gaps)
 }
 
 /// The facts of one code file; a bug on one hostile file must not cost the rest of the
@@ -375,35 +389,38 @@ fn fallback(file: &PackageFile, kind: FileKind, anomaly: AnomalyKind, detail: &s
 /// Deepest bracket nesting, counted over raw bytes (strings included: an upper bound
 /// that is cheap and cannot recurse).
 fn max_nesting(bytes: &[u8]) -> usize {
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
+    // A table and no branches: this reads every byte of every JavaScript file, and a
+    // `match` per byte mispredicts on code where brackets are everywhere.
+    const STEP: [i8; 256] = {
+        let mut step = [0i8; 256];
+        step[b'(' as usize] = 1;
+        step[b'[' as usize] = 1;
+        step[b'{' as usize] = 1;
+        step[b')' as usize] = -1;
+        step[b']' as usize] = -1;
+        step[b'}' as usize] = -1;
+        step
+    };
+    let mut depth = 0isize;
+    let mut deepest = 0isize;
     for &b in bytes {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+        depth = (depth + isize::from(STEP[usize::from(b)])).max(0);
+        deepest = deepest.max(depth);
     }
-    deepest
+    deepest.unsigned_abs()
 }
 
 /// Bidirectional overrides (Trojan Source) and code pushed off screen by whitespace.
 fn hidden_content(text: &str, obfuscation: &mut facts::Obfuscation) {
+    let run = " ".repeat(HIDING_WHITESPACE);
     for (index, line) in text.split('\n').enumerate() {
         let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        if line
-            .chars()
-            .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-            && obfuscation.hidden_unicode.len() < 20
-        {
+        if obfuscation.hidden_unicode.len() < 20 && has_bidi_override(line) {
             obfuscation.hidden_unicode.push(line_number);
         }
         if obfuscation.code_after_whitespace.is_none()
             && line.len() > HIDING_WHITESPACE
-            && let Some(run_start) = line.find(&" ".repeat(HIDING_WHITESPACE))
+            && let Some(run_start) = line.find(&run)
         {
             let before = line[..run_start].trim();
             let after = line[run_start..].trim_start();
@@ -422,6 +439,19 @@ fn hidden_content(text: &str, obfuscation: &mut facts::Obfuscation) {
             }
         }
     }
+}
+
+/// Whether `line` holds U+202A..U+202E or U+2066..U+2069. Their UTF-8 forms are
+/// E2 80 AA..AE and E2 81 A6..A9, and in valid UTF-8 an E2 byte only ever starts a
+/// character: looking for it is exact and far cheaper than decoding every character.
+fn has_bidi_override(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    memchr::memchr_iter(0xE2, bytes).any(|at| {
+        matches!(
+            bytes.get(at + 1..at + 3),
+            Some([0x80, 0xAA..=0xAE] | [0x81, 0xA6..=0xA9])
+        )
+    })
 }
 
 /// Which files run at install time (the files install scripts start with `node`, and
@@ -564,6 +594,17 @@ pub(crate) fn ignorable(code: &CodeContext, path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_overrides_are_found_by_their_bytes() {
+        // Every character around the two ranges, alone and inside other text.
+        for c in ('\u{2000}'..='\u{2100}').chain(['a', 'é', '€', '\u{1F600}']) {
+            let expected = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            assert_eq!(has_bidi_override(&format!("x{c}y")), expected, "{c:?}");
+            assert_eq!(has_bidi_override(&c.to_string()), expected, "{c:?}");
+        }
+        assert!(!has_bidi_override(""));
+    }
 
     #[test]
     fn install_commands_name_their_files() {

@@ -321,8 +321,9 @@ pub(crate) struct YaraHit {
 }
 
 impl FileScanner<'_> {
-    /// The rules that match one file. A scan that fails (a timeout) yields nothing.
-    pub(crate) fn scan(&mut self, path: &str, data: &[u8]) -> Vec<YaraHit> {
+    /// The rules that match one file, or why YARA could not finish it (a timeout): the
+    /// caller reports that gap rather than taking it for a clean file.
+    pub(crate) fn scan(&mut self, path: &str, data: &[u8]) -> Result<Vec<YaraHit>, String> {
         let user_files = self.user_files;
         let origin = |namespace: &str| {
             namespace
@@ -332,11 +333,15 @@ impl FileScanner<'_> {
                 .cloned()
                 .unwrap_or_else(|| "built-in".to_string())
         };
-        let Ok(results) = self.scanner.scan(data) else {
-            return Vec::new();
-        };
+        let results = self.scanner.scan(data).map_err(|error| match error {
+            yara_x::ScanError::Timeout => format!(
+                "YARA stopped after {} s (timeout): its rules saw only part of this file",
+                SCAN_TIMEOUT.as_secs()
+            ),
+            other => format!("YARA could not scan this file ({other})"),
+        })?;
         let scanned = &data[..data.len().min(MAX_SCANNED_FILE_BYTES)];
-        results
+        Ok(results
             .matching_rules()
             .map(|rule| {
                 let meta = RuleMeta::read(rule.metadata());
@@ -374,7 +379,7 @@ impl FileScanner<'_> {
                 }
                 hit
             })
-            .collect()
+            .collect::<Vec<_>>())
     }
 }
 
