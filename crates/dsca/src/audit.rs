@@ -163,10 +163,13 @@ pub fn write_reports(view: &View<'_>, reports: &[Report]) -> anyhow::Result<()> 
                 .collect();
             writeln!(
                 out,
-                "{} ({}): {} packages scanned, {} with findings or errors\n",
+                "{} ({}): {} scanned, {} with findings or errors\n",
                 sanitize_for_terminal(label),
                 view.kind,
-                reports.len(),
+                match reports.len() {
+                    1 => "1 package".to_string(),
+                    n => format!("{n} packages"),
+                },
                 shown.len()
             )?;
             if shown.is_empty() {
