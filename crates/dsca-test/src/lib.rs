@@ -58,15 +58,13 @@ pub fn sandbox_tests_enabled(test_name: &str) -> bool {
 
 /// One kind of record of every phase of a report's `dynamic` object, in phase order
 /// (the JSON groups records by phase): `/dns`, `/commands`, `/honeytokens/reads`, ...
-pub fn phase_records(run: &serde_json::Value, pointer: &str) -> serde_json::Value {
-    serde_json::Value::Array(
-        run["phases"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|phase| phase.pointer(pointer).and_then(serde_json::Value::as_array))
-            .flatten()
-            .cloned()
-            .collect(),
-    )
+pub fn phase_records(run: &serde_json::Value, pointer: &str) -> Vec<serde_json::Value> {
+    run["phases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|phase| phase.pointer(pointer).and_then(serde_json::Value::as_array))
+        .flatten()
+        .cloned()
+        .collect()
 }
