@@ -685,6 +685,10 @@ fn supervise_phase(
                 sys::set_rlimit(libc::RLIMIT_NOFILE, limits.max_open_files)?;
                 sys::set_rlimit(libc::RLIMIT_CPU, phase.timeout_ms / 1000 + 5)?;
                 sys::set_rlimit(libc::RLIMIT_CORE, 0)?;
+                if let Some(cpu) = config.cpu {
+                    // Only speed depends on it: a CPU gone offline leaves the phase unpinned.
+                    let _ = sys::pin_to_cpu(cpu);
+                }
                 Err(sys::exec(
                     &strace_program.display().to_string(),
                     &argv,

@@ -245,6 +245,18 @@ fn environment(layout: &Layout, honey: &Honeytokens, ca_path: &str) -> Vec<(Stri
     env
 }
 
+/// The CPU the next sandbox's phases run on: the allowed CPUs in turn, so sandboxes run
+/// side by side (`--jobs`) spread over them. `None` on a single CPU.
+fn phase_cpu() -> Option<usize> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let cpus = crate::sys::allowed_cpus().ok()?;
+    if cpus.len() < 2 {
+        return None;
+    }
+    let turn = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    cpus.get(turn % cpus.len()).copied()
+}
+
 /// Run the package in the sandbox and return what it did.
 pub fn run(
     target: &Target,
@@ -473,6 +485,7 @@ fn drive(
         redirect_port: REDIRECT_PORT,
         fallback_ports: FALLBACK_PORTS.to_vec(),
         capture: options.pcap.is_some(),
+        cpu: phase_cpu(),
     };
     protocol::send_message(
         control,

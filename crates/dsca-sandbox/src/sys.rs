@@ -97,6 +97,36 @@ pub fn clear_groups() -> io::Result<()> {
     check(unsafe { libc::setgroups(0, std::ptr::null()) }, "setgroups").map(drop)
 }
 
+/// The CPUs this process may run on.
+pub fn allowed_cpus() -> io::Result<Vec<usize>> {
+    // SAFETY: a zeroed cpu_set_t is an empty set; the kernel writes at most its size.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    check(
+        unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) },
+        "sched_getaffinity",
+    )?;
+    let bits = 8 * std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: CPU_ISSET reads the set within its size.
+    Ok((0..bits)
+        .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
+        .collect())
+}
+
+/// Run this process (and what it starts) on `cpu` only.
+pub fn pin_to_cpu(cpu: usize) -> io::Result<()> {
+    if cpu >= 8 * std::mem::size_of::<libc::cpu_set_t>() {
+        return Err(io::Error::other(format!("no CPU {cpu}")));
+    }
+    // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET writes within it.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    unsafe { libc::CPU_SET(cpu, &mut set) };
+    check(
+        unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) },
+        "sched_setaffinity",
+    )
+    .map(drop)
+}
+
 pub fn set_rlimit(resource: libc::__rlimit_resource_t, value: u64) -> io::Result<()> {
     let limit = libc::rlimit {
         rlim_cur: value,
@@ -285,4 +315,26 @@ pub fn recv_with_fds(
 pub fn chown(path: &Path, uid: u32, gid: u32) -> io::Result<()> {
     std::os::unix::fs::lchown(path, Some(uid), Some(gid))
         .map_err(|err| io::Error::new(err.kind(), format!("chown {}: {err}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pinned_thread_runs_on_its_one_cpu_and_out_of_range_cpus_are_refused() {
+        let cpus = allowed_cpus().expect("affinity");
+        assert!(!cpus.is_empty());
+        let last = *cpus.last().expect("a CPU");
+        // On a thread of its own: the affinity of the test runner's threads stays as it was.
+        let pinned = std::thread::spawn(move || {
+            pin_to_cpu(last).expect("pin");
+            allowed_cpus().expect("affinity")
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(pinned, vec![last]);
+        assert_eq!(allowed_cpus().expect("affinity"), cpus);
+        assert!(pin_to_cpu(1 << 20).is_err());
+    }
 }
