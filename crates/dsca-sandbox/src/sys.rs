@@ -97,6 +97,30 @@ pub fn clear_groups() -> io::Result<()> {
     check(unsafe { libc::setgroups(0, std::ptr::null()) }, "setgroups").map(drop)
 }
 
+/// A pidfd for `pid` (a child of this process): readable once it has exited.
+pub fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags; the descriptor is owned from here on.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = i32::try_from(fd).map_err(|_| io::Error::other("pidfd out of range"))?;
+    // SAFETY: a fresh descriptor nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Waits until the process of `pidfd` exits, at most `timeout`.
+pub fn wait_exit(pidfd: &OwnedFd, timeout: std::time::Duration) {
+    let mut pollfd = libc::pollfd {
+        fd: pidfd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+    // SAFETY: one valid pollfd for the duration of the call.
+    unsafe { libc::poll(&mut pollfd, 1, millis) };
+}
+
 /// The CPUs this process may run on.
 pub fn allowed_cpus() -> io::Result<Vec<usize>> {
     // SAFETY: a zeroed cpu_set_t is an empty set; the kernel writes at most its size.
