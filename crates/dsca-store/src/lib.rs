@@ -409,6 +409,32 @@ impl Store {
         Ok(added)
     }
 
+    /// Queue again the jobs skipped for `reason` whose downloads over `downloads_period`
+    /// reach `min_downloads`: a batch run again with a lower threshold scans them.
+    /// Returns how many went back to the queue.
+    pub fn requeue_skipped(
+        &self,
+        reason: &str,
+        downloads_period: &str,
+        min_downloads: i64,
+    ) -> Result<u64> {
+        Ok(self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query(
+                    "UPDATE jobs SET state = 'queued', skip_reason = NULL
+                     WHERE state = 'skipped' AND skip_reason = $1 AND downloads_period = $2
+                       AND downloads >= $3",
+                )
+                .bind(reason)
+                .bind(downloads_period)
+                .bind(min_downloads)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+            })
+        })?)
+    }
+
     /// Which of `specs` the store already holds, in any state: a resumed batch does not
     /// look their downloads up again.
     pub fn known_specs(&self, specs: &[String]) -> Result<HashSet<String>> {

@@ -58,6 +58,13 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
             );
             if let Some(filter) = &filter {
                 eprintln!("dsca: batch: {}", filter.describe());
+                let min = i64::try_from(filter.min).unwrap_or(i64::MAX);
+                let requeued = store.requeue_skipped(SKIP_BELOW, &filter.label, min)?;
+                if requeued > 0 {
+                    eprintln!(
+                        "dsca: batch: {requeued} job(s) skipped by an earlier, higher --min-downloads queued again"
+                    );
+                }
             }
         }
         None if filter.is_some() => {

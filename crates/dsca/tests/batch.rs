@@ -372,6 +372,31 @@ fn a_downloads_file_is_the_offline_popularity_source() {
         "{}",
         out.stderr
     );
+    // A lower threshold later scans what the higher one skipped, from the counts stored.
+    let lower = run(dsca(&home)
+        .args(["batch", "--names-file", "names.txt", "--min-downloads", "2"])
+        .args([
+            "--db",
+            &db,
+            "--enqueue-only",
+            "--downloads-file",
+            "counts.tsv",
+        ]));
+    assert_eq!(lower.code, 0, "stderr: {}", lower.stderr);
+    assert!(
+        lower
+            .stderr
+            .contains("1 job(s) skipped by an earlier, higher --min-downloads queued again"),
+        "{}",
+        lower.stderr
+    );
+    assert!(
+        lower
+            .stderr
+            .contains("0 done, 0 failed, 2 queued, 0 running; 1 skipped"),
+        "{}",
+        lower.stderr
+    );
     for (extra, error) in [
         (
             ["--downloads-file", "bad.tsv"],
