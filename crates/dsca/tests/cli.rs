@@ -2,64 +2,12 @@
 //! registry (offline, deterministic), local tarballs and directories. Tests that need the
 //! real npm registry run only with DSCA_NETWORK_TESTS=1.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dsca, publish_at, run};
 use dsca_test::{PackageBuilder, PublishOptions, TempHome, TestRegistry, network_tests_enabled};
 use serde_json::Value;
 use std::path::Path;
-
-/// Reports are judged against this clock so age rules do not drift with the calendar.
-const NOW: &str = "2026-01-15T12:00:00Z";
-const PUBLISHED: &str = "2025-06-01T10:00:00.000Z";
-
-fn dsca(home: &TempHome) -> Command {
-    let mut cmd = Command::cargo_bin("dsca").expect("the dsca binary is built");
-    cmd.envs(home.envs())
-        .env("DSCA_NOW", NOW)
-        .env_remove("NPM_CONFIG_REGISTRY")
-        .env_remove("npm_config_registry")
-        // A results store in the environment would add prevalence to every finding.
-        .env_remove("DSCA_DB")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .current_dir(home.project_dir());
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|err| {
-            panic!(
-                "not JSON ({err}):\n{}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let output = cmd.output().expect("run dsca");
-    Run {
-        code: output.status.code().expect("dsca exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn publish_at(registry: &TestRegistry, package: PackageBuilder) {
-    registry.publish_with(
-        package.build(),
-        PublishOptions {
-            time: Some(PUBLISHED.to_string()),
-            ..PublishOptions::default()
-        },
-    );
-}
 
 /// `demo-pkg` 1.0.0 is harmless; 1.1.0 adds a postinstall that pipes a download into a shell.
 fn registry_with_demo() -> TestRegistry {
