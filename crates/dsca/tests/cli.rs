@@ -42,18 +42,18 @@ fn rules_of(report: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// `dsca scan --format json SPECS...` against `registry`.
+fn scan_json(home: &TempHome, registry: &TestRegistry, specs: &[&str]) -> common::Run {
+    run(dsca(home)
+        .args(["scan", "--registry", registry.url(), "--format", "json"])
+        .args(specs))
+}
+
 #[test]
 fn scans_a_range_from_the_registry_and_reports_json() {
     let home = TempHome::new();
     let registry = registry_with_demo();
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "demo-pkg@^1",
-    ]));
+    let out = scan_json(&home, &registry, &["demo-pkg@^1"]);
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
     let report = out.json();
     assert_eq!(report["package"]["version"], "1.1.0");
@@ -140,14 +140,7 @@ fn integrity_mismatch_is_an_error_and_a_critical_finding() {
             ..PublishOptions::default()
         },
     );
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "tampered",
-    ]));
+    let out = scan_json(&home, &registry, &["tampered"]);
     assert_eq!(out.code, 2);
     let report = out.json();
     assert_eq!(report["verdict"]["level"], "malicious");
@@ -204,14 +197,7 @@ fn tarball_without_integrity_is_scanned_but_flagged_and_not_cached() {
             ..PublishOptions::default()
         },
     );
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "unhashed",
-    ]));
+    let out = scan_json(&home, &registry, &["unhashed"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
     let finding = report["findings"]
@@ -237,15 +223,7 @@ fn tampered_signature_is_critical() {
         },
     );
     registry.publish(PackageBuilder::new("signed-ok", "1.0.0").build());
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "resigned",
-        "signed-ok",
-    ]));
+    let out = scan_json(&home, &registry, &["resigned", "signed-ok"]);
     let reports = out.json();
     assert!(rules_of(&reports[0]).contains(&"DSCA502"), "{}", reports[0]);
     assert_eq!(reports[0]["verdict"]["level"], "malicious");
@@ -279,14 +257,7 @@ fn security_placeholder_is_reported_as_malware() {
             .manifest_field("description", "security holding package".into())
             .build(),
     );
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "evilpkg",
-    ]));
+    let out = scan_json(&home, &registry, &["evilpkg"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
     assert_eq!(report["verdict"]["level"], "malicious");
@@ -414,16 +385,11 @@ fn corrupt_tarball_is_a_clear_error() {
 fn several_specs_give_a_json_array_in_order() {
     let home = TempHome::new();
     let registry = registry_with_demo();
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "demo-pkg@1.0.0",
-        "demo-pkg@1.1.0",
-        "nope",
-    ]));
+    let out = scan_json(
+        &home,
+        &registry,
+        &["demo-pkg@1.0.0", "demo-pkg@1.1.0", "nope"],
+    );
     assert_eq!(out.code, 2, "one spec failed");
     let reports = out.json();
     let versions: Vec<&Value> = reports
