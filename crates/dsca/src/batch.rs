@@ -402,7 +402,6 @@ impl PopularityFilter {
 
 /// Results the writer stores in one transaction at most.
 const MAX_WRITE_BATCH: usize = 64;
-const WRITE_DELAY: Duration = Duration::from_millis(100);
 
 /// Why the popularity filter skipped a job (the store's `skip_reason`).
 const SKIP_BELOW: &str = "below-min-downloads";
@@ -553,14 +552,15 @@ impl Shared<'_> {
 
     /// Store results as the scan threads finish them, everything waiting in one
     /// transaction (one round trip on PostgreSQL), so no scan thread waits on the
-    /// database and a remote store costs a round trip per batch, not per job.
+    /// database, and results that pile up while a slow or remote store answers go in
+    /// together.
     fn write_results(&self, results: Receiver<(Job, ResultRecord)>) {
         while let Ok(first) = results.recv() {
+            // Only what is already waiting: a result held back to fill a batch would be
+            // lost, and its package scanned again, if the process were killed meanwhile.
             let mut batch = vec![first];
-            let due = Instant::now() + WRITE_DELAY;
             while batch.len() < MAX_WRITE_BATCH {
-                let left = due.saturating_duration_since(Instant::now());
-                match results.recv_timeout(left) {
+                match results.try_recv() {
                     Ok(item) => batch.push(item),
                     Err(_) => break,
                 }
