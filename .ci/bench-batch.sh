@@ -10,8 +10,7 @@
 #
 # Defaults: $CARGO_TARGET_DIR/debug/dsca (or target/debug/dsca), 3 rounds, workers 1 2.
 # BENCH_PIN=1 pins worker N to CPU N-1 (taskset), as if each worker had a machine of one
-# core to itself: a worker analyses the files of a package on as many threads as there
-# are CPUs, so unpinned, one worker alone already uses more than one of them.
+# core to itself (a worker at -j 1 scans on one thread, so it uses one core either way).
 # BENCH_SESSIONS=1 starts each worker in a session of its own (setsid). With the
 # kernel's autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled), CPU time is
 # shared fairly between sessions first: workers started from one shell share one

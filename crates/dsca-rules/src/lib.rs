@@ -51,12 +51,17 @@ pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {
 /// and unparsable files read byte by byte, every file scanned by dsca's built-in YARA
 /// rules; behaviours plus the code rules' findings.
 pub fn analyse_code(ctx: &ScanContext) -> Analysis {
-    code::analyse(ctx, YaraRules::builtin())
+    code::analyse(ctx, YaraRules::builtin(), None)
 }
 
-/// [`analyse_code`] with another YARA rule set (the built-in rules plus the user's).
-pub fn analyse_code_with_rules(ctx: &ScanContext, rules: &YaraRules) -> Analysis {
-    code::analyse(ctx, rules)
+/// [`analyse_code`] with another YARA rule set (the built-in rules plus the user's), on
+/// `threads` threads (`None`: one per CPU).
+pub fn analyse_code_with_rules(
+    ctx: &ScanContext,
+    rules: &YaraRules,
+    threads: Option<usize>,
+) -> Analysis {
+    code::analyse(ctx, rules, threads)
 }
 
 /// Judge what a package did inside the sandbox: the dynamic rules' findings

@@ -307,7 +307,7 @@ rule no_meta { strings: $a = "plain-marker-string" condition: $a }
         "lib/x.js",
         "fetch('https://canary.corp.invalid/ping'); // plain-marker-string\n",
     );
-    let analysis = dsca_rules::analyse_code_with_rules(&fixture.context(), &rules);
+    let analysis = dsca_rules::analyse_code_with_rules(&fixture.context(), &rules, None);
     let mut findings: Vec<Finding> = analysis
         .findings
         .into_iter()
@@ -336,10 +336,14 @@ rule no_meta { strings: $a = "plain-marker-string" condition: $a }
     assert_eq!(findings[1].category, Category::Content);
     // The built-in rules still run alongside.
     assert!(
-        dsca_rules::analyse_code_with_rules(&library("x.js", DISCORD_GRABBER).context(), &rules)
-            .findings
-            .iter()
-            .any(|f| f.message.contains("dsca_discord_token_grabber"))
+        dsca_rules::analyse_code_with_rules(
+            &library("x.js", DISCORD_GRABBER).context(),
+            &rules,
+            None
+        )
+        .findings
+        .iter()
+        .any(|f| f.message.contains("dsca_discord_token_grabber"))
     );
 }
 

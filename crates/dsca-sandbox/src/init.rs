@@ -645,7 +645,7 @@ fn wait_for_tracers() {
         if sandbox_processes().0.is_empty() {
             return;
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
@@ -685,6 +685,10 @@ fn supervise_phase(
                 sys::set_rlimit(libc::RLIMIT_NOFILE, limits.max_open_files)?;
                 sys::set_rlimit(libc::RLIMIT_CPU, phase.timeout_ms / 1000 + 5)?;
                 sys::set_rlimit(libc::RLIMIT_CORE, 0)?;
+                if let Some(cpu) = config.cpu {
+                    // Only speed depends on it: a CPU gone offline leaves the phase unpinned.
+                    let _ = sys::pin_to_cpu(cpu);
+                }
                 Err(sys::exec(
                     &strace_program.display().to_string(),
                     &argv,
@@ -702,6 +706,8 @@ fn supervise_phase(
     let started = Instant::now();
     let deadline = started + Duration::from_millis(phase.timeout_ms);
     let mut command_ended: Option<Instant> = None;
+    // Readable when the command exits, so the phase ends then and not at the next tick.
+    let command_exit = sys::pidfd_open(command_pid).ok();
     loop {
         for (pid, status) in reap_all() {
             if pid == command_pid {
@@ -741,6 +747,11 @@ fn supervise_phase(
             end_phase_processes();
             return Ok(());
         }
-        std::thread::sleep(Duration::from_millis(20));
+        match (&command_exit, command_ended) {
+            (Some(pidfd), None) => sys::wait_exit(pidfd, Duration::from_millis(20)),
+            // What the command left behind usually goes with it: look again soon.
+            (_, Some(_)) => std::thread::sleep(Duration::from_millis(2)),
+            (None, None) => std::thread::sleep(Duration::from_millis(20)),
+        }
     }
 }

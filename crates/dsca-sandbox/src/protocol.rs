@@ -60,6 +60,10 @@ pub struct InitConfig {
     pub fallback_ports: Vec<u16>,
     /// Open a packet socket on the sandbox's loopback for `--pcap`.
     pub capture: bool,
+    /// The CPU every phase runs on (tracer and tracees alike), when the host has more
+    /// than one: each traced call wakes strace, and a wake-up on the same CPU costs a
+    /// fraction of one sent to another (in a VM, an interrupt through the hypervisor).
+    pub cpu: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

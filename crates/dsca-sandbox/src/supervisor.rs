@@ -245,6 +245,47 @@ fn environment(layout: &Layout, honey: &Honeytokens, ca_path: &str) -> Vec<(Stri
     env
 }
 
+/// The CPU a sandbox's phases run on, held for the length of the run: the allowed CPU
+/// with the fewest sandboxes on it, so runs side by side (`--jobs`) spread over the CPUs.
+/// `None` on a single CPU.
+struct CpuLease(Option<usize>);
+
+/// Sandboxes running now on each CPU.
+static SANDBOXES_ON_CPU: std::sync::Mutex<std::collections::BTreeMap<usize, usize>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+impl CpuLease {
+    fn take() -> CpuLease {
+        let Ok(cpus) = crate::sys::allowed_cpus() else {
+            return CpuLease(None);
+        };
+        if cpus.len() < 2 {
+            return CpuLease(None);
+        }
+        let Ok(mut running) = SANDBOXES_ON_CPU.lock() else {
+            return CpuLease(None);
+        };
+        let cpu = cpus
+            .iter()
+            .copied()
+            .min_by_key(|cpu| running.get(cpu).copied().unwrap_or(0));
+        if let Some(cpu) = cpu {
+            *running.entry(cpu).or_default() += 1;
+        }
+        CpuLease(cpu)
+    }
+}
+
+impl Drop for CpuLease {
+    fn drop(&mut self) {
+        if let (Some(cpu), Ok(mut running)) = (self.0, SANDBOXES_ON_CPU.lock())
+            && let Some(count) = running.get_mut(&cpu)
+        {
+            *count = count.saturating_sub(1);
+        }
+    }
+}
+
 /// Run the package in the sandbox and return what it did.
 pub fn run(
     target: &Target,
@@ -440,6 +481,7 @@ fn drive(
     parts: &RunParts<'_>,
 ) -> Result<DynamicAnalysis, SandboxError> {
     let options = parts.options;
+    let cpu = CpuLease::take();
     let setup_budget = Duration::from_secs(60);
     control
         .set_read_timeout(Some(setup_budget))
@@ -473,6 +515,7 @@ fn drive(
         redirect_port: REDIRECT_PORT,
         fallback_ports: FALLBACK_PORTS.to_vec(),
         capture: options.pcap.is_some(),
+        cpu: cpu.0,
     };
     protocol::send_message(
         control,
@@ -643,4 +686,28 @@ fn listeners_from(
         },
         capture_socket,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sandboxes_side_by_side_take_different_cpus_and_give_them_back() {
+        let cpus = crate::sys::allowed_cpus().expect("affinity");
+        let first = CpuLease::take();
+        let second = CpuLease::take();
+        if cpus.len() < 2 {
+            assert_eq!((first.0, second.0), (None, None));
+            return;
+        }
+        let (Some(a), Some(b)) = (first.0, second.0) else {
+            panic!("a CPU for each sandbox");
+        };
+        assert_ne!(a, b);
+        drop(second);
+        // The freed CPU is the least busy one again.
+        let third = CpuLease::take();
+        assert_eq!(third.0, Some(b));
+    }
 }

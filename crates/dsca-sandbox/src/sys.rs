@@ -97,6 +97,60 @@ pub fn clear_groups() -> io::Result<()> {
     check(unsafe { libc::setgroups(0, std::ptr::null()) }, "setgroups").map(drop)
 }
 
+/// A pidfd for `pid` (a child of this process): readable once it has exited.
+pub fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags; the descriptor is owned from here on.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = i32::try_from(fd).map_err(|_| io::Error::other("pidfd out of range"))?;
+    // SAFETY: a fresh descriptor nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Waits until the process of `pidfd` exits, at most `timeout`.
+pub fn wait_exit(pidfd: &OwnedFd, timeout: std::time::Duration) {
+    let mut pollfd = libc::pollfd {
+        fd: pidfd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+    // SAFETY: one valid pollfd for the duration of the call.
+    unsafe { libc::poll(&mut pollfd, 1, millis) };
+}
+
+/// The CPUs this process may run on.
+pub fn allowed_cpus() -> io::Result<Vec<usize>> {
+    // SAFETY: a zeroed cpu_set_t is an empty set; the kernel writes at most its size.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    check(
+        unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) },
+        "sched_getaffinity",
+    )?;
+    let bits = 8 * std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: CPU_ISSET reads the set within its size.
+    Ok((0..bits)
+        .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
+        .collect())
+}
+
+/// Run this process (and what it starts) on `cpu` only.
+pub fn pin_to_cpu(cpu: usize) -> io::Result<()> {
+    if cpu >= 8 * std::mem::size_of::<libc::cpu_set_t>() {
+        return Err(io::Error::other(format!("no CPU {cpu}")));
+    }
+    // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET writes within it.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    unsafe { libc::CPU_SET(cpu, &mut set) };
+    check(
+        unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) },
+        "sched_setaffinity",
+    )
+    .map(drop)
+}
+
 pub fn set_rlimit(resource: libc::__rlimit_resource_t, value: u64) -> io::Result<()> {
     let limit = libc::rlimit {
         rlim_cur: value,
@@ -285,4 +339,26 @@ pub fn recv_with_fds(
 pub fn chown(path: &Path, uid: u32, gid: u32) -> io::Result<()> {
     std::os::unix::fs::lchown(path, Some(uid), Some(gid))
         .map_err(|err| io::Error::new(err.kind(), format!("chown {}: {err}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pinned_thread_runs_on_its_one_cpu_and_out_of_range_cpus_are_refused() {
+        let cpus = allowed_cpus().expect("affinity");
+        assert!(!cpus.is_empty());
+        let last = *cpus.last().expect("a CPU");
+        // On a thread of its own: the affinity of the test runner's threads stays as it was.
+        let pinned = std::thread::spawn(move || {
+            pin_to_cpu(last).expect("pin");
+            allowed_cpus().expect("affinity")
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(pinned, vec![last]);
+        assert_eq!(allowed_cpus().expect("affinity"), cpus);
+        assert!(pin_to_cpu(1 << 20).is_err());
+    }
 }

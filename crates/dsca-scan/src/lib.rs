@@ -33,6 +33,9 @@ pub struct ScanOptions {
     /// Compiled once and shared by every scan (`YaraRules::with_user_rules` adds the
     /// user's own).
     pub yara: Option<std::sync::Arc<YaraRules>>,
+    /// Threads that analyse the files of one package; `None` is one per CPU. Commands
+    /// that scan many packages side by side set 1 (see [`Scanner::analyse_files_serially`]).
+    pub code_threads: Option<usize>,
 }
 
 /// Which packages a dynamic scan runs in the sandbox.
@@ -140,6 +143,13 @@ impl Scanner {
     pub fn set_dynamic(&mut self, options: dsca_sandbox::SandboxOptions, scope: DynamicScope) {
         self.options.dynamic = Some(options);
         self.options.dynamic_scope = scope;
+    }
+
+    /// Analyse each package's files on one thread. For commands that keep the CPUs busy
+    /// with packages side by side (`--jobs` of them): more threads per package there only
+    /// compete with the other packages, and `--jobs 1` should mean one core.
+    pub fn analyse_files_serially(&mut self) {
+        self.options.code_threads = Some(1);
     }
 
     pub fn client(&self) -> &Client {
@@ -455,9 +465,9 @@ impl Scanner {
                 let fetched = &fetched;
                 scope.spawn(move || self.run_dynamic(fetched, import_name, options))
             });
-            let code = self
-                .meter
-                .time(|| dsca_rules::analyse_code_with_rules(&ctx, yara));
+            let code = self.meter.time(|| {
+                dsca_rules::analyse_code_with_rules(&ctx, yara, self.options.code_threads)
+            });
             if let Some(contents) = &fetched.contents {
                 self.meter.javascript_bytes.fetch_add(
                     dsca_rules::code::javascript_bytes(&contents.files),

@@ -409,6 +409,32 @@ impl Store {
         Ok(added)
     }
 
+    /// Queue again the jobs skipped for `reason` whose downloads over `downloads_period`
+    /// reach `min_downloads`: a batch run again with a lower threshold scans them.
+    /// Returns how many went back to the queue.
+    pub fn requeue_skipped(
+        &self,
+        reason: &str,
+        downloads_period: &str,
+        min_downloads: i64,
+    ) -> Result<u64> {
+        Ok(self.block_on(async {
+            with_pool!(self, pool => {
+                sqlx::query(
+                    "UPDATE jobs SET state = 'queued', skip_reason = NULL
+                     WHERE state = 'skipped' AND skip_reason = $1 AND downloads_period = $2
+                       AND downloads >= $3",
+                )
+                .bind(reason)
+                .bind(downloads_period)
+                .bind(min_downloads)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+            })
+        })?)
+    }
+
     /// Which of `specs` the store already holds, in any state: a resumed batch does not
     /// look their downloads up again.
     pub fn known_specs(&self, specs: &[String]) -> Result<HashSet<String>> {
@@ -547,62 +573,78 @@ impl Store {
         record: &ResultRecord,
         scanned_at: &str,
     ) -> Result<bool> {
-        let state = if record.error_code.is_some() {
-            "failed"
-        } else {
-            "done"
-        };
+        let written = self.complete_many(owner, &[(job, record)], scanned_at)?;
+        Ok(written.first().copied().unwrap_or(false))
+    }
+
+    /// [`Store::complete`] for several jobs in one transaction (on PostgreSQL one statement,
+    /// so one round trip for all). One flag per item: false, with nothing written for it,
+    /// when `owner` no longer holds that job's lease.
+    pub fn complete_many(
+        &self,
+        owner: &str,
+        items: &[(&Job, &ResultRecord)],
+        scanned_at: &str,
+    ) -> Result<Vec<bool>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
         if let Pool::Postgres(pool) = &self.pool {
-            return self.block_on(complete_postgres(
-                pool, job, owner, state, record, scanned_at,
-            ));
+            let written = self.block_on(complete_postgres(pool, owner, items, scanned_at))?;
+            return Ok(items
+                .iter()
+                .map(|(job, _)| written.contains(&job.id))
+                .collect());
         }
         self.block_on(async {
             with_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
-                let claimed = sqlx::query(
-                    "UPDATE jobs SET state = $1, lease_owner = NULL, lease_expires = NULL
-                     WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
-                )
-                .bind(state)
-                .bind(job.id)
-                .bind(owner)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if claimed != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                let insert = sqlx::query(
-                    "INSERT INTO results (job_id, spec, name, version, verdict, score, popularity_rank,
-                        has_dynamic, non_registry_dns, error_code, scanned_at, report)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(job.id);
-                bind_result_columns!(insert, record, scanned_at)
+                let mut written = Vec::with_capacity(items.len());
+                for (job, record) in items {
+                    let claimed = sqlx::query(
+                        "UPDATE jobs SET state = $1, lease_owner = NULL, lease_expires = NULL
+                         WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+                    )
+                    .bind(final_state(record))
+                    .bind(job.id)
+                    .bind(owner)
                     .execute(&mut *tx)
-                    .await?;
-                for chunk in record.findings.chunks(INSERT_CHUNK) {
-                    let sql = values_sql("INSERT INTO findings (job_id, rule, severity) VALUES ", chunk.len(), 1, 2);
-                    let mut query = sqlx::query(&sql).bind(job.id);
-                    for (rule, severity) in chunk {
-                        query = query.bind(rule).bind(severity);
+                    .await?
+                    .rows_affected();
+                    written.push(claimed == 1);
+                    if claimed != 1 {
+                        continue;
                     }
-                    query.execute(&mut *tx).await?;
-                }
-                for (table, values) in [("behaviours (job_id, behaviour)", &record.behaviours), ("dns_names (job_id, name)", &record.dns_names)] {
-                    for chunk in values.chunks(INSERT_CHUNK) {
-                        let sql = values_sql(&format!("INSERT INTO {table} VALUES "), chunk.len(), 1, 1);
+                    let insert = sqlx::query(
+                        "INSERT INTO results (job_id, spec, name, version, verdict, score, popularity_rank,
+                            has_dynamic, non_registry_dns, error_code, scanned_at, report)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(job.id);
+                    bind_result_columns!(insert, record, scanned_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    for chunk in record.findings.chunks(INSERT_CHUNK) {
+                        let sql = values_sql("INSERT INTO findings (job_id, rule, severity) VALUES ", chunk.len(), 1, 2);
                         let mut query = sqlx::query(&sql).bind(job.id);
-                        for value in chunk {
-                            query = query.bind(value);
+                        for (rule, severity) in chunk {
+                            query = query.bind(rule).bind(severity);
                         }
                         query.execute(&mut *tx).await?;
                     }
+                    for (table, values) in [("behaviours (job_id, behaviour)", &record.behaviours), ("dns_names (job_id, name)", &record.dns_names)] {
+                        for chunk in values.chunks(INSERT_CHUNK) {
+                            let sql = values_sql(&format!("INSERT INTO {table} VALUES "), chunk.len(), 1, 1);
+                            let mut query = sqlx::query(&sql).bind(job.id);
+                            for value in chunk {
+                                query = query.bind(value);
+                            }
+                            query.execute(&mut *tx).await?;
+                        }
+                    }
                 }
                 tx.commit().await?;
-                Ok(true)
+                Ok(written)
             })
         })
     }
@@ -691,52 +733,122 @@ impl Store {
     }
 }
 
-/// [`Store::complete`] on PostgreSQL in one statement (one round trip, atomic like any
-/// statement): the job's update and every insert are data-modifying CTEs that insert
-/// nothing when the update found no job held by `owner`.
+/// A job's state once its result is written: `failed` when the report has errors.
+fn final_state(record: &ResultRecord) -> &'static str {
+    if record.error_code.is_some() {
+        "failed"
+    } else {
+        "done"
+    }
+}
+
+/// [`Store::complete_many`] on PostgreSQL in one statement (one round trip, atomic like
+/// any statement): the rows arrive as parallel arrays, the jobs' update and every insert
+/// are data-modifying CTEs, and a row is inserted only for a job the update found held by
+/// `owner`. Returns the ids of the jobs written.
 async fn complete_postgres(
     pool: &PgPool,
-    job: &Job,
     owner: &str,
-    state: &str,
-    record: &ResultRecord,
+    items: &[(&Job, &ResultRecord)],
     scanned_at: &str,
-) -> Result<bool> {
-    let (rules, severities): (Vec<&str>, Vec<&str>) = record
-        .findings
-        .iter()
-        .map(|(rule, severity)| (rule.as_str(), severity.as_str()))
-        .unzip();
-    let update = sqlx::query_scalar(
-        "WITH done AS (
-            UPDATE jobs SET state = $1, lease_owner = NULL, lease_expires = NULL
-            WHERE id = $2 AND lease_owner = $3 AND state = 'running' RETURNING id),
+) -> Result<Vec<i64>> {
+    let records = || items.iter().map(|(_, record)| *record);
+    let ids: Vec<i64> = items.iter().map(|(job, _)| job.id).collect();
+    let states: Vec<&str> = records().map(final_state).collect();
+    let specs: Vec<&str> = records().map(|r| r.spec.as_str()).collect();
+    let names: Vec<&str> = records().map(|r| r.name.as_str()).collect();
+    let versions: Vec<Option<&str>> = records().map(|r| r.version.as_deref()).collect();
+    let verdicts: Vec<Option<&str>> = records().map(|r| r.verdict.as_deref()).collect();
+    let scores: Vec<Option<i64>> = records().map(|r| r.score).collect();
+    let ranks: Vec<Option<i64>> = records().map(|r| r.popularity_rank).collect();
+    let dynamic: Vec<i64> = records().map(|r| i64::from(r.has_dynamic)).collect();
+    let outside: Vec<i64> = records()
+        .map(|r| i64::from(!r.dns_names.is_empty()))
+        .collect();
+    let errors: Vec<Option<&str>> = records().map(|r| r.error_code.as_deref()).collect();
+    let reports: Vec<&str> = records().map(|r| r.report_json.as_str()).collect();
+    // One row per finding, behaviour and name, each with its job's id.
+    let mut finding_jobs = Vec::new();
+    let mut rules = Vec::new();
+    let mut severities = Vec::new();
+    let mut behaviour_jobs = Vec::new();
+    let mut behaviours = Vec::new();
+    let mut dns_jobs = Vec::new();
+    let mut dns_names = Vec::new();
+    for (job, record) in items {
+        for (rule, severity) in &record.findings {
+            finding_jobs.push(job.id);
+            rules.push(rule.as_str());
+            severities.push(severity.as_str());
+        }
+        for behaviour in &record.behaviours {
+            behaviour_jobs.push(job.id);
+            behaviours.push(behaviour.as_str());
+        }
+        for name in &record.dns_names {
+            dns_jobs.push(job.id);
+            dns_names.push(name.as_str());
+        }
+    }
+    let written = sqlx::query_scalar(
+        "WITH input AS (
+            SELECT * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+                $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[],
+                $13::text[])
+            AS i(job_id, state, spec, name, version, verdict, score, popularity_rank, has_dynamic,
+                non_registry_dns, error_code, report)),
+         done AS (
+            UPDATE jobs SET state = input.state, lease_owner = NULL, lease_expires = NULL
+            FROM input
+            WHERE jobs.id = input.job_id AND jobs.lease_owner = $1 AND jobs.state = 'running'
+            RETURNING jobs.id),
          result AS (
             INSERT INTO results (job_id, spec, name, version, verdict, score, popularity_rank,
                 has_dynamic, non_registry_dns, error_code, scanned_at, report)
-            SELECT id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM done),
+            SELECT i.job_id, i.spec, i.name, i.version, i.verdict, i.score, i.popularity_rank,
+                i.has_dynamic, i.non_registry_dns, i.error_code, $14, i.report
+            FROM input AS i JOIN done ON done.id = i.job_id),
          finding AS (
             INSERT INTO findings (job_id, rule, severity)
-            SELECT done.id, f.rule, f.severity FROM done, UNNEST($15::text[], $16::text[]) AS f(rule, severity)),
+            SELECT f.job_id, f.rule, f.severity
+            FROM UNNEST($15::bigint[], $16::text[], $17::text[]) AS f(job_id, rule, severity)
+            JOIN done ON done.id = f.job_id),
          behaviour AS (
             INSERT INTO behaviours (job_id, behaviour)
-            SELECT done.id, b FROM done, UNNEST($17::text[]) AS b),
+            SELECT b.job_id, b.behaviour
+            FROM UNNEST($18::bigint[], $19::text[]) AS b(job_id, behaviour)
+            JOIN done ON done.id = b.job_id),
          dns AS (
             INSERT INTO dns_names (job_id, name)
-            SELECT done.id, d FROM done, UNNEST($18::text[]) AS d)
-         SELECT COUNT(*) FROM done",
+            SELECT d.job_id, d.name
+            FROM UNNEST($20::bigint[], $21::text[]) AS d(job_id, name)
+            JOIN done ON done.id = d.job_id)
+         SELECT id FROM done",
     )
-    .bind(state)
-    .bind(job.id)
-    .bind(owner);
-    let finished: i64 = bind_result_columns!(update, record, scanned_at)
-        .bind(&rules)
-        .bind(&severities)
-        .bind(&record.behaviours)
-        .bind(&record.dns_names)
-        .fetch_one(pool)
-        .await?;
-    Ok(finished == 1)
+    .bind(owner)
+    .bind(&ids)
+    .bind(&states)
+    .bind(&specs)
+    .bind(&names)
+    .bind(&versions)
+    .bind(&verdicts)
+    .bind(&scores)
+    .bind(&ranks)
+    .bind(&dynamic)
+    .bind(&outside)
+    .bind(&errors)
+    .bind(&reports)
+    .bind(scanned_at)
+    .bind(&finding_jobs)
+    .bind(&rules)
+    .bind(&severities)
+    .bind(&behaviour_jobs)
+    .bind(&behaviours)
+    .bind(&dns_jobs)
+    .bind(&dns_names)
+    .fetch_all(pool)
+    .await?;
+    Ok(written)
 }
 
 /// `prefix` followed by `rows` tuples of `($1, ..., $shared, $k, ...)`: the `shared`

@@ -311,6 +311,77 @@ fn check_stats(store: &Store) {
     );
 }
 
+#[test]
+fn results_written_together_keep_to_their_own_jobs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    check_complete_many(&sqlite_store(&dir));
+}
+
+/// The same on PostgreSQL, where the whole batch is one statement over parallel arrays.
+#[test]
+fn postgres_results_written_together_keep_to_their_own_jobs() {
+    if let Some(PgStore { store, _serial, .. }) =
+        pg_store("postgres_results_written_together_keep_to_their_own_jobs")
+    {
+        check_complete_many(&store);
+    }
+}
+
+fn check_complete_many(store: &Store) {
+    let run = store.start_run("test", AT).expect("run");
+    store
+        .enqueue(run, &specs(&["evil-pkg", "quiet-pkg", "given-back"]))
+        .expect("enqueue");
+    let jobs = store.claim_many("o", LEASE, 3).expect("claim");
+    assert_eq!(jobs.len(), 3);
+    let by_spec = |spec: &str| {
+        jobs.iter()
+            .find(|job| job.spec == spec)
+            .expect("claimed")
+            .clone()
+    };
+    // The lease on this one is gone by the time the batch is written.
+    let given_back = by_spec("given-back");
+    store.release(&[given_back.id], "o").expect("release");
+    let reports = [
+        (by_spec("evil-pkg"), malicious_report("evil-pkg")),
+        (by_spec("quiet-pkg"), report_for("quiet-pkg")),
+        (given_back, malicious_report("given-back")),
+    ];
+    let records: Vec<(Job, ResultRecord)> = reports
+        .into_iter()
+        .map(|(job, report)| {
+            (
+                job,
+                ResultRecord::from_report(&report, None).expect("record"),
+            )
+        })
+        .collect();
+    let items: Vec<(&Job, &ResultRecord)> =
+        records.iter().map(|(job, record)| (job, record)).collect();
+    assert_eq!(
+        store.complete_many("o", &items, AT).expect("complete"),
+        vec![true, true, false]
+    );
+    let counts = store.job_counts().expect("counts");
+    assert_eq!((counts.done, counts.queued), (2, 1));
+    let written: Vec<String> = store
+        .results_after(0, 10)
+        .expect("results")
+        .into_iter()
+        .map(|result| result.spec)
+        .collect();
+    assert_eq!(written, specs(&["evil-pkg", "quiet-pkg"]));
+    // The finding of the malicious report is counted once, for its own package only.
+    let stats = store.stats(10).expect("stats");
+    let rule = stats
+        .rules
+        .iter()
+        .find(|rule| rule.id == dsca_rules::INTEGRITY_MISMATCH.id)
+        .expect("the rule is counted");
+    assert_eq!(rule.packages.last(), Some(&1));
+}
+
 /// PostgreSQL: two workers (threads with their own connections) drain one queue with no
 /// job claimed twice.
 #[test]

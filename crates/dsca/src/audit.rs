@@ -31,6 +31,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     let policy = Policy::load(args.config.as_deref(), &project_dir)?;
 
     let mut scanner = crate::scan::build_scanner(&args.registry, &project_dir)?;
+    scanner.analyse_files_serially();
     if let Some(which) = args.dynamic {
         dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
         let options = dsca_sandbox::SandboxOptions {

@@ -14,13 +14,14 @@ use dsca_registry::{
 };
 use dsca_scan::Scanner;
 use dsca_store::{Job, JobCounts, NewJob, ResultRecord, Store};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, IsTerminal as _, Write as _};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -28,7 +29,7 @@ use time::format_description::well_known::Rfc3339;
 /// Names are queued in chunks of this many: memory stays flat however long the list.
 const ENQUEUE_CHUNK: usize = 5_000;
 /// Jobs a scan thread of a static batch claims in one round trip.
-const CLAIM_BATCH: usize = 4;
+const CLAIM_BATCH: usize = 8;
 /// A job claimed this many times without a result (its scans kept killing the process)
 /// is recorded as failed instead of scanned again.
 const MAX_ATTEMPTS: i64 = 3;
@@ -57,6 +58,13 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
             );
             if let Some(filter) = &filter {
                 eprintln!("dsca: batch: {}", filter.describe());
+                let min = i64::try_from(filter.min).unwrap_or(i64::MAX);
+                let requeued = store.requeue_skipped(SKIP_BELOW, &filter.label, min)?;
+                if requeued > 0 {
+                    eprintln!(
+                        "dsca: batch: {requeued} job(s) skipped by an earlier, higher --min-downloads queued again"
+                    );
+                }
             }
         }
         None if filter.is_some() => {
@@ -70,7 +78,7 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let project_dir = project_dir(args.project_dir.as_deref())?;
-    let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
+    let scanner = batch_scanner(&args.registry, &project_dir, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
         claim_batch: claim_batch(&args.dynamic),
@@ -88,10 +96,15 @@ fn claim_batch(dynamic: &crate::cli::DynamicArgs) -> usize {
 }
 
 /// `--dynamic`: every package of the batch also runs in the sandbox.
-fn with_dynamic(
-    mut scanner: dsca_scan::Scanner,
+/// The pipeline of `batch` and `worker`: packages side by side on `--jobs` threads, each
+/// package's files on one, and the sandbox when `--dynamic` asks for it.
+fn batch_scanner(
+    registry: &crate::cli::RegistryArgs,
+    project_dir: &std::path::Path,
     args: &crate::cli::DynamicArgs,
 ) -> anyhow::Result<dsca_scan::Scanner> {
+    let mut scanner = build_scanner(registry, project_dir)?;
+    scanner.analyse_files_serially();
     if args.pcap.is_some() {
         anyhow::bail!("--pcap records one package at a time: use dsca scan");
     }
@@ -106,7 +119,7 @@ pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
     let store = open_store(&args.store)?;
     let _lock = lock_sqlite_store(&store)?;
     let project_dir = project_dir(args.project_dir.as_deref())?;
-    let scanner = with_dynamic(build_scanner(&args.registry, &project_dir)?, &args.dynamic)?;
+    let scanner = batch_scanner(&args.registry, &project_dir, &args.dynamic)?;
     let options = DrainOptions {
         jobs: args.registry.jobs(),
         claim_batch: claim_batch(&args.dynamic),
@@ -387,6 +400,10 @@ impl PopularityFilter {
     }
 }
 
+/// Results the writer stores in one transaction at most.
+const MAX_WRITE_BATCH: usize = 64;
+const WRITE_DELAY: Duration = Duration::from_millis(100);
+
 /// Why the popularity filter skipped a job (the store's `skip_reason`).
 const SKIP_BELOW: &str = "below-min-downloads";
 const SKIP_UNKNOWN: &str = "unknown-downloads";
@@ -436,17 +453,12 @@ impl Shared<'_> {
         }
     }
 
-    fn work(&self) {
-        let mut pending: VecDeque<Job> = VecDeque::new();
+    /// Claim jobs ahead of the scan threads, so none of them waits on a round trip to the
+    /// store for its next job: the channel holds one claimed job per scan thread at most
+    /// (none for sandboxed scans), and a claim brings `claim_batch` jobs.
+    fn claim_jobs(&self, to_scan: SyncSender<Job>) {
+        let mut unsent = Vec::new();
         while !self.stop.load(Ordering::SeqCst) {
-            if let Some(job) = pending.pop_front() {
-                let outcome = self.process(&job);
-                self.hold(job.id, false);
-                if let Err(err) = outcome {
-                    self.fail(err);
-                }
-                continue;
-            }
             match self
                 .store
                 .claim_many(&self.owner, self.lease, self.claim_batch)
@@ -456,7 +468,14 @@ impl Shared<'_> {
                     for job in &jobs {
                         self.hold(job.id, true);
                     }
-                    pending.extend(jobs);
+                    let mut jobs = jobs.into_iter();
+                    for job in jobs.by_ref() {
+                        if let Err(std::sync::mpsc::SendError(job)) = to_scan.send(job) {
+                            unsent.push(job.id);
+                            break;
+                        }
+                    }
+                    unsent.extend(jobs.map(|job| job.id));
                 }
                 Ok(_) => match self.wait {
                     Some(interval) => std::thread::sleep(interval),
@@ -465,19 +484,48 @@ impl Shared<'_> {
                 Err(err) => self.fail(err.into()),
             }
         }
-        // Stopped by an error with jobs claimed but not started: back to the queue.
-        if !pending.is_empty() {
-            let ids: Vec<i64> = pending.iter().map(|job| job.id).collect();
-            for &id in &ids {
+        self.release(&unsent);
+    }
+
+    /// Scan the jobs the claimer sends until it stops. After an error (`stop`) the jobs
+    /// still coming are not scanned but given back to the queue.
+    fn scan_jobs(&self, to_scan: &Mutex<Receiver<Job>>, results: SyncSender<(Job, ResultRecord)>) {
+        let mut unscanned = Vec::new();
+        loop {
+            let next = match to_scan.lock() {
+                Ok(receiver) => receiver.recv(),
+                Err(_) => break,
+            };
+            let Ok(job) = next else { break };
+            if self.stop.load(Ordering::SeqCst) {
+                unscanned.push(job.id);
+                continue;
+            }
+            let id = job.id;
+            if let Err(err) = self.process(job, &results) {
                 self.hold(id, false);
+                self.fail(err);
             }
-            if let Err(err) = self.store.release(&ids, &self.owner) {
-                self.fail(err.into());
-            }
+        }
+        self.release(&unscanned);
+    }
+
+    /// Give claimed jobs back to the queue (after an error).
+    fn release(&self, job_ids: &[i64]) {
+        if job_ids.is_empty() {
+            return;
+        }
+        for &id in job_ids {
+            self.hold(id, false);
+        }
+        if let Err(err) = self.store.release(job_ids, &self.owner) {
+            self.fail(err.into());
         }
     }
 
-    fn process(&self, job: &Job) -> anyhow::Result<()> {
+    /// Scan one job and hand its result to the writer; the job stays held (its lease
+    /// renewed) until the writer has stored it.
+    fn process(&self, job: Job, results: &SyncSender<(Job, ResultRecord)>) -> anyhow::Result<()> {
         let report = if job.attempts > MAX_ATTEMPTS {
             Report::failed(
                 &job.spec,
@@ -495,18 +543,55 @@ impl Shared<'_> {
         };
         let rank = dsca_rules::popularity_rank(&report.package.name);
         let record = ResultRecord::from_report(&report, rank)?;
-        if self
-            .store
-            .complete(job, &self.owner, &record, &now_rfc3339())?
-        {
-            self.finished.fetch_add(1, Ordering::Relaxed);
-            if record.error_code.is_some() {
-                self.failed.fetch_add(1, Ordering::Relaxed);
-            }
-        } else {
-            self.lost.fetch_add(1, Ordering::Relaxed);
+        if let Err(std::sync::mpsc::SendError((job, _))) = results.send((job, record)) {
+            // The writer stopped (a store error, already recorded): the lease runs out and
+            // another worker takes the job.
+            self.hold(job.id, false);
         }
         Ok(())
+    }
+
+    /// Store results as the scan threads finish them, everything waiting in one
+    /// transaction (one round trip on PostgreSQL), so no scan thread waits on the
+    /// database and a remote store costs a round trip per batch, not per job.
+    fn write_results(&self, results: Receiver<(Job, ResultRecord)>) {
+        while let Ok(first) = results.recv() {
+            let mut batch = vec![first];
+            let due = Instant::now() + WRITE_DELAY;
+            while batch.len() < MAX_WRITE_BATCH {
+                let left = due.saturating_duration_since(Instant::now());
+                match results.recv_timeout(left) {
+                    Ok(item) => batch.push(item),
+                    Err(_) => break,
+                }
+            }
+            let items: Vec<(&Job, &ResultRecord)> =
+                batch.iter().map(|(job, record)| (job, record)).collect();
+            match self
+                .store
+                .complete_many(&self.owner, &items, &now_rfc3339())
+            {
+                Ok(written) => {
+                    for ((_, record), written) in batch.iter().zip(written) {
+                        if written {
+                            self.finished.fetch_add(1, Ordering::Relaxed);
+                            if record.error_code.is_some() {
+                                self.failed.fetch_add(1, Ordering::Relaxed);
+                            }
+                        } else {
+                            self.lost.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                Err(err) => self.fail(err.into()),
+            }
+            for (job, _) in &batch {
+                self.hold(job.id, false);
+            }
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+        }
     }
 
     /// Extend every held lease a few times per lease period until `done`.
@@ -514,8 +599,9 @@ impl Shared<'_> {
         let period = (self.lease / 3).max(Duration::from_millis(100));
         let mut last = Instant::now();
         while !done.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(50).min(period));
-            if last.elapsed() < period {
+            // Unparked when the drain ends, so the process exits without waiting for it.
+            std::thread::park_timeout(period.saturating_sub(last.elapsed()));
+            if done.load(Ordering::SeqCst) || last.elapsed() < period {
                 continue;
             }
             last = Instant::now();
@@ -529,6 +615,15 @@ impl Shared<'_> {
                 }
             }
         }
+    }
+}
+
+/// `work`, then wake `waiting` (parked until a thread ends).
+fn waking(waiting: &std::thread::Thread, work: impl FnOnce() + Send) -> impl FnOnce() + Send {
+    let waiting = waiting.clone();
+    move || {
+        work();
+        waiting.unpark();
     }
 }
 
@@ -565,18 +660,44 @@ fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Re
     let workers_done = AtomicBool::new(false);
     let started = Instant::now();
     let mut progress = Progress::new(before);
+    let jobs = options.jobs.max(1);
+    let shared = &shared;
+    // A claimed job ready for each scan thread; a sandboxed scan takes seconds, so none
+    // is claimed before a thread is free for it.
+    let ready = if options.claim_batch > 1 { jobs } else { 0 };
+    let (claimed, to_scan) = sync_channel(ready);
+    let to_scan = &Mutex::new(to_scan);
+    // Room for a claim's worth of results per scan thread before a scan waits on the writer.
+    let (results, to_write) = sync_channel(jobs * options.claim_batch.max(1));
+    // Each thread wakes the progress loop as it ends, so the drain ends with its last
+    // thread, not at the next progress tick.
+    let progress_thread = std::thread::current();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..options.jobs.max(1))
-            .map(|_| scope.spawn(|| shared.work()))
+        let claimer = scope.spawn(waking(&progress_thread, move || shared.claim_jobs(claimed)));
+        let writer = scope.spawn(waking(&progress_thread, move || {
+            shared.write_results(to_write)
+        }));
+        let scanners: Vec<_> = (0..jobs)
+            .map(|_| {
+                let results = results.clone();
+                scope.spawn(waking(&progress_thread, move || {
+                    shared.scan_jobs(to_scan, results)
+                }))
+            })
             .collect();
-        scope.spawn(|| shared.renew_leases(&workers_done));
-        while workers.iter().any(|worker| !worker.is_finished()) {
-            progress.tick(&shared, started, false);
-            std::thread::sleep(Duration::from_millis(100));
+        drop(results);
+        let workers_done = &workers_done;
+        let renewer = scope.spawn(move || shared.renew_leases(workers_done));
+        let threads = [&claimer, &writer].into_iter().chain(&scanners);
+        let running = || threads.clone().any(|thread| !thread.is_finished());
+        while running() {
+            progress.tick(shared, started, false);
+            std::thread::park_timeout(Duration::from_millis(100));
         }
         workers_done.store(true, Ordering::SeqCst);
+        renewer.thread().unpark();
     });
-    progress.tick(&shared, started, true);
+    progress.tick(shared, started, true);
     if let Ok(mut slot) = shared.error.lock()
         && let Some(err) = slot.take()
     {

@@ -67,7 +67,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     if args.malicious.is_none() && args.benign_list.is_none() {
         anyhow::bail!("give --malicious DIR, --benign-list FILE or both");
     }
-    let scanner = crate::scan::build_scanner(&args.registry, &std::env::current_dir()?)?;
+    let mut scanner = crate::scan::build_scanner(&args.registry, &std::env::current_dir()?)?;
+    scanner.analyse_files_serially();
     let jobs = args.registry.jobs();
 
     let malicious_specs = match &args.malicious {

@@ -113,7 +113,8 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         offline: false,
         pipeline: args.pipeline.clone(),
     };
-    let scanner = crate::scan::build_scanner(&registry, &project_dir)?;
+    let mut scanner = crate::scan::build_scanner(&registry, &project_dir)?;
+    scanner.analyse_files_serially();
     let label = format!("what `{command_line}` would install");
     let reports = scan_packages(&scanner, &policy, &to_scan, &label, registry.jobs());
     let view = View {

@@ -17,6 +17,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let mut scanner = build_scanner(&args.registry, &project_dir)?;
+    if args.specs.len() > 1 {
+        scanner.analyse_files_serially();
+    }
     if args.dynamic.pcap.is_some() && args.specs.len() > 1 {
         anyhow::bail!("--pcap records one package at a time: give a single spec");
     }

@@ -1,28 +1,13 @@
 //! `dsca audit` end to end against the local test registry (offline, deterministic): a
 //! package-lock.json v3 written by hand in npm's shape, pointing at the test registry.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{PUBLISHED, dsca};
 use dsca_test::{
     PackageBuilder, Published, TempHome, TestRegistry, phase_records, sandbox_tests_enabled,
 };
 use serde_json::{Value, json};
-
-const NOW: &str = "2026-01-15T12:00:00Z";
-const PUBLISHED: &str = "2025-06-01T10:00:00.000Z";
-
-fn dsca(home: &TempHome) -> Command {
-    let mut cmd = Command::cargo_bin("dsca").expect("the dsca binary is built");
-    cmd.envs(home.envs())
-        .env("DSCA_NOW", NOW)
-        .env_remove("NPM_CONFIG_REGISTRY")
-        .env_remove("npm_config_registry")
-        // A results store in the environment would add prevalence to every finding.
-        .env_remove("DSCA_DB")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .current_dir(home.project_dir());
-    cmd
-}
 
 fn publish(registry: &TestRegistry, package: PackageBuilder) -> Published {
     registry.publish_plain(package, PUBLISHED)

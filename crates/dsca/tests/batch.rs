@@ -1,51 +1,14 @@
 //! `dsca batch`, `stats` and `export` end to end: the real binary against the local test
 //! registry, with SQLite stores in temp dirs. Offline and deterministic.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{NOW, PUBLISHED, Run, dsca, publish_at as publish, run};
 use dsca_test::{PackageBuilder, PublishOptions, TempHome, TestDownloadsApi, TestRegistry};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-const NOW: &str = "2026-01-15T12:00:00Z";
-const PUBLISHED: &str = "2025-06-01T10:00:00.000Z";
-
-fn dsca(home: &TempHome) -> Command {
-    let mut cmd = Command::cargo_bin("dsca").expect("the dsca binary is built");
-    cmd.envs(home.envs())
-        .env("DSCA_NOW", NOW)
-        .env_remove("NPM_CONFIG_REGISTRY")
-        .env_remove("npm_config_registry")
-        .env_remove("DSCA_DB")
-        .current_dir(home.project_dir());
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let output = cmd.output().expect("run dsca");
-    Run {
-        code: output.status.code().expect("dsca exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn publish(registry: &TestRegistry, package: PackageBuilder) {
-    registry.publish_with(
-        package.build(),
-        PublishOptions {
-            time: Some(PUBLISHED.to_string()),
-            ..PublishOptions::default()
-        },
-    );
-}
 
 /// Three harmless packages and one whose tarball does not match its integrity (judged
 /// malicious by DSCA501).
@@ -371,6 +334,31 @@ fn a_downloads_file_is_the_offline_popularity_source() {
             .contains("1 job(s): 0 done, 0 failed, 1 queued, 0 running; 2 skipped"),
         "{}",
         out.stderr
+    );
+    // A lower threshold later scans what the higher one skipped, from the counts stored.
+    let lower = run(dsca(&home)
+        .args(["batch", "--names-file", "names.txt", "--min-downloads", "2"])
+        .args([
+            "--db",
+            &db,
+            "--enqueue-only",
+            "--downloads-file",
+            "counts.tsv",
+        ]));
+    assert_eq!(lower.code, 0, "stderr: {}", lower.stderr);
+    assert!(
+        lower
+            .stderr
+            .contains("1 job(s) skipped by an earlier, higher --min-downloads queued again"),
+        "{}",
+        lower.stderr
+    );
+    assert!(
+        lower
+            .stderr
+            .contains("0 done, 0 failed, 2 queued, 0 running; 1 skipped"),
+        "{}",
+        lower.stderr
     );
     for (extra, error) in [
         (

@@ -2,64 +2,12 @@
 //! registry (offline, deterministic), local tarballs and directories. Tests that need the
 //! real npm registry run only with DSCA_NETWORK_TESTS=1.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{dsca, publish_at, run};
 use dsca_test::{PackageBuilder, PublishOptions, TempHome, TestRegistry, network_tests_enabled};
 use serde_json::Value;
 use std::path::Path;
-
-/// Reports are judged against this clock so age rules do not drift with the calendar.
-const NOW: &str = "2026-01-15T12:00:00Z";
-const PUBLISHED: &str = "2025-06-01T10:00:00.000Z";
-
-fn dsca(home: &TempHome) -> Command {
-    let mut cmd = Command::cargo_bin("dsca").expect("the dsca binary is built");
-    cmd.envs(home.envs())
-        .env("DSCA_NOW", NOW)
-        .env_remove("NPM_CONFIG_REGISTRY")
-        .env_remove("npm_config_registry")
-        // A results store in the environment would add prevalence to every finding.
-        .env_remove("DSCA_DB")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .current_dir(home.project_dir());
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|err| {
-            panic!(
-                "not JSON ({err}):\n{}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let output = cmd.output().expect("run dsca");
-    Run {
-        code: output.status.code().expect("dsca exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn publish_at(registry: &TestRegistry, package: PackageBuilder) {
-    registry.publish_with(
-        package.build(),
-        PublishOptions {
-            time: Some(PUBLISHED.to_string()),
-            ..PublishOptions::default()
-        },
-    );
-}
 
 /// `demo-pkg` 1.0.0 is harmless; 1.1.0 adds a postinstall that pipes a download into a shell.
 fn registry_with_demo() -> TestRegistry {
@@ -94,18 +42,18 @@ fn rules_of(report: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// `dsca scan --format json SPECS...` against `registry`.
+fn scan_json(home: &TempHome, registry: &TestRegistry, specs: &[&str]) -> common::Run {
+    run(dsca(home)
+        .args(["scan", "--registry", registry.url(), "--format", "json"])
+        .args(specs))
+}
+
 #[test]
 fn scans_a_range_from_the_registry_and_reports_json() {
     let home = TempHome::new();
     let registry = registry_with_demo();
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "demo-pkg@^1",
-    ]));
+    let out = scan_json(&home, &registry, &["demo-pkg@^1"]);
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
     let report = out.json();
     assert_eq!(report["package"]["version"], "1.1.0");
@@ -192,14 +140,7 @@ fn integrity_mismatch_is_an_error_and_a_critical_finding() {
             ..PublishOptions::default()
         },
     );
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "tampered",
-    ]));
+    let out = scan_json(&home, &registry, &["tampered"]);
     assert_eq!(out.code, 2);
     let report = out.json();
     assert_eq!(report["verdict"]["level"], "malicious");
@@ -256,14 +197,7 @@ fn tarball_without_integrity_is_scanned_but_flagged_and_not_cached() {
             ..PublishOptions::default()
         },
     );
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "unhashed",
-    ]));
+    let out = scan_json(&home, &registry, &["unhashed"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
     let finding = report["findings"]
@@ -289,15 +223,7 @@ fn tampered_signature_is_critical() {
         },
     );
     registry.publish(PackageBuilder::new("signed-ok", "1.0.0").build());
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "resigned",
-        "signed-ok",
-    ]));
+    let out = scan_json(&home, &registry, &["resigned", "signed-ok"]);
     let reports = out.json();
     assert!(rules_of(&reports[0]).contains(&"DSCA502"), "{}", reports[0]);
     assert_eq!(reports[0]["verdict"]["level"], "malicious");
@@ -331,14 +257,7 @@ fn security_placeholder_is_reported_as_malware() {
             .manifest_field("description", "security holding package".into())
             .build(),
     );
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "evilpkg",
-    ]));
+    let out = scan_json(&home, &registry, &["evilpkg"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
     assert_eq!(report["verdict"]["level"], "malicious");
@@ -466,16 +385,11 @@ fn corrupt_tarball_is_a_clear_error() {
 fn several_specs_give_a_json_array_in_order() {
     let home = TempHome::new();
     let registry = registry_with_demo();
-    let out = run(dsca(&home).args([
-        "scan",
-        "--registry",
-        registry.url(),
-        "--format",
-        "json",
-        "demo-pkg@1.0.0",
-        "demo-pkg@1.1.0",
-        "nope",
-    ]));
+    let out = scan_json(
+        &home,
+        &registry,
+        &["demo-pkg@1.0.0", "demo-pkg@1.1.0", "nope"],
+    );
     assert_eq!(out.code, 2, "one spec failed");
     let reports = out.json();
     let versions: Vec<&Value> = reports

@@ -3,13 +3,13 @@
 //! a marker file into the project. Standard input is not a terminal here, so the guard
 //! never asks: it refuses when the policy fails and goes on when it passes.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{PUBLISHED, Run};
 use dsca_test::{PackageBuilder, TempHome, TestRegistry};
 use serde_json::Value;
 use std::path::Path;
-
-const NOW: &str = "2026-01-15T12:00:00Z";
-const PUBLISHED: &str = "2025-06-01T10:00:00.000Z";
 
 /// A postinstall that leaves `<project>/<name>.marker` (npm sets INIT_CWD to the
 /// directory it was started in).
@@ -55,28 +55,17 @@ impl Project {
     }
 
     fn dsca(&self) -> Command {
-        let mut cmd = Command::cargo_bin("dsca").expect("the dsca binary is built");
-        cmd.envs(self.home.envs())
-            .env("DSCA_NOW", NOW)
-            .env("npm_config_cache", self.home.path().join("npm-cache"))
+        let mut cmd = common::dsca(&self.home);
+        cmd.env("npm_config_cache", self.home.path().join("npm-cache"))
             .env("npm_config_audit", "false")
             .env("npm_config_fund", "false")
             .env("npm_config_update_notifier", "false")
-            .env_remove("NPM_CONFIG_REGISTRY")
-            .env_remove("npm_config_registry")
-            .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
             .current_dir(self.dir());
         cmd
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let out = self.dsca().args(args).output().unwrap();
-        Run {
-            code: out.status.code().unwrap(),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        common::run(self.dsca().args(args))
     }
 
     fn has(&self, path: &str) -> bool {
@@ -85,22 +74,6 @@ impl Project {
 
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         std::fs::read(self.dir().join(path)).ok()
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
     }
 }
 

@@ -105,8 +105,12 @@ impl CodeContext {
 }
 
 /// Run the code analysis over one package.
-pub(crate) fn analyse(ctx: &ScanContext, rules: &yara::YaraRules) -> Analysis {
-    let (files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules));
+pub(crate) fn analyse(
+    ctx: &ScanContext,
+    rules: &yara::YaraRules,
+    threads: Option<usize>,
+) -> Analysis {
+    let (files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules), threads);
     let reach = reachability(ctx, &files);
     let code = CodeContext {
         files,
@@ -220,12 +224,13 @@ struct Job<'a> {
     parse: bool,
 }
 
-/// Facts of every code file, parsed in parallel on threads with a stack large enough
-/// for the parser, and what the YARA rules match in every file (each thread keeps one
-/// scanner for all the files it takes).
+/// Facts of every code file, parsed in parallel on `threads` threads (`None`: one per
+/// CPU, at most 8) with a stack large enough for the parser, and what the YARA rules
+/// match in every file (each thread keeps one scanner for all the files it takes).
 pub(crate) fn collect_facts(
     files: &[PackageFile],
     rules: Option<&yara::YaraRules>,
+    threads: Option<usize>,
 ) -> (Vec<FileFacts>, Vec<yara::YaraHit>, Vec<(String, String)>) {
     let mut budget = MAX_PARSED_PACKAGE_BYTES;
     let jobs: Vec<Job> = files
@@ -247,10 +252,10 @@ pub(crate) fn collect_facts(
     if jobs.is_empty() {
         return (Vec::new(), Vec::new(), Vec::new());
     }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .min(8);
+    let workers = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 8)
+        .min(jobs.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
     type Slot = Option<(
         Option<FileFacts>,

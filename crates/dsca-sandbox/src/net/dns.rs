@@ -7,9 +7,9 @@
 //! pointers, 255-byte names, capped record counts); answers are built by hand and echo
 //! the client's question.
 
+use super::Shared;
 use super::socket;
 use super::tcp::Metered;
-use super::{POLL_INTERVAL, Shared};
 use dsca_model::dynamic::DnsQuery;
 use dsca_pcap::dns::{parse, type_name};
 use std::collections::HashMap;
@@ -251,7 +251,7 @@ pub(crate) fn serve_udp(shared: &Shared, socket: &UdpSocket, pktinfo: bool) {
     let port = local.map_or(53, |a| a.port());
     let mut buf = vec![0u8; MAX_UDP_MESSAGE];
     while !shared.stopping() {
-        if !socket::wait_readable(socket.as_raw_fd(), POLL_INTERVAL) {
+        if !shared.wait_readable(socket.as_raw_fd()) {
             continue;
         }
         if pktinfo {

@@ -236,6 +236,9 @@ impl Sinks {
 
     fn stop_threads(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(wake) = &self.shared.wake {
+            socket::wake_all(std::os::fd::AsRawFd::as_raw_fd(wake));
+        }
         for handle in self.threads.drain(..) {
             let _ = handle.join();
         }
@@ -269,6 +272,8 @@ pub(crate) struct Shared {
     pub(crate) upstream: Arc<dyn RegistryUpstream>,
     pub(crate) epoch: Instant,
     pub(crate) stop: AtomicBool,
+    /// Written when `stop` is set, so the loops waiting on their sockets end at once.
+    wake: Option<std::os::fd::OwnedFd>,
     /// Connection threads running now.
     pub(crate) active: AtomicUsize,
     pub(crate) names: Mutex<dns::NameTable>,
@@ -298,6 +303,7 @@ impl Shared {
             upstream,
             epoch,
             stop: AtomicBool::new(false),
+            wake: socket::wake_fd(),
             active: AtomicUsize::new(0),
             names: Mutex::new(names),
             certificates: Mutex::new(HashMap::new()),
@@ -309,6 +315,12 @@ impl Shared {
 
     pub(crate) fn stopping(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Waits until `fd` is readable, at most [`POLL_INTERVAL`]; false at once on a stop.
+    pub(crate) fn wait_readable(&self, fd: std::os::fd::RawFd) -> bool {
+        let wake = self.wake.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
+        socket::wait_readable(fd, wake, POLL_INTERVAL)
     }
 
     pub(crate) fn now_ms(&self) -> u64 {

@@ -8,17 +8,45 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, TcpSt
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
-/// Waits until `fd` is readable (or has a pending connection), at most `timeout`.
-pub(crate) fn wait_readable(fd: RawFd, timeout: Duration) -> bool {
-    let mut pollfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
+/// Waits until `fd` is readable (or has a pending connection), at most `timeout`, or
+/// until `wake` (an eventfd that stays readable once written) says to stop waiting.
+pub(crate) fn wait_readable(fd: RawFd, wake: Option<RawFd>, timeout: Duration) -> bool {
+    let mut pollfds = [
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            // poll ignores negative descriptors.
+            fd: wake.unwrap_or(-1),
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
     let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
-    // SAFETY: one valid pollfd for the duration of the call.
-    let ready = unsafe { libc::poll(&mut pollfd, 1, millis) };
-    ready > 0
+    // SAFETY: two valid pollfds for the duration of the call.
+    let ready = unsafe { libc::poll(pollfds.as_mut_ptr(), 2, millis) };
+    ready > 0 && pollfds[0].revents & libc::POLLIN != 0
+}
+
+/// An eventfd for [`wait_readable`]'s `wake`; `None` when the kernel refuses one (the
+/// loops then notice a stop at their next timeout).
+pub(crate) fn wake_fd() -> Option<std::os::fd::OwnedFd> {
+    // SAFETY: eventfd with flags only; the descriptor is owned from here on.
+    let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: a fresh descriptor nothing else owns.
+    Some(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) })
+}
+
+/// Makes `wake` readable for good: every [`wait_readable`] on it returns at once.
+pub(crate) fn wake_all(wake: RawFd) {
+    let one: u64 = 1;
+    // SAFETY: writes 8 bytes from a live u64 to an eventfd.
+    let _ = unsafe { libc::write(wake, (&one as *const u64).cast(), size_of::<u64>()) };
 }
 
 /// Asks the kernel to report each datagram's destination address. False when the

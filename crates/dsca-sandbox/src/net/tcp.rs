@@ -2,7 +2,7 @@
 //! at the first bytes and hands the connection to TLS, HTTP or the raw recorder.
 
 use super::socket;
-use super::{POLL_INTERVAL, Payload, Shared, dns, escape_bytes, http, tls};
+use super::{Payload, Shared, dns, escape_bytes, http, tls};
 use dsca_model::dynamic::Connection;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -28,7 +28,7 @@ pub(crate) enum Service {
 /// `max_connections` at once (the rest are closed straight away and counted).
 pub(crate) fn accept_loop(shared: &Arc<Shared>, listener: &TcpListener, service: Service) {
     while !shared.stopping() {
-        if !socket::wait_readable(listener.as_raw_fd(), POLL_INTERVAL) {
+        if !shared.wait_readable(listener.as_raw_fd()) {
             continue;
         }
         let Ok((stream, _)) = listener.accept() else {
