@@ -201,7 +201,7 @@ impl Scanner {
         let results = std::sync::Mutex::new(&mut slots);
         std::thread::scope(|scope| {
             for _ in 0..jobs {
-                scope.spawn(|| {
+                let work = || {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(spec) = specs.get(index) else { break };
@@ -218,7 +218,19 @@ impl Scanner {
                             slots[index] = Some(report);
                         }
                     }
-                });
+                };
+                // With the parser's stack, a scan thread analyses a package's files
+                // itself when they are to be analysed on one thread (and keeps its YARA
+                // scanner from package to package) instead of starting a thread for each.
+                let roomy = std::thread::Builder::new()
+                    .stack_size(dsca_rules::code::ANALYSIS_STACK_BYTES)
+                    .spawn_scoped(scope, move || {
+                        dsca_rules::code::thread_has_analysis_stack();
+                        work();
+                    });
+                if roomy.is_err() {
+                    scope.spawn(work);
+                }
             }
         });
         slots

@@ -73,6 +73,27 @@ static CHECKS: &[Check] = &[
     yara::check,
 ];
 
+thread_local! {
+    /// Whether this thread was started with [`ANALYSIS_STACK_BYTES`] of stack (see
+    /// [`thread_has_analysis_stack`]).
+    static ANALYSIS_STACK_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// This thread's scanner of the built-in YARA rules, kept from package to package.
+    static BUILTIN_SCANNER: std::cell::RefCell<Option<yara::FileScanner<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Stack a thread needs to run a package's code analysis itself: oxc recurses once per
+/// nesting level.
+pub const ANALYSIS_STACK_BYTES: usize = PARSER_STACK_BYTES;
+
+/// Declares that the calling thread was started with at least [`ANALYSIS_STACK_BYTES`]
+/// of stack. A package whose files are to be analysed on one thread is then analysed
+/// on this thread, with a YARA scanner kept for the next package, instead of on a
+/// thread started for it. Call it only on threads built with that stack size.
+pub fn thread_has_analysis_stack() {
+    ANALYSIS_STACK_HERE.with(|here| here.set(true));
+}
+
 /// How a file can come to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Reach {
@@ -262,38 +283,62 @@ pub(crate) fn collect_facts(
         Option<Result<Vec<yara::YaraHit>, String>>,
     )>;
     let results: std::sync::Mutex<Vec<Slot>> = std::sync::Mutex::new(vec![None; jobs.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let spawned = std::thread::Builder::new()
-                .name("dsca-code".into())
-                .stack_size(PARSER_STACK_BYTES)
-                .spawn_scoped(scope, || {
-                    let mut scanner = rules.map(yara::YaraRules::scanner);
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else {
-                            break;
-                        };
-                        let facts = job.kind.map(|kind| facts_of(job.file, kind, job.parse));
-                        // A YARA failure on one file costs that file's matches only, and
-                        // is reported.
-                        let hits = scanner.as_mut().map(|scanner| {
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                scanner.scan(&job.file.path, &job.file.data)
-                            }))
-                            .unwrap_or_else(|_| Err("YARA failed on this file".to_string()))
-                        });
-                        if let Ok(mut results) = results.lock() {
-                            results[index] = Some((facts, hits));
-                        }
-                    }
-                    crate::cpu::record_helper_thread();
-                });
-            if spawned.is_err() {
+    // Take jobs until none is left, scanning with `scanner`.
+    let work = |scanner: &mut Option<yara::FileScanner<'_>>| {
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else {
                 break;
+            };
+            let facts = job.kind.map(|kind| facts_of(job.file, kind, job.parse));
+            // A YARA failure on one file costs that file's matches only, and
+            // is reported.
+            let hits = scanner.as_mut().map(|scanner| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    scanner.scan(&job.file.path, &job.file.data)
+                }))
+                .unwrap_or_else(|_| Err("YARA failed on this file".to_string()))
+            });
+            if let Ok(mut results) = results.lock() {
+                results[index] = Some((facts, hits));
             }
         }
-    });
+    };
+    if workers == 1 && ANALYSIS_STACK_HERE.with(std::cell::Cell::get) {
+        // One thread wanted and this one has the parser's stack: no thread to start, and
+        // the built-in rules' scanner of this thread serves package after package
+        // (making one costs about as much as scanning a small package).
+        match rules {
+            Some(rules) if std::ptr::eq(rules, yara::YaraRules::builtin()) => {
+                BUILTIN_SCANNER.with(|cell| match cell.try_borrow_mut() {
+                    Ok(mut kept) => {
+                        if kept.is_none() {
+                            *kept = Some(yara::YaraRules::builtin().scanner());
+                        }
+                        work(&mut kept);
+                    }
+                    // Only a re-entrant call finds it borrowed: a scanner of its own.
+                    Err(_) => work(&mut Some(rules.scanner())),
+                });
+            }
+            _ => work(&mut rules.map(yara::YaraRules::scanner)),
+        }
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let spawned = std::thread::Builder::new()
+                    .name("dsca-code".into())
+                    .stack_size(PARSER_STACK_BYTES)
+                    .spawn_scoped(scope, || {
+                        work(&mut rules.map(yara::YaraRules::scanner));
+                        crate::cpu::record_helper_thread();
+                    });
+                if spawned.is_err() {
+                    break;
+                }
+            }
+        });
+    }
     let results = results
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -801,6 +846,48 @@ mod tests {
             assert_eq!(has_bidi_override(&c.to_string()), expected, "{c:?}");
         }
         assert!(!has_bidi_override(""));
+    }
+
+    #[test]
+    fn a_thread_with_the_parser_stack_analyses_inline_and_keeps_its_scanner() {
+        let files = vec![
+            PackageFile {
+                path: "index.js".into(),
+                data: b"const cp = require('child_process'); cp.exec('ls');".to_vec(),
+                mode: 0o644,
+            },
+            PackageFile {
+                path: "payload.txt".into(),
+                data: b"TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAA".to_vec(),
+                mode: 0o644,
+            },
+        ];
+        let summary =
+            |(facts, hits, gaps): (Vec<FileFacts>, Vec<yara::YaraHit>, Vec<(String, String)>)| {
+                let paths: Vec<String> = facts.iter().map(|f| f.path.clone()).collect();
+                let events: Vec<usize> = facts.iter().map(|f| f.events.len()).collect();
+                (paths, events, hits, gaps)
+            };
+        let rules = Some(yara::YaraRules::builtin());
+        // A thread of its own per package: the way without the parser's stack here.
+        let spawned = summary(collect_facts(&files, rules, Some(1)));
+        assert_eq!(spawned.2.len(), 1, "the base64 executable rule matches");
+        let inline = std::thread::Builder::new()
+            .stack_size(ANALYSIS_STACK_BYTES)
+            .spawn(move || {
+                thread_has_analysis_stack();
+                // Twice: the second package reuses the thread's scanner.
+                let first = summary(collect_facts(&files, rules, Some(1)));
+                let second = summary(collect_facts(&files, rules, Some(1)));
+                let kept = BUILTIN_SCANNER.with(|cell| cell.borrow().is_some());
+                (first, second, kept)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(inline.0, spawned);
+        assert_eq!(inline.1, spawned);
+        assert!(inline.2, "the scanner is kept for the next package");
     }
 
     #[test]
