@@ -4,8 +4,8 @@
 use super::facts::Kind;
 use super::{CodeContext, evidence, raise, reach_clause};
 use crate::Analysis;
-use crate::metadata::cap_evidence;
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use crate::metadata::finding_with_evidence;
+use dsca_model::{Category, Evidence, Location, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "DSCA805",
@@ -108,11 +108,7 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
             file.path,
             reach_clause(code, &file.path)
         );
-        let finding = Finding::new(&RULE, message).with_severity(severity);
-        out.findings.push(
-            cap_evidence(hits)
-                .into_iter()
-                .fold(finding, Finding::with_evidence),
-        );
+        out.findings
+            .push(finding_with_evidence(&RULE, severity, message, hits));
     }
 }

@@ -3,8 +3,8 @@
 use super::tables::DestinationClass;
 use super::{CodeContext, raise, reach_clause};
 use crate::Analysis;
-use crate::metadata::cap_evidence;
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use crate::metadata::finding_with_evidence;
+use dsca_model::{Category, Evidence, Location, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "DSCA806",
@@ -84,11 +84,7 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
             hits[0].detail.trim_start_matches("names "),
             reach_clause(code, &file.path)
         );
-        let finding = Finding::new(&RULE, message).with_severity(severity);
-        out.findings.push(
-            cap_evidence(hits)
-                .into_iter()
-                .fold(finding, Finding::with_evidence),
-        );
+        out.findings
+            .push(finding_with_evidence(&RULE, severity, message, hits));
     }
 }

@@ -2,8 +2,8 @@
 
 use super::CodeContext;
 use crate::Analysis;
-use crate::metadata::cap_evidence;
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use crate::metadata::finding_with_evidence;
+use dsca_model::{Category, Evidence, Location, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "DSCA810",
@@ -50,12 +50,8 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
             code.yara_gaps.len()
         )
     };
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(hits)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, hits));
 }
 
 #[cfg(test)]

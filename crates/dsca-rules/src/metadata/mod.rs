@@ -3,7 +3,7 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_model::npm::Manifest;
-use dsca_model::{Evidence, Rule};
+use dsca_model::{Evidence, Finding, Rule, Severity};
 
 pub mod archive_absolute_path;
 pub mod archive_duplicate_entry;
@@ -122,6 +122,20 @@ pub(crate) fn cap_evidence(mut evidence: Vec<Evidence>) -> Vec<Evidence> {
         evidence.push(Evidence::new(format!("and {more} more")));
     }
     evidence
+}
+
+/// A finding of `rule` at `severity` that lists `evidence`, at most [`MAX_EVIDENCE`]
+/// entries of it (see [`cap_evidence`]).
+pub(crate) fn finding_with_evidence(
+    rule: &Rule,
+    severity: Severity,
+    message: String,
+    evidence: Vec<Evidence>,
+) -> Finding {
+    cap_evidence(evidence).into_iter().fold(
+        Finding::new(rule, message).with_severity(severity),
+        Finding::with_evidence,
+    )
 }
 
 /// Whether a path sits in a folder that usually holds tests, fixtures or examples.
