@@ -9,6 +9,7 @@
 
 pub mod code;
 mod context;
+pub mod cpu;
 pub mod dynamic;
 mod gyp;
 mod inline_code;

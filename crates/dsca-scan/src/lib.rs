@@ -14,7 +14,7 @@ use serde_json::Value;
 use sha2::Digest as _;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use time::OffsetDateTime;
 
 /// Largest local tarball dsca reads (registry downloads have their own cap in the client).
@@ -54,6 +54,52 @@ pub struct Scanner {
     /// Shared with the sandbox's registry proxy during dynamic runs.
     client: std::sync::Arc<Client>,
     options: ScanOptions,
+    meter: StageMeter,
+}
+
+/// What the code-analysis stage (unpack, parse, code rules, YARA over every file) has
+/// cost so far: the benchmarks' "MB of JavaScript per CPU-second".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeStage {
+    /// CPU time of the stage, summed over every thread that worked on it.
+    pub cpu: std::time::Duration,
+    /// Bytes of the files the stage read as JavaScript.
+    pub javascript_bytes: u64,
+    /// Packages whose tarball was unpacked and analysed.
+    pub packages: u64,
+}
+
+/// Running totals behind [`Scanner::code_stage`], added to by every scan thread.
+struct StageMeter {
+    /// CPU nanoseconds of the scan threads inside the stage.
+    nanos: AtomicU64,
+    javascript_bytes: AtomicU64,
+    packages: AtomicU64,
+    /// The code analysis' helper threads' CPU time when this scanner was made.
+    helpers_at_start: std::time::Duration,
+}
+
+impl StageMeter {
+    fn new() -> Self {
+        StageMeter {
+            nanos: AtomicU64::new(0),
+            javascript_bytes: AtomicU64::new(0),
+            packages: AtomicU64::new(0),
+            helpers_at_start: dsca_rules::cpu::analysis_helper_cpu_time(),
+        }
+    }
+
+    /// Run `work` on this thread and count its CPU time to the stage.
+    fn time<T>(&self, work: impl FnOnce() -> T) -> T {
+        let before = dsca_rules::cpu::thread_cpu_time();
+        let result = work();
+        let spent = dsca_rules::cpu::thread_cpu_time().saturating_sub(before);
+        self.nanos.fetch_add(
+            u64::try_from(spent.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        result
+    }
 }
 
 /// What was read for one package before the rules run.
@@ -75,6 +121,21 @@ impl Scanner {
         Scanner {
             client: std::sync::Arc::new(client),
             options,
+            meter: StageMeter::new(),
+        }
+    }
+
+    /// CPU time and JavaScript of the code-analysis stage over every scan so far. The
+    /// analysis' helper threads are counted process-wide: with two scanners working at
+    /// once, each includes the other's helpers.
+    pub fn code_stage(&self) -> CodeStage {
+        let helpers =
+            dsca_rules::cpu::analysis_helper_cpu_time().saturating_sub(self.meter.helpers_at_start);
+        CodeStage {
+            cpu: std::time::Duration::from_nanos(self.meter.nanos.load(Ordering::Relaxed))
+                + helpers,
+            javascript_bytes: self.meter.javascript_bytes.load(Ordering::Relaxed),
+            packages: self.meter.packages.load(Ordering::Relaxed),
         }
     }
 
@@ -140,7 +201,7 @@ impl Scanner {
         let results = std::sync::Mutex::new(&mut slots);
         std::thread::scope(|scope| {
             for _ in 0..jobs {
-                scope.spawn(|| {
+                let work = || {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(spec) = specs.get(index) else { break };
@@ -157,7 +218,19 @@ impl Scanner {
                             slots[index] = Some(report);
                         }
                     }
-                });
+                };
+                // With the parser's stack, a scan thread analyses a package's files
+                // itself when they are to be analysed on one thread (and keeps its YARA
+                // scanner from package to package) instead of starting a thread for each.
+                let roomy = std::thread::Builder::new()
+                    .stack_size(dsca_rules::code::ANALYSIS_STACK_BYTES)
+                    .spawn_scoped(scope, move || {
+                        dsca_rules::code::thread_has_analysis_stack();
+                        work();
+                    });
+                if roomy.is_err() {
+                    scope.spawn(work);
+                }
             }
         });
         slots
@@ -315,7 +388,10 @@ impl Scanner {
     }
 
     fn unpack(&self, bytes: &[u8], fetched: &mut Fetched) {
-        match dsca_archive::read_tgz(bytes, &self.options.limits) {
+        match self
+            .meter
+            .time(|| dsca_archive::read_tgz(bytes, &self.options.limits))
+        {
             Ok(contents) => fetched.contents = Some(contents),
             Err(err) => fetched.errors.push(ReportError::new(
                 "archive",
@@ -401,7 +477,16 @@ impl Scanner {
                 let fetched = &fetched;
                 scope.spawn(move || self.run_dynamic(fetched, import_name, options))
             });
-            let code = dsca_rules::analyse_code_with_rules(&ctx, yara, self.options.code_threads);
+            let code = self.meter.time(|| {
+                dsca_rules::analyse_code_with_rules(&ctx, yara, self.options.code_threads)
+            });
+            if let Some(contents) = &fetched.contents {
+                self.meter.javascript_bytes.fetch_add(
+                    dsca_rules::code::javascript_bytes(&contents.files),
+                    Ordering::Relaxed,
+                );
+                self.meter.packages.fetch_add(1, Ordering::Relaxed);
+            }
             let dynamic = run.and_then(|handle| {
                 handle.join().unwrap_or_else(|_| {
                     Some(Err(ReportError::new(

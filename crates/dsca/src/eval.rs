@@ -83,6 +83,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     let malicious_reports = scanner.scan_many(&malicious_specs, jobs);
     let benign_reports = scanner.scan_many(&benign_specs, jobs);
     let elapsed = started.elapsed();
+    let stage = scanner.code_stage();
+    // As /usr/bin/time counts it: start-up and the YARA rules' compilation included.
+    let process_cpu = dsca_rules::cpu::process_cpu_time();
     if let Some(path) = &args.reports {
         write_reports(path, malicious_reports.iter().chain(&benign_reports))?;
     }
@@ -174,6 +177,22 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     println!(
         "| time per package | {:.0} ms |",
         elapsed.as_secs_f64() * 1000.0 / scanned.max(1) as f64
+    );
+    let megabytes = stage.javascript_bytes as f64 / 1e6;
+    let per_core = |cpu: std::time::Duration| megabytes / cpu.as_secs_f64().max(1e-9);
+    println!(
+        "| JavaScript analysed | {megabytes:.1} MB in {} packages |",
+        stage.packages
+    );
+    println!(
+        "| CPU, whole process (user + system) | {:.2} s: {:.1} MB/s of JavaScript per core |",
+        process_cpu.as_secs_f64(),
+        per_core(process_cpu)
+    );
+    println!(
+        "| CPU, code analysis (unpack, parse, code rules, YARA) | {:.2} s: {:.1} MB/s of JavaScript per core |",
+        stage.cpu.as_secs_f64(),
+        per_core(stage.cpu)
     );
     println!();
     let missed: Vec<&Scored> = malicious.iter().filter(|s| !flagged(s)).collect();

@@ -807,7 +807,16 @@ impl<'s> Walker<'s> {
     }
 
     fn sensitive_place(&mut self, text: &str, span: oxc_span::Span, built: bool) {
-        if let Some((what, weight)) = strings::sensitive_place(text) {
+        self.report_sensitive_place(strings::sensitive_place(text), span, built);
+    }
+
+    fn report_sensitive_place(
+        &mut self,
+        place: Option<(&'static str, super::tables::SecretWeight)>,
+        span: oxc_span::Span,
+        built: bool,
+    ) {
+        if let Some((what, weight)) = place {
             self.push(
                 Kind::Sensitive {
                     what,
@@ -892,7 +901,7 @@ impl<'s> Walker<'s> {
             return;
         }
         if value.len() < 6 {
-            if PAYMENT_FIELDS.contains(&value.to_ascii_lowercase().as_str()) {
+            if is_payment_field(value) {
                 self.push(Kind::PaymentField(value.to_string()), span);
             }
             return;
@@ -902,7 +911,14 @@ impl<'s> Walker<'s> {
             return;
         }
         let line = self.lines.line(span.start as usize);
-        self.sensitive_place(value, span, false);
+        // Both place tables read the same normalised form: made once per string.
+        let normalised = (value.len() <= 4096).then(|| strings::normalised_path(value));
+        let normalised = normalised.as_deref();
+        self.report_sensitive_place(
+            normalised.and_then(strings::sensitive_place_normalised),
+            span,
+            false,
+        );
         if value.contains("://")
             || value.contains('@')
             || value.bytes().filter(|&b| b == b'.').count() >= 3
@@ -914,10 +930,10 @@ impl<'s> Walker<'s> {
                 }
             }
         }
-        if value.len() <= 16 && PAYMENT_FIELDS.contains(&value.to_ascii_lowercase().as_str()) {
+        if value.len() <= 16 && is_payment_field(value) {
             self.push(Kind::PaymentField(value.to_string()), span);
         }
-        if let Some(what) = strings::persistence_place(value) {
+        if let Some(what) = normalised.and_then(strings::persistence_place_normalised) {
             self.push(Kind::Persistence(what), span);
         }
         if looks_like_command(value) {
@@ -1060,6 +1076,13 @@ fn looks_like_command(value: &str) -> bool {
     ]
     .iter()
     .any(|word| lower.contains(word))
+}
+
+/// Whether `value` is a payment-card field name, in any case (the table is lowercase).
+fn is_payment_field(value: &str) -> bool {
+    PAYMENT_FIELDS
+        .iter()
+        .any(|field| value.eq_ignore_ascii_case(field))
 }
 
 /// Long base64/hex-looking text with high entropy (an encoded payload).

@@ -73,6 +73,27 @@ static CHECKS: &[Check] = &[
     yara::check,
 ];
 
+thread_local! {
+    /// Whether this thread was started with [`ANALYSIS_STACK_BYTES`] of stack (see
+    /// [`thread_has_analysis_stack`]).
+    static ANALYSIS_STACK_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// This thread's scanner of the built-in YARA rules, kept from package to package.
+    static BUILTIN_SCANNER: std::cell::RefCell<Option<yara::FileScanner<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Stack a thread needs to run a package's code analysis itself: oxc recurses once per
+/// nesting level.
+pub const ANALYSIS_STACK_BYTES: usize = PARSER_STACK_BYTES;
+
+/// Declares that the calling thread was started with at least [`ANALYSIS_STACK_BYTES`]
+/// of stack. A package whose files are to be analysed on one thread is then analysed
+/// on this thread, with a YARA scanner kept for the next package, instead of on a
+/// thread started for it. Call it only on threads built with that stack size.
+pub fn thread_has_analysis_stack() {
+    ANALYSIS_STACK_HERE.with(|here| here.set(true));
+}
+
 /// How a file can come to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Reach {
@@ -187,6 +208,16 @@ pub fn string_intelligence(text: &str) -> (Option<String>, Vec<String>) {
     (decoded, found)
 }
 
+/// Bytes of the files the code analysis reads as JavaScript (parsed with oxc when they
+/// fit the limits), the measure of the benchmarks' "MB of JavaScript".
+pub fn javascript_bytes(files: &[PackageFile]) -> u64 {
+    files
+        .iter()
+        .filter(|file| file_kind(&file.path) == Some(FileKind::JavaScript))
+        .map(|file| file.data.len() as u64)
+        .sum()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FileKind {
     JavaScript,
@@ -252,37 +283,62 @@ pub(crate) fn collect_facts(
         Option<Result<Vec<yara::YaraHit>, String>>,
     )>;
     let results: std::sync::Mutex<Vec<Slot>> = std::sync::Mutex::new(vec![None; jobs.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let spawned = std::thread::Builder::new()
-                .name("dsca-code".into())
-                .stack_size(PARSER_STACK_BYTES)
-                .spawn_scoped(scope, || {
-                    let mut scanner = rules.map(yara::YaraRules::scanner);
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else {
-                            break;
-                        };
-                        let facts = job.kind.map(|kind| facts_of(job.file, kind, job.parse));
-                        // A YARA failure on one file costs that file's matches only, and
-                        // is reported.
-                        let hits = scanner.as_mut().map(|scanner| {
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                scanner.scan(&job.file.path, &job.file.data)
-                            }))
-                            .unwrap_or_else(|_| Err("YARA failed on this file".to_string()))
-                        });
-                        if let Ok(mut results) = results.lock() {
-                            results[index] = Some((facts, hits));
-                        }
-                    }
-                });
-            if spawned.is_err() {
+    // Take jobs until none is left, scanning with `scanner`.
+    let work = |scanner: &mut Option<yara::FileScanner<'_>>| {
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else {
                 break;
+            };
+            let facts = job.kind.map(|kind| facts_of(job.file, kind, job.parse));
+            // A YARA failure on one file costs that file's matches only, and
+            // is reported.
+            let hits = scanner.as_mut().map(|scanner| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    scanner.scan(&job.file.path, &job.file.data)
+                }))
+                .unwrap_or_else(|_| Err("YARA failed on this file".to_string()))
+            });
+            if let Ok(mut results) = results.lock() {
+                results[index] = Some((facts, hits));
             }
         }
-    });
+    };
+    if workers == 1 && ANALYSIS_STACK_HERE.with(std::cell::Cell::get) {
+        // One thread wanted and this one has the parser's stack: no thread to start, and
+        // the built-in rules' scanner of this thread serves package after package
+        // (making one costs about as much as scanning a small package).
+        match rules {
+            Some(rules) if std::ptr::eq(rules, yara::YaraRules::builtin()) => {
+                BUILTIN_SCANNER.with(|cell| match cell.try_borrow_mut() {
+                    Ok(mut kept) => {
+                        if kept.is_none() {
+                            *kept = Some(yara::YaraRules::builtin().scanner());
+                        }
+                        work(&mut kept);
+                    }
+                    // Only a re-entrant call finds it borrowed: a scanner of its own.
+                    Err(_) => work(&mut Some(rules.scanner())),
+                });
+            }
+            _ => work(&mut rules.map(yara::YaraRules::scanner)),
+        }
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let spawned = std::thread::Builder::new()
+                    .name("dsca-code".into())
+                    .stack_size(PARSER_STACK_BYTES)
+                    .spawn_scoped(scope, || {
+                        work(&mut rules.map(yara::YaraRules::scanner));
+                        crate::cpu::record_helper_thread();
+                    });
+                if spawned.is_err() {
+                    break;
+                }
+            }
+        });
+    }
     let results = results
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -353,8 +409,7 @@ fn analyse_file(file: &PackageFile, kind: FileKind, parse: bool) -> FileFacts {
         Ok(text) => (std::borrow::Cow::Borrowed(text), false),
         Err(_) => (String::from_utf8_lossy(&file.data), true),
     };
-    let depth = max_nesting(text.as_bytes());
-    if depth > MAX_NESTING {
+    if let Some(depth) = nesting_beyond(text.as_bytes(), MAX_NESTING) {
         return fallback(
             file,
             kind,
@@ -391,6 +446,35 @@ fn fallback(file: &PackageFile, kind: FileKind, anomaly: AnomalyKind, detail: &s
     facts
 }
 
+/// The deepest bracket nesting when it goes beyond `limit`, as [`max_nesting`] counts it.
+/// Most files are far from the limit, and an upper bound proves it at a fraction of the
+/// cost of the exact count: per 64-byte block, the openers and the net change are counted
+/// in a loop the compiler vectorises. The depth inside a block is at most the depth at its
+/// start plus its openers, and the depth at its end at most the larger of (depth at its
+/// start + net change) and its openers (the count can only fall to zero and climb again
+/// within the block). Only when that bound passes the limit is the exact count run.
+fn nesting_beyond(bytes: &[u8], limit: usize) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let mut bound = 0usize;
+    let blocks = bytes.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    for block in blocks.map(|b| b as &[u8]).chain(std::iter::once(tail)) {
+        let mut opens = 0u8;
+        let mut closes = 0u8;
+        for &b in block {
+            opens += u8::from(matches!(b, b'(' | b'[' | b'{'));
+            closes += u8::from(matches!(b, b')' | b']' | b'}'));
+        }
+        let (opens, closes) = (usize::from(opens), usize::from(closes));
+        if bound + opens > limit {
+            let depth = max_nesting(bytes);
+            return (depth > limit).then_some(depth);
+        }
+        bound = (bound + opens).saturating_sub(closes).max(opens);
+    }
+    None
+}
+
 /// Deepest bracket nesting, counted over raw bytes (strings included: an upper bound
 /// that is cheap and cannot recurse).
 fn max_nesting(bytes: &[u8]) -> usize {
@@ -416,47 +500,94 @@ fn max_nesting(bytes: &[u8]) -> usize {
 }
 
 /// Bidirectional overrides (Trojan Source) and code pushed off screen by whitespace.
+/// Both are rare: rather than visiting every line, this searches the whole text for the
+/// bytes that start them (an E2 byte, a run of spaces) and counts lines only up to a hit.
 fn hidden_content(text: &str, obfuscation: &mut facts::Obfuscation) {
-    let run = " ".repeat(HIDING_WHITESPACE);
-    for (index, line) in text.split('\n').enumerate() {
-        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        if obfuscation.hidden_unicode.len() < 20 && has_bidi_override(line) {
-            obfuscation.hidden_unicode.push(line_number);
+    let bytes = text.as_bytes();
+    let mut lines = LineCounter::default();
+    let mut last_bidi_line = 0;
+    for at in memchr::memchr_iter(0xE2, bytes) {
+        if obfuscation.hidden_unicode.len() >= 20 {
+            break;
         }
-        if obfuscation.code_after_whitespace.is_none()
-            && line.len() > HIDING_WHITESPACE
-            && let Some(run_start) = line.find(&run)
-        {
-            let before = line[..run_start].trim();
-            let after = line[run_start..].trim_start();
-            // Code, not a padded comment or table: something before it and a statement after.
-            if !before.is_empty()
-                && !before.starts_with("//")
-                && !before.starts_with('*')
-                && after
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '(' || c == '[')
-                && (after.contains('(') || after.contains('='))
-                && !after.starts_with("//")
-            {
-                obfuscation.code_after_whitespace = Some(line_number);
+        if is_bidi_override_at(bytes, at) {
+            let line_number = lines.line_of(bytes, at);
+            if line_number != last_bidi_line {
+                obfuscation.hidden_unicode.push(line_number);
+                last_bidi_line = line_number;
             }
+        }
+    }
+    if obfuscation.code_after_whitespace.is_some() {
+        return;
+    }
+    let run = " ".repeat(HIDING_WHITESPACE);
+    let mut lines = LineCounter::default();
+    // Lines before this offset have been judged by their first run already.
+    let mut judged_until = 0;
+    for run_at in memchr::memmem::find_iter(bytes, run.as_bytes()) {
+        if run_at < judged_until {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[judged_until..run_at])
+            .map_or(judged_until, |newline| judged_until + newline + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[run_at..]).map_or(bytes.len(), |n| run_at + n);
+        judged_until = line_end + 1;
+        // Both ends sit next to a newline or at an end of the text: character boundaries.
+        let Some(line) = text.get(line_start..line_end) else {
+            continue;
+        };
+        if line.len() > HIDING_WHITESPACE && code_after_run(line, run_at - line_start) {
+            obfuscation.code_after_whitespace = Some(lines.line_of(bytes, line_start));
+            return;
         }
     }
 }
 
-/// Whether `line` holds U+202A..U+202E or U+2066..U+2069. Their UTF-8 forms are
-/// E2 80 AA..AE and E2 81 A6..A9, and in valid UTF-8 an E2 byte only ever starts a
-/// character: looking for it is exact and far cheaper than decoding every character.
-fn has_bidi_override(line: &str) -> bool {
-    let bytes = line.as_bytes();
-    memchr::memchr_iter(0xE2, bytes).any(|at| {
-        matches!(
-            bytes.get(at + 1..at + 3),
-            Some([0x80, 0xAA..=0xAE] | [0x81, 0xA6..=0xA9])
-        )
-    })
+/// Whether the text after the first long run of spaces in `line` (at `run_start`) is
+/// code, not a padded comment or table: something before it and a statement after.
+fn code_after_run(line: &str, run_start: usize) -> bool {
+    let (Some(before), Some(after)) = (line.get(..run_start), line.get(run_start..)) else {
+        return false;
+    };
+    let before = before.trim();
+    let after = after.trim_start();
+    !before.is_empty()
+        && !before.starts_with("//")
+        && !before.starts_with('*')
+        && after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '(' || c == '[')
+        && (after.contains('(') || after.contains('='))
+        && !after.starts_with("//")
+}
+
+/// 1-based line numbers of offsets asked for in increasing order, counting newlines
+/// only once.
+#[derive(Default)]
+struct LineCounter {
+    counted_until: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    fn line_of(&mut self, bytes: &[u8], offset: usize) -> u32 {
+        if let Some(between) = bytes.get(self.counted_until..offset) {
+            self.newlines += memchr::memchr_iter(b'\n', between).count();
+            self.counted_until = offset;
+        }
+        u32::try_from(self.newlines + 1).unwrap_or(u32::MAX)
+    }
+}
+
+/// Whether the E2 byte at `at` starts U+202A..U+202E or U+2066..U+2069 (E2 80 AA..AE,
+/// E2 81 A6..A9).
+fn is_bidi_override_at(bytes: &[u8], at: usize) -> bool {
+    matches!(
+        bytes.get(at + 1..at + 3),
+        Some([0x80, 0xAA..=0xAE] | [0x81, 0xA6..=0xA9])
+    )
 }
 
 /// Which files run at install time (the files install scripts start with `node`, and
@@ -600,6 +731,112 @@ pub(crate) fn ignorable(code: &CodeContext, path: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Whether `line` holds U+202A..U+202E or U+2066..U+2069. Their UTF-8 forms are
+    /// E2 80 AA..AE and E2 81 A6..A9, and in valid UTF-8 an E2 byte only ever starts a
+    /// character: looking for it is exact and far cheaper than decoding every character.
+    fn has_bidi_override(line: &str) -> bool {
+        let bytes = line.as_bytes();
+        memchr::memchr_iter(0xE2, bytes).any(|at| is_bidi_override_at(bytes, at))
+    }
+
+    /// The line-by-line pass `hidden_content` replaced: the reference it must agree with.
+    fn hidden_content_by_lines(text: &str, obfuscation: &mut facts::Obfuscation) {
+        let run = " ".repeat(HIDING_WHITESPACE);
+        for (index, line) in text.split('\n').enumerate() {
+            let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            if obfuscation.hidden_unicode.len() < 20 && has_bidi_override(line) {
+                obfuscation.hidden_unicode.push(line_number);
+            }
+            if obfuscation.code_after_whitespace.is_none()
+                && line.len() > HIDING_WHITESPACE
+                && let Some(run_start) = line.find(&run)
+                && code_after_run(line, run_start)
+            {
+                obfuscation.code_after_whitespace = Some(line_number);
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_content_agrees_with_the_line_by_line_pass() {
+        let pad = " ".repeat(HIDING_WHITESPACE);
+        let long_pad = " ".repeat(HIDING_WHITESPACE * 2 + 7);
+        let pieces = [
+            "a = 1;".to_string(),
+            "\n".to_string(),
+            "\r\n".to_string(),
+            "x\u{202E}y".to_string(),
+            "\u{2067}".to_string(),
+            "\u{2014}".to_string(),
+            "€".to_string(),
+            pad.clone(),
+            long_pad.clone(),
+            format!("var a = 1;{pad}eval(x)"),
+            format!("// note{pad}eval(x)"),
+            format!("{pad}eval(x)"),
+            format!("b{pad}// c(d)"),
+            format!("t{pad}1 | 2{pad}run(x)"),
+            format!("k{long_pad}(y = 2)"),
+            "q".repeat(HIDING_WHITESPACE),
+        ];
+        // A fixed pseudo-random walk over the pieces: thousands of texts, the same each run.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4_000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(&pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let mut fast = facts::Obfuscation::default();
+            let mut reference = facts::Obfuscation::default();
+            hidden_content(&text, &mut fast);
+            hidden_content_by_lines(&text, &mut reference);
+            assert_eq!(fast.hidden_unicode, reference.hidden_unicode, "{text:?}");
+            assert_eq!(
+                fast.code_after_whitespace, reference.code_after_whitespace,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_nesting_bound_agrees_with_the_exact_count() {
+        let alphabet = b"([{)]}ab\n";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..3_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 600) as usize;
+            // Some texts lean to openers, so that both sides of the limit are reached.
+            let lean = round % 3;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let pick = (state % (alphabet.len() as u64 + lean)) as usize;
+                    alphabet.get(pick).copied().unwrap_or(b'(')
+                })
+                .collect();
+            for limit in [0, 1, 5, 40, 100] {
+                let exact = max_nesting(&text);
+                assert_eq!(
+                    nesting_beyond(&text, limit),
+                    (exact > limit).then_some(exact),
+                    "{:?} limit {limit}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
+    }
+
     #[test]
     fn bidi_overrides_are_found_by_their_bytes() {
         // Every character around the two ranges, alone and inside other text.
@@ -609,6 +846,48 @@ mod tests {
             assert_eq!(has_bidi_override(&c.to_string()), expected, "{c:?}");
         }
         assert!(!has_bidi_override(""));
+    }
+
+    #[test]
+    fn a_thread_with_the_parser_stack_analyses_inline_and_keeps_its_scanner() {
+        let files = vec![
+            PackageFile {
+                path: "index.js".into(),
+                data: b"const cp = require('child_process'); cp.exec('ls');".to_vec(),
+                mode: 0o644,
+            },
+            PackageFile {
+                path: "payload.txt".into(),
+                data: b"TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAA".to_vec(),
+                mode: 0o644,
+            },
+        ];
+        let summary =
+            |(facts, hits, gaps): (Vec<FileFacts>, Vec<yara::YaraHit>, Vec<(String, String)>)| {
+                let paths: Vec<String> = facts.iter().map(|f| f.path.clone()).collect();
+                let events: Vec<usize> = facts.iter().map(|f| f.events.len()).collect();
+                (paths, events, hits, gaps)
+            };
+        let rules = Some(yara::YaraRules::builtin());
+        // A thread of its own per package: the way without the parser's stack here.
+        let spawned = summary(collect_facts(&files, rules, Some(1)));
+        assert_eq!(spawned.2.len(), 1, "the base64 executable rule matches");
+        let inline = std::thread::Builder::new()
+            .stack_size(ANALYSIS_STACK_BYTES)
+            .spawn(move || {
+                thread_has_analysis_stack();
+                // Twice: the second package reuses the thread's scanner.
+                let first = summary(collect_facts(&files, rules, Some(1)));
+                let second = summary(collect_facts(&files, rules, Some(1)));
+                let kept = BUILTIN_SCANNER.with(|cell| cell.borrow().is_some());
+                (first, second, kept)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(inline.0, spawned);
+        assert_eq!(inline.1, spawned);
+        assert!(inline.2, "the scanner is kept for the next package");
     }
 
     #[test]

@@ -318,12 +318,37 @@ pub(crate) fn entropy(text: &str) -> f64 {
         .sum()
 }
 
+/// `text` in the form the place tables are written in: ASCII lowercase, backslashes as
+/// slashes. One pass and one allocation, shared by the place checks of a string.
+pub(crate) fn normalised_path(text: &str) -> String {
+    let bytes: Vec<u8> = text
+        .bytes()
+        .map(|b| {
+            if b == b'\\' {
+                b'/'
+            } else {
+                b.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    // Only ASCII bytes changed, into ASCII bytes: the text is still UTF-8.
+    String::from_utf8(bytes)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+}
+
 /// The sensitive place `text` names, if any (see [`SENSITIVE_PATHS`]).
 pub(crate) fn sensitive_place(text: &str) -> Option<(&'static str, SecretWeight)> {
     if text.len() > 4096 || text.len() < 5 {
         return None;
     }
-    let normalised = text.to_ascii_lowercase().replace('\\', "/");
+    sensitive_place_normalised(&normalised_path(text))
+}
+
+/// [`sensitive_place`] of a text already in [`normalised_path`] form.
+pub(crate) fn sensitive_place_normalised(normalised: &str) -> Option<(&'static str, SecretWeight)> {
+    if normalised.len() > 4096 || normalised.len() < 5 {
+        return None;
+    }
     if DISCORD_STORES.iter().any(|f| normalised.contains(f)) {
         return Some((
             "Discord's local storage (tokens)",
@@ -334,7 +359,7 @@ pub(crate) fn sensitive_place(text: &str) -> Option<(&'static str, SecretWeight)
     let finder = FINDER.get_or_init(|| {
         AhoCorasick::new(SENSITIVE_PATHS.iter().map(|(fragment, _, _)| fragment)).ok()
     });
-    first_fragment(finder.as_ref(), &normalised, SENSITIVE_PATHS.len(), |i| {
+    first_fragment(finder.as_ref(), normalised, SENSITIVE_PATHS.len(), |i| {
         SENSITIVE_PATHS.get(i).map(|(fragment, _, _)| *fragment)
     })
     .and_then(|i| SENSITIVE_PATHS.get(i))
@@ -346,12 +371,19 @@ pub(crate) fn persistence_place(text: &str) -> Option<&'static str> {
     if text.len() > 4096 || text.len() < 6 {
         return None;
     }
-    let normalised = text.to_ascii_lowercase().replace('\\', "/");
+    persistence_place_normalised(&normalised_path(text))
+}
+
+/// [`persistence_place`] of a text already in [`normalised_path`] form.
+pub(crate) fn persistence_place_normalised(normalised: &str) -> Option<&'static str> {
+    if normalised.len() > 4096 || normalised.len() < 6 {
+        return None;
+    }
     static FINDER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     let finder = FINDER.get_or_init(|| {
         AhoCorasick::new(PERSISTENCE_PATHS.iter().map(|(fragment, _)| fragment)).ok()
     });
-    first_fragment(finder.as_ref(), &normalised, PERSISTENCE_PATHS.len(), |i| {
+    first_fragment(finder.as_ref(), normalised, PERSISTENCE_PATHS.len(), |i| {
         PERSISTENCE_PATHS.get(i).map(|(fragment, _)| *fragment)
     })
     .and_then(|i| PERSISTENCE_PATHS.get(i))
@@ -441,6 +473,24 @@ mod tests {
         assert_eq!(classify_host("a.ngrok.io"), Some(DestinationClass::Tunnel));
         assert_eq!(classify_host("notngrok.io"), None);
         assert_eq!(classify_host("abc.oast.pro"), Some(DestinationClass::Oast));
+    }
+
+    #[test]
+    fn normalised_paths_are_lowercase_with_forward_slashes() {
+        for text in [
+            "",
+            "C:\\Users\\X\\AppData",
+            "~/.SSH/id_RSA",
+            "Ünïcödé\\ÄB/c",
+            "\\\\server\\Share",
+            "mixed/\\Path\\To/€",
+        ] {
+            assert_eq!(
+                normalised_path(text),
+                text.to_ascii_lowercase().replace('\\', "/"),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
