@@ -748,7 +748,9 @@ fn supervise_phase(
             return Ok(());
         }
         match (&command_exit, command_ended) {
-            (Some(pidfd), None) => sys::wait_exit(pidfd, Duration::from_millis(20)),
+            (Some(pidfd), None) => {
+                sys::wait_readable(pidfd.as_raw_fd(), None, Duration::from_millis(20));
+            }
             // What the command left behind usually goes with it: look again soon.
             (_, Some(_)) => std::thread::sleep(Duration::from_millis(2)),
             (None, None) => std::thread::sleep(Duration::from_millis(20)),

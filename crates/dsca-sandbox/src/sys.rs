@@ -97,7 +97,8 @@ pub fn clear_groups() -> io::Result<()> {
     check(unsafe { libc::setgroups(0, std::ptr::null()) }, "setgroups").map(drop)
 }
 
-/// A pidfd for `pid` (a child of this process): readable once it has exited.
+/// A pidfd for `pid` (a child of this process): readable once it has exited (see
+/// [`wait_readable`]).
 pub fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
     // SAFETY: pidfd_open takes a pid and flags; the descriptor is owned from here on.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
@@ -109,16 +110,26 @@ pub fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
-/// Waits until the process of `pidfd` exits, at most `timeout`.
-pub fn wait_exit(pidfd: &OwnedFd, timeout: std::time::Duration) {
-    let mut pollfd = libc::pollfd {
-        fd: pidfd.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
+/// Waits until `fd` is readable (a pending connection, an exited pidfd), at most `timeout`, or
+/// until `wake` (an eventfd that stays readable once written) says to stop waiting.
+pub fn wait_readable(fd: RawFd, wake: Option<RawFd>, timeout: std::time::Duration) -> bool {
+    let mut pollfds = [
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            // poll ignores negative descriptors.
+            fd: wake.unwrap_or(-1),
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
     let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
-    // SAFETY: one valid pollfd for the duration of the call.
-    unsafe { libc::poll(&mut pollfd, 1, millis) };
+    // SAFETY: two valid pollfds for the duration of the call.
+    let ready = unsafe { libc::poll(pollfds.as_mut_ptr(), 2, millis) };
+    ready > 0 && pollfds[0].revents & libc::POLLIN != 0
 }
 
 /// The CPUs this process may run on.

@@ -320,7 +320,7 @@ impl Shared {
     /// Waits until `fd` is readable, at most [`POLL_INTERVAL`]; false at once on a stop.
     pub(crate) fn wait_readable(&self, fd: std::os::fd::RawFd) -> bool {
         let wake = self.wake.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
-        socket::wait_readable(fd, wake, POLL_INTERVAL)
+        crate::sys::wait_readable(fd, wake, POLL_INTERVAL)
     }
 
     pub(crate) fn now_ms(&self) -> u64 {

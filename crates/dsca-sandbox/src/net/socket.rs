@@ -6,31 +6,8 @@ use std::io;
 use std::mem::{MaybeUninit, size_of, zeroed};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, TcpStream, UdpSocket};
 use std::os::fd::{AsRawFd, RawFd};
-use std::time::Duration;
 
-/// Waits until `fd` is readable (or has a pending connection), at most `timeout`, or
-/// until `wake` (an eventfd that stays readable once written) says to stop waiting.
-pub(crate) fn wait_readable(fd: RawFd, wake: Option<RawFd>, timeout: Duration) -> bool {
-    let mut pollfds = [
-        libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            // poll ignores negative descriptors.
-            fd: wake.unwrap_or(-1),
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
-    let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
-    // SAFETY: two valid pollfds for the duration of the call.
-    let ready = unsafe { libc::poll(pollfds.as_mut_ptr(), 2, millis) };
-    ready > 0 && pollfds[0].revents & libc::POLLIN != 0
-}
-
-/// An eventfd for [`wait_readable`]'s `wake`; `None` when the kernel refuses one (the
+/// An eventfd for [`crate::sys::wait_readable`]'s `wake`; `None` when the kernel refuses one (the
 /// loops then notice a stop at their next timeout).
 pub(crate) fn wake_fd() -> Option<std::os::fd::OwnedFd> {
     // SAFETY: eventfd with flags only; the descriptor is owned from here on.
@@ -42,7 +19,7 @@ pub(crate) fn wake_fd() -> Option<std::os::fd::OwnedFd> {
     Some(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) })
 }
 
-/// Makes `wake` readable for good: every [`wait_readable`] on it returns at once.
+/// Makes `wake` readable for good: every [`crate::sys::wait_readable`] on it returns at once.
 pub(crate) fn wake_all(wake: RawFd) {
     let one: u64 = 1;
     // SAFETY: writes 8 bytes from a live u64 to an eventfd.
