@@ -28,7 +28,7 @@ use time::format_description::well_known::Rfc3339;
 
 /// Names are queued in chunks of this many: memory stays flat however long the list.
 const ENQUEUE_CHUNK: usize = 5_000;
-/// Jobs a scan thread of a static batch claims in one round trip.
+/// Jobs the claimer of a static batch claims in one round trip.
 const CLAIM_BATCH: usize = 8;
 /// A job claimed this many times without a result (its scans kept killing the process)
 /// is recorded as failed instead of scanned again.
@@ -89,7 +89,7 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
 }
 
 /// Static scans of small packages take milliseconds, as long as a few round trips to
-/// a remote database: each scan thread claims [`CLAIM_BATCH`] jobs at a time. A sandboxed
+/// a remote database: the claimer takes [`CLAIM_BATCH`] jobs at a time. A sandboxed
 /// scan takes seconds, and a claimed job waits for those before it: one at a time.
 fn claim_batch(dynamic: &crate::cli::DynamicArgs) -> usize {
     if dynamic.dynamic { 1 } else { CLAIM_BATCH }
@@ -409,7 +409,7 @@ const SKIP_UNKNOWN: &str = "unknown-downloads";
 
 struct DrainOptions {
     jobs: usize,
-    /// Jobs a scan thread claims at once (one database round trip for all).
+    /// Jobs claimed at once (one database round trip for all).
     claim_batch: usize,
     lease: Duration,
     /// Keep polling an empty queue at this interval instead of exiting.
@@ -567,10 +567,13 @@ impl Shared<'_> {
             }
             let items: Vec<(&Job, &ResultRecord)> =
                 batch.iter().map(|(job, record)| (job, record)).collect();
-            match self
+            let outcome = self
                 .store
-                .complete_many(&self.owner, &items, &now_rfc3339())
-            {
+                .complete_many(&self.owner, &items, &now_rfc3339());
+            for (job, _) in &batch {
+                self.hold(job.id, false);
+            }
+            match outcome {
                 Ok(written) => {
                     for ((_, record), written) in batch.iter().zip(written) {
                         if written {
@@ -583,13 +586,13 @@ impl Shared<'_> {
                         }
                     }
                 }
-                Err(err) => self.fail(err.into()),
-            }
-            for (job, _) in &batch {
-                self.hold(job.id, false);
-            }
-            if self.stop.load(Ordering::SeqCst) {
-                break;
+                // The store failed: the drain stops, and what is still coming is left to
+                // its leases. Results of finished scans are written until then, whatever
+                // else stopped the drain.
+                Err(err) => {
+                    self.fail(err.into());
+                    break;
+                }
             }
         }
     }
