@@ -102,6 +102,27 @@ impl StageMeter {
     }
 }
 
+/// Start a thread that runs scans in `scope`. With the parser's stack, a scan thread
+/// analyses a package's files itself when they are to be analysed on one thread (and
+/// keeps its YARA scanner from package to package) instead of starting a thread for
+/// each; without one (the system refused the stack), it still scans.
+pub fn spawn_scan_thread<'scope, F>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    work: F,
+) -> std::thread::ScopedJoinHandle<'scope, ()>
+where
+    F: FnOnce() + Send + Clone + 'scope,
+{
+    let roomy = work.clone();
+    std::thread::Builder::new()
+        .stack_size(dsca_rules::code::ANALYSIS_STACK_BYTES)
+        .spawn_scoped(scope, move || {
+            dsca_rules::code::thread_has_analysis_stack();
+            roomy();
+        })
+        .unwrap_or_else(|_| scope.spawn(work))
+}
+
 /// What was read for one package before the rules run.
 struct Fetched {
     package: PackageInfo,
@@ -219,18 +240,7 @@ impl Scanner {
                         }
                     }
                 };
-                // With the parser's stack, a scan thread analyses a package's files
-                // itself when they are to be analysed on one thread (and keeps its YARA
-                // scanner from package to package) instead of starting a thread for each.
-                let roomy = std::thread::Builder::new()
-                    .stack_size(dsca_rules::code::ANALYSIS_STACK_BYTES)
-                    .spawn_scoped(scope, move || {
-                        dsca_rules::code::thread_has_analysis_stack();
-                        work();
-                    });
-                if roomy.is_err() {
-                    scope.spawn(work);
-                }
+                spawn_scan_thread(scope, work);
             }
         });
         slots

@@ -683,9 +683,12 @@ fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Re
         let scanners: Vec<_> = (0..jobs)
             .map(|_| {
                 let results = results.clone();
-                scope.spawn(waking(&progress_thread, move || {
-                    shared.scan_jobs(to_scan, results)
-                }))
+                // Like `waking`, written out: the scan thread's closure must stay Clone.
+                let progress_thread = progress_thread.clone();
+                dsca_scan::spawn_scan_thread(scope, move || {
+                    shared.scan_jobs(to_scan, results);
+                    progress_thread.unpark();
+                })
             })
             .collect();
         drop(results);
