@@ -20,7 +20,7 @@ use std::io::{BufReader, IsTerminal as _, Write as _};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -621,12 +621,31 @@ impl Shared<'_> {
     }
 }
 
-/// `work`, then wake `waiting` (parked until a thread ends).
-fn waking(waiting: &std::thread::Thread, work: impl FnOnce() + Send) -> impl FnOnce() + Send {
+/// Counts a drain thread out of `live` and wakes the progress loop when the thread ends,
+/// by returning or by a panic. Counted before the wake-up: a thread is not `is_finished`
+/// yet when it wakes the loop, which then slept a whole progress tick.
+struct LiveThread<'a> {
+    live: &'a AtomicUsize,
+    waiting: std::thread::Thread,
+}
+
+impl Drop for LiveThread<'_> {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
+        self.waiting.unpark();
+    }
+}
+
+/// `work` as a [`LiveThread`].
+fn counted<'a>(
+    live: &'a AtomicUsize,
+    waiting: &std::thread::Thread,
+    work: impl FnOnce() + Send + 'a,
+) -> impl FnOnce() + Send + 'a {
     let waiting = waiting.clone();
     move || {
+        let _live = LiveThread { live, waiting };
         work();
-        waiting.unpark();
     }
 }
 
@@ -675,28 +694,28 @@ fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Re
     // Each thread wakes the progress loop as it ends, so the drain ends with its last
     // thread, not at the next progress tick.
     let progress_thread = std::thread::current();
+    // The claimer, the writer and the scan threads.
+    let live = &AtomicUsize::new(jobs + 2);
     std::thread::scope(|scope| {
-        let claimer = scope.spawn(waking(&progress_thread, move || shared.claim_jobs(claimed)));
-        let writer = scope.spawn(waking(&progress_thread, move || {
+        scope.spawn(counted(live, &progress_thread, move || {
+            shared.claim_jobs(claimed)
+        }));
+        scope.spawn(counted(live, &progress_thread, move || {
             shared.write_results(to_write)
         }));
-        let scanners: Vec<_> = (0..jobs)
-            .map(|_| {
-                let results = results.clone();
-                // Like `waking`, written out: the scan thread's closure must stay Clone.
-                let progress_thread = progress_thread.clone();
-                dsca_scan::spawn_scan_thread(scope, move || {
-                    shared.scan_jobs(to_scan, results);
-                    progress_thread.unpark();
-                })
-            })
-            .collect();
+        for _ in 0..jobs {
+            let results = results.clone();
+            // Like `counted`, written out: the scan thread's closure must stay Clone.
+            let waiting = progress_thread.clone();
+            dsca_scan::spawn_scan_thread(scope, move || {
+                let _live = LiveThread { live, waiting };
+                shared.scan_jobs(to_scan, results);
+            });
+        }
         drop(results);
         let workers_done = &workers_done;
         let renewer = scope.spawn(move || shared.renew_leases(workers_done));
-        let threads = [&claimer, &writer].into_iter().chain(&scanners);
-        let running = || threads.clone().any(|thread| !thread.is_finished());
-        while running() {
+        while live.load(Ordering::SeqCst) > 0 {
             progress.tick(shared, started, false);
             std::thread::park_timeout(Duration::from_millis(100));
         }
