@@ -5,10 +5,10 @@
 
 use crate::honey::Honeytokens;
 use crate::net::NetRecord;
-use crate::protocol::PhaseOutcome;
-use crate::trace::{self, SocketEvent, Trace, TraceLimits};
+use crate::protocol::{PhaseOutcome, TraceSegment};
+use crate::trace::{self, SocketEvent, Trace, TraceLimits, TracedProcess};
 use dsca_model::dynamic::{
-    Connection, DnsQuery, DroppedEvents, DynamicAnalysis, Exfiltration, FileEvent, FileOp,
+    Connection, DnsQuery, DroppedEvents, DynamicAnalysis, Exec, Exfiltration, FileEvent, FileOp,
     HoneytokenRead, PhaseResult, PhaseStatus, Process, SandboxInfo,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -85,12 +85,11 @@ pub fn assemble(
                     .then(|| "the trace was longer than the limit and was cut".to_string())
             }),
         });
-        let trace = match trace::parse(
-            record.trace.as_slice(),
+        let trace = match parse_segments(
+            &record.trace,
+            outcome,
             epoch_micros,
             &run.sandbox.project_dir,
-            &outcome.name,
-            &TraceLimits::default(),
         ) {
             Ok(trace) => trace,
             Err(err) => {
@@ -101,12 +100,15 @@ pub fn assemble(
             }
         };
         let Trace {
-            processes,
+            mut processes,
             files,
             sockets: phase_sockets,
             dropped,
             ..
         } = trace;
+        if let Some(command) = untraced_command(outcome, epoch_micros, &run.sandbox.project_dir) {
+            processes.insert(0, command);
+        }
         merge_dropped(&mut run.dropped, dropped);
         // Still running when the grace period after the command ran out: killed by
         // dsca's clean-up, or never seen to end.
@@ -498,5 +500,169 @@ fn attribute_connections(run: &mut DynamicAnalysis, sockets: &[SocketEvent]) {
                 .or_else(|| events.first())
                 .map(|s| s.pid)
         });
+    }
+}
+
+/// The phase's logs (its traced command's, then one per script the script shell ran),
+/// read one by one and put together. A script's first process hangs under the process
+/// that asked for it (npm).
+fn parse_segments(
+    blob: &[u8],
+    outcome: &PhaseOutcome,
+    epoch_micros: u64,
+    project_dir: &str,
+) -> Result<Trace, trace::TraceError> {
+    let mut whole = Trace::default();
+    let mut rest = blob;
+    let mut segments = outcome.segments.clone();
+    if segments.is_empty() {
+        // One log: the phase's command, traced from its start.
+        segments.push(TraceSegment {
+            bytes: blob.len() as u64,
+            ..TraceSegment::default()
+        });
+    }
+    for segment in &segments {
+        let length = usize::try_from(segment.bytes)
+            .unwrap_or(usize::MAX)
+            .min(rest.len());
+        let (log, after) = rest.split_at(length);
+        rest = after;
+        let cwd = segment.cwd.as_deref().unwrap_or(project_dir);
+        let mut part = trace::parse(
+            log,
+            epoch_micros,
+            cwd,
+            &outcome.name,
+            &TraceLimits::default(),
+        )?;
+        if let Some(root) = segment.root_pid {
+            for process in &mut part.processes {
+                if process.pid == root {
+                    process.ppid = segment.parent_pid;
+                }
+            }
+        }
+        whole.processes.extend(part.processes);
+        whole.files.extend(part.files);
+        whole.sockets.extend(part.sockets);
+        merge_dropped(&mut whole.dropped, part.dropped);
+        whole.skipped_lines += part.skipped_lines;
+        whole.truncated |= part.truncated;
+    }
+    Ok(whole)
+}
+
+/// The phase's command when it ran untraced (npm, whose scripts were traced one by
+/// one): a process of the tree all the same, with the command line dsca gave it.
+fn untraced_command(
+    outcome: &PhaseOutcome,
+    epoch_micros: u64,
+    project_dir: &str,
+) -> Option<TracedProcess> {
+    // A traced command's log is the phase's first segment, the one without a root.
+    if outcome
+        .segments
+        .iter()
+        .any(|segment| segment.root_pid.is_none())
+    {
+        return None;
+    }
+    let pid = outcome.command_pid?;
+    Some(TracedProcess {
+        pid,
+        ppid: None,
+        execs: vec![Exec {
+            path: outcome.argv.first().cloned().unwrap_or_default(),
+            argv: outcome.argv.clone(),
+            time_ms: micros_to_ms(outcome.started_micros, epoch_micros),
+        }],
+        cwd: Some(project_dir.to_string()),
+        end: outcome.exit_code.map(|code| format!("exited {code}")),
+        end_time_ms: outcome
+            .command_end_micros
+            .map(|micros| micros_to_ms(micros, epoch_micros)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EPOCH: u64 = 1_700_000_000_000_000;
+
+    fn outcome(segments: Vec<TraceSegment>) -> PhaseOutcome {
+        PhaseOutcome {
+            name: "install".to_string(),
+            argv: vec!["npm".to_string(), "install".to_string(), "x".to_string()],
+            status: "completed".to_string(),
+            exit_code: Some(0),
+            started_micros: EPOCH + 5_000,
+            duration_ms: 900,
+            stdout_tail: String::new(),
+            stderr_tail: String::new(),
+            error: None,
+            command_end_micros: Some(EPOCH + 900_000),
+            cleanup_kill_micros: None,
+            command_pid: Some(2),
+            trace_bytes: segments.iter().map(|s| s.bytes).sum(),
+            segments,
+            trace_truncated: false,
+        }
+    }
+
+    fn script(pid: u32, file: &str) -> String {
+        format!(
+            "{pid} 1700000000.100000 execve(\"/bin/sh\", [\"/bin/sh\", \"-c\", \"node x.js\"], 0x1 /* 2 vars */) = 0\n\
+             {pid} 1700000000.200000 openat(AT_FDCWD, \"{file}\", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)\n\
+             {pid} 1700000000.300000 +++ exited with 0 +++\n"
+        )
+    }
+
+    #[test]
+    fn scripts_traced_one_by_one_hang_under_the_untraced_command() {
+        let first = script(14, "first.txt");
+        let second = script(20, "second.txt");
+        let segment = |log: &str, pid: u32, cwd: &str| TraceSegment {
+            bytes: log.len() as u64,
+            root_pid: Some(pid),
+            parent_pid: Some(2),
+            cwd: Some(cwd.to_string()),
+        };
+        let phase = outcome(vec![
+            segment(&first, 14, "/p/node_modules/a"),
+            segment(&second, 20, "/p/node_modules/b"),
+        ]);
+        let blob = format!("{first}{second}");
+        let trace = parse_segments(blob.as_bytes(), &phase, EPOCH, "/p").expect("parses");
+        let parents: Vec<(u32, Option<u32>)> =
+            trace.processes.iter().map(|p| (p.pid, p.ppid)).collect();
+        assert_eq!(parents, [(14, Some(2)), (20, Some(2))]);
+        // A failed relative open resolves against its own script's directory.
+        let paths: Vec<&str> = trace.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/p/node_modules/a/first.txt",
+                "/p/node_modules/b/second.txt"
+            ]
+        );
+        let npm = untraced_command(&phase, EPOCH, "/p").expect("npm is in the tree");
+        assert_eq!((npm.pid, npm.ppid), (2, None));
+        assert_eq!(npm.execs[0].argv, phase.argv);
+        assert_eq!(npm.end.as_deref(), Some("exited 0"));
+    }
+
+    #[test]
+    fn a_traced_command_is_its_own_first_process() {
+        let log = script(2, "x.txt");
+        let phase = outcome(vec![TraceSegment {
+            bytes: log.len() as u64,
+            ..TraceSegment::default()
+        }]);
+        assert!(untraced_command(&phase, EPOCH, "/p").is_none());
+        let trace = parse_segments(log.as_bytes(), &phase, EPOCH, "/p").expect("parses");
+        assert_eq!(trace.processes.len(), 1);
+        assert_eq!(trace.files[0].path, "/p/x.txt");
     }
 }

@@ -7,13 +7,17 @@
 //! Any failure is reported as `FromInit::Error` and ends the run: the supervisor refuses
 //! to go on without complete isolation.
 
-use crate::protocol::{self, FromInit, InitConfig, PhaseOutcome, PhaseSpec, ToInit};
+use crate::protocol::{
+    self, FromInit, InitConfig, PhaseOutcome, PhaseSpec, SCRIPT_SHELL, SCRIPT_SOCKET, ScriptReply,
+    ScriptRequest, ToInit, TraceSegment,
+};
 use crate::sys::{self, ExitStatus, Forked};
 use std::io::{self, Read as _, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::linux::net::SocketAddrExt as _;
 use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
-use std::os::unix::net::UnixStream;
+use std::os::unix::net::{SocketAddr as UnixAddress, UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -55,13 +59,27 @@ fn run_init(control: &UnixStream) -> io::Result<i32> {
             | libc::CLONE_NEWIPC,
     )?;
     protocol::send_message(control, &FromInit::Unshared)?;
-    let ToInit::Config { config, tarball } = protocol::recv_message(control)? else {
+    let ToInit::Config {
+        config,
+        tarball,
+        script_shell,
+    } = protocol::recv_message(control)?
+    else {
         return Err(io::Error::other("expected the configuration"));
     };
     let tarball = if tarball {
         Some(protocol::recv_blob(control)?)
     } else {
         None
+    };
+    let script_shell = if script_shell {
+        Some(protocol::recv_blob(control)?)
+    } else {
+        None
+    };
+    let payload = Payload {
+        tarball: tarball.as_deref(),
+        script_shell: script_shell.as_deref(),
     };
     // Sandbox root: dsca's own init and tracer (see idmap.rs for who that is outside).
     sys::clear_groups()?;
@@ -85,7 +103,7 @@ fn run_init(control: &UnixStream) -> io::Result<i32> {
     sys::unshare(libc::CLONE_NEWPID)?;
     match sys::fork()? {
         Forked::Child => {
-            let code = match pid1(control, &config, tarball.as_deref()) {
+            let code = match pid1(control, &config, &payload) {
                 Ok(()) => 0,
                 Err(err) => {
                     let _ = protocol::send_message(control, &FromInit::Error(err.to_string()));
@@ -291,12 +309,19 @@ fn bind_v6_only(port: u16) -> io::Result<OwnedFd> {
 }
 
 /// PID 1 of the sandbox: file system, then the phases.
-fn pid1(control: &UnixStream, config: &InitConfig, tarball: Option<&[u8]>) -> io::Result<()> {
+/// What the supervisor sent besides the configuration.
+struct Payload<'a> {
+    tarball: Option<&'a [u8]>,
+    /// The script shell's program (see `script_shell`), written to [`SCRIPT_SHELL`].
+    script_shell: Option<&'a [u8]>,
+}
+
+fn pid1(control: &UnixStream, config: &InitConfig, payload: &Payload<'_>) -> io::Result<()> {
     sys::die_with_parent()?;
-    build_root(config, tarball)?;
+    build_root(config, payload)?;
     for phase in &config.phases {
         let (outcome, trace) = run_phase(config, phase);
-        protocol::send_message(control, &FromInit::Phase(outcome))?;
+        protocol::send_message(control, &FromInit::Phase(Box::new(outcome)))?;
         protocol::send_blob(control, &trace)?;
     }
     protocol::send_message(control, &FromInit::Done)
@@ -343,7 +368,7 @@ fn inside(root: &Path, path: &str) -> PathBuf {
 
 /// A new root on tmpfs: the host's system directories read-only, fresh /dev, /proc,
 /// /tmp and home, the sandbox's own /etc files over the host's; then pivot into it.
-fn build_root(config: &InitConfig, tarball: Option<&[u8]>) -> io::Result<()> {
+fn build_root(config: &InitConfig, payload: &Payload<'_>) -> io::Result<()> {
     let root = PathBuf::from(&config.root_dir);
     sys::mount(
         None::<&Path>,
@@ -427,8 +452,13 @@ fn build_root(config: &InitConfig, tarball: Option<&[u8]>) -> io::Result<()> {
     ensure_dir(&inside(&root, RUN_DIR), 0o700)?;
     let package_dir = inside(&root, PACKAGE_DIR);
     ensure_dir(&package_dir, 0o755)?;
-    if let Some(bytes) = tarball {
+    if let Some(bytes) = payload.tarball {
         std::fs::write(package_dir.join("package.tgz"), bytes)?;
+    }
+    if let Some(bytes) = payload.script_shell {
+        let shell = inside(&root, SCRIPT_SHELL);
+        std::fs::write(&shell, bytes)?;
+        std::fs::set_permissions(&shell, std::fs::Permissions::from_mode(0o755))?;
     }
 
     // The sandbox's /etc files replace the host's one by one (bind mounts over the
@@ -563,13 +593,19 @@ fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) 
         error: None,
         command_end_micros: None,
         cleanup_kill_micros: None,
+        command_pid: None,
         trace_bytes: 0,
+        segments: Vec::new(),
         trace_truncated: false,
     };
     let trace_path = PathBuf::from(format!("{RUN_DIR}/{}.trace", phase.name));
     let stdout_path = PathBuf::from(format!("{RUN_DIR}/{}.stdout", phase.name));
     let stderr_path = PathBuf::from(format!("{RUN_DIR}/{}.stderr", phase.name));
     let started = Instant::now();
+    let mut logs = Vec::new();
+    if !phase.trace_scripts_only {
+        logs.push((trace_path.clone(), TraceSegment::default()));
+    }
     if let Err(err) = supervise_phase(
         config,
         phase,
@@ -577,6 +613,7 @@ fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) 
         &stdout_path,
         &stderr_path,
         &mut outcome,
+        &mut logs,
     ) {
         outcome.error = Some(err.to_string());
         let _ = kill_all_but(0);
@@ -585,18 +622,199 @@ fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) 
     outcome.duration_ms = started.elapsed().as_millis() as u64;
     outcome.stdout_tail = tail(&stdout_path, 4096);
     outcome.stderr_tail = tail(&stderr_path, 4096);
+    // The logs one after another, within one budget for the phase.
     let mut trace = Vec::new();
-    if let Ok(file) = std::fs::File::open(&trace_path) {
-        let _ = file
-            .take(config.limits.max_trace_bytes + 1)
-            .read_to_end(&mut trace);
-    }
-    if trace.len() as u64 > config.limits.max_trace_bytes {
-        trace.truncate(config.limits.max_trace_bytes as usize);
-        outcome.trace_truncated = true;
+    for (path, mut segment) in logs {
+        let room = config.limits.max_trace_bytes - trace.len() as u64;
+        let before = trace.len();
+        if let Ok(file) = std::fs::File::open(&path) {
+            let _ = file.take(room + 1).read_to_end(&mut trace);
+        }
+        if trace.len() as u64 > config.limits.max_trace_bytes {
+            trace.truncate(config.limits.max_trace_bytes as usize);
+            outcome.trace_truncated = true;
+        }
+        segment.bytes = (trace.len() - before) as u64;
+        outcome.segments.push(segment);
+        if outcome.trace_truncated {
+            break;
+        }
     }
     outcome.trace_bytes = trace.len() as u64;
     (outcome, trace)
+}
+
+/// Most scripts one phase may have run for it through the script shell.
+const MAX_SCRIPTS: usize = 4096;
+
+/// PID 1's side of the script shell: takes requests on the abstract socket for the
+/// length of a phase and runs each script under a tracer of its own.
+struct ScriptService {
+    listener: UnixListener,
+    /// Scripts still running: their first process and the shell waiting for its status.
+    running: Vec<(libc::pid_t, UnixStream)>,
+    started: usize,
+}
+
+impl ScriptService {
+    fn listen() -> io::Result<Self> {
+        let listener = UnixListener::bind_addr(&UnixAddress::from_abstract_name(SCRIPT_SOCKET)?)
+            .map_err(|err| io::Error::new(err.kind(), format!("script socket: {err}")))?;
+        listener.set_nonblocking(true)?;
+        Ok(ScriptService {
+            listener,
+            running: Vec::new(),
+            started: 0,
+        })
+    }
+
+    /// Start what every pending request asks for.
+    fn accept_all(
+        &mut self,
+        config: &InitConfig,
+        phase: &PhaseSpec,
+        logs: &mut Vec<(PathBuf, TraceSegment)>,
+    ) {
+        while let Ok((stream, _)) = self.listener.accept() {
+            let started = self.start(&stream, config, phase);
+            match started {
+                Ok((pid, log, segment)) => {
+                    logs.push((log, segment));
+                    self.running.push((pid, stream));
+                }
+                Err(err) => {
+                    let reply = ScriptReply::Refused(err.to_string());
+                    let _ = protocol::send_message(&stream, &reply);
+                }
+            }
+        }
+    }
+
+    fn start(
+        &mut self,
+        stream: &UnixStream,
+        config: &InitConfig,
+        phase: &PhaseSpec,
+    ) -> io::Result<(libc::pid_t, PathBuf, TraceSegment)> {
+        if self.started >= MAX_SCRIPTS {
+            return Err(io::Error::other("too many scripts in one phase"));
+        }
+        // Anything in the sandbox can connect: a request is read with a time limit, so a
+        // silent client cannot hold PID 1, and gets nothing it could not do itself (its
+        // command runs as the sandbox user, traced).
+        stream.set_nonblocking(false)?;
+        stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+        stream.set_write_timeout(Some(Duration::from_secs(1)))?;
+        let asker = sys::peer_pid(stream.as_raw_fd())?;
+        let (_, fds) = sys::recv_with_fds(stream, &mut [0u8; 1], 3)?;
+        let [stdin, stdout, stderr] = <[OwnedFd; 3]>::try_from(fds)
+            .map_err(|_| io::Error::other("expected stdin, stdout and stderr"))?;
+        let request: ScriptRequest = protocol::recv_message(stream)?;
+        self.started += 1;
+        let log = PathBuf::from(format!(
+            "{RUN_DIR}/{}.script{}.trace",
+            phase.name, self.started
+        ));
+        let strace_program = host_tool("strace").ok_or_else(|| {
+            io::Error::other("strace is needed to trace the sandbox (install the strace package)")
+        })?;
+        let mut argv: Vec<String> = vec!["strace".to_string(), "-D".to_string()];
+        argv.extend(crate::trace::strace_args(&log.display().to_string()));
+        argv.extend(["-u".to_string(), config.user.clone()]);
+        // The environment reaches the script through strace's -E: strace itself (root
+        // in the sandbox) starts with none, so nothing the package set (LD_PRELOAD, ...)
+        // applies to the tracer.
+        for (key, value) in &request.env {
+            if !key.is_empty() && !key.contains('=') {
+                argv.extend(["-E".to_string(), format!("{key}={value}")]);
+            }
+        }
+        argv.extend(["--".to_string(), "/bin/sh".to_string()]);
+        argv.extend(request.args.iter().cloned());
+        let pid = match sys::fork()? {
+            Forked::Child => {
+                let result = (|| -> io::Result<()> {
+                    sys::dup_onto(stdin.as_raw_fd(), 0)?;
+                    sys::dup_onto(stdout.as_raw_fd(), 1)?;
+                    sys::dup_onto(stderr.as_raw_fd(), 2)?;
+                    std::env::set_current_dir(&request.cwd)?;
+                    limit_phase_process(config, phase)?;
+                    Err(sys::exec(&strace_program.display().to_string(), &argv, &[]))
+                })();
+                if let Err(err) = result {
+                    let _ = writeln!(io::stderr(), "dsca sandbox: cannot start the script: {err}");
+                }
+                // SAFETY: leaving a forked child without running the parent's destructors.
+                unsafe { libc::_exit(127) }
+            }
+            Forked::Parent(pid) => pid,
+        };
+        let segment = TraceSegment {
+            bytes: 0,
+            root_pid: u32::try_from(pid).ok(),
+            parent_pid: parent_of(asker),
+            cwd: Some(request.cwd),
+        };
+        Ok((pid, log, segment))
+    }
+
+    /// Tell the shells whose scripts are among `ended` how they ended.
+    fn report(&mut self, ended: &[(libc::pid_t, ExitStatus)]) {
+        for (pid, status) in ended {
+            if let Some(index) = self.running.iter().position(|(p, _)| p == pid) {
+                let (_, stream) = self.running.swap_remove(index);
+                let reply = match status {
+                    ExitStatus::Exited(code) => ScriptReply::Exited(*code),
+                    ExitStatus::Signaled(signal) => ScriptReply::Signaled(*signal),
+                };
+                let _ = protocol::send_message(&stream, &reply);
+            }
+        }
+    }
+}
+
+/// The parent of `pid` (the process that ran the script shell: npm).
+fn parent_of(pid: libc::pid_t) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("PPid:"))
+        .and_then(|ppid| ppid.trim().parse().ok())
+}
+
+/// The limits every process of a phase runs under, set in a child before it execs.
+fn limit_phase_process(config: &InitConfig, phase: &PhaseSpec) -> io::Result<()> {
+    let limits = &config.limits;
+    sys::set_rlimit(libc::RLIMIT_NPROC, limits.max_processes)?;
+    sys::set_rlimit(libc::RLIMIT_FSIZE, limits.max_file_bytes)?;
+    sys::set_rlimit(libc::RLIMIT_DATA, limits.max_data_bytes)?;
+    sys::set_rlimit(libc::RLIMIT_NOFILE, limits.max_open_files)?;
+    sys::set_rlimit(libc::RLIMIT_CPU, phase.timeout_ms / 1000 + 5)?;
+    sys::set_rlimit(libc::RLIMIT_CORE, 0)?;
+    if let Some(cpu) = config.cpu {
+        // Only speed depends on it: a CPU gone offline leaves the phase unpinned.
+        let _ = sys::pin_to_cpu(cpu);
+    }
+    Ok(())
+}
+
+/// `name` as found on the PATH of `env` (a name with a slash is taken as it is).
+fn find_on_path(name: &str, env: &[(String, String)]) -> io::Result<String> {
+    if name.contains('/') {
+        return Ok(name.to_string());
+    }
+    let path = env
+        .iter()
+        .find(|(key, _)| key == "PATH")
+        .map_or("/usr/bin:/bin", |(_, value)| value.as_str());
+    path.split(':')
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| format!("{dir}/{name}"))
+        .find(|candidate| {
+            std::fs::metadata(candidate)
+                .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        })
+        .ok_or_else(|| io::Error::other(format!("{name} is not on the sandbox's PATH")))
 }
 
 /// Processes of the sandbox other than PID 1, split into tracers (strace runs as
@@ -656,7 +874,13 @@ fn supervise_phase(
     stdout_path: &Path,
     stderr_path: &Path,
     outcome: &mut PhaseOutcome,
+    logs: &mut Vec<(PathBuf, TraceSegment)>,
 ) -> io::Result<()> {
+    let mut scripts = if phase.trace_scripts_only {
+        Some(ScriptService::listen()?)
+    } else {
+        None
+    };
     let stdout = std::fs::File::create(stdout_path)?;
     let stderr = std::fs::File::create(stderr_path)?;
     let strace_program = host_tool("strace").ok_or_else(|| {
@@ -670,6 +894,12 @@ fn supervise_phase(
     argv.extend(phase.argv.iter().cloned());
     let mut env = config.env.clone();
     env.push(("PWD".to_string(), config.project_dir.clone()));
+    let program = if phase.trace_scripts_only {
+        let name = phase.argv.first().map_or("", String::as_str);
+        find_on_path(name, &env)?
+    } else {
+        strace_program.display().to_string()
+    };
     let command_pid = match sys::fork()? {
         Forked::Child => {
             let result = (|| -> io::Result<()> {
@@ -678,22 +908,14 @@ fn supervise_phase(
                 let null = std::fs::File::open("/dev/null")?;
                 sys::dup_onto(null.as_raw_fd(), 0)?;
                 std::env::set_current_dir(&config.project_dir)?;
-                let limits = &config.limits;
-                sys::set_rlimit(libc::RLIMIT_NPROC, limits.max_processes)?;
-                sys::set_rlimit(libc::RLIMIT_FSIZE, limits.max_file_bytes)?;
-                sys::set_rlimit(libc::RLIMIT_DATA, limits.max_data_bytes)?;
-                sys::set_rlimit(libc::RLIMIT_NOFILE, limits.max_open_files)?;
-                sys::set_rlimit(libc::RLIMIT_CPU, phase.timeout_ms / 1000 + 5)?;
-                sys::set_rlimit(libc::RLIMIT_CORE, 0)?;
-                if let Some(cpu) = config.cpu {
-                    // Only speed depends on it: a CPU gone offline leaves the phase unpinned.
-                    let _ = sys::pin_to_cpu(cpu);
+                limit_phase_process(config, phase)?;
+                if phase.trace_scripts_only {
+                    // As the sandbox user, like strace -u does for a traced command.
+                    sys::clear_groups()?;
+                    sys::set_ids(config.uid, config.uid)?;
+                    return Err(sys::exec(&program, &phase.argv, &env));
                 }
-                Err(sys::exec(
-                    &strace_program.display().to_string(),
-                    &argv,
-                    &env,
-                ))
+                Err(sys::exec(&program, &argv, &env))
             })();
             if let Err(err) = result {
                 let _ = writeln!(io::stderr(), "dsca sandbox: cannot start the phase: {err}");
@@ -703,13 +925,22 @@ fn supervise_phase(
         }
         Forked::Parent(pid) => pid,
     };
+    outcome.command_pid = u32::try_from(command_pid).ok();
     let started = Instant::now();
     let deadline = started + Duration::from_millis(phase.timeout_ms);
     let mut command_ended: Option<Instant> = None;
     // Readable when the command exits, so the phase ends then and not at the next tick.
     let command_exit = sys::pidfd_open(command_pid).ok();
+    let script_requests = scripts.as_ref().map(|s| s.listener.as_raw_fd());
     loop {
-        for (pid, status) in reap_all() {
+        if let Some(service) = scripts.as_mut() {
+            service.accept_all(config, phase, logs);
+        }
+        let ended = reap_all();
+        if let Some(service) = scripts.as_mut() {
+            service.report(&ended);
+        }
+        for (pid, status) in ended {
             if pid == command_pid {
                 command_ended = Some(Instant::now());
                 outcome.command_end_micros = Some(now_micros());
@@ -727,7 +958,10 @@ fn supervise_phase(
             if others.is_empty() {
                 wait_for_tracers();
                 outcome.status = "completed".to_string();
-                if tracers.is_empty() && started.elapsed() < Duration::from_millis(50) {
+                if !phase.trace_scripts_only
+                    && tracers.is_empty()
+                    && started.elapsed() < Duration::from_millis(50)
+                {
                     // Ended at once with nothing traced: strace itself failed to start.
                     outcome.status = "error".to_string();
                 }
@@ -749,7 +983,12 @@ fn supervise_phase(
         }
         match (&command_exit, command_ended) {
             (Some(pidfd), None) => {
-                sys::wait_readable(pidfd.as_raw_fd(), None, Duration::from_millis(20));
+                // A script request wakes the wait too.
+                sys::wait_readable(
+                    pidfd.as_raw_fd(),
+                    script_requests,
+                    Duration::from_millis(20),
+                );
             }
             // What the command left behind usually goes with it: look again soon.
             (_, Some(_)) => std::thread::sleep(Duration::from_millis(2)),

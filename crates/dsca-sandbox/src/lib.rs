@@ -12,6 +12,7 @@ mod idmap;
 pub mod init;
 pub mod net;
 mod protocol;
+pub mod script_shell;
 mod supervisor;
 mod sys;
 pub mod trace;

@@ -34,6 +34,50 @@ pub struct PhaseSpec {
     /// How long processes may keep running after the command itself finished before
     /// they are killed and reported as having outlived it.
     pub grace_ms: u64,
+    /// The command is dsca's own tool (npm), not the package's code: it runs untraced,
+    /// and each script it starts through the script shell ([`SCRIPT_SHELL`]) is run by
+    /// PID 1 under a tracer of its own. Tracing npm itself stopped on every file node
+    /// opened while loading npm, which was most of the tracer's cost.
+    #[serde(default)]
+    pub trace_scripts_only: bool,
+}
+
+/// The executable npm is told to run lifecycle scripts with (`--script-shell`): dsca's
+/// own binary, mounted read-only, which hands the script to PID 1 ([`ScriptRequest`]).
+pub const SCRIPT_SHELL: &str = "/run/dsca-shell";
+/// The abstract Unix socket (in the sandbox's network namespace) PID 1 takes script
+/// requests on.
+pub const SCRIPT_SOCKET: &str = "dsca-script-shell";
+
+/// What the script shell asks PID 1 to run: `/bin/sh` with these arguments (npm passes
+/// `-c <script>`), in `cwd`, with `env`, on the descriptors sent along (stdin, stdout,
+/// stderr), as the sandbox user and under a tracer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScriptRequest {
+    pub args: Vec<String>,
+    pub cwd: String,
+    pub env: Vec<(String, String)>,
+}
+
+/// How a script PID 1 ran for the script shell ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ScriptReply {
+    Exited(i32),
+    Signaled(i32),
+    /// Not run (it could not be traced): the shell fails instead of running it untraced.
+    Refused(String),
+}
+
+/// One strace log in a phase's trace blob, in order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TraceSegment {
+    pub bytes: u64,
+    /// The traced script's first process, and the process that asked for it (npm), to
+    /// hang it under in the process tree. None for the phase's own traced command.
+    pub root_pid: Option<u32>,
+    pub parent_pid: Option<u32>,
+    /// Working directory of the first process (else the project directory).
+    pub cwd: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,8 +140,13 @@ pub struct PhaseOutcome {
     pub command_end_micros: Option<u64>,
     /// When the processes still running after the grace period were killed.
     pub cleanup_kill_micros: Option<u64>,
-    /// A trace blob follows this message.
+    /// The command's pid (inside the sandbox).
+    #[serde(default)]
+    pub command_pid: Option<u32>,
+    /// A trace blob follows this message: these logs one after another.
     pub trace_bytes: u64,
+    #[serde(default)]
+    pub segments: Vec<TraceSegment>,
     /// The trace was longer than the limit and was cut.
     pub trace_truncated: bool,
 }
@@ -115,7 +164,7 @@ pub enum FromInit {
         ipv6: bool,
         capture: bool,
     },
-    Phase(PhaseOutcome),
+    Phase(Box<PhaseOutcome>),
     Done,
     /// Something could not be set up: the run is refused.
     Error(String),
@@ -123,10 +172,13 @@ pub enum FromInit {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ToInit {
-    /// The id maps are written; a tarball blob follows when `tarball` is true.
+    /// The id maps are written; a tarball blob follows when `tarball` is true, then the
+    /// script shell's program when `script_shell` is.
     Config {
         config: Box<InitConfig>,
         tarball: bool,
+        #[serde(default)]
+        script_shell: bool,
     },
     /// The sinks are listening: run the phases.
     Go,

@@ -12,6 +12,7 @@ use crate::protocol::{self, FromInit, InitConfig, PhaseSpec, ResourceLimits, San
 use crate::sys;
 use crate::{SandboxError, SandboxOptions, Target};
 use dsca_model::dynamic::{DynamicAnalysis, SandboxInfo};
+use std::io::Read as _;
 use std::net::{TcpListener, UdpSocket};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
@@ -136,6 +137,27 @@ fn system_ca_bundle() -> String {
         .iter()
         .find_map(|path| std::fs::read_to_string(path).ok())
         .unwrap_or_default()
+}
+
+/// Name of the script shell's program, installed beside `dsca`.
+const SCRIPT_SHELL_PROGRAM: &str = "dsca-script-shell";
+/// Larger than any build of the script shell: a file beyond it is not the program.
+const MAX_SCRIPT_SHELL_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The script shell's program, from beside the sandbox's init program (this one, when
+/// none was given): its bytes, to copy into the sandbox.
+fn script_shell_program(init_program: Option<&Path>) -> Option<Vec<u8>> {
+    let program = match init_program {
+        Some(path) => path.to_path_buf(),
+        None => std::env::current_exe().ok()?,
+    };
+    let path = program.parent()?.join(SCRIPT_SHELL_PROGRAM);
+    let file = std::fs::File::open(path).ok()?;
+    let mut content = Vec::new();
+    file.take(MAX_SCRIPT_SHELL_BYTES)
+        .read_to_end(&mut content)
+        .ok()?;
+    (!content.is_empty()).then_some(content)
 }
 
 /// The script of the import phase: require() and import() the package in a fresh node
@@ -329,6 +351,11 @@ pub fn run(
         mode: 0o644,
         user_owned: true,
     });
+    // With the script shell, npm runs untraced and each lifecycle script under a tracer
+    // of its own; without it (a dsca built without its second program), npm is traced
+    // whole, which is slower and sees the same.
+    let script_shell = script_shell_program(options.init_program.as_deref());
+    let trace_scripts_only = script_shell.is_some();
 
     let (install_spec, import_name, tarball) = match target {
         Target::Registry { name, version } => {
@@ -349,12 +376,16 @@ pub fn run(
         "--foreground-scripts",
         "--loglevel=warn",
     ]);
+    if trace_scripts_only {
+        install.push(format!("--script-shell={}", protocol::SCRIPT_SHELL));
+    }
     install.push(install_spec);
     let mut phases = vec![PhaseSpec {
         name: "install".to_string(),
         argv: install,
         timeout_ms: options.install_timeout.as_millis() as u64,
         grace_ms: options.grace.as_millis() as u64,
+        trace_scripts_only,
     }];
     if let Some(name) = &import_name {
         phases.push(PhaseSpec {
@@ -362,6 +393,8 @@ pub fn run(
             argv: argv(&["node", "main.mjs", name]),
             timeout_ms: options.import_timeout.as_millis() as u64,
             grace_ms: options.grace.as_millis() as u64,
+            // The package's own code from the first instruction: all of it traced.
+            trace_scripts_only: false,
         });
     }
 
@@ -374,6 +407,7 @@ pub fn run(
             env: environment(&layout, &honey, ca_path),
             phases,
             tarball,
+            script_shell: script_shell.as_deref(),
             options,
             ca,
             upstream,
@@ -406,6 +440,7 @@ struct RunParts<'a> {
     env: Vec<(String, String)>,
     phases: Vec<PhaseSpec>,
     tarball: Option<&'a [u8]>,
+    script_shell: Option<&'a [u8]>,
     options: &'a SandboxOptions,
     ca: Arc<CertificateAuthority>,
     upstream: Arc<dyn RegistryUpstream>,
@@ -522,11 +557,15 @@ fn drive(
         &ToInit::Config {
             config: Box::new(config),
             tarball: parts.tarball.is_some(),
+            script_shell: parts.script_shell.is_some(),
         },
     )
     .map_err(setup_error("cannot configure the sandbox"))?;
     if let Some(bytes) = parts.tarball {
         protocol::send_blob(control, bytes).map_err(setup_error("cannot pass the tarball"))?;
+    }
+    if let Some(bytes) = parts.script_shell {
+        protocol::send_blob(control, bytes).map_err(setup_error("cannot pass the script shell"))?;
     }
 
     // The sockets arrive with their descriptors attached.
@@ -646,7 +685,10 @@ fn collect_phases(
             FromInit::Phase(outcome) => {
                 let trace = protocol::recv_blob(control)
                     .map_err(setup_error("cannot read the phase's trace"))?;
-                records.push(PhaseRecord { outcome, trace });
+                records.push(PhaseRecord {
+                    outcome: *outcome,
+                    trace,
+                });
             }
             FromInit::Done => return Ok(records),
             _ => {

@@ -260,6 +260,28 @@ pub fn exec(program: &str, argv: &[String], env: &[(String, String)]) -> io::Err
     io::Error::last_os_error()
 }
 
+/// The pid of the process at the other end of a connected Unix socket (SO_PEERCRED).
+pub fn peer_pid(socket: RawFd) -> io::Result<libc::pid_t> {
+    let mut credentials = libc::ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
+    let mut length = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: getsockopt writes at most `length` bytes into the ucred we own.
+    let ret = unsafe {
+        libc::getsockopt(
+            socket,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut credentials as *mut libc::ucred).cast(),
+            &mut length,
+        )
+    };
+    check(ret, "SO_PEERCRED")?;
+    Ok(credentials.pid)
+}
+
 /// Send `bytes` with `fds` attached (SCM_RIGHTS).
 pub fn send_with_fds(socket: &UnixStream, bytes: &[u8], fds: &[RawFd]) -> io::Result<()> {
     let fd_bytes = std::mem::size_of_val(fds);

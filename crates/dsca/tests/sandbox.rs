@@ -155,6 +155,32 @@ fn a_stealer_is_caught_in_the_act() {
     };
     assert!(ran("curl"), "curl not in the process tree");
     assert!(ran("node"), "node not in the process tree");
+    // npm runs untraced and hands the postinstall to PID 1 through the script shell:
+    // the script's shell hangs under npm in the tree, and npm's own file work is absent.
+    let argv = |p: &Value| -> Vec<String> {
+        p["execs"][0]["argv"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect()
+    };
+    let npm = processes
+        .iter()
+        .find(|p| argv(p).first().is_some_and(|a| a == "npm"))
+        .unwrap_or_else(|| panic!("no npm process: {processes:#?}"));
+    assert!(
+        argv(npm)
+            .iter()
+            .any(|a| a == "--script-shell=/run/dsca-shell"),
+        "npm was not given the script shell: {npm:#?}"
+    );
+    assert!(
+        processes
+            .iter()
+            .any(|p| p["ppid"] == npm["pid"] && argv(p) == ["/bin/sh", "-c", "node install.js"]),
+        "the postinstall's shell is not under npm: {processes:#?}"
+    );
     assert!(
         processes.iter().any(|p| p["outlived"] == true),
         "the detached sleep was not reported as outliving the install"
