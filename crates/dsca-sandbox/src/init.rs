@@ -14,7 +14,7 @@ use crate::protocol::{
 use crate::sys::{self, ExitStatus, Forked};
 use std::io::{self, Read as _, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::linux::net::SocketAddrExt as _;
 use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
 use std::os::unix::net::{SocketAddr as UnixAddress, UnixListener, UnixStream};
@@ -319,12 +319,75 @@ struct Payload<'a> {
 fn pid1(control: &UnixStream, config: &InitConfig, payload: &Payload<'_>) -> io::Result<()> {
     sys::die_with_parent()?;
     build_root(config, payload)?;
-    for phase in &config.phases {
-        let (outcome, trace) = run_phase(config, phase);
+    let mut held: Option<Prestarted> = None;
+    for (index, phase) in config.phases.iter().enumerate() {
+        // The next phase's command starts now on another CPU, and waits for its turn.
+        let next = config
+            .phases
+            .get(index + 1)
+            .filter(|next| next.prestart)
+            .and_then(|next| prestart(config, next));
+        let (outcome, trace) = run_phase(config, phase, held.take());
+        held = next;
         protocol::send_message(control, &FromInit::Phase(Box::new(outcome)))?;
         protocol::send_blob(control, &trace)?;
     }
     protocol::send_message(control, &FromInit::Done)
+}
+
+/// A phase's command started while the phase before it runs (see
+/// [`PhaseSpec::prestart`]): traced from its first instruction, held before it does
+/// anything of the package's until `go` is closed.
+struct Prestarted {
+    pid: libc::pid_t,
+    exit: OwnedFd,
+    go: OwnedFd,
+}
+
+/// Start `phase`'s command early on a CPU other than the phases', when there is one.
+/// None leaves it to start in its turn.
+fn prestart(config: &InitConfig, phase: &PhaseSpec) -> Option<Prestarted> {
+    let phases_cpu = config.cpu?;
+    let cpu = sys::allowed_cpus()
+        .ok()?
+        .into_iter()
+        .find(|&cpu| cpu != phases_cpu)?;
+    let (wait, go) = sys::pipe().ok()?;
+    let pid = spawn_command(config, phase, Some(wait.as_raw_fd()), Some(cpu)).ok()?;
+    let Ok(exit) = sys::pidfd_open(pid) else {
+        let _ = sys::kill(pid, libc::SIGKILL);
+        return None;
+    };
+    spare(Some(pid));
+    Some(Prestarted { pid, exit, go })
+}
+
+thread_local! {
+    /// A held command (and its tracer), left alone by the phase running meanwhile.
+    static SPARED: std::cell::Cell<Option<libc::pid_t>> = const { std::cell::Cell::new(None) };
+}
+
+fn spare(pid: Option<libc::pid_t>) {
+    SPARED.with(|spared| spared.set(pid));
+}
+
+/// The spared command and the strace tracing it.
+fn spared_pids() -> Vec<libc::pid_t> {
+    let Some(pid) = SPARED.with(std::cell::Cell::get) else {
+        return Vec::new();
+    };
+    let mut pids = vec![pid];
+    pids.extend(tracer_of(pid));
+    pids
+}
+
+fn tracer_of(pid: libc::pid_t) -> Option<libc::pid_t> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("TracerPid:"))
+        .and_then(|tracer| tracer.trim().parse().ok())
+        .filter(|&tracer| tracer != 0)
 }
 
 fn ensure_dir(path: &Path, mode: u32) -> io::Result<()> {
@@ -528,11 +591,12 @@ fn now_micros() -> u64 {
         .unwrap_or(0)
 }
 
-/// Every process of the sandbox but PID 1 and `keep`.
+/// Every process of the sandbox but PID 1, `keep` and a spared held command.
 fn sandbox_pids(keep: libc::pid_t) -> Vec<libc::pid_t> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
+    let spared = spared_pids();
     entries
         .filter_map(|entry| {
             entry
@@ -542,7 +606,7 @@ fn sandbox_pids(keep: libc::pid_t) -> Vec<libc::pid_t> {
                 .parse::<libc::pid_t>()
                 .ok()
         })
-        .filter(|pid| *pid != 1 && *pid != keep)
+        .filter(|pid| *pid != 1 && *pid != keep && !spared.contains(pid))
         .collect()
 }
 
@@ -580,7 +644,11 @@ fn tail(path: &Path, max: usize) -> String {
     String::from_utf8_lossy(&bytes[start..]).into_owned()
 }
 
-fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) {
+fn run_phase(
+    config: &InitConfig,
+    phase: &PhaseSpec,
+    held: Option<Prestarted>,
+) -> (PhaseOutcome, Vec<u8>) {
     let mut outcome = PhaseOutcome {
         name: phase.name.clone(),
         argv: phase.argv.clone(),
@@ -598,23 +666,17 @@ fn run_phase(config: &InitConfig, phase: &PhaseSpec) -> (PhaseOutcome, Vec<u8>) 
         segments: Vec::new(),
         trace_truncated: false,
     };
-    let trace_path = PathBuf::from(format!("{RUN_DIR}/{}.trace", phase.name));
-    let stdout_path = PathBuf::from(format!("{RUN_DIR}/{}.stdout", phase.name));
-    let stderr_path = PathBuf::from(format!("{RUN_DIR}/{}.stderr", phase.name));
+    let PhasePaths {
+        trace: trace_path,
+        stdout: stdout_path,
+        stderr: stderr_path,
+    } = PhasePaths::of(phase);
     let started = Instant::now();
     let mut logs = Vec::new();
     if !phase.trace_scripts_only {
         logs.push((trace_path.clone(), TraceSegment::default()));
     }
-    if let Err(err) = supervise_phase(
-        config,
-        phase,
-        &trace_path,
-        &stdout_path,
-        &stderr_path,
-        &mut outcome,
-        &mut logs,
-    ) {
+    if let Err(err) = supervise_phase(config, phase, held, &mut outcome, &mut logs) {
         outcome.error = Some(err.to_string());
         let _ = kill_all_but(0);
     }
@@ -738,7 +800,7 @@ impl ScriptService {
                     sys::dup_onto(stdout.as_raw_fd(), 1)?;
                     sys::dup_onto(stderr.as_raw_fd(), 2)?;
                     std::env::set_current_dir(&request.cwd)?;
-                    limit_phase_process(config, phase)?;
+                    limit_phase_process(config, phase, config.cpu)?;
                     Err(sys::exec(&strace_program.display().to_string(), &argv, &[]))
                 })();
                 if let Err(err) = result {
@@ -783,7 +845,11 @@ fn parent_of(pid: libc::pid_t) -> Option<u32> {
 }
 
 /// The limits every process of a phase runs under, set in a child before it execs.
-fn limit_phase_process(config: &InitConfig, phase: &PhaseSpec) -> io::Result<()> {
+fn limit_phase_process(
+    config: &InitConfig,
+    phase: &PhaseSpec,
+    cpu: Option<usize>,
+) -> io::Result<()> {
     let limits = &config.limits;
     sys::set_rlimit(libc::RLIMIT_NPROC, limits.max_processes)?;
     sys::set_rlimit(libc::RLIMIT_FSIZE, limits.max_file_bytes)?;
@@ -791,7 +857,7 @@ fn limit_phase_process(config: &InitConfig, phase: &PhaseSpec) -> io::Result<()>
     sys::set_rlimit(libc::RLIMIT_NOFILE, limits.max_open_files)?;
     sys::set_rlimit(libc::RLIMIT_CPU, phase.timeout_ms / 1000 + 5)?;
     sys::set_rlimit(libc::RLIMIT_CORE, 0)?;
-    if let Some(cpu) = config.cpu {
+    if let Some(cpu) = cpu {
         // Only speed depends on it: a CPU gone offline leaves the phase unpinned.
         let _ = sys::pin_to_cpu(cpu);
     }
@@ -823,6 +889,15 @@ fn sandbox_processes() -> (Vec<libc::pid_t>, Vec<libc::pid_t>) {
     let (mut tracers, mut others) = (Vec::new(), Vec::new());
     for pid in sandbox_pids(0) {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let zombie = status
+            .lines()
+            .find_map(|line| line.strip_prefix("State:"))
+            .is_some_and(|state| state.trim_start().starts_with('Z'));
+        if zombie {
+            // Dead, waiting for a parent to collect it (strace's first child waits under
+            // a held command): it can do nothing, and the phase need not wait for it.
+            continue;
+        }
         let root = status
             .lines()
             .find_map(|line| line.strip_prefix("Uid:"))
@@ -867,29 +942,44 @@ fn wait_for_tracers() {
     }
 }
 
-fn supervise_phase(
+/// Where a phase's log and output go.
+struct PhasePaths {
+    trace: PathBuf,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl PhasePaths {
+    fn of(phase: &PhaseSpec) -> Self {
+        PhasePaths {
+            trace: PathBuf::from(format!("{RUN_DIR}/{}.trace", phase.name)),
+            stdout: PathBuf::from(format!("{RUN_DIR}/{}.stdout", phase.name)),
+            stderr: PathBuf::from(format!("{RUN_DIR}/{}.stderr", phase.name)),
+        }
+    }
+}
+
+/// Start a phase's command: under strace as the sandbox user, or, for a command that
+/// only its scripts are traced of, as the sandbox user directly. `stdin` defaults to
+/// /dev/null; `cpu` is where it runs.
+fn spawn_command(
     config: &InitConfig,
     phase: &PhaseSpec,
-    trace_path: &Path,
-    stdout_path: &Path,
-    stderr_path: &Path,
-    outcome: &mut PhaseOutcome,
-    logs: &mut Vec<(PathBuf, TraceSegment)>,
-) -> io::Result<()> {
-    let mut scripts = if phase.trace_scripts_only {
-        Some(ScriptService::listen()?)
-    } else {
-        None
-    };
-    let stdout = std::fs::File::create(stdout_path)?;
-    let stderr = std::fs::File::create(stderr_path)?;
+    stdin: Option<RawFd>,
+    cpu: Option<usize>,
+) -> io::Result<libc::pid_t> {
+    let paths = PhasePaths::of(phase);
+    let stdout = std::fs::File::create(&paths.stdout)?;
+    let stderr = std::fs::File::create(&paths.stderr)?;
     let strace_program = host_tool("strace").ok_or_else(|| {
         io::Error::other("strace is needed to trace the sandbox (install the strace package)")
     })?;
     // -D: strace traces from a grandchild, so the phase's command keeps the pid forked
     // here and PID 1 learns from waitpid when the command itself ended.
     let mut argv: Vec<String> = vec!["strace".to_string(), "-D".to_string()];
-    argv.extend(crate::trace::strace_args(&trace_path.display().to_string()));
+    argv.extend(crate::trace::strace_args(
+        &paths.trace.display().to_string(),
+    ));
     argv.extend(["-u".to_string(), config.user.clone(), "--".to_string()]);
     argv.extend(phase.argv.iter().cloned());
     let mut env = config.env.clone();
@@ -900,15 +990,20 @@ fn supervise_phase(
     } else {
         strace_program.display().to_string()
     };
-    let command_pid = match sys::fork()? {
+    match sys::fork()? {
         Forked::Child => {
             let result = (|| -> io::Result<()> {
                 sys::dup_onto(stdout.as_raw_fd(), 1)?;
                 sys::dup_onto(stderr.as_raw_fd(), 2)?;
-                let null = std::fs::File::open("/dev/null")?;
-                sys::dup_onto(null.as_raw_fd(), 0)?;
+                match stdin {
+                    Some(fd) => sys::dup_onto(fd, 0)?,
+                    None => {
+                        let null = std::fs::File::open("/dev/null")?;
+                        sys::dup_onto(null.as_raw_fd(), 0)?;
+                    }
+                }
                 std::env::set_current_dir(&config.project_dir)?;
-                limit_phase_process(config, phase)?;
+                limit_phase_process(config, phase, cpu)?;
                 if phase.trace_scripts_only {
                     // As the sandbox user, like strace -u does for a traced command.
                     sys::clear_groups()?;
@@ -923,14 +1018,50 @@ fn supervise_phase(
             // SAFETY: leaving a forked child without running the parent's destructors.
             unsafe { libc::_exit(127) }
         }
-        Forked::Parent(pid) => pid,
+        Forked::Parent(pid) => Ok(pid),
+    }
+}
+
+/// The held command when it is still waiting, traced; None (and killed if need be)
+/// otherwise, so the phase starts a fresh one.
+fn release_held(held: Option<Prestarted>) -> Option<(libc::pid_t, OwnedFd)> {
+    let held = held?;
+    spare(None);
+    let waiting = !sys::wait_readable(held.exit.as_raw_fd(), None, Duration::ZERO);
+    if waiting && tracer_of(held.pid).is_some() {
+        // End of input: the command goes on.
+        drop(held.go);
+        return Some((held.pid, held.exit));
+    }
+    let _ = sys::kill(held.pid, libc::SIGKILL);
+    None
+}
+
+fn supervise_phase(
+    config: &InitConfig,
+    phase: &PhaseSpec,
+    held: Option<Prestarted>,
+    outcome: &mut PhaseOutcome,
+    logs: &mut Vec<(PathBuf, TraceSegment)>,
+) -> io::Result<()> {
+    let mut scripts = if phase.trace_scripts_only {
+        Some(ScriptService::listen()?)
+    } else {
+        None
+    };
+    let (command_pid, command_exit, prestarted) = match release_held(held) {
+        Some((pid, exit)) => (pid, Some(exit), true),
+        None => {
+            let pid = spawn_command(config, phase, None, config.cpu)?;
+            (pid, sys::pidfd_open(pid).ok(), false)
+        }
     };
     outcome.command_pid = u32::try_from(command_pid).ok();
     let started = Instant::now();
     let deadline = started + Duration::from_millis(phase.timeout_ms);
     let mut command_ended: Option<Instant> = None;
-    // Readable when the command exits, so the phase ends then and not at the next tick.
-    let command_exit = sys::pidfd_open(command_pid).ok();
+    // `command_exit` is readable when the command exits, so the phase ends then and not
+    // at the next tick.
     let script_requests = scripts.as_ref().map(|s| s.listener.as_raw_fd());
     loop {
         if let Some(service) = scripts.as_mut() {
@@ -958,7 +1089,9 @@ fn supervise_phase(
             if others.is_empty() {
                 wait_for_tracers();
                 outcome.status = "completed".to_string();
+                // (A held command was seen traced when it was let go.)
                 if !phase.trace_scripts_only
+                    && !prestarted
                     && tracers.is_empty()
                     && started.elapsed() < Duration::from_millis(50)
                 {

@@ -165,6 +165,9 @@ fn script_shell_program(init_program: Option<&Path>) -> Option<Vec<u8>> {
 fn import_script(settle_ms: u64) -> String {
     format!(
         r#"import {{ createRequire }} from 'node:module';
+import {{ readFileSync }} from 'node:fs';
+// Started early and held: stdin ends when the install is done.
+try {{ readFileSync(0); }} catch {{}}
 const require = createRequire(import.meta.url);
 const name = process.argv[2];
 try {{ require(name); console.log('require: loaded'); }}
@@ -386,6 +389,7 @@ pub fn run(
         timeout_ms: options.install_timeout.as_millis() as u64,
         grace_ms: options.grace.as_millis() as u64,
         trace_scripts_only,
+        prestart: false,
     }];
     if let Some(name) = &import_name {
         phases.push(PhaseSpec {
@@ -395,6 +399,8 @@ pub fn run(
             grace_ms: options.grace.as_millis() as u64,
             // The package's own code from the first instruction: all of it traced.
             trace_scripts_only: false,
+            // main.mjs reads stdin to its end before it requires the package.
+            prestart: true,
         });
     }
 

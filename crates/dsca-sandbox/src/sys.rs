@@ -260,6 +260,18 @@ pub fn exec(program: &str, argv: &[String], env: &[(String, String)]) -> io::Err
     io::Error::last_os_error()
 }
 
+/// A pipe (read end, write end), both closed on exec.
+pub fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as RawFd; 2];
+    // SAFETY: pipe2 writes two descriptors into the array we own.
+    check(
+        unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) },
+        "pipe2",
+    )?;
+    // SAFETY: two fresh descriptors nothing else owns.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
 /// The pid of the process at the other end of a connected Unix socket (SO_PEERCRED).
 pub fn peer_pid(socket: RawFd) -> io::Result<libc::pid_t> {
     let mut credentials = libc::ucred {

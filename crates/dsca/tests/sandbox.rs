@@ -88,7 +88,14 @@ fn a_stealer_is_caught_in_the_act() {
             .dependency("tiny-dep", "^1.0.0")
             .script("postinstall", "node install.js")
             .file("install.js", STEALER_SCRIPT)
-            .file("index.js", "module.exports = require('tiny-dep');\n")
+            // At import time too: a bait read and a lookup, seen by the import's tracer
+            // (its node starts while the install runs and waits for its turn).
+            .file(
+                "index.js",
+                "try { require('fs').readFileSync(require('os').homedir() + '/.npmrc'); } catch (e) {}\n\
+                 require('dns').lookup('imported.example', () => {});\n\
+                 module.exports = require('tiny-dep');\n",
+            )
             .build(),
     );
     let home = TempHome::new();
@@ -155,6 +162,23 @@ fn a_stealer_is_caught_in_the_act() {
     };
     assert!(ran("curl"), "curl not in the process tree");
     assert!(ran("node"), "node not in the process tree");
+    let import = &run["phases"][1];
+    assert_eq!(import["name"], "import", "{run:#}");
+    assert!(
+        texts(
+            import["honeytokens"]["reads"]
+                .as_array()
+                .map_or(&[], Vec::as_slice),
+            "path"
+        )
+        .contains(&"~/.npmrc".to_string()),
+        "the import's bait read was not seen: {import:#}"
+    );
+    assert!(
+        texts(import["dns"].as_array().map_or(&[], Vec::as_slice), "name")
+            .contains(&"imported.example".to_string()),
+        "the import's lookup was not seen: {import:#}"
+    );
     // npm runs untraced and hands the postinstall to PID 1 through the script shell:
     // the script's shell hangs under npm in the tree, and npm's own file work is absent.
     let argv = |p: &Value| -> Vec<String> {
