@@ -1052,7 +1052,10 @@ fn supervise_phase(
     let (command_pid, command_exit, prestarted) = match release_held(held) {
         Some((pid, exit)) => (pid, Some(exit), true),
         None => {
-            let pid = spawn_command(config, phase, None, config.cpu)?;
+            // The CPU is for a tracer and its tracees to share; an untraced npm may use
+            // them all (its scripts' tracers get the phase's CPU).
+            let cpu = config.cpu.filter(|_| !phase.trace_scripts_only);
+            let pid = spawn_command(config, phase, None, cpu)?;
             (pid, sys::pidfd_open(pid).ok(), false)
         }
     };
