@@ -706,8 +706,15 @@ fn run_phase(
     (outcome, trace)
 }
 
-/// Most scripts one phase may have run for it through the script shell.
+/// Most requests one phase may make of the script shell service.
 const MAX_SCRIPTS: usize = 4096;
+/// Requests taken per turn of PID 1's loop.
+const MAX_REQUESTS_PER_TURN: usize = 8;
+/// How long a request (or its reply) may take on the socket, all of it.
+const REQUEST_TIMEOUT: Duration = Duration::from_millis(250);
+/// Largest request: arguments and environment (the kernel's own limit for both is 2 MiB
+/// by default).
+const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 
 /// PID 1's side of the script shell: takes requests on the abstract socket for the
 /// length of a phase and runs each script under a tracer of its own.
@@ -737,7 +744,12 @@ impl ScriptService {
         phase: &PhaseSpec,
         logs: &mut Vec<(PathBuf, TraceSegment)>,
     ) {
-        while let Ok((stream, _)) = self.listener.accept() {
+        // A few per turn: a flood of connections must not keep PID 1 from the phase's
+        // clock.
+        for _ in 0..MAX_REQUESTS_PER_TURN {
+            let Ok((stream, _)) = self.listener.accept() else {
+                break;
+            };
             let started = self.start(&stream, config, phase);
             match started {
                 Ok((pid, log, segment)) => {
@@ -758,21 +770,23 @@ impl ScriptService {
         config: &InitConfig,
         phase: &PhaseSpec,
     ) -> io::Result<(libc::pid_t, PathBuf, TraceSegment)> {
-        if self.started >= MAX_SCRIPTS {
+        // Every connection counts, answered or not.
+        self.started += 1;
+        if self.started > MAX_SCRIPTS {
             return Err(io::Error::other("too many scripts in one phase"));
         }
         // Anything in the sandbox can connect: a request is read with a time limit, so a
-        // silent client cannot hold PID 1, and gets nothing it could not do itself (its
-        // command runs as the sandbox user, traced).
+        // silent client cannot hold PID 1 for long, and gets nothing it could not do
+        // itself (its command runs as the sandbox user, traced).
         stream.set_nonblocking(false)?;
-        stream.set_read_timeout(Some(Duration::from_secs(1)))?;
-        stream.set_write_timeout(Some(Duration::from_secs(1)))?;
+        stream.set_read_timeout(Some(REQUEST_TIMEOUT))?;
+        stream.set_write_timeout(Some(REQUEST_TIMEOUT))?;
         let asker = sys::peer_pid(stream.as_raw_fd())?;
         let (_, fds) = sys::recv_with_fds(stream, &mut [0u8; 1], 3)?;
         let [stdin, stdout, stderr] = <[OwnedFd; 3]>::try_from(fds)
             .map_err(|_| io::Error::other("expected stdin, stdout and stderr"))?;
-        let request: ScriptRequest = protocol::recv_message(stream)?;
-        self.started += 1;
+        let request: ScriptRequest =
+            protocol::recv_message_by(stream, Instant::now() + REQUEST_TIMEOUT, MAX_REQUEST_BYTES)?;
         let log = PathBuf::from(format!(
             "{RUN_DIR}/{}.script{}.trace",
             phase.name, self.started

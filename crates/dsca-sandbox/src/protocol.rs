@@ -259,6 +259,40 @@ pub fn recv_message<T: for<'de> Deserialize<'de>>(mut stream: &UnixStream) -> io
     decode_message(&payload)
 }
 
+/// [`recv_message`] that gives up at `deadline` however slowly the bytes trickle in,
+/// for a message of at most `max` bytes (from a peer that may be hostile).
+pub fn recv_message_by<T: for<'de> Deserialize<'de>>(
+    stream: &UnixStream,
+    deadline: std::time::Instant,
+    max: usize,
+) -> io::Result<T> {
+    let mut reader = DeadlineReader { stream, deadline };
+    let payload = read_frame(&mut reader, KIND_MESSAGE, max.min(MAX_MESSAGE))?;
+    decode_message(&payload)
+}
+
+struct DeadlineReader<'a> {
+    stream: &'a UnixStream,
+    deadline: std::time::Instant,
+}
+
+impl Read for DeadlineReader<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let left = self
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the peer took too long",
+            ));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        let mut stream = self.stream;
+        stream.read(buffer)
+    }
+}
+
 pub fn decode_message<T: for<'de> Deserialize<'de>>(payload: &[u8]) -> io::Result<T> {
     serde_json::from_slice(payload).map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
 }

