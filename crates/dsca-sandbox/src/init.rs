@@ -92,6 +92,7 @@ fn run_init(control: &UnixStream) -> io::Result<i32> {
         all_ports: network.all_ports,
         ipv6: network.ipv6_listener,
         capture: config.capture,
+        ipv6_dns: network.ipv6_dns,
     })?;
     sys::send_with_fds(control, &message, &fds)?;
     drop(network);
@@ -127,6 +128,7 @@ struct Network {
     tcp_ports: Vec<u16>,
     all_ports: bool,
     ipv6_listener: bool,
+    ipv6_dns: bool,
 }
 
 /// A system tool from the host's own system directories (never from PATH).
@@ -221,11 +223,23 @@ fn configure_network(config: &InitConfig) -> io::Result<Network> {
         sockets.push(listener.into());
     }
     let mut ipv6_listener = false;
+    let mut ipv6_dns = false;
     if ipv6 {
         // Best effort: IPv6 literals reach the same sink on the redirect port.
-        if let Ok(listener) = bind_v6_only(port) {
+        if let Ok(listener) = bind_v6_only(libc::SOCK_STREAM, port) {
             sockets.push(listener);
             ipv6_listener = true;
+        }
+        // And DNS questions sent to an IPv6 resolver address are answered too.
+        if ipv6_listener
+            && let (Ok(udp), Ok(tcp)) = (
+                bind_v6_only(libc::SOCK_DGRAM, 53),
+                bind_v6_only(libc::SOCK_STREAM, 53),
+            )
+        {
+            sockets.push(udp);
+            sockets.push(tcp);
+            ipv6_dns = true;
         }
     }
     Ok(Network {
@@ -233,6 +247,7 @@ fn configure_network(config: &InitConfig) -> io::Result<Network> {
         tcp_ports,
         all_ports,
         ipv6_listener,
+        ipv6_dns,
     })
 }
 
@@ -273,24 +288,34 @@ fn loopback_packet_socket() -> io::Result<OwnedFd> {
     }
 }
 
-fn bind_v6_only(port: u16) -> io::Result<OwnedFd> {
-    // std binds dual-stack by default; the IPv4 listener already owns the port, so ask
+/// An IPv6-only socket of `kind` (SOCK_STREAM, listening, or SOCK_DGRAM) on [::]:port.
+fn bind_v6_only(kind: libc::c_int, port: u16) -> io::Result<OwnedFd> {
+    // std binds dual-stack by default; the IPv4 socket already owns the port, so ask
     // for an IPv6-only socket by hand.
     // SAFETY: plain socket calls on a descriptor we own.
     unsafe {
-        let fd = libc::socket(libc::AF_INET6, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        let fd = libc::socket(libc::AF_INET6, kind | libc::SOCK_CLOEXEC, 0);
         if fd < 0 {
             return Err(io::Error::last_os_error());
         }
         let owned = OwnedFd::from_raw_fd(fd);
         let one: libc::c_int = 1;
-        libc::setsockopt(
-            fd,
-            libc::IPPROTO_IPV6,
-            libc::IPV6_V6ONLY,
-            (&one as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as u32,
-        );
+        let switch_on = |option| {
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_IPV6,
+                option,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as u32,
+            )
+        };
+        switch_on(libc::IPV6_V6ONLY);
+        if kind == libc::SOCK_DGRAM {
+            // Answers go out from whatever address was asked (IPV6_PKTINFO); IPv6 checks
+            // a source against the addresses assigned, not the local route that makes
+            // every address the sandbox's own, unless the socket may use any.
+            switch_on(libc::IPV6_FREEBIND);
+        }
         let mut addr: libc::sockaddr_in6 = std::mem::zeroed();
         addr.sin6_family = libc::AF_INET6 as u16;
         addr.sin6_port = port.to_be();
@@ -300,7 +325,7 @@ fn bind_v6_only(port: u16) -> io::Result<OwnedFd> {
             (&addr as *const libc::sockaddr_in6).cast(),
             std::mem::size_of::<libc::sockaddr_in6>() as u32,
         ) < 0
-            || libc::listen(fd, 128) < 0
+            || (kind == libc::SOCK_STREAM && libc::listen(fd, 128) < 0)
         {
             return Err(io::Error::last_os_error());
         }

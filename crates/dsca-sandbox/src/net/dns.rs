@@ -259,11 +259,9 @@ pub(crate) fn serve_udp(shared: &Shared, socket: &UdpSocket, pktinfo: bool) {
             else {
                 continue;
             };
-            let destination = destination.or_else(|| match local {
-                Some(SocketAddr::V4(a)) => Some(*a.ip()),
-                _ => None,
-            });
-            let resolver = destination.map_or_else(String::new, |d| format!("{d}:{port}"));
+            let destination = destination.or_else(|| local.map(|a| a.ip()));
+            let resolver =
+                destination.map_or_else(String::new, |d| SocketAddr::new(d, port).to_string());
             let message = buf.get(..len).unwrap_or_default();
             if let Some(response) = shared.answer_dns(message, "udp", &resolver) {
                 let _ = match destination {

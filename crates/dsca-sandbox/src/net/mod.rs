@@ -105,6 +105,9 @@ pub struct Listeners {
     /// Receives datagrams to any address on port 53 (IP_PKTINFO is switched on here).
     pub dns_udp: UdpSocket,
     pub dns_tcp: TcpListener,
+    /// The same on IPv6, when the sandbox has it (IPv6-only sockets on [::]:53).
+    pub dns_udp6: Option<UdpSocket>,
+    pub dns_tcp6: Option<TcpListener>,
     /// The redirect target port, plus any directly listened ports.
     pub tcp: Vec<TcpListener>,
 }
@@ -190,6 +193,17 @@ impl Sinks {
             .dns_tcp
             .set_nonblocking(true)
             .map_err(socket_error)?;
+        let mut dns_udp = vec![(listeners.dns_udp, pktinfo)];
+        if let Some(udp6) = listeners.dns_udp6 {
+            udp6.set_nonblocking(true).map_err(socket_error)?;
+            let pktinfo = socket::enable_pktinfo(&udp6);
+            dns_udp.push((udp6, pktinfo));
+        }
+        let mut dns_tcp = vec![listeners.dns_tcp];
+        if let Some(tcp6) = listeners.dns_tcp6 {
+            tcp6.set_nonblocking(true).map_err(socket_error)?;
+            dns_tcp.push(tcp6);
+        }
         for listener in &listeners.tcp {
             listener.set_nonblocking(true).map_err(socket_error)?;
         }
@@ -198,16 +212,18 @@ impl Sinks {
             shared: shared.clone(),
             threads: Vec::new(),
         };
-        let udp_shared = shared.clone();
-        let dns_udp = listeners.dns_udp;
-        sinks.spawn("dsca-dns-udp", move || {
-            dns::serve_udp(&udp_shared, &dns_udp, pktinfo)
-        })?;
-        let tcp_shared = shared.clone();
-        let dns_tcp = listeners.dns_tcp;
-        sinks.spawn("dsca-dns-tcp", move || {
-            tcp::accept_loop(&tcp_shared, &dns_tcp, tcp::Service::Dns)
-        })?;
+        for (socket, pktinfo) in dns_udp {
+            let udp_shared = shared.clone();
+            sinks.spawn("dsca-dns-udp", move || {
+                dns::serve_udp(&udp_shared, &socket, pktinfo)
+            })?;
+        }
+        for listener in dns_tcp {
+            let tcp_shared = shared.clone();
+            sinks.spawn("dsca-dns-tcp", move || {
+                tcp::accept_loop(&tcp_shared, &listener, tcp::Service::Dns)
+            })?;
+        }
         for listener in listeners.tcp {
             let tcp_shared = shared.clone();
             sinks.spawn("dsca-tcp-sink", move || {

@@ -169,7 +169,7 @@ fn serve_connection(shared: &Shared, stream: TcpStream, service: Service) {
     let mut metered = Metered::new(stream, shared);
     match service {
         Service::Dns => {
-            let resolver = format!("{}:{}", destination.ip(), destination.port());
+            let resolver = destination.to_string();
             dns::serve_tcp(shared, &mut metered, &resolver);
         }
         Service::Sink => serve_sink(shared, &mut metered, destination),
