@@ -116,30 +116,35 @@ impl Sym {
     }
 }
 
-/// Globals that resolve to themselves when not shadowed by a local alias.
-const GLOBALS: &[&str] = &[
-    "require",
-    "process",
-    "eval",
-    "Function",
-    "global",
-    "globalThis",
-    "window",
-    "self",
-    "module",
-    "Buffer",
-    "atob",
-    "fetch",
-    "XMLHttpRequest",
-    "WebSocket",
-    "JSON",
-    "Object",
-    "String",
-    "setTimeout",
-    "setInterval",
-    "document",
-    "navigator",
-];
+/// Globals that resolve to themselves when not shadowed by a local alias (a `match`, not
+/// a table search: every identifier the folder resolves asks).
+fn is_global(name: &str) -> bool {
+    matches!(
+        name,
+        "require"
+            | "process"
+            | "eval"
+            | "Function"
+            | "global"
+            | "globalThis"
+            | "window"
+            | "self"
+            | "module"
+            | "Buffer"
+            | "atob"
+            | "fetch"
+            | "XMLHttpRequest"
+            | "WebSocket"
+            | "JSON"
+            | "Object"
+            | "String"
+            | "setTimeout"
+            | "setInterval"
+            | "document"
+            | "navigator"
+    )
+}
+
 /// The symbol of a global looked up by a computed name.
 const HIDDEN_GLOBAL: &str = "<global looked up by a computed name>";
 /// Names of payment-card form fields, as web skimmers look for them.
@@ -292,7 +297,7 @@ impl<'s> Walker<'s> {
                 if let Some(sym) = self.symbols.get(name) {
                     return sym.clone();
                 }
-                if GLOBALS.contains(&name) || self.decoders.contains_key(name) {
+                if is_global(name) || self.decoders.contains_key(name) {
                     Sym::reference(name, "")
                 } else {
                     Sym::Unknown
@@ -1059,8 +1064,10 @@ fn looks_like_command(value: &str) -> bool {
     if value.len() > 4096 || !value.contains(' ') {
         return false;
     }
-    let lower = value.to_ascii_lowercase();
-    [
+    // One ASCII-case-insensitive pass for all the words, without a lowercased copy.
+    static WORDS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    const COMMAND_WORDS: &[&str] = &[
         "curl ",
         "wget ",
         "powershell",
@@ -1073,9 +1080,20 @@ fn looks_like_command(value: &str) -> bool {
         "base64 -d",
         "invoke-webrequest",
         "start-process",
-    ]
-    .iter()
-    .any(|word| lower.contains(word))
+    ];
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(COMMAND_WORDS)
+            .ok()
+    });
+    match words {
+        Some(words) => words.is_match(value),
+        None => {
+            let lower = value.to_ascii_lowercase();
+            COMMAND_WORDS.iter().any(|word| lower.contains(word))
+        }
+    }
 }
 
 /// Whether `value` is a payment-card field name, in any case (the table is lowercase).
@@ -1314,7 +1332,9 @@ impl<'a> Visit<'a> for Walker<'_> {
     }
 
     fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
-        if self.resolve(&member.object, 0).is("process", "env") {
+        if self.may_be_process_env(&member.object)
+            && self.resolve(&member.object, 0).is("process", "env")
+        {
             let name = member.property.name.as_str();
             let upper = name.to_ascii_uppercase();
             if SECRET_ENV_PARTS.iter().any(|secret| upper.contains(secret)) {
@@ -1377,6 +1397,19 @@ impl<'a> Visit<'a> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// Whether `object` can resolve to `process.env` at all: a name (an alias), a member
+    /// named `env`, a computed member or a sequence. Every `a.b` of a file asks, and the
+    /// other shapes (calls, `this`, literals) never resolve to a member path `env`, so
+    /// they skip the full resolution.
+    fn may_be_process_env(&self, object: &Expression) -> bool {
+        match object.without_parentheses() {
+            Expression::Identifier(ident) => self.symbols.contains_key(ident.name.as_str()),
+            Expression::StaticMemberExpression(member) => member.property.name == "env",
+            Expression::ComputedMemberExpression(_) | Expression::SequenceExpression(_) => true,
+            _ => false,
+        }
+    }
+
     fn resolve_template(&self, template: &TemplateLiteral) -> Sym {
         let mut value = String::new();
         for (i, quasi) in template.quasis.iter().enumerate() {
