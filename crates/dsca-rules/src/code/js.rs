@@ -475,10 +475,16 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// The literal's source text holds `\x` or `\u`. One search for backslashes: every
+    /// string literal the folder resolves asks, and most have none.
     fn raw_has_escape(&self, span: oxc_span::Span) -> bool {
         self.source
+            .as_bytes()
             .get(span.start as usize..span.end as usize)
-            .is_some_and(|raw| raw.contains("\\x") || raw.contains("\\u"))
+            .is_some_and(|raw| {
+                memchr::memchr_iter(b'\\', raw)
+                    .any(|at| matches!(raw.get(at + 1), Some(b'x' | b'u')))
+            })
     }
 
     /// The encoding a one-expression function body decodes its argument from.

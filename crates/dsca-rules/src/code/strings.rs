@@ -353,7 +353,13 @@ pub(crate) fn sensitive_place_normalised(normalised: &str) -> Option<(&'static s
     if normalised.len() > 4096 || normalised.len() < 5 {
         return None;
     }
-    if DISCORD_STORES.iter().any(|f| normalised.contains(f)) {
+    static DISCORD: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let discord = DISCORD.get_or_init(|| AhoCorasick::new(DISCORD_STORES).ok());
+    let names_discord = match discord {
+        Some(discord) => discord.is_match(normalised),
+        None => DISCORD_STORES.iter().any(|f| normalised.contains(f)),
+    };
+    if names_discord {
         return Some((
             "Discord's local storage (tokens)",
             SecretWeight::StealerOnly,
