@@ -924,13 +924,12 @@ impl<'s> Walker<'s> {
         let line = self.lines.line(span.start as usize);
         // Both place tables read the same normalised form: made once per string.
         let normalised = (value.len() <= 4096).then(|| strings::normalised_path(value));
-        let normalised = normalised.as_deref();
-        self.report_sensitive_place(
-            normalised.and_then(strings::sensitive_place_normalised),
-            span,
-            false,
-        );
-        if value.contains("://")
+        let places = normalised
+            .as_deref()
+            .map(strings::places_normalised)
+            .unwrap_or_default();
+        self.report_sensitive_place(places.sensitive, span, false);
+        if has_scheme_separator(value)
             || value.contains('@')
             || value.bytes().filter(|&b| b == b'.').count() >= 3
             || value.len() >= 16
@@ -944,7 +943,7 @@ impl<'s> Walker<'s> {
         if value.len() <= 16 && is_payment_field(value) {
             self.push(Kind::PaymentField(value.to_string()), span);
         }
-        if let Some(what) = normalised.and_then(strings::persistence_place_normalised) {
+        if let Some(what) = places.persistence {
             self.push(Kind::Persistence(what), span);
         }
         if looks_like_command(value) {
@@ -1063,6 +1062,12 @@ fn is_trackable_name(name: &str) -> bool {
 
 fn is_hex_identifier(name: &str) -> bool {
     name.len() >= 6 && name.starts_with("_0x") && name[3..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `value` holds `://` (one byte search; every string literal asks).
+fn has_scheme_separator(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    memchr::memchr_iter(b':', bytes).any(|at| bytes.get(at + 1..at + 3) == Some(b"//"))
 }
 
 /// Worth running the shell-command analysis on: a few words with a program in them.
