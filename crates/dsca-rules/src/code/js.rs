@@ -14,7 +14,7 @@ use crate::metadata::risky_install_command::risky_shapes;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
-use oxc_parser::Parser;
+use oxc_parser::{ParseOptions, Parser};
 use oxc_span::SourceType;
 use oxc_syntax::operator::{AssignmentOperator, BinaryOperator};
 use oxc_syntax::scope::ScopeFlags;
@@ -58,7 +58,15 @@ const MAX_KEPT_ARENA_BYTES: usize = 32 * 1024 * 1024;
 
 fn analyse_in(allocator: &Allocator, path: &str, source: &str) -> Option<FileFacts> {
     let source_type = source_type(path);
-    let parsed = Parser::new(allocator, source, source_type).parse();
+    // No `ParenthesizedExpression` nodes: the walk looks through parentheses anyway
+    // (`without_parentheses`), and a tree without them is smaller to build and walk.
+    let options = ParseOptions {
+        preserve_parens: false,
+        ..ParseOptions::default()
+    };
+    let parsed = Parser::new(allocator, source, source_type)
+        .with_options(options)
+        .parse();
     if parsed.panicked {
         return None;
     }
@@ -924,11 +932,12 @@ impl<'s> Walker<'s> {
         let line = self.lines.line(span.start as usize);
         // Both place tables read the same normalised form: made once per string.
         let normalised = (value.len() <= 4096).then(|| strings::normalised_path(value));
-        let places = normalised
-            .as_deref()
-            .map(strings::places_normalised)
-            .unwrap_or_default();
-        self.report_sensitive_place(places.sensitive, span, false);
+        let normalised = normalised.as_deref();
+        self.report_sensitive_place(
+            normalised.and_then(strings::sensitive_place_normalised),
+            span,
+            false,
+        );
         if has_scheme_separator(value)
             || value.contains('@')
             || value.bytes().filter(|&b| b == b'.').count() >= 3
@@ -943,7 +952,7 @@ impl<'s> Walker<'s> {
         if value.len() <= 16 && is_payment_field(value) {
             self.push(Kind::PaymentField(value.to_string()), span);
         }
-        if let Some(what) = places.persistence {
+        if let Some(what) = normalised.and_then(strings::persistence_place_normalised) {
             self.push(Kind::Persistence(what), span);
         }
         if looks_like_command(value) {

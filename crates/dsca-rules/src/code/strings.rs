@@ -350,7 +350,30 @@ pub(crate) fn sensitive_place(text: &str) -> Option<(&'static str, SecretWeight)
 
 /// [`sensitive_place`] of a text already in [`normalised_path`] form.
 pub(crate) fn sensitive_place_normalised(normalised: &str) -> Option<(&'static str, SecretWeight)> {
-    places_normalised(normalised).sensitive
+    if normalised.len() > 4096 || normalised.len() < 5 {
+        return None;
+    }
+    static DISCORD: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let discord = DISCORD.get_or_init(|| AhoCorasick::new(DISCORD_STORES).ok());
+    let names_discord = match discord {
+        Some(discord) => discord.is_match(normalised),
+        None => DISCORD_STORES.iter().any(|f| normalised.contains(f)),
+    };
+    if names_discord {
+        return Some((
+            "Discord's local storage (tokens)",
+            SecretWeight::StealerOnly,
+        ));
+    }
+    static FINDER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| {
+        AhoCorasick::new(SENSITIVE_PATHS.iter().map(|(fragment, _, _)| fragment)).ok()
+    });
+    first_fragment(finder.as_ref(), normalised, SENSITIVE_PATHS.len(), |i| {
+        SENSITIVE_PATHS.get(i).map(|(fragment, _, _)| *fragment)
+    })
+    .and_then(|i| SENSITIVE_PATHS.get(i))
+    .map(|(_, what, weight)| (*what, *weight))
 }
 
 /// The persistence location `text` names, if any (see [`PERSISTENCE_PATHS`]).
@@ -363,84 +386,37 @@ pub(crate) fn persistence_place(text: &str) -> Option<&'static str> {
 
 /// [`persistence_place`] of a text already in [`normalised_path`] form.
 pub(crate) fn persistence_place_normalised(normalised: &str) -> Option<&'static str> {
-    places_normalised(normalised).persistence
-}
-
-/// What a normalised text names of both place tables.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Places {
-    pub sensitive: Option<(&'static str, SecretWeight)>,
-    pub persistence: Option<&'static str>,
-}
-
-/// The Discord stores, the sensitive places and the persistence places (in that order)
-/// as one automaton: every string literal of a package is looked up in all three, and one
-/// pass over it finds the candidates of all of them.
-fn place_fragments() -> impl Iterator<Item = &'static str> {
-    DISCORD_STORES
-        .iter()
-        .copied()
-        .chain(SENSITIVE_PATHS.iter().map(|(fragment, _, _)| *fragment))
-        .chain(PERSISTENCE_PATHS.iter().map(|(fragment, _)| *fragment))
-}
-
-/// [`sensitive_place_normalised`] and [`persistence_place_normalised`] in one pass.
-pub(crate) fn places_normalised(normalised: &str) -> Places {
-    if normalised.len() > 4096 || normalised.len() < 5 {
-        return Places::default();
+    if normalised.len() > 4096 || normalised.len() < 6 {
+        return None;
     }
     static FINDER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-    let finder = FINDER.get_or_init(|| AhoCorasick::new(place_fragments()).ok());
-    let discord_end = DISCORD_STORES.len();
-    let sensitive_end = discord_end + SENSITIVE_PATHS.len();
-    // Which fragments occur anywhere, as bits: the tables hold at most 64 each.
-    const _: () = assert!(SENSITIVE_PATHS.len() <= 64 && PERSISTENCE_PATHS.len() <= 64);
-    let (mut discord, mut sensitive, mut persistence) = (false, 0u64, 0u64);
-    let mut note = |index: usize| {
-        if index < discord_end {
-            discord = true;
-        } else if index < sensitive_end {
-            sensitive |= 1u64 << (index - discord_end);
-        } else {
-            persistence |= 1u64 << (index - sensitive_end);
-        }
+    let finder = FINDER.get_or_init(|| {
+        AhoCorasick::new(PERSISTENCE_PATHS.iter().map(|(fragment, _)| fragment)).ok()
+    });
+    first_fragment(finder.as_ref(), normalised, PERSISTENCE_PATHS.len(), |i| {
+        PERSISTENCE_PATHS.get(i).map(|(fragment, _)| *fragment)
+    })
+    .and_then(|i| PERSISTENCE_PATHS.get(i))
+    .map(|(_, what)| *what)
+}
+
+/// The index of the first fragment of a table (in table order) that `path` contains on
+/// its boundaries. Every string literal of a package goes through here: one pass of an
+/// automaton over the string finds the candidates instead of one search per fragment.
+fn first_fragment<'t>(
+    finder: Option<&AhoCorasick>,
+    path: &str,
+    count: usize,
+    fragment: impl Fn(usize) -> Option<&'t str>,
+) -> Option<usize> {
+    let Some(finder) = finder else {
+        return (0..count).find(|&i| fragment(i).is_some_and(|f| contains_path_fragment(path, f)));
     };
-    match finder {
-        Some(finder) => finder
-            .find_overlapping_iter(normalised)
-            .for_each(|found| note(found.pattern().as_usize())),
-        None => place_fragments()
-            .enumerate()
-            .filter(|(_, fragment)| normalised.contains(fragment))
-            .for_each(|(index, _)| note(index)),
-    }
-    // The first fragment in table order that also sits on a path boundary.
-    let first = |found: u64, fragment: &dyn Fn(usize) -> Option<&'static str>| {
-        (0..64)
-            .filter(|i| found & (1u64 << i) != 0)
-            .find(|&i| fragment(i).is_some_and(|f| contains_path_fragment(normalised, f)))
-    };
-    let sensitive = if discord {
-        Some((
-            "Discord's local storage (tokens)",
-            SecretWeight::StealerOnly,
-        ))
-    } else {
-        first(sensitive, &|i| SENSITIVE_PATHS.get(i).map(|(f, _, _)| *f))
-            .and_then(|i| SENSITIVE_PATHS.get(i))
-            .map(|(_, what, weight)| (*what, *weight))
-    };
-    let persistence = if normalised.len() < 6 {
-        None
-    } else {
-        first(persistence, &|i| PERSISTENCE_PATHS.get(i).map(|(f, _)| *f))
-            .and_then(|i| PERSISTENCE_PATHS.get(i))
-            .map(|(_, what)| *what)
-    };
-    Places {
-        sensitive,
-        persistence,
-    }
+    finder
+        .find_overlapping_iter(path)
+        .map(|found| found.pattern().as_usize())
+        .filter(|&i| fragment(i).is_some_and(|f| contains_path_fragment(path, f)))
+        .min()
 }
 
 /// `fragment` occurs in `path`; a fragment starting with `.` must start a path
@@ -481,55 +457,6 @@ mod tests {
                 Some(DestinationClass::Oast)
             ]
         );
-    }
-
-    #[test]
-    fn one_pass_over_the_place_tables_agrees_with_a_search_per_fragment() {
-        // The tables searched one fragment at a time, in table order.
-        let by_table = |path: &str| {
-            let sensitive = if DISCORD_STORES.iter().any(|f| path.contains(f)) {
-                Some((
-                    "Discord's local storage (tokens)",
-                    SecretWeight::StealerOnly,
-                ))
-            } else {
-                SENSITIVE_PATHS
-                    .iter()
-                    .find(|(f, _, _)| contains_path_fragment(path, f))
-                    .map(|(_, what, weight)| (*what, *weight))
-            };
-            let persistence = PERSISTENCE_PATHS
-                .iter()
-                .find(|(f, _)| path.len() >= 6 && contains_path_fragment(path, f))
-                .map(|(_, what)| *what);
-            Places {
-                sensitive,
-                persistence,
-            }
-        };
-        let mut texts: Vec<String> = [
-            "~/.npmrc",
-            "foo.npmrc",
-            "/home/u/.ssh/id_rsa and ~/.bashrc",
-            "appdata/discord/local storage/leveldb",
-            "c:/users/x/appdata/roaming/microsoft/windows/start menu/programs/startup/a.bat",
-            "~/.config/autostart/x.desktop ~/.aws/credentials",
-            "crontab -l; cat /etc/passwd",
-            "key4.db",
-            "/etc/shadow/etc/cron.d",
-            "plain text with nothing",
-            ".zshrc",
-        ]
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-        texts.extend(SENSITIVE_PATHS.iter().map(|(f, _, _)| format!("~/{f}")));
-        texts.extend(PERSISTENCE_PATHS.iter().map(|(f, _)| format!("~/{f}")));
-        texts.extend(SENSITIVE_PATHS.iter().map(|(f, _, _)| format!("x{f}y")));
-        for text in &texts {
-            let path = normalised_path(text);
-            assert_eq!(places_normalised(&path), by_table(&path), "{text}");
-        }
     }
 
     #[test]
