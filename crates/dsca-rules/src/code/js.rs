@@ -277,10 +277,13 @@ impl<'s> Walker<'s> {
                 }
             }
             Expression::BinaryExpression(binary) if binary.operator == BinaryOperator::Addition => {
-                match (
-                    self.resolve(&binary.left, depth + 1),
-                    self.resolve(&binary.right, depth + 1),
-                ) {
+                // An unknown left side settles it: the right side (in a long `a + b + ...`
+                // chain, most of the chain) is not folded for nothing.
+                let left = self.resolve(&binary.left, depth + 1);
+                if !matches!(left, Sym::Str { .. }) {
+                    return Sym::Unknown;
+                }
+                match (left, self.resolve(&binary.right, depth + 1)) {
                     (
                         Sym::Str {
                             value: left,
@@ -1452,10 +1455,11 @@ impl Walker<'_> {
     }
 
     fn resolve_binary(&self, binary: &BinaryExpression) -> Sym {
-        match (
-            self.resolve(&binary.left, 1),
-            self.resolve(&binary.right, 1),
-        ) {
+        let left = self.resolve(&binary.left, 1);
+        if !matches!(left, Sym::Str { .. }) {
+            return Sym::Unknown;
+        }
+        match (left, self.resolve(&binary.right, 1)) {
             (Sym::Str { value: l, .. }, Sym::Str { value: r, .. })
                 if l.len() + r.len() <= MAX_FOLDED_CHARS =>
             {
