@@ -53,7 +53,11 @@ fn read_stream<R: Read>(
     archive.set_ignore_zeros(true);
     let mut collector = Collector::new(limits);
     let mut end_of_last_entry = 0;
-    let entries = archive.entries().map_err(|err| stream.classify(err, 1))?;
+    // `entries_with_seek`: the tar crate skips the padding after each entry by seeking
+    // (see `Seek for Counted`) instead of reading it into a freshly zeroed 32 KiB buffer.
+    let entries = archive
+        .entries_with_seek()
+        .map_err(|err| stream.classify(err, 1))?;
     for entry in entries {
         let mut entry = entry.map_err(|err| stream.classify(err, collector.entry_number() + 1))?;
         collector.count_entry()?;
@@ -296,6 +300,28 @@ fn gzip_detail(message: &str) -> String {
 struct Counted<'s, R> {
     inner: R,
     stream: &'s Stream,
+}
+
+/// Forward skips only, by reading (the stream cannot go back): what the tar crate asks
+/// for between entries. Returns the position in the tar stream, as `Seek` must.
+impl<R: Read> io::Seek for Counted<'_, R> {
+    fn seek(&mut self, position: io::SeekFrom) -> io::Result<u64> {
+        let io::SeekFrom::Current(delta) = position else {
+            return Err(io::Error::other("tar stream can only skip forward"));
+        };
+        let mut left = u64::try_from(delta)
+            .map_err(|_| io::Error::other("tar stream can only skip forward"))?;
+        let mut scratch = [0u8; 512];
+        while left > 0 {
+            let want = usize::try_from(left.min(scratch.len() as u64)).unwrap_or(scratch.len());
+            let n = self.read(&mut scratch[..want])?;
+            if n == 0 {
+                return Err(io::Error::other("unexpected EOF during skip"));
+            }
+            left -= n as u64;
+        }
+        Ok(self.stream.produced.get())
+    }
 }
 
 impl<R: Read> Read for Counted<'_, R> {

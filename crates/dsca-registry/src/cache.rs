@@ -120,7 +120,14 @@ fn read_bounded(path: &Path, max_bytes: u64) -> std::io::Result<Option<Vec<u8>>>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    let mut bytes = Vec::new();
+    // Through `Take` the file's size hint is lost, and a packument of tens of megabytes
+    // was copied again at every doubling of the buffer: reserve what the file holds
+    // (never more than the bound) up front.
+    let expected = file
+        .metadata()
+        .map_or(0, |meta| meta.len())
+        .min(max_bytes.saturating_add(1));
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max_bytes {

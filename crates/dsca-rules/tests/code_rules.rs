@@ -353,3 +353,39 @@ String.fromCharCode(104, 105);
         assert!(ids.contains(&expected), "{expected} missing from {ids:?}");
     }
 }
+
+#[test]
+fn environment_reads_are_found_through_every_shape_of_process_env() {
+    // Each file reaches `process.env` another way; the walk only resolves member objects
+    // that can be it, so every shape must still count as a read of a secret.
+    let shapes = [
+        "const a = process.env.NPM_TOKEN;",
+        "const b = global.process.env.NPM_TOKEN;",
+        "const c = process['env'].NPM_TOKEN;",
+        "const d = (0, process.env).NPM_TOKEN;",
+        "const e = process.env; const f = e.NPM_TOKEN;",
+        "import { env } from 'process'; const g = env.NPM_TOKEN;",
+        "const h = require('process').env.NPM_TOKEN;",
+    ];
+    for shape in shapes {
+        let behaviours = library(shape).analyse_code().behaviours;
+        assert!(
+            behaviours
+                .iter()
+                .any(|b| b.id == "recon.environment-secrets"),
+            "`{shape}`: no secret read in {behaviours:?}"
+        );
+    }
+    for not_env in [
+        "const i = this.env.NPM_TOKEN;",
+        "const j = config().env.NPM_TOKEN;",
+    ] {
+        let behaviours = library(not_env).analyse_code().behaviours;
+        assert!(
+            !behaviours
+                .iter()
+                .any(|b| b.id.starts_with("recon.environment")),
+            "`{not_env}`: {behaviours:?}"
+        );
+    }
+}

@@ -192,7 +192,7 @@ pub(crate) struct LineIndex(Vec<usize>);
 impl LineIndex {
     pub(crate) fn new(source: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
         LineIndex(starts)
     }
 

@@ -14,7 +14,7 @@ use crate::metadata::risky_install_command::risky_shapes;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
-use oxc_parser::Parser;
+use oxc_parser::{ParseOptions, Parser};
 use oxc_span::SourceType;
 use oxc_syntax::operator::{AssignmentOperator, BinaryOperator};
 use oxc_syntax::scope::ScopeFlags;
@@ -58,7 +58,15 @@ const MAX_KEPT_ARENA_BYTES: usize = 32 * 1024 * 1024;
 
 fn analyse_in(allocator: &Allocator, path: &str, source: &str) -> Option<FileFacts> {
     let source_type = source_type(path);
-    let parsed = Parser::new(allocator, source, source_type).parse();
+    // No `ParenthesizedExpression` nodes: the walk looks through parentheses anyway
+    // (`without_parentheses`), and a tree without them is smaller to build and walk.
+    let options = ParseOptions {
+        preserve_parens: false,
+        ..ParseOptions::default()
+    };
+    let parsed = Parser::new(allocator, source, source_type)
+        .with_options(options)
+        .parse();
     if parsed.panicked {
         return None;
     }
@@ -116,30 +124,35 @@ impl Sym {
     }
 }
 
-/// Globals that resolve to themselves when not shadowed by a local alias.
-const GLOBALS: &[&str] = &[
-    "require",
-    "process",
-    "eval",
-    "Function",
-    "global",
-    "globalThis",
-    "window",
-    "self",
-    "module",
-    "Buffer",
-    "atob",
-    "fetch",
-    "XMLHttpRequest",
-    "WebSocket",
-    "JSON",
-    "Object",
-    "String",
-    "setTimeout",
-    "setInterval",
-    "document",
-    "navigator",
-];
+/// Globals that resolve to themselves when not shadowed by a local alias (a `match`, not
+/// a table search: every identifier the folder resolves asks).
+fn is_global(name: &str) -> bool {
+    matches!(
+        name,
+        "require"
+            | "process"
+            | "eval"
+            | "Function"
+            | "global"
+            | "globalThis"
+            | "window"
+            | "self"
+            | "module"
+            | "Buffer"
+            | "atob"
+            | "fetch"
+            | "XMLHttpRequest"
+            | "WebSocket"
+            | "JSON"
+            | "Object"
+            | "String"
+            | "setTimeout"
+            | "setInterval"
+            | "document"
+            | "navigator"
+    )
+}
+
 /// The symbol of a global looked up by a computed name.
 const HIDDEN_GLOBAL: &str = "<global looked up by a computed name>";
 /// Names of payment-card form fields, as web skimmers look for them.
@@ -264,10 +277,13 @@ impl<'s> Walker<'s> {
                 }
             }
             Expression::BinaryExpression(binary) if binary.operator == BinaryOperator::Addition => {
-                match (
-                    self.resolve(&binary.left, depth + 1),
-                    self.resolve(&binary.right, depth + 1),
-                ) {
+                // An unknown left side settles it: the right side (in a long `a + b + ...`
+                // chain, most of the chain) is not folded for nothing.
+                let left = self.resolve(&binary.left, depth + 1);
+                if !matches!(left, Sym::Str { .. }) {
+                    return Sym::Unknown;
+                }
+                match (left, self.resolve(&binary.right, depth + 1)) {
                     (
                         Sym::Str {
                             value: left,
@@ -292,7 +308,7 @@ impl<'s> Walker<'s> {
                 if let Some(sym) = self.symbols.get(name) {
                     return sym.clone();
                 }
-                if GLOBALS.contains(&name) || self.decoders.contains_key(name) {
+                if is_global(name) || self.decoders.contains_key(name) {
                     Sym::reference(name, "")
                 } else {
                     Sym::Unknown
@@ -470,10 +486,16 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// The literal's source text holds `\x` or `\u`. One search for backslashes: every
+    /// string literal the folder resolves asks, and most have none.
     fn raw_has_escape(&self, span: oxc_span::Span) -> bool {
         self.source
+            .as_bytes()
             .get(span.start as usize..span.end as usize)
-            .is_some_and(|raw| raw.contains("\\x") || raw.contains("\\u"))
+            .is_some_and(|raw| {
+                memchr::memchr_iter(b'\\', raw)
+                    .any(|at| matches!(raw.get(at + 1), Some(b'x' | b'u')))
+            })
     }
 
     /// The encoding a one-expression function body decodes its argument from.
@@ -919,7 +941,7 @@ impl<'s> Walker<'s> {
             span,
             false,
         );
-        if value.contains("://")
+        if has_scheme_separator(value)
             || value.contains('@')
             || value.bytes().filter(|&b| b == b'.').count() >= 3
             || value.len() >= 16
@@ -1054,13 +1076,21 @@ fn is_hex_identifier(name: &str) -> bool {
     name.len() >= 6 && name.starts_with("_0x") && name[3..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// `value` holds `://` (one byte search; every string literal asks).
+fn has_scheme_separator(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    memchr::memchr_iter(b':', bytes).any(|at| bytes.get(at + 1..at + 3) == Some(b"//"))
+}
+
 /// Worth running the shell-command analysis on: a few words with a program in them.
 fn looks_like_command(value: &str) -> bool {
     if value.len() > 4096 || !value.contains(' ') {
         return false;
     }
-    let lower = value.to_ascii_lowercase();
-    [
+    // One ASCII-case-insensitive pass for all the words, without a lowercased copy.
+    static WORDS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    const COMMAND_WORDS: &[&str] = &[
         "curl ",
         "wget ",
         "powershell",
@@ -1073,9 +1103,20 @@ fn looks_like_command(value: &str) -> bool {
         "base64 -d",
         "invoke-webrequest",
         "start-process",
-    ]
-    .iter()
-    .any(|word| lower.contains(word))
+    ];
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(COMMAND_WORDS)
+            .ok()
+    });
+    match words {
+        Some(words) => words.is_match(value),
+        None => {
+            let lower = value.to_ascii_lowercase();
+            COMMAND_WORDS.iter().any(|word| lower.contains(word))
+        }
+    }
 }
 
 /// Whether `value` is a payment-card field name, in any case (the table is lowercase).
@@ -1314,7 +1355,9 @@ impl<'a> Visit<'a> for Walker<'_> {
     }
 
     fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
-        if self.resolve(&member.object, 0).is("process", "env") {
+        if self.may_be_process_env(&member.object)
+            && self.resolve(&member.object, 0).is("process", "env")
+        {
             let name = member.property.name.as_str();
             let upper = name.to_ascii_uppercase();
             if SECRET_ENV_PARTS.iter().any(|secret| upper.contains(secret)) {
@@ -1377,6 +1420,19 @@ impl<'a> Visit<'a> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// Whether `object` can resolve to `process.env` at all: a name (an alias), a member
+    /// named `env`, a computed member or a sequence. Every `a.b` of a file asks, and the
+    /// other shapes (calls, `this`, literals) never resolve to a member path `env`, so
+    /// they skip the full resolution.
+    fn may_be_process_env(&self, object: &Expression) -> bool {
+        match object.without_parentheses() {
+            Expression::Identifier(ident) => self.symbols.contains_key(ident.name.as_str()),
+            Expression::StaticMemberExpression(member) => member.property.name == "env",
+            Expression::ComputedMemberExpression(_) | Expression::SequenceExpression(_) => true,
+            _ => false,
+        }
+    }
+
     fn resolve_template(&self, template: &TemplateLiteral) -> Sym {
         let mut value = String::new();
         for (i, quasi) in template.quasis.iter().enumerate() {
@@ -1399,10 +1455,11 @@ impl Walker<'_> {
     }
 
     fn resolve_binary(&self, binary: &BinaryExpression) -> Sym {
-        match (
-            self.resolve(&binary.left, 1),
-            self.resolve(&binary.right, 1),
-        ) {
+        let left = self.resolve(&binary.left, 1);
+        if !matches!(left, Sym::Str { .. }) {
+            return Sym::Unknown;
+        }
+        match (left, self.resolve(&binary.right, 1)) {
             (Sym::Str { value: l, .. }, Sym::Str { value: r, .. })
                 if l.len() + r.len() <= MAX_FOLDED_CHARS =>
             {

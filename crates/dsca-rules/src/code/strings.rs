@@ -42,11 +42,15 @@ pub(crate) fn indicators(text: &str) -> Vec<Indicator> {
 
 fn collect(text: &str, decoded: bool, depth: usize, out: &mut Vec<Indicator>) {
     let text = prefix_chars(text, MAX_SCANNED_CHARS);
-    let lower = text.to_ascii_lowercase();
-    for (start, _) in lower.match_indices("://") {
-        let scheme_start = after_last(&lower[..start], |c| !c.is_ascii_alphanumeric());
-        let scheme = &lower[scheme_start..start];
-        if !matches!(scheme, "http" | "https" | "ws" | "wss" | "ftp") {
+    // The schemes are compared without regard to case, on the text itself: a lowercased
+    // copy of every string would cost more than the search.
+    for (start, _) in text.match_indices("://") {
+        let scheme_start = after_last(&text[..start], |c| !c.is_ascii_alphanumeric());
+        let scheme = &text[scheme_start..start];
+        if !["http", "https", "ws", "wss", "ftp"]
+            .iter()
+            .any(|known| scheme.eq_ignore_ascii_case(known))
+        {
             continue;
         }
         let rest = &text[start + 3..];
@@ -349,7 +353,13 @@ pub(crate) fn sensitive_place_normalised(normalised: &str) -> Option<(&'static s
     if normalised.len() > 4096 || normalised.len() < 5 {
         return None;
     }
-    if DISCORD_STORES.iter().any(|f| normalised.contains(f)) {
+    static DISCORD: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let discord = DISCORD.get_or_init(|| AhoCorasick::new(DISCORD_STORES).ok());
+    let names_discord = match discord {
+        Some(discord) => discord.is_match(normalised),
+        None => DISCORD_STORES.iter().any(|f| normalised.contains(f)),
+    };
+    if names_discord {
         return Some((
             "Discord's local storage (tokens)",
             SecretWeight::StealerOnly,
@@ -447,6 +457,13 @@ mod tests {
                 Some(DestinationClass::Oast)
             ]
         );
+    }
+
+    #[test]
+    fn schemes_are_read_in_any_case_and_others_ignored() {
+        let found = indicators("HTTPS://Evil.example/a Ws://b.example/ git://c.example/");
+        let urls: Vec<&str> = found.iter().map(|i| i.value.as_str()).collect();
+        assert_eq!(urls, vec!["HTTPS://Evil.example/a", "Ws://b.example/"]);
     }
 
     #[test]
