@@ -578,7 +578,12 @@ fn untraced_command(
             time_ms: micros_to_ms(outcome.started_micros, epoch_micros),
         }],
         cwd: Some(project_dir.to_string()),
-        end: outcome.exit_code.map(|code| format!("exited {code}")),
+        end: match (outcome.exit_code, outcome.command_end_micros) {
+            (Some(code), _) => Some(format!("exited {code}")),
+            // Ended, but not by exiting: a signal (the phase's error says which).
+            (None, Some(_)) => Some("killed by a signal".to_string()),
+            (None, None) => None,
+        },
         end_time_ms: outcome
             .command_end_micros
             .map(|micros| micros_to_ms(micros, epoch_micros)),

@@ -39,6 +39,13 @@ const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
 pub fn main() -> ! {
     // SAFETY: the supervisor passes the control socket as fd 3 and nothing else owns it.
     let control = unsafe { UnixStream::from_raw_fd(CONTROL_FD) };
+    // It came through exec without close-on-exec; nothing this process starts (the
+    // network tools, strace, npm, the package) may inherit it: whoever holds it could
+    // write the supervisor a phase's record.
+    if let Err(err) = sys::set_cloexec(CONTROL_FD) {
+        let _ = protocol::send_message(&control, &FromInit::Error(err.to_string()));
+        std::process::exit(1)
+    }
     let code = match run_init(&control) {
         Ok(code) => code,
         Err(err) => {
@@ -656,6 +663,10 @@ fn kill_all_but(keep: libc::pid_t) -> bool {
 fn reap_all() -> Vec<(libc::pid_t, ExitStatus)> {
     let mut ended = Vec::new();
     while let Ok(Some(entry)) = sys::wait_any(-1, false) {
+        // A held command that died is spared no more: its pid may be used again.
+        if SPARED.with(std::cell::Cell::get) == Some(entry.0) {
+            spare(None);
+        }
         ended.push(entry);
     }
     ended
@@ -803,6 +814,7 @@ impl ScriptService {
         // Anything in the sandbox can connect: a request is read with a time limit, so a
         // silent client cannot hold PID 1 for long, and gets nothing it could not do
         // itself (its command runs as the sandbox user, traced).
+        let deadline = Instant::now() + REQUEST_TIMEOUT;
         stream.set_nonblocking(false)?;
         stream.set_read_timeout(Some(REQUEST_TIMEOUT))?;
         stream.set_write_timeout(Some(REQUEST_TIMEOUT))?;
@@ -811,7 +823,7 @@ impl ScriptService {
         let [stdin, stdout, stderr] = <[OwnedFd; 3]>::try_from(fds)
             .map_err(|_| io::Error::other("expected stdin, stdout and stderr"))?;
         let request: ScriptRequest =
-            protocol::recv_message_by(stream, Instant::now() + REQUEST_TIMEOUT, MAX_REQUEST_BYTES)?;
+            protocol::recv_message_by(stream, deadline, MAX_REQUEST_BYTES)?;
         let log = PathBuf::from(format!(
             "{RUN_DIR}/{}.script{}.trace",
             phase.name, self.started
@@ -830,7 +842,14 @@ impl ScriptService {
                 argv.extend(["-E".to_string(), format!("{key}={value}")]);
             }
         }
-        argv.extend(["--".to_string(), "/bin/sh".to_string()]);
+        // The script shell confines the script first (no ptrace of npm or the other
+        // untraced processes of the same user), then becomes /bin/sh.
+        argv.extend([
+            "--".to_string(),
+            SCRIPT_SHELL.to_string(),
+            crate::script_shell::CONFINE_ARG.to_string(),
+            "/bin/sh".to_string(),
+        ]);
         argv.extend(request.args.iter().cloned());
         let pid = match sys::fork()? {
             Forked::Child => {
@@ -853,6 +872,7 @@ impl ScriptService {
         let segment = TraceSegment {
             bytes: 0,
             root_pid: u32::try_from(pid).ok(),
+            // Under npm, which ran the script shell that asked (neither is traced).
             parent_pid: parent_of(asker),
             cwd: Some(request.cwd),
         };
@@ -901,25 +921,6 @@ fn limit_phase_process(
         let _ = sys::pin_to_cpu(cpu);
     }
     Ok(())
-}
-
-/// `name` as found on the PATH of `env` (a name with a slash is taken as it is).
-fn find_on_path(name: &str, env: &[(String, String)]) -> io::Result<String> {
-    if name.contains('/') {
-        return Ok(name.to_string());
-    }
-    let path = env
-        .iter()
-        .find(|(key, _)| key == "PATH")
-        .map_or("/usr/bin:/bin", |(_, value)| value.as_str());
-    path.split(':')
-        .filter(|dir| !dir.is_empty())
-        .map(|dir| format!("{dir}/{name}"))
-        .find(|candidate| {
-            std::fs::metadata(candidate)
-                .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-        })
-        .ok_or_else(|| io::Error::other(format!("{name} is not on the sandbox's PATH")))
 }
 
 /// Processes of the sandbox other than PID 1, split into tracers (strace runs as
@@ -1068,11 +1069,12 @@ fn release_held(held: Option<Prestarted>) -> Option<(libc::pid_t, OwnedFd)> {
     spare(None);
     let waiting = !sys::wait_readable(held.exit.as_raw_fd(), None, Duration::ZERO);
     if waiting && tracer_of(held.pid).is_some() {
-        // End of input: the command goes on.
+        // End of input: the command goes on (and on, if the install stopped it).
+        let _ = sys::pidfd_signal(held.exit.as_raw_fd(), libc::SIGCONT);
         drop(held.go);
         return Some((held.pid, held.exit));
     }
-    let _ = sys::kill(held.pid, libc::SIGKILL);
+    let _ = sys::pidfd_signal(held.exit.as_raw_fd(), libc::SIGKILL);
     None
 }
 
@@ -1083,11 +1085,9 @@ fn supervise_phase(
     outcome: &mut PhaseOutcome,
     logs: &mut Vec<(PathBuf, TraceSegment)>,
 ) -> io::Result<()> {
-    let mut scripts = if phase.trace_scripts_only {
-        Some(ScriptService::listen()?)
-    } else {
-        None
-    };
+    // In every phase: an npm that package code starts also runs its scripts through the
+    // script shell (npm_config_script_shell).
+    let mut scripts = Some(ScriptService::listen()?);
     let (command_pid, command_exit, prestarted) = match release_held(held) {
         Some((pid, exit)) => (pid, Some(exit), true),
         None => {
@@ -1170,4 +1170,23 @@ fn supervise_phase(
             (None, None) => std::thread::sleep(Duration::from_millis(20)),
         }
     }
+}
+
+/// `name` as found on the PATH of `env` (a name with a slash is taken as it is).
+fn find_on_path(name: &str, env: &[(String, String)]) -> io::Result<String> {
+    if name.contains('/') {
+        return Ok(name.to_string());
+    }
+    let path = env
+        .iter()
+        .find(|(key, _)| key == "PATH")
+        .map_or("/usr/bin:/bin", |(_, value)| value.as_str());
+    path.split(':')
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| format!("{dir}/{name}"))
+        .find(|candidate| {
+            std::fs::metadata(candidate)
+                .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        })
+        .ok_or_else(|| io::Error::other(format!("{name} is not on the sandbox's PATH")))
 }

@@ -14,8 +14,16 @@ use std::os::unix::net::{SocketAddr, UnixStream};
 /// Exit status when the script could not be handed over (a shell's "cannot execute").
 const NOT_RUN: i32 = 126;
 
+/// The first argument with which PID 1 runs this program under a script's tracer:
+/// `dsca-shell __confine PROGRAM ARGS...` confines itself (see
+/// [`sys::deny_process_tampering`]) and becomes PROGRAM. npm never passes it.
+pub const CONFINE_ARG: &str = "__confine";
+
 /// Entry point of the script shell. Never returns.
 pub fn main() -> ! {
+    if std::env::args_os().nth(1).as_deref() == Some(std::ffi::OsStr::new(CONFINE_ARG)) {
+        confine_and_exec()
+    }
     let code = match hand_over() {
         Ok(ScriptReply::Exited(code)) => code,
         Ok(ScriptReply::Signaled(signal)) => 128 + signal,
@@ -55,4 +63,24 @@ fn hand_over() -> io::Result<ScriptReply> {
     sys::send_with_fds(&stream, &[0], &[0, 1, 2])?;
     protocol::send_message(&stream, &request)?;
     protocol::recv_message(&stream)
+}
+
+/// `__confine PROGRAM ARGS...`: deny process tampering, then exec PROGRAM with the
+/// environment as it is. A failure runs nothing.
+fn confine_and_exec() -> ! {
+    use std::os::unix::process::CommandExt as _;
+    let mut args = std::env::args_os().skip(2);
+    let error = match (args.next(), sys::deny_process_tampering()) {
+        (Some(program), Ok(())) => {
+            let argv0 = program.clone();
+            std::process::Command::new(program)
+                .arg0(argv0)
+                .args(args)
+                .exec()
+        }
+        (None, _) => io::Error::other("no program to run"),
+        (_, Err(err)) => err,
+    };
+    let _ = writeln!(io::stderr(), "dsca sandbox: script not run: {error}");
+    std::process::exit(NOT_RUN)
 }

@@ -410,7 +410,18 @@ pub fn run(
         RunParts {
             layout: &layout,
             files,
-            env: environment(&layout, &honey, ca_path),
+            env: {
+                let mut env = environment(&layout, &honey, ca_path);
+                if trace_scripts_only {
+                    // For an npm that npm or the package starts, which does not get
+                    // the command line's --script-shell.
+                    env.push((
+                        "npm_config_script_shell".to_string(),
+                        protocol::SCRIPT_SHELL.to_string(),
+                    ));
+                }
+                env
+            },
             phases,
             tarball,
             script_shell: script_shell.as_deref(),

@@ -260,6 +260,108 @@ pub fn exec(program: &str, argv: &[String], env: &[(String, String)]) -> io::Err
     io::Error::last_os_error()
 }
 
+/// The audit architecture of this build's system calls (seccomp_data.arch).
+#[cfg(target_arch = "x86_64")]
+const AUDIT_ARCH_NATIVE: u32 = 0xC000_003E;
+#[cfg(target_arch = "aarch64")]
+const AUDIT_ARCH_NATIVE: u32 = 0xC000_00B7;
+/// x32 system calls on x86_64 carry this bit in their number.
+const X32_SYSCALL_BIT: u32 = 0x4000_0000;
+
+/// From here on, for this process and all it starts: no ptrace, no reading or writing
+/// another process's memory, no taking another process's descriptors (EPERM), and no
+/// system calls of another architecture. A script may not take over npm or the script
+/// shells, which run untraced with the same user id. Also sets no_new_privs.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub fn deny_process_tampering() -> io::Result<()> {
+    let statement = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter {
+        code: code as u16,
+        jt,
+        jf,
+        k,
+    };
+    let load = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
+    let jump_eq = libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K;
+    let jump_ge = libc::BPF_JMP | libc::BPF_JGE | libc::BPF_K;
+    let ret = libc::BPF_RET | libc::BPF_K;
+    let denied = [
+        libc::SYS_ptrace,
+        libc::SYS_process_vm_readv,
+        libc::SYS_process_vm_writev,
+        libc::SYS_pidfd_getfd,
+    ]
+    .map(|call| call as u32);
+    let deny = libc::SECCOMP_RET_ERRNO | (libc::EPERM as u32 & libc::SECCOMP_RET_DATA);
+    // seccomp_data: nr at offset 0, arch at offset 4.
+    let mut program = vec![
+        statement(load, 4, 0, 0),
+        // Another architecture: denied outright (its numbers mean other calls).
+        statement(jump_eq, AUDIT_ARCH_NATIVE, 1, 0),
+        statement(ret, deny, 0, 0),
+        statement(load, 0, 0, 0),
+        statement(jump_ge, X32_SYSCALL_BIT, 0, 1),
+        statement(ret, deny, 0, 0),
+    ];
+    for call in denied {
+        program.push(statement(jump_eq, call, 0, 1));
+        program.push(statement(ret, deny, 0, 0));
+    }
+    program.push(statement(ret, libc::SECCOMP_RET_ALLOW, 0, 0));
+    let filter = libc::sock_fprog {
+        len: program.len() as u16,
+        filter: program.as_mut_ptr(),
+    };
+    // SAFETY: prctl with integer arguments.
+    check(
+        unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) },
+        "no_new_privs",
+    )?;
+    // SAFETY: the program outlives the call; the kernel copies it.
+    let installed = unsafe {
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER,
+            0,
+            &filter as *const libc::sock_fprog,
+        )
+    };
+    if installed < 0 {
+        let err = io::Error::last_os_error();
+        return Err(io::Error::new(err.kind(), format!("seccomp: {err}")));
+    }
+    Ok(())
+}
+
+/// Send `signal` to the process of a pidfd (never to a later process that reused its pid).
+pub fn pidfd_signal(pidfd: RawFd, signal: libc::c_int) -> io::Result<()> {
+    // SAFETY: pidfd_send_signal with no siginfo and no flags.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd,
+            signal,
+            std::ptr::null::<libc::siginfo_t>(),
+            0,
+        )
+    };
+    if ret < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Close `fd` on exec.
+pub fn set_cloexec(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor number; a bad one fails with EBADF.
+    let flags = check(unsafe { libc::fcntl(fd, libc::F_GETFD) }, "F_GETFD")?;
+    // SAFETY: as above.
+    check(
+        unsafe { libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC) },
+        "F_SETFD",
+    )
+    .map(drop)
+}
+
 /// A pipe (read end, write end), both closed on exec.
 pub fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0 as RawFd; 2];

@@ -199,10 +199,30 @@ fn a_stealer_is_caught_in_the_act() {
             .any(|a| a == "--script-shell=/run/dsca-shell"),
         "npm was not given the script shell: {npm:#?}"
     );
+    // The script runs confined (the script shell's __confine), then as /bin/sh, under npm.
+    let programs = |p: &Value| -> Vec<Vec<String>> {
+        p["execs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|exec| {
+                exec["argv"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a.as_str().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    };
     assert!(
-        processes
-            .iter()
-            .any(|p| p["ppid"] == npm["pid"] && argv(p) == ["/bin/sh", "-c", "node install.js"]),
+        processes.iter().any(|p| p["ppid"] == npm["pid"]
+            && programs(p)
+                .first()
+                .is_some_and(|first| first[..2] == ["/run/dsca-shell", "__confine"])
+            && programs(p)
+                .iter()
+                .any(|a| a == &["/bin/sh", "-c", "node install.js"])),
         "the postinstall's shell is not under npm: {processes:#?}"
     );
     assert!(
@@ -285,6 +305,21 @@ fn an_honest_package_stays_clean_and_the_host_stays_hidden() {
         "const fs = require('fs');\n\
          const seen = {{}};\n\
          for (const p of ['{secret}', '/root', '/work']) {{ seen[p] = fs.existsSync(p); }}\n\
+         const fds = fs.readdirSync('/proc/self/fd').map((fd) => {{\n\
+           try {{ return fs.readlinkSync('/proc/self/fd/' + fd); }} catch (e) {{ return ''; }}\n\
+         }});\n\
+         seen.sockets = fds.filter((link) => link.startsWith('socket:')).length;\n\
+         const npm = fs.readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d)).find((d) => {{\n\
+           try {{\n\
+             // npm sets its process title: `npm install ...` (or node's argv, NUL-separated).\n\
+             const line = fs.readFileSync('/proc/' + d + '/cmdline', 'utf8').split('\\0').join(' ');\n\
+             return /(^|\\/)npm install /.test(line);\n\
+           }} catch (e) {{ return false; }}\n\
+         }});\n\
+         const attach = require('child_process').spawnSync('timeout',\n\
+           ['2', 'strace', '-o', '/dev/null', '-p', String(npm)], {{ encoding: 'utf8' }});\n\
+         seen.ptrace = npm === undefined ? 'no npm' :\n\
+           (/Process [0-9]+ attached/.test(attach.stderr) ? 'allowed' : 'refused');\n\
          try {{ fs.writeFileSync('{marker}', 'x'); }} catch (e) {{}}\n\
          fs.writeFileSync('built.json', JSON.stringify(seen));\n\
          console.log('probe ' + JSON.stringify(seen));\n",
@@ -323,6 +358,10 @@ fn an_honest_package_stays_clean_and_the_host_stays_hidden() {
         "the host's /tmp was visible: {stdout}"
     );
     assert!(stdout.contains("\"/root\":false"), "{stdout}");
+    // No socket of dsca's (PID 1's control socket above all) reaches the package.
+    assert!(stdout.contains("\"sockets\":0"), "{stdout}");
+    // Nor may a script use ptrace (npm and the script shells run untraced as its user).
+    assert!(stdout.contains("\"ptrace\":\"refused\""), "{stdout}");
     assert!(stdout.contains("\"/work\":false"), "{stdout}");
     assert!(
         !std::path::Path::new(&escape_marker).exists(),
