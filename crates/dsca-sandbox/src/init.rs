@@ -544,7 +544,16 @@ fn build_root(config: &InitConfig, payload: &Payload<'_>) -> io::Result<()> {
     chown_up_to(&project, &home, config.uid)?;
 
     ensure_dir(&root.join("run"), 0o755)?;
-    ensure_dir(&inside(&root, RUN_DIR), 0o700)?;
+    // The traces and the phases' output get a file system of their own: on the root's
+    // 64 MiB a noisy package's log could run out of room, and strace would drop
+    // events without a word (see `run_dir_full`).
+    let run_dir = inside(&root, RUN_DIR);
+    ensure_dir(&run_dir, 0o700)?;
+    tmpfs(
+        &run_dir,
+        run_dir_bytes(config.limits.max_trace_bytes),
+        0o700,
+    )?;
     let package_dir = inside(&root, PACKAGE_DIR);
     ensure_dir(&package_dir, 0o755)?;
     if let Some(bytes) = payload.tarball {
@@ -738,8 +747,35 @@ fn run_phase(
             break;
         }
     }
+    if run_dir_full() {
+        // strace could not write all it saw: the record is incomplete.
+        outcome.trace_truncated = true;
+    }
     outcome.trace_bytes = trace.len() as u64;
     (outcome, trace)
+}
+
+/// Room for the logs of a phase (up to the trace limit, read back per phase) plus the
+/// phases' output and the stale logs of the phase before.
+fn run_dir_bytes(max_trace_bytes: u64) -> u64 {
+    max_trace_bytes
+        .saturating_mul(2)
+        .saturating_add(64 * 1024 * 1024)
+}
+
+/// Less room left on the run directory than a log line or two: strace lost events.
+fn run_dir_full() -> bool {
+    let Ok(path) = std::ffi::CString::new(RUN_DIR) else {
+        return false;
+    };
+    // SAFETY: statvfs is plain data; all-zero is a valid value.
+    let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: statvfs writes into the struct we own; the path is NUL-terminated.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
+        return false;
+    }
+    let free = stats.f_bavail.saturating_mul(stats.f_frsize);
+    free < 64 * 1024
 }
 
 /// Most requests one phase may make of the script shell service.
