@@ -414,12 +414,24 @@ fn spared_pids() -> Vec<libc::pid_t> {
 }
 
 fn tracer_of(pid: libc::pid_t) -> Option<libc::pid_t> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("TracerPid:"))
-        .and_then(|tracer| tracer.trim().parse().ok())
+    status_field(&proc_status(pid)?, "TracerPid")?
+        .parse()
+        .ok()
         .filter(|&tracer| tracer != 0)
+}
+
+/// `/proc/<pid>/status` of a process of the sandbox.
+fn proc_status(pid: libc::pid_t) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/status")).ok()
+}
+
+/// The value of one `Key:\tvalue` line of a `/proc/<pid>/status`, trimmed.
+fn status_field<'a>(status: &'a str, key: &str) -> Option<&'a str> {
+    status.lines().find_map(|line| {
+        line.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .map(str::trim)
+    })
 }
 
 fn ensure_dir(path: &Path, mode: u32) -> io::Result<()> {
@@ -932,11 +944,7 @@ impl ScriptService {
 
 /// The parent of `pid` (the process that ran the script shell: npm).
 fn parent_of(pid: libc::pid_t) -> Option<u32> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("PPid:"))
-        .and_then(|ppid| ppid.trim().parse().ok())
+    status_field(&proc_status(pid)?, "PPid")?.parse().ok()
 }
 
 /// The limits every process of a phase runs under, set in a child before it execs.
@@ -964,19 +972,14 @@ fn limit_phase_process(
 fn sandbox_processes() -> (Vec<libc::pid_t>, Vec<libc::pid_t>) {
     let (mut tracers, mut others) = (Vec::new(), Vec::new());
     for pid in sandbox_pids(0) {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let zombie = status
-            .lines()
-            .find_map(|line| line.strip_prefix("State:"))
-            .is_some_and(|state| state.trim_start().starts_with('Z'));
+        let status = proc_status(pid).unwrap_or_default();
+        let zombie = status_field(&status, "State").is_some_and(|state| state.starts_with('Z'));
         if zombie {
             // Dead, waiting for a parent to collect it (strace's first child waits under
             // a held command): it can do nothing, and the phase need not wait for it.
             continue;
         }
-        let root = status
-            .lines()
-            .find_map(|line| line.strip_prefix("Uid:"))
+        let root = status_field(&status, "Uid")
             .and_then(|ids| ids.split_whitespace().next())
             .is_some_and(|uid| uid == "0");
         if root {
@@ -1123,7 +1126,7 @@ fn supervise_phase(
 ) -> io::Result<()> {
     // In every phase: an npm that package code starts also runs its scripts through the
     // script shell (npm_config_script_shell).
-    let mut scripts = Some(ScriptService::listen()?);
+    let mut scripts = ScriptService::listen()?;
     let (command_pid, command_exit, prestarted) = match release_held(held) {
         Some((pid, exit)) => (pid, Some(exit), true),
         None => {
@@ -1140,15 +1143,11 @@ fn supervise_phase(
     let mut command_ended: Option<Instant> = None;
     // `command_exit` is readable when the command exits, so the phase ends then and not
     // at the next tick.
-    let script_requests = scripts.as_ref().map(|s| s.listener.as_raw_fd());
+    let script_requests = scripts.listener.as_raw_fd();
     loop {
-        if let Some(service) = scripts.as_mut() {
-            service.accept_all(config, phase, logs);
-        }
+        scripts.accept_all(config, phase, logs);
         let ended = reap_all();
-        if let Some(service) = scripts.as_mut() {
-            service.report(&ended);
-        }
+        scripts.report(&ended);
         for (pid, status) in ended {
             if pid == command_pid {
                 command_ended = Some(Instant::now());
@@ -1197,7 +1196,7 @@ fn supervise_phase(
                 // A script request wakes the wait too.
                 sys::wait_readable(
                     pidfd.as_raw_fd(),
-                    script_requests,
+                    Some(script_requests),
                     Duration::from_millis(20),
                 );
             }
