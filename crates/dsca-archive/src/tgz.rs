@@ -15,6 +15,8 @@ const BLOCK: u64 = 512;
 const METADATA_PER_ENTRY: u64 = 8 * 1024;
 /// Zero records that some tar writers pad the end of an archive with.
 const END_PADDING: u64 = 1024 * 1024;
+/// Largest tar inflated in one call rather than streamed.
+const MAX_WHOLE_INFLATE: u64 = 32 * 1024 * 1024;
 
 /// Reads a gzip-compressed (or plain ustar) npm package into memory.
 ///
@@ -27,6 +29,16 @@ pub fn read_tgz(bytes: &[u8], limits: &Limits) -> Result<PackageContents, Archiv
     let input_len = bytes.len() as u64;
     if bytes.starts_with(&GZIP_MAGIC) {
         let stream = Stream::new(limits, Some(input_len));
+        // The whole tar in one call when the trailer's size fits the budget and the
+        // package is not one of the largest (memory: the tar and its files at once);
+        // the streaming decoder takes everything else and enforces the limits as it goes.
+        if let Some(size) = crate::inflate::announced_size(bytes)
+            .filter(|&size| size <= stream.budget.min(MAX_WHOLE_INFLATE))
+            .and_then(|size| usize::try_from(size).ok())
+            && let Some(tar) = crate::inflate::inflate_single_member(bytes, size)
+        {
+            return read_stream(&tar[..], &stream, limits);
+        }
         read_stream(MultiGzDecoder::new(bytes), &stream, limits)
     } else if bytes.get(257..262) == Some(&b"ustar"[..]) {
         let stream = Stream::new(limits, None);

@@ -305,6 +305,21 @@ fn reads_concatenated_gzip_members() {
 }
 
 #[test]
+fn a_second_gzip_member_as_long_as_the_first_is_read_too() {
+    // The trailer announces the last member's size; here it is also the first's, so a
+    // decoder that stopped after one member would find the size it expected.
+    let tar = RawTar::new()
+        .file("package/a.js", b"a")
+        .file("package/b.js", b"b")
+        .finish();
+    let (first, second) = tar.split_at(tar.len() / 2);
+    assert_eq!(first.len(), second.len());
+    let mut tgz = gzip(first);
+    tgz.extend(gzip(second));
+    assert_eq!(paths(&read(&tgz)), ["a.js", "b.js"]);
+}
+
+#[test]
 fn an_empty_archive_is_empty() {
     let contents = read(&gzip(&[0; 1024]));
     assert_eq!(contents, dsca_archive::PackageContents::default());
