@@ -180,16 +180,22 @@ const FS_MODULES: &[&str] = &[
 /// Objects whose members are globals (`global.eval` is `eval`).
 const GLOBAL_OBJECTS: &[&str] = &["global", "globalThis", "window", "self"];
 
+/// The walk's maps hash every name it binds or resolves: foldhash is several times
+/// faster than SipHash on short keys and still seeded per process, so a file cannot
+/// choose names that collide.
+type Names<V> = HashMap<String, V, foldhash::fast::RandomState>;
+type NameSet = HashSet<String, foldhash::fast::RandomState>;
+
 struct Walker<'s> {
     source: &'s str,
     lines: LineIndex,
     facts: FileFacts,
-    symbols: HashMap<String, Sym>,
+    symbols: Names<Sym>,
     /// Functions whose body only decodes their argument (`function e(r){return
     /// Buffer.from(r,"hex").toString()}`), with the encoding.
-    decoders: HashMap<String, &'static str>,
-    network_names: HashSet<String>,
-    decoded_names: HashSet<String>,
+    decoders: Names<&'static str>,
+    network_names: NameSet,
+    decoded_names: NameSet,
     /// >0 while walking the arguments (callbacks included) of a network call.
     network_depth: u32,
     network_mentions: u32,
@@ -209,10 +215,10 @@ impl<'s> Walker<'s> {
                 parsed: true,
                 ..FileFacts::default()
             },
-            symbols: HashMap::new(),
-            decoders: HashMap::new(),
-            network_names: HashSet::new(),
-            decoded_names: HashSet::new(),
+            symbols: Names::default(),
+            decoders: Names::default(),
+            network_names: NameSet::default(),
+            decoded_names: NameSet::default(),
             network_depth: 0,
             network_mentions: 0,
             decoded_mentions: 0,
