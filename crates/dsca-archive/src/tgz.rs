@@ -16,7 +16,7 @@ const METADATA_PER_ENTRY: u64 = 8 * 1024;
 /// Zero records that some tar writers pad the end of an archive with.
 const END_PADDING: u64 = 1024 * 1024;
 /// Largest tar inflated in one call rather than streamed.
-const MAX_WHOLE_INFLATE: u64 = 32 * 1024 * 1024;
+const MAX_WHOLE_INFLATE: u64 = 16 * 1024 * 1024;
 
 /// Reads a gzip-compressed (or plain ustar) npm package into memory.
 ///
