@@ -554,9 +554,9 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn bound_names(pattern: &BindingPattern, out: &mut Vec<String>) {
+    fn bound_names<'p>(pattern: &'p BindingPattern, out: &mut Vec<&'p str>) {
         match pattern {
-            BindingPattern::BindingIdentifier(ident) => out.push(ident.name.to_string()),
+            BindingPattern::BindingIdentifier(ident) => out.push(ident.name.as_str()),
             BindingPattern::ObjectPattern(object) => {
                 for property in &object.properties {
                     Self::bound_names(&property.value, out);
@@ -1311,16 +1311,22 @@ impl<'a> Visit<'a> for Walker<'_> {
             self.decoders.insert(ident.name.to_string(), encoding);
         }
         walk::walk_variable_declarator(self, declarator);
-        let mut names = Vec::new();
-        Self::bound_names(&declarator.id, &mut names);
-        names.retain(|name| is_trackable_name(name));
         // Only a value that *is* a response or a decoding taints its name: a function
         // or object that merely contains one (common in bundles) does not.
-        if self.chain_has_network(init) {
-            self.network_names.extend(names.iter().cloned());
+        let network = self.chain_has_network(init);
+        let decoded = matches!(value, Sym::Str { decoded: true, .. }) || self.is_decoding(init);
+        if !network && !decoded {
+            return;
         }
-        if matches!(value, Sym::Str { decoded: true, .. }) || self.is_decoding(init) {
-            self.decoded_names.extend(names);
+        let mut names = Vec::new();
+        Self::bound_names(&declarator.id, &mut names);
+        for name in names.into_iter().filter(|name| is_trackable_name(name)) {
+            if network {
+                self.network_names.insert(name.to_string());
+            }
+            if decoded {
+                self.decoded_names.insert(name.to_string());
+            }
         }
     }
 
