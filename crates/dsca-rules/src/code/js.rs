@@ -203,6 +203,8 @@ struct Walker<'s> {
     network_calls: u32,
     decode_calls: u32,
     strings_seen: usize,
+    /// The buffer `string_constant` normalises paths in, kept from string to string.
+    normalised: String,
 }
 
 impl<'s> Walker<'s> {
@@ -225,6 +227,7 @@ impl<'s> Walker<'s> {
             network_calls: 0,
             decode_calls: 0,
             strings_seen: 0,
+            normalised: String::new(),
         }
     }
 
@@ -939,9 +942,13 @@ impl<'s> Walker<'s> {
             return;
         }
         let line = self.lines.line(span.start as usize);
-        // Both place tables read the same normalised form: made once per string.
-        let normalised = (value.len() <= 4096).then(|| strings::normalised_path(value));
-        let normalised = normalised.as_deref();
+        // Both place tables read the same normalised form: made once per string, in a
+        // buffer kept for the next one.
+        let mut buffer = std::mem::take(&mut self.normalised);
+        let normalised = (value.len() <= 4096).then(|| {
+            strings::normalise_path_into(value, &mut buffer);
+            buffer.as_str()
+        });
         self.report_sensitive_place(
             normalised.and_then(strings::sensitive_place_normalised),
             span,
@@ -964,6 +971,7 @@ impl<'s> Walker<'s> {
         if let Some(what) = normalised.and_then(strings::persistence_place_normalised) {
             self.push(Kind::Persistence(what), span);
         }
+        self.normalised = buffer;
         if looks_like_command(value) {
             self.shell_shapes(value, span);
         }

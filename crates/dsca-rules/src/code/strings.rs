@@ -325,19 +325,20 @@ pub(crate) fn entropy(text: &str) -> f64 {
 /// `text` in the form the place tables are written in: ASCII lowercase, backslashes as
 /// slashes. One pass and one allocation, shared by the place checks of a string.
 pub(crate) fn normalised_path(text: &str) -> String {
-    let bytes: Vec<u8> = text
-        .bytes()
-        .map(|b| {
-            if b == b'\\' {
-                b'/'
-            } else {
-                b.to_ascii_lowercase()
-            }
-        })
-        .collect();
-    // Only ASCII bytes changed, into ASCII bytes: the text is still UTF-8.
-    String::from_utf8(bytes)
-        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+    let mut out = String::with_capacity(text.len());
+    normalise_path_into(text, &mut out);
+    out
+}
+
+/// [`normalised_path`] into a buffer the caller keeps from string to string.
+pub(crate) fn normalise_path_into(text: &str, out: &mut String) {
+    out.clear();
+    out.push_str(text);
+    // Only ASCII bytes change, into ASCII bytes: the text stays UTF-8.
+    out.make_ascii_lowercase();
+    if text.contains('\\') {
+        *out = out.replace('\\', "/");
+    }
 }
 
 /// The sensitive place `text` names, if any (see [`SENSITIVE_PATHS`]).
