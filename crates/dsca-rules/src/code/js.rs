@@ -1394,6 +1394,22 @@ impl<'a> Visit<'a> for Walker<'_> {
     }
 
     fn visit_template_literal(&mut self, template: &TemplateLiteral<'a>) {
+        // A template without substitutions (CSS, HTML and messages in bundles) is read
+        // in place, as `resolve_template` would give it, without a copy.
+        if let [quasi] = template.quasis.as_slice()
+            && template.expressions.is_empty()
+        {
+            if let Some(cooked) = &quasi.value.cooked {
+                let span = if cooked.len() > MAX_FOLDED_CHARS {
+                    quasi.span
+                } else {
+                    template.span
+                };
+                self.string_constant(cooked.as_str(), span);
+            }
+            walk::walk_template_literal(self, template);
+            return;
+        }
         if let Sym::Str { value, .. } = self.resolve_template(template) {
             self.string_constant(&value, template.span);
         } else {
