@@ -278,7 +278,13 @@ pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 pub(crate) fn base64_lenient(text: &str) -> Option<Vec<u8>> {
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Most candidates are one unbroken run: those are decoded in place, not copied.
+    let unbroken = text.is_ascii() && !text.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '));
+    let cleaned: std::borrow::Cow<str> = if unbroken {
+        text.into()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    };
     let unpadded = cleaned.trim_end_matches('=');
     let engine = if unpadded.contains(['-', '_']) {
         &base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -470,6 +476,16 @@ mod tests {
         let found = indicators("HTTPS://Evil.example/a Ws://b.example/ git://c.example/");
         let urls: Vec<&str> = found.iter().map(|i| i.value.as_str()).collect();
         assert_eq!(urls, vec!["HTTPS://Evil.example/a", "Ws://b.example/"]);
+    }
+
+    #[test]
+    fn base64_is_read_across_any_whitespace() {
+        let hello = Some(b"hello world".to_vec());
+        assert_eq!(base64_lenient("aGVsbG8gd29ybGQ="), hello);
+        assert_eq!(base64_lenient("aGVs bG8g\nd29y\x0bbGQ="), hello);
+        // Unicode whitespace too, as before the in-place path.
+        assert_eq!(base64_lenient("aGVs\u{2003}bG8gd29ybGQ="), hello);
+        assert_eq!(base64_lenient("not base64!"), None);
     }
 
     #[test]
