@@ -18,6 +18,7 @@ use oxc_parser::{ParseOptions, Parser};
 use oxc_span::SourceType;
 use oxc_syntax::operator::{AssignmentOperator, BinaryOperator};
 use oxc_syntax::scope::ScopeFlags;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Longest string the constant folder builds.
@@ -286,31 +287,7 @@ impl<'s> Walker<'s> {
                 }
             }
             Expression::BinaryExpression(binary) if binary.operator == BinaryOperator::Addition => {
-                // An unknown left side settles it: the right side (in a long `a + b + ...`
-                // chain, most of the chain) is not folded for nothing.
-                let left = self.resolve(&binary.left, depth + 1);
-                if !matches!(left, Sym::Str { .. }) {
-                    return Sym::Unknown;
-                }
-                match (left, self.resolve(&binary.right, depth + 1)) {
-                    (
-                        Sym::Str {
-                            value: left,
-                            decoded: d1,
-                            ..
-                        },
-                        Sym::Str {
-                            value: right,
-                            decoded: d2,
-                            ..
-                        },
-                    ) if left.len() + right.len() <= MAX_FOLDED_CHARS => Sym::Str {
-                        value: left + &right,
-                        hidden: true,
-                        decoded: d1 || d2,
-                    },
-                    _ => Sym::Unknown,
-                }
+                self.fold_addition(binary, depth)
             }
             Expression::Identifier(ident) => {
                 let name = ident.name.as_str();
@@ -1394,24 +1371,8 @@ impl<'a> Visit<'a> for Walker<'_> {
     }
 
     fn visit_template_literal(&mut self, template: &TemplateLiteral<'a>) {
-        // A template without substitutions (CSS, HTML and messages in bundles) is read
-        // in place, as `resolve_template` would give it, without a copy.
-        if let [quasi] = template.quasis.as_slice()
-            && template.expressions.is_empty()
-        {
-            if let Some(cooked) = &quasi.value.cooked {
-                let span = if cooked.len() > MAX_FOLDED_CHARS {
-                    quasi.span
-                } else {
-                    template.span
-                };
-                self.string_constant(cooked.as_str(), span);
-            }
-            walk::walk_template_literal(self, template);
-            return;
-        }
-        if let Sym::Str { value, .. } = self.resolve_template(template) {
-            self.string_constant(&value, template.span);
+        if let Some(text) = self.template_text(template) {
+            self.string_constant(&text, template.span);
         } else {
             for quasi in &template.quasis {
                 if let Some(cooked) = &quasi.value.cooked {
@@ -1429,7 +1390,7 @@ impl<'a> Visit<'a> for Walker<'_> {
                 value,
                 hidden: true,
                 ..
-            } = self.resolve_binary(binary)
+            } = self.fold_addition(binary, 0)
         {
             self.sensitive_text(&value, binary.span);
             if looks_like_command(&value) {
@@ -1469,7 +1430,16 @@ impl Walker<'_> {
         }
     }
 
-    fn resolve_template(&self, template: &TemplateLiteral) -> Sym {
+    /// A template's text with its substitutions folded (`*` for an unknown one), or
+    /// `None` past [`MAX_FOLDED_CHARS`]. A template without substitutions (CSS, HTML and
+    /// messages in bundles) is its text as it is, not a copy.
+    fn template_text<'t>(&self, template: &'t TemplateLiteral) -> Option<Cow<'t, str>> {
+        if let [quasi] = template.quasis.as_slice()
+            && template.expressions.is_empty()
+        {
+            let text = quasi.value.cooked.as_deref().unwrap_or_default();
+            return (text.len() <= MAX_FOLDED_CHARS).then_some(Cow::Borrowed(text));
+        }
         let mut value = String::new();
         for (i, quasi) in template.quasis.iter().enumerate() {
             value.push_str(quasi.value.cooked.as_deref().unwrap_or_default());
@@ -1480,31 +1450,38 @@ impl Walker<'_> {
                 }
             }
             if value.len() > MAX_FOLDED_CHARS {
-                return Sym::Unknown;
+                return None;
             }
         }
-        Sym::Str {
-            value,
-            hidden: false,
-            decoded: false,
-        }
+        Some(Cow::Owned(value))
     }
 
-    fn resolve_binary(&self, binary: &BinaryExpression) -> Sym {
-        let left = self.resolve(&binary.left, 1);
+    /// `left + right` folded into one constant when both sides are strings (`hidden`:
+    /// built, not written; `decoded` when either side was).
+    fn fold_addition(&self, binary: &BinaryExpression, depth: usize) -> Sym {
+        // An unknown left side settles it: the right side (in a long `a + b + ...`
+        // chain, most of the chain) is not folded for nothing.
+        let left = self.resolve(&binary.left, depth + 1);
         if !matches!(left, Sym::Str { .. }) {
             return Sym::Unknown;
         }
-        match (left, self.resolve(&binary.right, 1)) {
-            (Sym::Str { value: l, .. }, Sym::Str { value: r, .. })
-                if l.len() + r.len() <= MAX_FOLDED_CHARS =>
-            {
+        match (left, self.resolve(&binary.right, depth + 1)) {
+            (
                 Sym::Str {
-                    value: l + &r,
-                    hidden: true,
-                    decoded: false,
-                }
-            }
+                    value: left,
+                    decoded: d1,
+                    ..
+                },
+                Sym::Str {
+                    value: right,
+                    decoded: d2,
+                    ..
+                },
+            ) if left.len() + right.len() <= MAX_FOLDED_CHARS => Sym::Str {
+                value: left + &right,
+                hidden: true,
+                decoded: d1 || d2,
+            },
             _ => Sym::Unknown,
         }
     }
