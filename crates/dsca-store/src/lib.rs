@@ -38,10 +38,12 @@ macro_rules! with_pool {
     };
 }
 
+mod journal;
 mod record;
 mod schema;
 mod stats;
 
+pub use journal::{Journal, Replayed, replay};
 pub use record::{ResultRecord, non_registry_dns_names};
 pub use schema::SCHEMA_VERSION;
 pub use stats::{RulePrevalence, StudyStats, TierSize};
@@ -52,7 +54,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -153,7 +155,7 @@ impl<'a> NewJob<'a> {
 }
 
 /// A claimed job: scan `spec`, then [`Store::complete`] it before the lease runs out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     pub id: i64,
     pub spec: String,
@@ -273,6 +275,26 @@ impl Store {
 
     pub fn location(&self) -> &Location {
         &self.location
+    }
+
+    /// Where writers of this store keep their [`Journal`]s: beside a SQLite file
+    /// (`<file>.pending/`), under `cache_root` for PostgreSQL (one directory per database,
+    /// so the workers of one machine find each other's journals).
+    pub fn journal_dir(&self, cache_root: &Path) -> PathBuf {
+        match &self.location {
+            Location::Sqlite(path) => {
+                let mut dir = path.clone().into_os_string();
+                dir.push(".pending");
+                PathBuf::from(dir)
+            }
+            // Keyed without the password, which may change between runs.
+            Location::Postgres(_) => {
+                use sha2::Digest as _;
+                let digest = sha2::Sha256::digest(self.location.display().as_bytes());
+                let key: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+                cache_root.join("pending-results").join(key)
+            }
+        }
     }
 
     pub fn is_sqlite(&self) -> bool {
@@ -573,34 +595,34 @@ impl Store {
         record: &ResultRecord,
         scanned_at: &str,
     ) -> Result<bool> {
-        let written = self.complete_many(owner, &[(job, record)], scanned_at)?;
+        let written = self.complete_many(owner, &[(job, record, scanned_at)])?;
         Ok(written.first().copied().unwrap_or(false))
     }
 
     /// [`Store::complete`] for several jobs in one transaction (on PostgreSQL one statement,
-    /// so one round trip for all). One flag per item: false, with nothing written for it,
-    /// when `owner` no longer holds that job's lease.
+    /// so one round trip for all): each item is a job, its result and when its scan
+    /// finished. One flag per item: false, with nothing written for it, when `owner` no
+    /// longer holds that job's lease.
     pub fn complete_many(
         &self,
         owner: &str,
-        items: &[(&Job, &ResultRecord)],
-        scanned_at: &str,
+        items: &[(&Job, &ResultRecord, &str)],
     ) -> Result<Vec<bool>> {
         if items.is_empty() {
             return Ok(Vec::new());
         }
         if let Pool::Postgres(pool) = &self.pool {
-            let written = self.block_on(complete_postgres(pool, owner, items, scanned_at))?;
+            let written = self.block_on(complete_postgres(pool, owner, items))?;
             return Ok(items
                 .iter()
-                .map(|(job, _)| written.contains(&job.id))
+                .map(|(job, _, _)| written.contains(&job.id))
                 .collect());
         }
         self.block_on(async {
             with_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
                 let mut written = Vec::with_capacity(items.len());
-                for (job, record) in items {
+                for (job, record, scanned_at) in items {
                     let claimed = sqlx::query(
                         "UPDATE jobs SET state = $1, lease_owner = NULL, lease_expires = NULL
                          WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
@@ -746,14 +768,19 @@ fn final_state(record: &ResultRecord) -> &'static str {
 /// any statement): the rows arrive as parallel arrays, the jobs' update and every insert
 /// are data-modifying CTEs, and a row is inserted only for a job the update found held by
 /// `owner`. Returns the ids of the jobs written.
+///
+/// The jobs are found by primary key (`id = ANY($2)`) and checked by owner alone: a job
+/// has a lease owner only while it runs (every way out of `running` clears it), and a
+/// `state = 'running'` test let the planner scan `jobs_by_state` instead, through every
+/// entry a finished job left there until the next vacuum.
 async fn complete_postgres(
     pool: &PgPool,
     owner: &str,
-    items: &[(&Job, &ResultRecord)],
-    scanned_at: &str,
+    items: &[(&Job, &ResultRecord, &str)],
 ) -> Result<Vec<i64>> {
-    let records = || items.iter().map(|(_, record)| *record);
-    let ids: Vec<i64> = items.iter().map(|(job, _)| job.id).collect();
+    let records = || items.iter().map(|(_, record, _)| *record);
+    let ids: Vec<i64> = items.iter().map(|(job, _, _)| job.id).collect();
+    let scanned_at: Vec<&str> = items.iter().map(|(_, _, at)| *at).collect();
     let states: Vec<&str> = records().map(final_state).collect();
     let specs: Vec<&str> = records().map(|r| r.spec.as_str()).collect();
     let names: Vec<&str> = records().map(|r| r.name.as_str()).collect();
@@ -775,7 +802,7 @@ async fn complete_postgres(
     let mut behaviours = Vec::new();
     let mut dns_jobs = Vec::new();
     let mut dns_names = Vec::new();
-    for (job, record) in items {
+    for (job, record, _) in items {
         for (rule, severity) in &record.findings {
             finding_jobs.push(job.id);
             rules.push(rule.as_str());
@@ -790,64 +817,96 @@ async fn complete_postgres(
             dns_names.push(name.as_str());
         }
     }
-    let written = sqlx::query_scalar(
+    let mut sql = String::from(
         "WITH input AS (
             SELECT * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
                 $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::text[],
-                $13::text[])
+                $13::text[], $14::text[])
             AS i(job_id, state, spec, name, version, verdict, score, popularity_rank, has_dynamic,
-                non_registry_dns, error_code, report)),
+                non_registry_dns, error_code, report, scanned_at)),
          done AS (
             UPDATE jobs SET state = input.state, lease_owner = NULL, lease_expires = NULL
             FROM input
-            WHERE jobs.id = input.job_id AND jobs.lease_owner = $1 AND jobs.state = 'running'
+            WHERE jobs.id = ANY($2) AND jobs.id = input.job_id AND jobs.lease_owner = $1
             RETURNING jobs.id),
          result AS (
             INSERT INTO results (job_id, spec, name, version, verdict, score, popularity_rank,
                 has_dynamic, non_registry_dns, error_code, scanned_at, report)
             SELECT i.job_id, i.spec, i.name, i.version, i.verdict, i.score, i.popularity_rank,
-                i.has_dynamic, i.non_registry_dns, i.error_code, $14, i.report
-            FROM input AS i JOIN done ON done.id = i.job_id),
-         finding AS (
-            INSERT INTO findings (job_id, rule, severity)
-            SELECT f.job_id, f.rule, f.severity
-            FROM UNNEST($15::bigint[], $16::text[], $17::text[]) AS f(job_id, rule, severity)
-            JOIN done ON done.id = f.job_id),
-         behaviour AS (
-            INSERT INTO behaviours (job_id, behaviour)
-            SELECT b.job_id, b.behaviour
-            FROM UNNEST($18::bigint[], $19::text[]) AS b(job_id, behaviour)
-            JOIN done ON done.id = b.job_id),
-         dns AS (
-            INSERT INTO dns_names (job_id, name)
-            SELECT d.job_id, d.name
-            FROM UNNEST($20::bigint[], $21::text[]) AS d(job_id, name)
-            JOIN done ON done.id = d.job_id)
-         SELECT id FROM done",
-    )
-    .bind(owner)
-    .bind(&ids)
-    .bind(&states)
-    .bind(&specs)
-    .bind(&names)
-    .bind(&versions)
-    .bind(&verdicts)
-    .bind(&scores)
-    .bind(&ranks)
-    .bind(&dynamic)
-    .bind(&outside)
-    .bind(&errors)
-    .bind(&reports)
-    .bind(scanned_at)
-    .bind(&finding_jobs)
-    .bind(&rules)
-    .bind(&severities)
-    .bind(&behaviour_jobs)
-    .bind(&behaviours)
-    .bind(&dns_jobs)
-    .bind(&dns_names)
-    .fetch_all(pool)
-    .await?;
+                i.has_dynamic, i.non_registry_dns, i.error_code, i.scanned_at, i.report
+            FROM input AS i JOIN done ON done.id = i.job_id)",
+    );
+    // The child tables' inserts only when there are rows for them: most packages have no
+    // finding and no DNS name, and each insert costs the server as much as a row does.
+    let mut next = 15;
+    let mut child = |cte: &str, table: &str, columns: &[(&str, &str)]| {
+        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+        let arrays: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(k, (_, kind))| format!("${}::{kind}[]", next + k))
+            .collect();
+        next += columns.len();
+        sql.push_str(&format!(
+            ", {cte} AS (INSERT INTO {table} ({names})
+                SELECT {selected} FROM UNNEST({arrays}) AS c({names})
+                JOIN done ON done.id = c.job_id)",
+            names = names.join(", "),
+            selected = names
+                .iter()
+                .map(|n| format!("c.{n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            arrays = arrays.join(", "),
+        ));
+    };
+    if !finding_jobs.is_empty() {
+        child(
+            "finding",
+            "findings",
+            &[("job_id", "bigint"), ("rule", "text"), ("severity", "text")],
+        );
+    }
+    if !behaviour_jobs.is_empty() {
+        child(
+            "behaviour",
+            "behaviours",
+            &[("job_id", "bigint"), ("behaviour", "text")],
+        );
+    }
+    if !dns_jobs.is_empty() {
+        child(
+            "dns",
+            "dns_names",
+            &[("job_id", "bigint"), ("name", "text")],
+        );
+    }
+    sql.push_str(" SELECT id FROM done");
+    let mut query = sqlx::query_scalar(&sql)
+        .bind(owner)
+        .bind(&ids)
+        .bind(&states)
+        .bind(&specs)
+        .bind(&names)
+        .bind(&versions)
+        .bind(&verdicts)
+        .bind(&scores)
+        .bind(&ranks)
+        .bind(&dynamic)
+        .bind(&outside)
+        .bind(&errors)
+        .bind(&reports)
+        .bind(&scanned_at);
+    if !finding_jobs.is_empty() {
+        query = query.bind(&finding_jobs).bind(&rules).bind(&severities);
+    }
+    if !behaviour_jobs.is_empty() {
+        query = query.bind(&behaviour_jobs).bind(&behaviours);
+    }
+    if !dns_jobs.is_empty() {
+        query = query.bind(&dns_jobs).bind(&dns_names);
+    }
+    let written = query.fetch_all(pool).await?;
     Ok(written)
 }
 
@@ -880,4 +939,58 @@ pub fn unix_millis() -> i64 {
 
 fn duration_millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(store: &Store) -> &sqlx::SqlitePool {
+        match &store.pool {
+            Pool::Sqlite(pool) => pool,
+            Pool::Postgres(_) => panic!("a SQLite store"),
+        }
+    }
+
+    fn has_lease_index(store: &Store) -> bool {
+        let count: i64 = store
+            .block_on(
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM sqlite_master
+                     WHERE type = 'index' AND name = 'jobs_running_by_lease'",
+                )
+                .fetch_one(sqlite(store)),
+            )
+            .expect("query sqlite_master");
+        count == 1
+    }
+
+    /// A store of schema 2 (before the lease index) keeps its queue through the migration.
+    #[test]
+    fn a_store_of_schema_2_is_migrated_forward_with_its_jobs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("results.db");
+        let location = path.to_str().expect("utf-8 path");
+        {
+            let store = Store::open(location).expect("open");
+            let run = store
+                .start_run("test", "2026-01-15T12:00:00Z")
+                .expect("run");
+            store.enqueue(run, &["a".to_string()]).expect("enqueue");
+            // Back to schema 2 as an older dsca left it.
+            store
+                .block_on(sqlx::query("DROP INDEX jobs_running_by_lease").execute(sqlite(&store)))
+                .expect("drop the index");
+            store.force_schema_version(2).expect("set version 2");
+            assert!(!has_lease_index(&store));
+        }
+        let store = Store::open(location).expect("reopen");
+        assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+        assert!(has_lease_index(&store));
+        let job = store
+            .claim("o", Duration::from_secs(60))
+            .expect("claim")
+            .expect("the queued job survived");
+        assert_eq!(job.spec, "a");
+    }
 }

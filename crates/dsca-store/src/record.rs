@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 const MAX_DNS_NAMES: usize = 256;
 
 /// One report ready to be written: its JSON and the columns queries filter on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResultRecord {
     pub spec: String,
     pub name: String,

@@ -357,10 +357,12 @@ fn check_complete_many(store: &Store) {
             )
         })
         .collect();
-    let items: Vec<(&Job, &ResultRecord)> =
-        records.iter().map(|(job, record)| (job, record)).collect();
+    let items: Vec<(&Job, &ResultRecord, &str)> = records
+        .iter()
+        .map(|(job, record)| (job, record, AT))
+        .collect();
     assert_eq!(
-        store.complete_many("o", &items, AT).expect("complete"),
+        store.complete_many("o", &items).expect("complete"),
         vec![true, true, false]
     );
     let counts = store.job_counts().expect("counts");
@@ -440,41 +442,22 @@ fn postgres_expired_lease_is_reclaimed() {
     check_lease_reclaim(&store);
 }
 
-/// The PostgreSQL tests share one database and empty it first: one at a time.
-static PG_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// An emptied store in the test database, held alone while the guard lives.
+/// An emptied store in the test database, held alone while `_serial` lives.
 struct PgStore {
     url: String,
     store: Store,
-    _serial: std::sync::MutexGuard<'static, ()>,
+    _serial: dsca_test::PgTestDatabase,
 }
 
 fn pg_store(test: &str) -> Option<PgStore> {
-    let url = pg_url(test)?;
-    let serial = PG_SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let store = Store::open(&url).expect("open");
+    let database = dsca_test::pg_test_database(test)?;
+    let store = Store::open(&database.url).expect("open");
     store.reset_for_tests().expect("reset");
     Some(PgStore {
-        url,
+        url: database.url.clone(),
         store,
-        _serial: serial,
+        _serial: database,
     })
-}
-
-fn pg_url(test: &str) -> Option<String> {
-    let enabled = std::env::var("DSCA_PG_TESTS").is_ok_and(|value| value == "1");
-    let url = std::env::var("DSCA_TEST_PG_URL").ok();
-    match (enabled, url) {
-        (true, Some(url)) => Some(url),
-        (true, None) => panic!("DSCA_PG_TESTS=1 needs DSCA_TEST_PG_URL (see .ci/postgres.sh)"),
-        (false, _) => {
-            eprintln!("skipped {test}: PostgreSQL test (set DSCA_PG_TESTS=1 and DSCA_TEST_PG_URL)");
-            None
-        }
-    }
 }
 
 #[test]
@@ -490,4 +473,116 @@ fn a_closed_store_is_whole_in_its_one_file() {
     std::fs::copy(dir.path().join("results.db"), &moved).expect("copy");
     let store = Store::open(moved.to_str().expect("UTF-8")).expect("open");
     assert_eq!(store.job_counts().expect("counts").queued, 2);
+}
+
+/// Claims `names` for `owner` and journals a result for each in `journals`, as a writer
+/// holding them does; the journal is returned still open (its process alive).
+fn journal_results(
+    store: &Store,
+    journals: &std::path::Path,
+    owner: &str,
+    names: &[&str],
+) -> dsca_store::Journal {
+    let run = store.start_run("test", AT).expect("run");
+    store.enqueue(run, &specs(names)).expect("enqueue");
+    let mut journal = dsca_store::Journal::create(journals, owner).expect("journal");
+    for job in store.claim_many(owner, LEASE, names.len()).expect("claim") {
+        let record = ResultRecord::from_report(&report_for(&job.spec), None).expect("record");
+        journal.append(&job, &record, AT).expect("append");
+    }
+    journal
+}
+
+fn journal_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|listing| listing.map(|entry| entry.expect("entry").path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_dead_writers_journal_is_written_and_a_live_ones_is_left_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let journals = dir.path().join("pending");
+    let live = journal_results(&store, &journals, "live:1", &["l1"]);
+    let dead = journal_results(&store, &journals, "dead:2", &["d1", "d2"]);
+    // Its process is gone: the file stays, unlocked.
+    drop(dead);
+    assert_eq!(journal_files(&journals).len(), 2);
+    let replayed = dsca_store::replay(&store, &journals).expect("replay");
+    let expected = dsca_store::Replayed {
+        journals: 1,
+        written: 2,
+        stale: 0,
+    };
+    assert_eq!(replayed, expected);
+    let counts = store.job_counts().expect("counts");
+    assert_eq!((counts.done, counts.running), (2, 1), "{counts:?}");
+    assert_eq!(journal_files(&journals).len(), 1, "the live journal stays");
+    drop(live);
+    assert_eq!(
+        dsca_store::replay(&store, &journals)
+            .expect("replay")
+            .written,
+        1
+    );
+    assert_eq!(store.job_counts().expect("counts").done, 3);
+    assert!(journal_files(&journals).is_empty());
+}
+
+/// A store whose jobs `names` are leased to a writer that died holding their results,
+/// its journals' directory and the one journal in it.
+fn dead_writers_journal(
+    names: &[&str],
+) -> (
+    tempfile::TempDir,
+    Store,
+    std::path::PathBuf,
+    std::path::PathBuf,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let journals = dir.path().join("pending");
+    drop(journal_results(&store, &journals, "w:1", names));
+    let [path] = journal_files(&journals).try_into().expect("one journal");
+    (dir, store, journals, path)
+}
+
+#[test]
+fn a_journal_replayed_again_writes_nothing_twice() {
+    let (_dir, store, journals, path) = dead_writers_journal(&["a", "b"]);
+    let bytes = std::fs::read(&path).expect("read the journal");
+    assert_eq!(
+        dsca_store::replay(&store, &journals)
+            .expect("replay")
+            .written,
+        2
+    );
+    // As if the replaying process died after writing, before it removed the file.
+    std::fs::write(&path, &bytes).expect("put the journal back");
+    let replayed = dsca_store::replay(&store, &journals).expect("replay");
+    assert_eq!((replayed.written, replayed.stale), (0, 2));
+    assert_eq!(store.results_after(0, 10).expect("results").len(), 2);
+}
+
+#[test]
+fn a_torn_last_line_of_a_journal_is_left_to_be_scanned_again() {
+    let (_dir, store, journals, path) = dead_writers_journal(&["a", "b"]);
+    let length = std::fs::metadata(&path).expect("journal").len();
+    // Killed in the middle of appending `b`.
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .expect("open")
+        .set_len(length - 20)
+        .expect("truncate");
+    assert_eq!(
+        dsca_store::replay(&store, &journals)
+            .expect("replay")
+            .written,
+        1
+    );
+    let counts = store.job_counts().expect("counts");
+    assert_eq!((counts.done, counts.running), (1, 1), "{counts:?}");
+    assert_eq!(store.requeue_running().expect("requeue"), 1);
 }

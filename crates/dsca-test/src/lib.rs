@@ -68,3 +68,42 @@ pub fn phase_records(run: &serde_json::Value, pointer: &str) -> Vec<serde_json::
         .cloned()
         .collect()
 }
+
+/// The switch for the PostgreSQL fleet tests; the database's URL is in `DSCA_TEST_PG_URL`
+/// (`.ci/postgres.sh start` prints both).
+const PG_TESTS_ENV: &str = "DSCA_PG_TESTS";
+
+/// The one PostgreSQL test database, held by one test at a time.
+pub struct PgTestDatabase {
+    pub url: String,
+    /// An exclusive lock on a file beside the system's temp files: the PostgreSQL tests
+    /// share the database and empty it first, and a test runner may run them in threads
+    /// of one process (`cargo test`) or in processes of their own (`cargo nextest`).
+    _lock: std::fs::File,
+}
+
+/// The PostgreSQL test database when `DSCA_PG_TESTS=1`, locked against every other
+/// PostgreSQL test until the returned value is dropped. Prints a line naming the skipped
+/// test otherwise.
+pub fn pg_test_database(test_name: &str) -> Option<PgTestDatabase> {
+    if !std::env::var(PG_TESTS_ENV).is_ok_and(|v| v == "1") {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped {test_name}: PostgreSQL test (set {PG_TESTS_ENV}=1 and DSCA_TEST_PG_URL, see .ci/postgres.sh)"
+        );
+        return None;
+    }
+    let url = std::env::var("DSCA_TEST_PG_URL")
+        .expect("DSCA_PG_TESTS=1 needs DSCA_TEST_PG_URL (see .ci/postgres.sh)");
+    let path = std::env::temp_dir().join("dsca-pg-tests.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|err| panic!("open {}: {err}", path.display()));
+    lock.lock()
+        .unwrap_or_else(|err| panic!("lock {}: {err}", path.display()));
+    Some(PgTestDatabase { url, _lock: lock })
+}

@@ -1,7 +1,9 @@
 //! `dsca batch` and `dsca worker`: registry-scale runs as a loop around the scan pipeline.
 //! Jobs live in the store ([`dsca_store::Store`]); each is claimed with a lease, scanned
 //! by [`dsca_scan::Scanner::scan`], and its report written in the same transaction that
-//! marks it finished, so a run killed at any moment resumes with nothing lost or doubled.
+//! marks it finished. Finished reports wait a moment in a journal on disk to be written
+//! several to a transaction; the next run on the store writes what a killed one held. So
+//! a run killed at any moment resumes with nothing lost or doubled.
 
 use crate::cli::{BatchArgs, PopularityArgs, StoreArgs, WorkerArgs};
 use crate::scan::{build_scanner, pinned_clock};
@@ -13,7 +15,7 @@ use dsca_registry::{
     parse_spec,
 };
 use dsca_scan::Scanner;
-use dsca_store::{Job, JobCounts, NewJob, ResultRecord, Store};
+use dsca_store::{Job, JobCounts, Journal, NewJob, ResultRecord, Store};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, IsTerminal as _, Write as _};
@@ -37,6 +39,8 @@ const MAX_ATTEMPTS: i64 = 3;
 pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
     let store = open_store(&args.store)?;
     let _lock = lock_sqlite_store(&store)?;
+    let journal_dir = journal_dir(&store, &args.registry)?;
+    replay_journals(&store, &journal_dir)?;
     if store.is_sqlite() {
         // This process holds the SQLite store alone: whatever is `running` was left by a
         // process that died.
@@ -84,6 +88,7 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
         claim_batch: claim_batch(&args.dynamic),
         lease: Duration::from_secs(args.store.lease_secs.max(1)),
         wait: None,
+        journal_dir,
     };
     drain(&store, &scanner, &options)
 }
@@ -118,6 +123,8 @@ fn batch_scanner(
 pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
     let store = open_store(&args.store)?;
     let _lock = lock_sqlite_store(&store)?;
+    let journal_dir = journal_dir(&store, &args.registry)?;
+    replay_journals(&store, &journal_dir)?;
     let project_dir = project_dir(args.project_dir.as_deref())?;
     let scanner = batch_scanner(&args.registry, &project_dir, &args.dynamic)?;
     let options = DrainOptions {
@@ -127,12 +134,43 @@ pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
         wait: args
             .wait
             .then(|| Duration::from_millis(args.poll_interval_ms.max(10))),
+        journal_dir,
     };
     drain(&store, &scanner, &options)
 }
 
 pub fn open_store(args: &StoreArgs) -> anyhow::Result<Store> {
     Ok(Store::open(&args.db)?)
+}
+
+/// Where this store's writers keep the results they hold (see [`dsca_store::Journal`]).
+fn journal_dir(store: &Store, registry: &crate::cli::RegistryArgs) -> anyhow::Result<PathBuf> {
+    let cache_root = match &registry.pipeline.cache_dir {
+        Some(dir) => dir.clone(),
+        None => dsca_registry::Cache::from_env()?.root().to_path_buf(),
+    };
+    Ok(store.journal_dir(&cache_root))
+}
+
+/// Write what the writers of dead processes held: before anything is claimed or requeued,
+/// so those packages are not scanned again.
+fn replay_journals(store: &Store, dir: &Path) -> anyhow::Result<()> {
+    let replayed = dsca_store::replay(store, dir)
+        .with_context(|| format!("cannot write the held results in {}", dir.display()))?;
+    if replayed.journals > 0 {
+        eprintln!(
+            "dsca: batch: {} result(s) an earlier process held written from its journal ({} already written or taken by another worker)",
+            replayed.written, replayed.stale
+        );
+    }
+    tidy_journal_dir(dir);
+    Ok(())
+}
+
+/// A journal directory, once empty, is not left behind (beside a SQLite file, or in the
+/// cache for each PostgreSQL database). Another worker's journal keeps it.
+fn tidy_journal_dir(dir: &Path) {
+    let _ = std::fs::remove_dir(dir);
 }
 
 fn project_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
@@ -402,6 +440,9 @@ impl PopularityFilter {
 
 /// Results the writer stores in one transaction at most.
 const MAX_WRITE_BATCH: usize = 64;
+/// How long the writer holds a finished result (in its journal) for others to join it in
+/// one transaction: each transaction costs the store's server more than its rows.
+const HOLD_RESULTS_FOR: Duration = Duration::from_millis(100);
 
 /// Why the popularity filter skipped a job (the store's `skip_reason`).
 const SKIP_BELOW: &str = "below-min-downloads";
@@ -414,6 +455,16 @@ struct DrainOptions {
     lease: Duration,
     /// Keep polling an empty queue at this interval instead of exiting.
     wait: Option<Duration>,
+    /// Where the writer journals the results it holds.
+    journal_dir: PathBuf,
+}
+
+/// A scanned job's result on its way to the writer.
+struct Finished {
+    job: Job,
+    record: ResultRecord,
+    /// When its scan finished (the result's `scanned_at`).
+    scanned_at: String,
 }
 
 /// What the threads of one drain share.
@@ -424,6 +475,7 @@ struct Shared<'a> {
     lease: Duration,
     claim_batch: usize,
     wait: Option<Duration>,
+    journal_dir: &'a Path,
     /// Jobs being scanned now: the renewer extends their leases.
     held: Mutex<HashSet<i64>>,
     finished: AtomicU64,
@@ -488,7 +540,7 @@ impl Shared<'_> {
 
     /// Scan the jobs the claimer sends until it stops. After an error (`stop`) the jobs
     /// still coming are not scanned but given back to the queue.
-    fn scan_jobs(&self, to_scan: &Mutex<Receiver<Job>>, results: SyncSender<(Job, ResultRecord)>) {
+    fn scan_jobs(&self, to_scan: &Mutex<Receiver<Job>>, results: SyncSender<Finished>) {
         let mut unscanned = Vec::new();
         loop {
             let next = match to_scan.lock() {
@@ -524,7 +576,7 @@ impl Shared<'_> {
 
     /// Scan one job and hand its result to the writer; the job stays held (its lease
     /// renewed) until the writer has stored it.
-    fn process(&self, job: Job, results: &SyncSender<(Job, ResultRecord)>) -> anyhow::Result<()> {
+    fn process(&self, job: Job, results: &SyncSender<Finished>) -> anyhow::Result<()> {
         let report = if job.attempts > MAX_ATTEMPTS {
             Report::failed(
                 &job.spec,
@@ -542,59 +594,118 @@ impl Shared<'_> {
         };
         let rank = dsca_rules::popularity_rank(&report.package.name);
         let record = ResultRecord::from_report(&report, rank)?;
-        if let Err(std::sync::mpsc::SendError((job, _))) = results.send((job, record)) {
+        if let Err(std::sync::mpsc::SendError(finished)) = results.send(Finished {
+            job,
+            record,
+            scanned_at: now_rfc3339(),
+        }) {
             // The writer stopped (a store error, already recorded): the lease runs out and
             // another worker takes the job.
-            self.hold(job.id, false);
+            self.hold(finished.job.id, false);
         }
         Ok(())
     }
 
-    /// Store results as the scan threads finish them, everything waiting in one
-    /// transaction (one round trip on PostgreSQL), so no scan thread waits on the
-    /// database, and results that pile up while a slow or remote store answers go in
-    /// together.
-    fn write_results(&self, results: Receiver<(Job, ResultRecord)>) {
-        while let Ok(first) = results.recv() {
-            // Only what is already waiting: a result held back to fill a batch would be
-            // lost, and its package scanned again, if the process were killed meanwhile.
-            let mut batch = vec![first];
-            while batch.len() < MAX_WRITE_BATCH {
-                match results.try_recv() {
-                    Ok(item) => batch.push(item),
+    /// Store results as the scan threads finish them, several per transaction (one round
+    /// trip on PostgreSQL): each is appended to this process's journal, then held up to
+    /// [`HOLD_RESULTS_FOR`] for others to join it. A process killed meanwhile loses
+    /// nothing: the next batch or worker on this store writes the journal's results.
+    /// Without a journal (its directory cannot be written), only the results already
+    /// waiting go together, so none is held.
+    fn write_results(&self, results: Receiver<Finished>) {
+        let mut journal = match Journal::create(self.journal_dir, &self.owner) {
+            Ok(journal) => Some(journal),
+            Err(err) => {
+                eprintln!(
+                    "dsca: batch: warning: no journal in {} ({err}): each result is written as it comes",
+                    self.journal_dir.display()
+                );
+                None
+            }
+        };
+        let mut held: Vec<Finished> = Vec::new();
+        let mut held_since = Instant::now();
+        loop {
+            let next = match (held.is_empty(), &journal) {
+                (true, _) => match results.recv() {
+                    Ok(finished) => Some(finished),
                     Err(_) => break,
+                },
+                (false, Some(_)) => results
+                    .recv_timeout(HOLD_RESULTS_FOR.saturating_sub(held_since.elapsed()))
+                    .ok(),
+                (false, None) => results.try_recv().ok(),
+            };
+            if let Some(finished) = next {
+                if held.is_empty() {
+                    held_since = Instant::now();
+                }
+                if let Some(open) = &mut journal
+                    && let Err(err) =
+                        open.append(&finished.job, &finished.record, &finished.scanned_at)
+                {
+                    eprintln!(
+                        "dsca: batch: warning: cannot append to the journal in {} ({err}): each result is written as it comes",
+                        self.journal_dir.display()
+                    );
+                    // What it holds is written now; the rest without it.
+                    journal = None;
+                }
+                held.push(finished);
+                if held.len() < MAX_WRITE_BATCH {
+                    continue;
                 }
             }
-            let items: Vec<(&Job, &ResultRecord)> =
-                batch.iter().map(|(job, record)| (job, record)).collect();
-            let outcome = self
-                .store
-                .complete_many(&self.owner, &items, &now_rfc3339());
-            for (job, _) in &batch {
-                self.hold(job.id, false);
-            }
-            match outcome {
-                Ok(written) => {
-                    for ((_, record), written) in batch.iter().zip(written) {
-                        if written {
-                            self.finished.fetch_add(1, Ordering::Relaxed);
-                            if record.error_code.is_some() {
-                                self.failed.fetch_add(1, Ordering::Relaxed);
-                            }
-                        } else {
-                            self.lost.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                }
-                // The store failed: the drain stops, and what is still coming is left to
-                // its leases. Results of finished scans are written until then, whatever
-                // else stopped the drain.
-                Err(err) => {
-                    self.fail(err.into());
-                    break;
-                }
+            if let Err(err) = self.write_held(&mut held, &mut journal) {
+                // The drain stops; what the journal holds is written by the next run.
+                self.fail(err);
+                break;
             }
         }
+    }
+
+    /// Write the held results in one transaction and empty the journal.
+    fn write_held(
+        &self,
+        held: &mut Vec<Finished>,
+        journal: &mut Option<Journal>,
+    ) -> anyhow::Result<()> {
+        let items: Vec<(&Job, &ResultRecord, &str)> = held
+            .iter()
+            .map(|finished| {
+                (
+                    &finished.job,
+                    &finished.record,
+                    finished.scanned_at.as_str(),
+                )
+            })
+            .collect();
+        let outcome = self.store.complete_many(&self.owner, &items);
+        for finished in held.iter() {
+            self.hold(finished.job.id, false);
+        }
+        let written = outcome?;
+        for (finished, written) in held.iter().zip(written) {
+            if written {
+                self.finished.fetch_add(1, Ordering::Relaxed);
+                if finished.record.error_code.is_some() {
+                    self.failed.fetch_add(1, Ordering::Relaxed);
+                }
+            } else {
+                self.lost.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        held.clear();
+        if let Some(open) = journal
+            && let Err(err) = open.clear()
+        {
+            eprintln!(
+                "dsca: batch: warning: cannot empty the journal in {} ({err}): each result is written as it comes",
+                self.journal_dir.display()
+            );
+            *journal = None;
+        }
+        Ok(())
     }
 
     /// Extend every held lease a few times per lease period until `done`.
@@ -664,6 +775,12 @@ fn scan_guarded(scanner: &Scanner, spec: &str) -> Report {
 }
 
 fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Result<u8> {
+    let drained = drain_queue(store, scanner, options);
+    tidy_journal_dir(&options.journal_dir);
+    drained
+}
+
+fn drain_queue(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Result<u8> {
     let before = store.job_counts()?;
     let shared = Shared {
         store,
@@ -672,6 +789,7 @@ fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Re
         lease: options.lease,
         claim_batch: options.claim_batch,
         wait: options.wait,
+        journal_dir: &options.journal_dir,
         held: Mutex::new(HashSet::new()),
         finished: AtomicU64::new(0),
         failed: AtomicU64::new(0),

@@ -524,27 +524,7 @@ fn a_killed_batch_resumes_with_nothing_lost_or_doubled() {
     let home = TempHome::new();
     let (registry, names) = registry_of_many(&home, 120);
     let db = db_path(&home);
-    let binary = assert_cmd::cargo::cargo_bin("dsca");
-    let mut child = std::process::Command::new(&binary)
-        .args([
-            "batch",
-            "--names-file",
-            "names.txt",
-            "--db",
-            &db,
-            "--registry",
-            registry.url(),
-            "-j",
-            "1",
-        ])
-        .envs(home.envs())
-        .env("DSCA_NOW", NOW)
-        .env_remove("DSCA_DB")
-        .current_dir(home.project_dir())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the batch");
+    let mut child = start_batch_of_names(&home, &registry, &db);
     let finished_at_kill = wait_for_results_in(&db, 5, Duration::from_secs(120));
     child.kill().expect("kill the batch");
     child.wait().expect("reap the batch");
@@ -564,7 +544,85 @@ fn a_killed_batch_resumes_with_nothing_lost_or_doubled() {
         &["--names-file", "names.txt", "-j", "2"],
     );
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
-    let reports = exported(&home, &db);
+    assert_resumed_once_each(&home, &registry, &db, &names, &tarballs_before);
+}
+
+/// Results the writer holds (appended to its journal, not yet in the store) when the
+/// process dies are written by the next run, not scanned again. The batch is frozen
+/// (SIGSTOP) while its journal holds two results or more, so what it held at the kill is
+/// known, then killed.
+#[test]
+fn results_held_by_a_killed_batch_are_written_by_the_next_run() {
+    let home = TempHome::new();
+    let (registry, names) = registry_of_many(&home, 120);
+    let db = db_path(&home);
+    let journals = PathBuf::from(format!("{db}.pending"));
+    let mut child = start_batch_of_names(&home, &registry, &db);
+    let signal = |name: &str| {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name}");
+    };
+    let started = Instant::now();
+    let held = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the journal never held two results"
+        );
+        if held_in_journals(&journals) >= 2 {
+            signal("STOP");
+            let held = held_in_journals(&journals);
+            if held >= 2 {
+                break held;
+            }
+            signal("CONT");
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    child.kill().expect("kill the batch");
+    child.wait().expect("reap the batch");
+    let tarballs_before = tarball_fetches(&registry);
+
+    let out = batch(&home, &registry, &db, &["-j", "2"]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "{held} result(s) an earlier process held written from its journal (0 already"
+        )),
+        "stderr: {}",
+        out.stderr
+    );
+    assert!(!journals.exists(), "the journal directory is left behind");
+    assert_resumed_once_each(&home, &registry, &db, &names, &tarballs_before);
+}
+
+/// `dsca batch -j 1` of names.txt into `db`, running in the background to be killed.
+fn start_batch_of_names(home: &TempHome, registry: &TestRegistry, db: &str) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("dsca"))
+        .args(["batch", "--names-file", "names.txt", "--db", db])
+        .args(["--registry", registry.url(), "-j", "1"])
+        .envs(home.envs())
+        .env("DSCA_NOW", NOW)
+        .env_remove("DSCA_DB")
+        .current_dir(home.project_dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the batch")
+}
+
+/// After a killed batch and a second run: one clean result per package, and each
+/// package's tarball fetched once over both runs, but for the one being scanned at the kill.
+fn assert_resumed_once_each(
+    home: &TempHome,
+    registry: &TestRegistry,
+    db: &str,
+    names: &[String],
+    tarballs_before: &BTreeMap<String, usize>,
+) {
+    let reports = exported(home, db);
     let specs = specs_of(&reports);
     let distinct: BTreeSet<&String> = specs.iter().collect();
     assert_eq!(specs.len(), names.len(), "one result per package");
@@ -574,12 +632,27 @@ fn a_killed_batch_resumes_with_nothing_lost_or_doubled() {
             .iter()
             .all(|report| report["errors"].as_array().is_some_and(Vec::is_empty))
     );
-    // Each package's tarball was fetched once over both runs, but for the ones in flight
-    // when the process died.
-    let tarballs = tarball_fetches(&registry);
+    let tarballs = tarball_fetches(registry);
     let fetched_twice = tarballs.values().filter(|&&count| count > 1).count();
     assert!(fetched_twice <= 1, "re-fetched: {tarballs:?}");
     assert!(tarballs_before.len() < names.len());
+}
+
+/// Complete result lines in the journals of `dir` (each begins with a header line).
+fn held_in_journals(dir: &Path) -> usize {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    listing
+        .filter_map(|entry| std::fs::read(entry.ok()?.path()).ok())
+        .map(|bytes| {
+            bytes
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                .saturating_sub(1)
+        })
+        .sum()
 }
 
 /// Tarball requests per path in the test registry's log.
@@ -610,25 +683,13 @@ fn wait_for_results_in(db: &str, want: i64, limit: Duration) -> i64 {
     }
 }
 
-/// The PostgreSQL tests share one database and empty it first: one at a time.
-static PG_SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// The test PostgreSQL database, emptied, when DSCA_PG_TESTS=1 (see `.ci/postgres.sh`),
-/// with the guard that keeps the other PostgreSQL tests out while it lives.
-fn pg_database(test: &str) -> Option<(String, std::sync::MutexGuard<'static, ()>)> {
-    if std::env::var("DSCA_PG_TESTS").is_ok_and(|value| value == "1") {
-        let guard = PG_SERIAL
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let url = std::env::var("DSCA_TEST_PG_URL")
-            .expect("DSCA_PG_TESTS=1 needs DSCA_TEST_PG_URL (see .ci/postgres.sh)");
-        let store = dsca_store::Store::open(&url).expect("open the test database");
-        store.reset_for_tests().expect("empty the test database");
-        Some((url, guard))
-    } else {
-        eprintln!("skipped {test}: PostgreSQL test (set DSCA_PG_TESTS=1 and DSCA_TEST_PG_URL)");
-        None
-    }
+/// kept from the other PostgreSQL tests while the returned guard lives.
+fn pg_database(test: &str) -> Option<(String, dsca_test::PgTestDatabase)> {
+    let database = dsca_test::pg_test_database(test)?;
+    let store = dsca_store::Store::open(&database.url).expect("open the test database");
+    store.reset_for_tests().expect("empty the test database");
+    Some((database.url.clone(), database))
 }
 
 /// A registry of `count` packages with enough code to take a while each, and a names file.

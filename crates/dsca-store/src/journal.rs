@@ -1,0 +1,231 @@
+//! Finished results a writer holds before writing them to the store, kept on local disk.
+//!
+//! Each round trip to the store costs the server more than the rows it writes, so a
+//! writer holds results for a moment and writes them together. Held only in memory, a
+//! result would be lost with a killed process and its package scanned again; appended to
+//! a journal first, it is written from there by the next batch or worker that opens the
+//! same store. A journal is one file per writer (named after its lease owner), locked
+//! while its writer lives: a file whose lock can be taken belongs to a process that died.
+//!
+//! A journal replayed after its results were already written writes nothing twice: a
+//! result is written only while its job is still leased to the journal's owner, and
+//! writing it clears the lease.
+
+use crate::{Job, ResultRecord, Store};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{BufRead as _, BufReader, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+
+/// The file a journal is written under until it is locked, so no replay can take it first.
+const UNLOCKED_SUFFIX: &str = ".new";
+const SUFFIX: &str = ".jsonl";
+/// Results a replay writes per transaction.
+const REPLAY_BATCH: usize = 64;
+
+/// The first line of a journal.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    owner: String,
+}
+
+/// One held result.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    job: Job,
+    scanned_at: String,
+    record: ResultRecord,
+}
+
+/// This process's journal, locked until dropped. Dropped empty, its file is removed.
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    header_len: u64,
+    entries: usize,
+    line: Vec<u8>,
+}
+
+impl Journal {
+    /// A new, locked journal for `owner` in `dir` (created if missing).
+    pub fn create(dir: &Path, owner: &str) -> std::io::Result<Journal> {
+        let stem = file_stem(owner);
+        let unlocked = dir.join(format!("{stem}{UNLOCKED_SUFFIX}"));
+        let open = || {
+            std::fs::create_dir_all(dir)?;
+            File::options()
+                .create(true)
+                .truncate(true)
+                .read(true)
+                .write(true)
+                .open(&unlocked)
+        };
+        // Once more if another process removed the directory as it emptied it.
+        let mut file = match open() {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => open()?,
+            opened => opened?,
+        };
+        file.lock()?;
+        let mut header = serde_json::to_vec(&Header {
+            owner: owner.to_string(),
+        })?;
+        header.push(b'\n');
+        file.write_all(&header)?;
+        let path = dir.join(format!("{stem}{SUFFIX}"));
+        std::fs::rename(&unlocked, &path)?;
+        Ok(Journal {
+            path,
+            file,
+            header_len: header.len() as u64,
+            entries: 0,
+            line: Vec::new(),
+        })
+    }
+
+    /// Append one result in one write: a process killed mid-append leaves at most a torn
+    /// last line, which a replay ignores (its job is scanned again).
+    pub fn append(
+        &mut self,
+        job: &Job,
+        record: &ResultRecord,
+        scanned_at: &str,
+    ) -> std::io::Result<()> {
+        self.line.clear();
+        serde_json::to_writer(
+            &mut self.line,
+            &EntryRef {
+                job,
+                scanned_at,
+                record,
+            },
+        )?;
+        self.line.push(b'\n');
+        self.file.write_all(&self.line)?;
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// Every result appended so far is in the store: forget them.
+    pub fn clear(&mut self) -> std::io::Result<()> {
+        self.file.set_len(self.header_len)?;
+        self.file.seek(SeekFrom::Start(self.header_len))?;
+        self.entries = 0;
+        Ok(())
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        // Results not yet in the store stay for the next run to write.
+        if self.entries == 0 {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// [`Entry`] by reference, so appending copies nothing.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    job: &'a Job,
+    scanned_at: &'a str,
+    record: &'a ResultRecord,
+}
+
+/// A lease owner as a file name: letters, digits, `.` and `-` kept, anything else `_`.
+fn file_stem(owner: &str) -> String {
+    owner
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// What [`replay`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Replayed {
+    /// Journals of dead processes read (and removed).
+    pub journals: usize,
+    /// Results written from them.
+    pub written: usize,
+    /// Results not written: their job was no longer leased to the journal's owner
+    /// (already written, or its lease ran out and another worker took it).
+    pub stale: usize,
+}
+
+/// Write the results held in the journals of dead processes in `dir`, then remove those
+/// journals. Journals still locked by a live process are left alone.
+pub fn replay(store: &Store, dir: &Path) -> crate::Result<Replayed> {
+    let mut replayed = Replayed::default();
+    let listing = match std::fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(replayed),
+        Err(err) => return Err(err.into()),
+    };
+    let mut paths: Vec<PathBuf> = listing
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.to_str().is_some_and(|path| path.ends_with(SUFFIX)))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let file = match File::options().read(true).write(true).open(&path) {
+            Ok(file) => file,
+            // Replayed by another process meanwhile.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(err) => return Err(err.into()),
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => continue,
+            Err(std::fs::TryLockError::Error(err)) => return Err(err.into()),
+        }
+        let (owner, entries) = read_journal(&file)?;
+        if let Some(owner) = owner {
+            // Written in slices, as a writer does; grouped by scan time within a slice.
+            for slice in entries.chunks(REPLAY_BATCH) {
+                let items: Vec<(&Job, &ResultRecord, &str)> = slice
+                    .iter()
+                    .map(|entry| (&entry.job, &entry.record, entry.scanned_at.as_str()))
+                    .collect();
+                let written = store.complete_many(&owner, &items)?;
+                let count = written.iter().filter(|written| **written).count();
+                replayed.written += count;
+                replayed.stale += written.len() - count;
+            }
+        }
+        // Removed only once written: a failed store leaves the journal for the next run.
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err.into()),
+        }
+        replayed.journals += 1;
+    }
+    Ok(replayed)
+}
+
+/// The owner and the whole entries of a journal. A torn or unreadable line ends it: what
+/// follows was never acknowledged as written to the journal.
+fn read_journal(file: &File) -> std::io::Result<(Option<String>, Vec<Entry>)> {
+    let mut lines = BufReader::new(file).split(b'\n');
+    let owner = match lines.next() {
+        Some(line) => serde_json::from_slice::<Header>(&line?)
+            .ok()
+            .map(|header| header.owner),
+        None => None,
+    };
+    let mut entries = Vec::new();
+    if owner.is_some() {
+        for line in lines {
+            match serde_json::from_slice::<Entry>(&line?) {
+                Ok(entry) => entries.push(entry),
+                Err(_) => break,
+            }
+        }
+    }
+    Ok((owner, entries))
+}
