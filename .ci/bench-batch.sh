@@ -86,17 +86,28 @@ run_round() { # workers round -> "seconds worker_cpu pg_cpu machine_cpu"
     local done
     done=$(psql -tA "$base/$db" -c "SELECT COUNT(*) FROM results")
     [ "$done" = "$packages" ] || { echo "bench-batch: $done of $packages results" >&2; exit 1; }
-    local cpu
+    local cpu steady
     cpu=$(cat "$work"/time.* | awk '{s += $1 + $2} END {printf "%.2f", s}')
     rm -f "$work"/time.*
+    # The steady rate: results per second between the 5th and the 95th percentile of their
+    # write times, leaving out the start (connecting, compiling rules) and the tail (the
+    # last worker's last packages while the others have stopped), which a registry-scale
+    # run pays once over millions of packages.
+    steady=$(psql -tA "$base/$db" -c "
+        WITH t AS (SELECT scanned_at::timestamptz AS at, COUNT(*) OVER () AS n,
+                          ROW_NUMBER() OVER (ORDER BY scanned_at) AS k FROM results)
+        SELECT (b.k - a.k) / EXTRACT(EPOCH FROM b.at - a.at)
+        FROM t AS a, t AS b WHERE a.k = CEIL(a.n * 0.05) AND b.k = FLOOR(b.n * 0.95)")
     psql -q "$url" -c "DROP DATABASE $db" >/dev/null
     echo "$(echo "$end - $start" | bc) $cpu $(echo "$pg_after - $pg_before" | bc)" \
-        "$(echo "$machine_after - $machine_before" | bc)"
+        "$(echo "$machine_after - $machine_before" | bc) $steady"
 }
 
-declare -A rate
+declare -A rate steady_rate
+median() { sort -g | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'; }
 for workers in "${counts[@]}"; do
     : >"$work/rounds.$workers"
+    : >"$work/steady.$workers"
 done
 for round in $(seq "$rounds"); do
     # Alternate the order so that a slow spell of a shared machine hits every setting.
@@ -105,24 +116,34 @@ for round in $(seq "$rounds"); do
         order=($(printf '%s\n' "${counts[@]}" | tac))
     fi
     for workers in "${order[@]}"; do
-        read -r seconds cpu pgcpu machine < <(run_round "$workers" "$round")
+        read -r seconds cpu pgcpu machine steady < <(run_round "$workers" "$round")
         others=$(echo "$machine - $cpu - $pgcpu" | bc)
-        printf 'bench-batch: %d worker(s), round %d: %.2f s, %.1f packages/s; CPU s: workers %.1f, PostgreSQL %.1f, other processes %.1f, idle %.1f\n' \
-            "$workers" "$round" "$seconds" "$(echo "$packages / $seconds" | bc -l)" "$cpu" "$pgcpu" \
+        printf 'bench-batch: %d worker(s), round %d: %.2f s, %.1f packages/s (steady %.1f); CPU s: workers %.1f, PostgreSQL %.1f, other processes %.1f, idle %.1f\n' \
+            "$workers" "$round" "$seconds" "$(echo "$packages / $seconds" | bc -l)" "$steady" "$cpu" "$pgcpu" \
             "$others" "$(echo "$seconds * $(nproc) - $machine" | bc)"
         echo "$seconds $cpu $pgcpu $others" >>"$work/rounds.$workers"
+        echo "$steady" >>"$work/steady.$workers"
     done
 done
 for workers in "${counts[@]}"; do
     median=$(sort -n "$work/rounds.$workers" | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}')
     read -r seconds cpu pgcpu others <<<"$median"
     rate[$workers]=$(echo "$packages / $seconds" | bc -l)
+    steady_rate[$workers]=$(median <"$work/steady.$workers")
     printf 'bench-batch: %d worker(s): median %.2f s, %.1f packages/s (%.1f ms CPU per package in workers, %.1f in PostgreSQL; other processes took %.0f%% of the CPUs)\n' \
         "$workers" "$seconds" "${rate[$workers]}" "$(echo "$cpu * 1000 / $packages" | bc -l)" \
         "$(echo "$pgcpu * 1000 / $packages" | bc -l)" "$(echo "$others * 100 / ($seconds * $(nproc))" | bc -l)"
 done
+# Ratios of medians, and the median of each round's own ratio: the rounds of one setting
+# run next to those of the other, so a round's ratio sees the machine at one speed.
 first="${counts[0]}"
 for workers in "${counts[@]:1}"; do
-    printf 'bench-batch: %d workers / %d: %.2fx\n' "$workers" "$first" \
-        "$(echo "${rate[$workers]} / ${rate[$first]}" | bc -l)"
+    whole_rounds=$(paste -d ' ' "$work/rounds.$workers" "$work/rounds.$first" |
+        awk '{print $5 / $1}' | median)
+    steady_rounds=$(paste -d ' ' "$work/steady.$workers" "$work/steady.$first" |
+        awk '{print $1 / $2}' | median)
+    printf 'bench-batch: %d workers / %d: %.2fx over the whole run, %.2fx steady (medians %.1f / %.1f packages/s); median of the rounds'"'"' own ratios %.2fx whole, %.2fx steady\n' \
+        "$workers" "$first" "$(echo "${rate[$workers]} / ${rate[$first]}" | bc -l)" \
+        "$(echo "${steady_rate[$workers]} / ${steady_rate[$first]}" | bc -l)" \
+        "${steady_rate[$workers]}" "${steady_rate[$first]}" "$whole_rounds" "$steady_rounds"
 done
