@@ -6,6 +6,7 @@
 //! ([`bytes`]). The rules then correlate the facts of each file, weighted by whether
 //! the file runs at install time or is the package's entry point.
 
+pub(crate) mod anchor_gate;
 pub(crate) mod behaviours;
 pub(crate) mod bytes;
 pub(crate) mod facts;

@@ -6,6 +6,7 @@
 //! ([`YaraRules::with_user_rules`]); every file of a package is scanned once, by the
 //! same worker threads that parse its JavaScript, each with its own scanner.
 
+use super::anchor_gate::AnchorGate;
 use super::{CodeContext, reach_clause};
 use crate::Analysis;
 use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
@@ -215,8 +216,8 @@ const BUILTIN_ANCHORS: &[(&str, &[&[&str]])] = &[
 /// The bytes YARA's `\s` matches.
 const YARA_WHITESPACE: [&str; 6] = [" ", "\t", "\n", "\r", "\x0b", "\x0c"];
 
-/// The gate of the built-in rules: one automaton over every anchor.
-fn builtin_gate() -> aho_corasick::AhoCorasick {
+/// The gate of the built-in rules: one [`AnchorGate`] over every anchor.
+fn builtin_gate() -> AnchorGate {
     let mut literals: Vec<String> = Vec::new();
     for (_, groups) in BUILTIN_ANCHORS {
         for anchor in groups.iter().flat_map(|group| group.iter()) {
@@ -231,11 +232,8 @@ fn builtin_gate() -> aho_corasick::AhoCorasick {
             }
         }
     }
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(&literals)
-        // The literals are constants a test builds: a failure is a bug in dsca.
+    // The literals are constants a test builds: a failure is a bug in dsca.
+    AnchorGate::new(&literals)
         .unwrap_or_else(|err| panic!("the built-in YARA rules' anchors: {err}"))
 }
 
@@ -258,7 +256,7 @@ pub struct YaraRules {
     rules: yara_x::Rules,
     /// Files without any anchor skip the scan; `None` when the user's rules are in the
     /// set (their conditions are not read).
-    gate: Option<aho_corasick::AhoCorasick>,
+    gate: Option<AnchorGate>,
     /// The user's rule files, by namespace (`user0`, `user1`, ...).
     user_files: Vec<String>,
 }
@@ -504,7 +502,7 @@ fn one_line(text: &str) -> String {
 /// One thread's scanner.
 pub(crate) struct FileScanner<'r> {
     scanner: yara_x::Scanner<'r>,
-    gate: Option<&'r aho_corasick::AhoCorasick>,
+    gate: Option<&'r AnchorGate>,
     user_files: &'r [String],
 }
 
