@@ -8,7 +8,10 @@
 //! "gram", the one made of the bytes least common in package code), entered in the
 //! bitset in every ASCII case; a position whose four bytes hit the bitset is a candidate,
 //! and a candidate counts only when a literal owning that gram is there in whole.
-//! Literals shorter than four bytes are searched for on their own, in every case.
+//! A second bitset, hashed another way, turns away most positions that hit the first by
+//! chance before the literals are looked at. Literals shorter than four bytes are
+//! searched for on their own: by a run of two or more bytes without letters when they
+//! have one (one pass whatever the case), else in every case spelling.
 
 /// Slots of the bitset (2^18 bits, 32 KiB): with a few thousand cased grams set, about
 /// one position in a hundred is a false candidate, each settled by one table search.
@@ -37,12 +40,15 @@ const MAX_CASE_VARIANTS: usize = 16;
 pub(crate) struct AnchorGate {
     /// Cased grams, hashed.
     slots: Box<[u64; SLOT_WORDS]>,
+    /// The same grams, hashed another way.
+    confirm: Box<[u64; SLOT_WORDS]>,
     /// (lower-case gram, index of its literal, where the gram starts in it), by gram.
     grams: Vec<(u32, usize, usize)>,
     /// The literals of four bytes or more, in lower case.
     literals: Vec<Vec<u8>>,
-    /// The shorter ones, one searcher per case spelling.
-    short: Vec<memchr::memmem::Finder<'static>>,
+    /// The shorter ones: a searcher for a piece of one, where the piece starts in it, and
+    /// the literal in lower case.
+    short: Vec<(memchr::memmem::Finder<'static>, usize, Vec<u8>)>,
 }
 
 impl std::fmt::Debug for AnchorGate {
@@ -57,6 +63,18 @@ fn slot(gram: u32) -> usize {
     (gram.wrapping_mul(0x9E37_79B1) >> (32 - SLOT_BITS)) as usize
 }
 
+fn confirm_slot(gram: u32) -> usize {
+    (gram.wrapping_mul(0x85EB_CA77) >> (32 - SLOT_BITS)) as usize
+}
+
+fn set(bits: &mut [u64; SLOT_WORDS], slot: usize) {
+    bits[slot / 64] |= 1 << (slot % 64);
+}
+
+fn is_set(bits: &[u64; SLOT_WORDS], slot: usize) -> bool {
+    bits[slot / 64] & (1 << (slot % 64)) != 0
+}
+
 fn gram_at(bytes: &[u8], at: usize) -> Option<u32> {
     let quad: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
     Some(u32::from_le_bytes(quad))
@@ -68,6 +86,7 @@ impl AnchorGate {
     pub(crate) fn new<L: AsRef<[u8]>>(literals: &[L]) -> Result<AnchorGate, String> {
         let mut gate = AnchorGate {
             slots: Box::new([0; SLOT_WORDS]),
+            confirm: Box::new([0; SLOT_WORDS]),
             grams: Vec::new(),
             literals: Vec::new(),
             short: Vec::new(),
@@ -78,10 +97,7 @@ impl AnchorGate {
                 return Err("an empty literal".to_string());
             }
             if lowered.len() < 4 {
-                for spelling in case_variants(&lowered)? {
-                    gate.short
-                        .push(memchr::memmem::Finder::new(&spelling).into_owned());
-                }
+                gate.add_short(lowered)?;
                 continue;
             }
             let commonness = |at: usize| -> u32 {
@@ -95,8 +111,8 @@ impl AnchorGate {
                 .unwrap_or(0);
             for spelling in case_variants(&lowered[at..at + 4])? {
                 if let Some(gram) = gram_at(&spelling, 0) {
-                    let slot = slot(gram);
-                    gate.slots[slot / 64] |= 1 << (slot % 64);
+                    set(&mut gate.slots, slot(gram));
+                    set(&mut gate.confirm, confirm_slot(gram));
                 }
             }
             if let Some(gram) = gram_at(&lowered, at) {
@@ -108,22 +124,48 @@ impl AnchorGate {
         Ok(gate)
     }
 
+    /// A literal of one to three bytes: searched for by its longest run without letters
+    /// when that run has two bytes or more, else by each of its case spellings.
+    fn add_short(&mut self, lowered: Vec<u8>) -> Result<(), String> {
+        let mut best = (0, 0);
+        let mut run_start = 0;
+        for at in 0..=lowered.len() {
+            if at == lowered.len() || lowered[at].is_ascii_alphabetic() {
+                if at - run_start > best.1 - best.0 {
+                    best = (run_start, at);
+                }
+                run_start = at + 1;
+            }
+        }
+        if best.1 - best.0 >= 2 {
+            let finder = memchr::memmem::Finder::new(&lowered[best.0..best.1]).into_owned();
+            self.short.push((finder, best.0, lowered));
+        } else {
+            for spelling in case_variants(&lowered)? {
+                let finder = memchr::memmem::Finder::new(&spelling).into_owned();
+                self.short.push((finder, 0, lowered.clone()));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `haystack` holds one of the literals, in any ASCII case.
     pub(crate) fn is_match(&self, haystack: &[u8]) -> bool {
-        if self
-            .short
-            .iter()
-            .any(|finder| finder.find(haystack).is_some())
-        {
-            return true;
-        }
-        haystack.windows(4).enumerate().any(|(at, quad)| {
-            let gram = u32::from_le_bytes(quad.try_into().unwrap_or_default());
-            // Below 2^SLOT_BITS: the word index is in range without a check.
-            let slot = slot(gram);
-            self.slots[slot / 64] & (1 << (slot % 64)) != 0
-                && self.holds_literal(haystack, at, gram)
-        })
+        let short_found = self.short.iter().any(|(finder, offset, literal)| {
+            finder.find_iter(haystack).any(|at| {
+                at.checked_sub(*offset)
+                    .and_then(|start| haystack.get(start..start + literal.len()))
+                    .is_some_and(|found| found.eq_ignore_ascii_case(literal))
+            })
+        });
+        short_found
+            || haystack.windows(4).enumerate().any(|(at, quad)| {
+                let gram = u32::from_le_bytes(quad.try_into().unwrap_or_default());
+                // Below 2^SLOT_BITS: the word index is in range without a check.
+                is_set(&self.slots, slot(gram))
+                    && is_set(&self.confirm, confirm_slot(gram))
+                    && self.holds_literal(haystack, at, gram)
+            })
     }
 
     /// Whether a literal whose gram is `gram` (as found at `at`, in any case) is there in
@@ -192,6 +234,7 @@ mod tests {
         "webhook.site",
         "Electrum\\wallets",
         "ﾟωﾟﾉ= /",
+        "qZ",
     ];
 
     /// The same question through an Aho-Corasick automaton, as the gate was before.
@@ -218,6 +261,10 @@ mod tests {
             ("ebhook.site", false),
             ("C:\\Electrum\\WALLETS\\default", true),
             ("ﾟωﾟﾉ= /", true),
+            ("x_0y _0 _0X", true),
+            ("x_0y _0", false),
+            ("xQzy", true),
+            ("q z", false),
             ("", false),
             ("abc", false),
         ] {
