@@ -168,24 +168,24 @@ pub fn replay(store: &Store, dir: &Path) -> crate::Result<Replayed> {
     };
     let mut paths: Vec<PathBuf> = listing
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.to_str().is_some_and(|path| path.ends_with(SUFFIX)))
         .collect();
     paths.sort();
     for path in paths {
-        let file = match File::options().read(true).write(true).open(&path) {
-            Ok(file) => file,
-            // Replayed by another process meanwhile.
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(err) => return Err(err.into()),
+        let Some(name) = path.to_str() else { continue };
+        let unfinished = name.ends_with(UNLOCKED_SUFFIX);
+        if !unfinished && !name.ends_with(SUFFIX) {
+            continue;
+        }
+        let Some(file) = lock_if_dead(&path)? else {
+            continue;
         };
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => continue,
-            Err(std::fs::TryLockError::Error(err)) => return Err(err.into()),
+        if unfinished {
+            // Its process died before its journal held anything.
+            remove_if_there(&path)?;
+            continue;
         }
         let (owner, entries) = read_journal(&file)?;
         if let Some(owner) = owner {
-            // Written in slices, as a writer does; grouped by scan time within a slice.
             for slice in entries.chunks(REPLAY_BATCH) {
                 let items: Vec<(&Job, &ResultRecord, &str)> = slice
                     .iter()
@@ -198,14 +198,32 @@ pub fn replay(store: &Store, dir: &Path) -> crate::Result<Replayed> {
             }
         }
         // Removed only once written: a failed store leaves the journal for the next run.
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(err.into()),
-        }
+        remove_if_there(&path)?;
         replayed.journals += 1;
     }
     Ok(replayed)
+}
+
+/// The file at `path`, locked, when no live process holds it; `None` when one does or
+/// the file is gone (another process replayed it meanwhile).
+fn lock_if_dead(path: &Path) -> std::io::Result<Option<File>> {
+    let file = match File::options().read(true).write(true).open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(err)) => Err(err),
+    }
+}
+
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+        _ => Ok(()),
+    }
 }
 
 /// The owner and the whole entries of a journal. A torn or unreadable line ends it: what

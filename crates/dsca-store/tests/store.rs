@@ -586,3 +586,16 @@ fn a_torn_last_line_of_a_journal_is_left_to_be_scanned_again() {
     assert_eq!((counts.done, counts.running), (1, 1), "{counts:?}");
     assert_eq!(store.requeue_running().expect("requeue"), 1);
 }
+
+#[test]
+fn a_journal_its_process_never_finished_making_is_removed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite_store(&dir);
+    let journals = dir.path().join("pending");
+    std::fs::create_dir_all(&journals).expect("dir");
+    // Killed between creating its journal and naming it.
+    std::fs::write(journals.join("w_1.new"), b"{\"owner\":\"w:1\"}\n").expect("write");
+    let replayed = dsca_store::replay(&store, &journals).expect("replay");
+    assert_eq!(replayed, dsca_store::Replayed::default());
+    assert!(journal_files(&journals).is_empty());
+}
