@@ -14,7 +14,7 @@
 use crate::{Job, ResultRecord, Store};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
-use std::io::{BufRead as _, BufReader, Seek as _, SeekFrom, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 
 /// The file a journal is written under until it is locked, so no replay can take it first.
@@ -22,6 +22,9 @@ const UNLOCKED_SUFFIX: &str = ".new";
 const SUFFIX: &str = ".jsonl";
 /// Results a replay writes per transaction.
 const REPLAY_BATCH: usize = 64;
+/// Bytes of one journal a replay reads: a writer holds 64 results at most, so more is
+/// not a journal dsca wrote; what lies beyond is left to be scanned again.
+const MAX_REPLAYED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The first line of a journal.
 #[derive(Serialize, Deserialize)]
@@ -229,7 +232,7 @@ fn remove_if_there(path: &Path) -> std::io::Result<()> {
 /// The owner and the whole entries of a journal. A torn or unreadable line ends it: what
 /// follows was never acknowledged as written to the journal.
 fn read_journal(file: &File) -> std::io::Result<(Option<String>, Vec<Entry>)> {
-    let mut lines = BufReader::new(file).split(b'\n');
+    let mut lines = BufReader::new(file.take(MAX_REPLAYED_BYTES)).split(b'\n');
     let owner = match lines.next() {
         Some(line) => serde_json::from_slice::<Header>(&line?)
             .ok()
