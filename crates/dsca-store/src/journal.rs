@@ -17,7 +17,8 @@ use std::fs::File;
 use std::io::{BufRead as _, BufReader, Read as _, Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 
-/// The file a journal is written under until it is locked, so no replay can take it first.
+/// The name a journal has until its header is written: a replay removes such a file
+/// only when its process is dead (it is locked from just after its creation).
 const UNLOCKED_SUFFIX: &str = ".new";
 const SUFFIX: &str = ".jsonl";
 /// Results a replay writes per transaction.
@@ -47,6 +48,8 @@ pub struct Journal {
     header_len: u64,
     entries: usize,
     line: Vec<u8>,
+    /// An append failed: the writer should write what it holds and stop journaling.
+    failed: bool,
 }
 
 impl Journal {
@@ -82,6 +85,7 @@ impl Journal {
             header_len: header.len() as u64,
             entries: 0,
             line: Vec::new(),
+            failed: false,
         })
     }
 
@@ -103,9 +107,18 @@ impl Journal {
             },
         )?;
         self.line.push(b'\n');
-        self.file.write_all(&self.line)?;
+        if let Err(err) = self.file.write_all(&self.line) {
+            self.failed = true;
+            return Err(err);
+        }
         self.entries += 1;
         Ok(())
+    }
+
+    /// Whether an append failed (a full disk): what it holds is still whole, the failed
+    /// result at most torn off at the end.
+    pub fn failed(&self) -> bool {
+        self.failed
     }
 
     /// Every result appended so far is in the store: forget them.
@@ -149,7 +162,7 @@ fn file_stem(owner: &str) -> String {
 }
 
 /// What [`replay`] did.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Replayed {
     /// Journals of dead processes read (and removed).
     pub journals: usize,
@@ -158,6 +171,9 @@ pub struct Replayed {
     /// Results not written: their job was no longer leased to the journal's owner
     /// (already written, or its lease ran out and another worker took it).
     pub stale: usize,
+    /// Journals that could not be read, and why: left where they are (their results'
+    /// jobs are scanned again when requeued).
+    pub unreadable: Vec<(PathBuf, std::io::Error)>,
 }
 
 /// Write the results held in the journals of dead processes in `dir`, then remove those
@@ -179,15 +195,27 @@ pub fn replay(store: &Store, dir: &Path) -> crate::Result<Replayed> {
         if !unfinished && !name.ends_with(SUFFIX) {
             continue;
         }
-        let Some(file) = lock_if_dead(&path)? else {
-            continue;
+        // A file that cannot be read must not keep every batch and worker from starting.
+        let file = match lock_if_dead(&path) {
+            Ok(Some(file)) => file,
+            Ok(None) => continue,
+            Err(err) => {
+                replayed.unreadable.push((path, err));
+                continue;
+            }
         };
         if unfinished {
             // Its process died before its journal held anything.
             remove_if_there(&path)?;
             continue;
         }
-        let (owner, entries) = read_journal(&file)?;
+        let (owner, entries) = match read_journal(&file) {
+            Ok(read) => read,
+            Err(err) => {
+                replayed.unreadable.push((path, err));
+                continue;
+            }
+        };
         if let Some(owner) = owner {
             for slice in entries.chunks(REPLAY_BATCH) {
                 let items: Vec<(&Job, &ResultRecord, &str)> = slice

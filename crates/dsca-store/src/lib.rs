@@ -612,10 +612,26 @@ impl Store {
             return Ok(Vec::new());
         }
         if let Pool::Postgres(pool) = &self.pool {
-            let written = self.block_on(complete_postgres(pool, owner, items))?;
+            // A job twice in one call (a process that took back its own job when the lease
+            // ran out, both scans done within one hold) is written once, from its first
+            // result, as SQLite's statement per job does: one statement cannot update a
+            // row twice, and the second insert would break the results' primary key.
+            let mut seen = HashSet::new();
+            let first: Vec<bool> = items
+                .iter()
+                .map(|(job, _, _)| seen.insert(job.id))
+                .collect();
+            let unique: Vec<(&Job, &ResultRecord, &str)> = items
+                .iter()
+                .zip(&first)
+                .filter(|(_, first)| **first)
+                .map(|(item, _)| *item)
+                .collect();
+            let written = self.block_on(complete_postgres(pool, owner, &unique))?;
             return Ok(items
                 .iter()
-                .map(|(job, _, _)| written.contains(&job.id))
+                .zip(first)
+                .map(|((job, _, _), first)| first && written.contains(&job.id))
                 .collect());
         }
         self.block_on(async {

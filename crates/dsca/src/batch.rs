@@ -147,6 +147,8 @@ pub fn open_store(args: &StoreArgs) -> anyhow::Result<Store> {
 fn journal_dir(store: &Store, registry: &crate::cli::RegistryArgs) -> anyhow::Result<PathBuf> {
     let cache_root = match &registry.pipeline.cache_dir {
         Some(dir) => dir.clone(),
+        // Beside the file, whatever the cache.
+        None if store.is_sqlite() => PathBuf::new(),
         None => dsca_registry::Cache::from_env()?.root().to_path_buf(),
     };
     Ok(store.journal_dir(&cache_root))
@@ -161,6 +163,12 @@ fn replay_journals(store: &Store, dir: &Path) -> anyhow::Result<()> {
         eprintln!(
             "dsca: batch: {} result(s) an earlier process held written from its journal ({} already written or taken by another worker)",
             replayed.written, replayed.stale
+        );
+    }
+    for (path, err) in &replayed.unreadable {
+        eprintln!(
+            "dsca: batch: warning: cannot read the journal {} ({err}): left as it is; its packages are scanned again",
+            path.display()
         );
     }
     tidy_journal_dir(dir);
@@ -640,6 +648,7 @@ impl Shared<'_> {
                 if held.is_empty() {
                     held_since = Instant::now();
                 }
+                let mut appended = true;
                 if let Some(open) = &mut journal
                     && let Err(err) =
                         open.append(&finished.job, &finished.record, &finished.scanned_at)
@@ -648,11 +657,10 @@ impl Shared<'_> {
                         "dsca: batch: warning: cannot append to the journal in {} ({err}): each result is written as it comes",
                         self.journal_dir.display()
                     );
-                    // What it holds is written now; the rest without it.
-                    journal = None;
+                    appended = false;
                 }
                 held.push(finished);
-                if held.len() < MAX_WRITE_BATCH {
+                if appended && held.len() < MAX_WRITE_BATCH {
                     continue;
                 }
             }
@@ -660,6 +668,10 @@ impl Shared<'_> {
                 // The drain stops; what the journal holds is written by the next run.
                 self.fail(err);
                 break;
+            }
+            if journal.as_ref().is_some_and(Journal::failed) {
+                // Emptied by the write: closing it removes its file.
+                journal = None;
             }
         }
     }

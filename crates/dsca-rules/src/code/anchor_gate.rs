@@ -188,10 +188,20 @@ impl AnchorGate {
     /// Whether `haystack` holds one of the literals, in any ASCII case.
     pub(crate) fn is_match(&self, haystack: &[u8]) -> bool {
         let short_found = self.short.iter().any(|(finder, offset, literal)| {
-            finder.find_iter(haystack).any(|at| {
-                at.checked_sub(*offset)
+            // Every occurrence, overlapping ones too (`find_iter` skips those): in `000x`
+            // the piece `00` of `00x` fits at 0, but the literal only at 1.
+            let mut from = 0;
+            while let Some(found) = haystack.get(from..).and_then(|rest| finder.find(rest)) {
+                let at = from + found;
+                if at
+                    .checked_sub(*offset)
                     .is_some_and(|start| literal.is_at(haystack, start))
-            })
+                {
+                    return true;
+                }
+                from = at + 1;
+            }
+            false
         });
         short_found
             || haystack.windows(4).enumerate().any(|(at, quad)| {
@@ -269,6 +279,8 @@ mod tests {
         ("Electrum\\wallets", false),
         ("ﾟωﾟﾉ= /", false),
         ("qZ", true),
+        ("00x", false),
+        ("-z", true),
     ];
 
     fn literals() -> Vec<Literal> {
@@ -318,6 +330,9 @@ mod tests {
             ("x_0y _0", false),
             ("xQzy", false),
             (" qZy", true),
+            ("000X", true),
+            ("a-z-z", false),
+            ("a-z -z", true),
             ("q z", false),
             ("", false),
             ("abc", false),
