@@ -854,19 +854,56 @@ async fn complete_postgres(
     );
     // The child tables' inserts only when there are rows for them: most packages have no
     // finding and no DNS name, and each insert costs the server as much as a row does.
+    struct ChildRows<'v> {
+        cte: &'static str,
+        table: &'static str,
+        /// Its text columns after `job_id`, each with its array of values.
+        columns: &'static [&'static str],
+        jobs: &'v [i64],
+        values: Vec<&'v [&'v str]>,
+    }
+    let children = [
+        ChildRows {
+            cte: "finding",
+            table: "findings",
+            columns: &["rule", "severity"],
+            jobs: &finding_jobs,
+            values: vec![&rules, &severities],
+        },
+        ChildRows {
+            cte: "behaviour",
+            table: "behaviours",
+            columns: &["behaviour"],
+            jobs: &behaviour_jobs,
+            values: vec![&behaviours],
+        },
+        ChildRows {
+            cte: "dns",
+            table: "dns_names",
+            columns: &["name"],
+            jobs: &dns_jobs,
+            values: vec![&dns_names],
+        },
+    ];
+    let present = || children.iter().filter(|child| !child.jobs.is_empty());
     let mut next = 15;
-    let mut child = |cte: &str, table: &str, columns: &[(&str, &str)]| {
-        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-        let arrays: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(k, (_, kind))| format!("${}::{kind}[]", next + k))
+    for child in present() {
+        let names: Vec<&str> = std::iter::once("job_id")
+            .chain(child.columns.iter().copied())
             .collect();
-        next += columns.len();
+        let arrays: Vec<String> = (0..names.len())
+            .map(|k| {
+                let kind = if k == 0 { "bigint" } else { "text" };
+                format!("${}::{kind}[]", next + k)
+            })
+            .collect();
+        next += names.len();
         sql.push_str(&format!(
             ", {cte} AS (INSERT INTO {table} ({names})
                 SELECT {selected} FROM UNNEST({arrays}) AS c({names})
                 JOIN done ON done.id = c.job_id)",
+            cte = child.cte,
+            table = child.table,
             names = names.join(", "),
             selected = names
                 .iter()
@@ -875,27 +912,6 @@ async fn complete_postgres(
                 .join(", "),
             arrays = arrays.join(", "),
         ));
-    };
-    if !finding_jobs.is_empty() {
-        child(
-            "finding",
-            "findings",
-            &[("job_id", "bigint"), ("rule", "text"), ("severity", "text")],
-        );
-    }
-    if !behaviour_jobs.is_empty() {
-        child(
-            "behaviour",
-            "behaviours",
-            &[("job_id", "bigint"), ("behaviour", "text")],
-        );
-    }
-    if !dns_jobs.is_empty() {
-        child(
-            "dns",
-            "dns_names",
-            &[("job_id", "bigint"), ("name", "text")],
-        );
     }
     sql.push_str(" SELECT id FROM done");
     let mut query = sqlx::query_scalar(&sql)
@@ -913,14 +929,12 @@ async fn complete_postgres(
         .bind(&errors)
         .bind(&reports)
         .bind(&scanned_at);
-    if !finding_jobs.is_empty() {
-        query = query.bind(&finding_jobs).bind(&rules).bind(&severities);
-    }
-    if !behaviour_jobs.is_empty() {
-        query = query.bind(&behaviour_jobs).bind(&behaviours);
-    }
-    if !dns_jobs.is_empty() {
-        query = query.bind(&dns_jobs).bind(&dns_names);
+    // Bound in the order their placeholders were numbered above.
+    for child in present() {
+        query = query.bind(child.jobs);
+        for values in &child.values {
+            query = query.bind(*values);
+        }
     }
     let written = query.fetch_all(pool).await?;
     Ok(written)
