@@ -98,25 +98,26 @@ impl Journal {
         scanned_at: &str,
     ) -> std::io::Result<()> {
         self.line.clear();
-        serde_json::to_writer(
-            &mut self.line,
-            &EntryRef {
-                job,
-                scanned_at,
-                record,
-            },
-        )?;
-        self.line.push(b'\n');
-        if let Err(err) = self.file.write_all(&self.line) {
-            self.failed = true;
-            return Err(err);
+        let entry = EntryRef {
+            job,
+            scanned_at,
+            record,
+        };
+        let written = serde_json::to_writer(&mut self.line, &entry)
+            .map_err(std::io::Error::from)
+            .and_then(|()| {
+                self.line.push(b'\n');
+                self.file.write_all(&self.line)
+            });
+        match written {
+            Ok(()) => self.entries += 1,
+            Err(_) => self.failed = true,
         }
-        self.entries += 1;
-        Ok(())
+        written
     }
 
-    /// Whether an append failed (a full disk): what it holds is still whole, the failed
-    /// result at most torn off at the end.
+    /// Whether an append failed (a full disk): the result it was given is not journaled,
+    /// what it holds before is still whole (the failed line at most torn off at the end).
     pub fn failed(&self) -> bool {
         self.failed
     }

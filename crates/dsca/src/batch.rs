@@ -39,8 +39,7 @@ const MAX_ATTEMPTS: i64 = 3;
 pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
     let store = open_store(&args.store)?;
     let _lock = lock_sqlite_store(&store)?;
-    let journal_dir = journal_dir(&store, &args.registry)?;
-    replay_journals(&store, &journal_dir)?;
+    let journal_dir = replay_journals(&store, &args.registry)?;
     if store.is_sqlite() {
         // This process holds the SQLite store alone: whatever is `running` was left by a
         // process that died.
@@ -123,8 +122,7 @@ fn batch_scanner(
 pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
     let store = open_store(&args.store)?;
     let _lock = lock_sqlite_store(&store)?;
-    let journal_dir = journal_dir(&store, &args.registry)?;
-    replay_journals(&store, &journal_dir)?;
+    let journal_dir = replay_journals(&store, &args.registry)?;
     let project_dir = project_dir(args.project_dir.as_deref())?;
     let scanner = batch_scanner(&args.registry, &project_dir, &args.dynamic)?;
     let options = DrainOptions {
@@ -155,9 +153,11 @@ fn journal_dir(store: &Store, registry: &crate::cli::RegistryArgs) -> anyhow::Re
 }
 
 /// Write what the writers of dead processes held: before anything is claimed or requeued,
-/// so those packages are not scanned again.
-fn replay_journals(store: &Store, dir: &Path) -> anyhow::Result<()> {
-    let replayed = dsca_store::replay(store, dir)
+/// so those packages are not scanned again. Returns where this process's writer keeps its
+/// own journal.
+fn replay_journals(store: &Store, registry: &crate::cli::RegistryArgs) -> anyhow::Result<PathBuf> {
+    let dir = journal_dir(store, registry)?;
+    let replayed = dsca_store::replay(store, &dir)
         .with_context(|| format!("cannot write the held results in {}", dir.display()))?;
     if replayed.journals > 0 {
         eprintln!(
@@ -171,8 +171,8 @@ fn replay_journals(store: &Store, dir: &Path) -> anyhow::Result<()> {
             path.display()
         );
     }
-    tidy_journal_dir(dir);
-    Ok(())
+    tidy_journal_dir(&dir);
+    Ok(dir)
 }
 
 /// A journal directory, once empty, is not left behind (beside a SQLite file, or in the
@@ -624,10 +624,7 @@ impl Shared<'_> {
         let mut journal = match Journal::create(self.journal_dir, &self.owner) {
             Ok(journal) => Some(journal),
             Err(err) => {
-                eprintln!(
-                    "dsca: batch: warning: no journal in {} ({err}): each result is written as it comes",
-                    self.journal_dir.display()
-                );
+                self.without_journal("cannot create a journal", &err);
                 None
             }
         };
@@ -648,19 +645,16 @@ impl Shared<'_> {
                 if held.is_empty() {
                     held_since = Instant::now();
                 }
-                let mut appended = true;
                 if let Some(open) = &mut journal
                     && let Err(err) =
                         open.append(&finished.job, &finished.record, &finished.scanned_at)
                 {
-                    eprintln!(
-                        "dsca: batch: warning: cannot append to the journal in {} ({err}): each result is written as it comes",
-                        self.journal_dir.display()
-                    );
-                    appended = false;
+                    self.without_journal("cannot append to the journal", &err);
                 }
                 held.push(finished);
-                if appended && held.len() < MAX_WRITE_BATCH {
+                // Held only while journaled: after a failed append, written at once.
+                let journaled = !journal.as_ref().is_some_and(Journal::failed);
+                if journaled && held.len() < MAX_WRITE_BATCH {
                     continue;
                 }
             }
@@ -711,13 +705,18 @@ impl Shared<'_> {
         if let Some(open) = journal
             && let Err(err) = open.clear()
         {
-            eprintln!(
-                "dsca: batch: warning: cannot empty the journal in {} ({err}): each result is written as it comes",
-                self.journal_dir.display()
-            );
+            self.without_journal("cannot empty the journal", &err);
             *journal = None;
         }
         Ok(())
+    }
+
+    /// Say why the writer goes on without its journal (writing each result as it comes).
+    fn without_journal(&self, what: &str, err: &std::io::Error) {
+        eprintln!(
+            "dsca: batch: warning: {what} in {} ({err}): each result is written as it comes",
+            self.journal_dir.display()
+        );
     }
 
     /// Extend every held lease a few times per lease period until `done`.
