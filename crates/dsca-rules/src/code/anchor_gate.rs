@@ -15,8 +15,8 @@
 //! for a word start, as YARA's `\b` before a letter does: the byte before it is then not
 //! a letter, a digit or `_` (or there is none).
 
-/// Slots of the bitset (2^18 bits, 32 KiB): with a few thousand cased grams set, about
-/// one position in a hundred is a false candidate, each settled by one table search.
+/// Slots of each bitset (2^18 bits, 32 KiB): with a few thousand cased grams set, about
+/// one position in a hundred hits the first by chance, and few of those the second.
 const SLOT_BITS: u32 = 18;
 const SLOT_WORDS: usize = (1 << SLOT_BITS) / 64;
 
@@ -76,10 +76,9 @@ pub(crate) struct AnchorGate {
     slots: Box<[u64; SLOT_WORDS]>,
     /// The same grams, hashed another way.
     confirm: Box<[u64; SLOT_WORDS]>,
-    /// (lower-case gram, index of its literal, where the gram starts in it), by gram.
-    grams: Vec<(u32, usize, usize)>,
-    /// The literals of four bytes or more, in lower case.
-    literals: Vec<Literal>,
+    /// The literals of four bytes or more, in lower case, each with its lower-case gram
+    /// and where that starts in it; sorted by gram.
+    grams: Vec<(u32, usize, Literal)>,
     /// The shorter ones: a searcher for a piece of one, where the piece starts in it, and
     /// the literal in lower case.
     short: Vec<(memchr::memmem::Finder<'static>, usize, Literal)>,
@@ -88,7 +87,7 @@ pub(crate) struct AnchorGate {
 impl std::fmt::Debug for AnchorGate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AnchorGate")
-            .field("literals", &(self.literals.len() + self.short.len()))
+            .field("literals", &(self.grams.len() + self.short.len()))
             .finish()
     }
 }
@@ -122,7 +121,6 @@ impl AnchorGate {
             slots: Box::new([0; SLOT_WORDS]),
             confirm: Box::new([0; SLOT_WORDS]),
             grams: Vec::new(),
-            literals: Vec::new(),
             short: Vec::new(),
         };
         for literal in literals {
@@ -150,12 +148,11 @@ impl AnchorGate {
                 }
             }
             if let Some(gram) = gram_at(&lowered, at) {
-                gate.grams.push((gram, gate.literals.len(), at));
+                gate.grams
+                    .push((gram, at, Literal::new(lowered, literal.word_start)));
             }
-            gate.literals
-                .push(Literal::new(lowered, literal.word_start));
         }
-        gate.grams.sort_unstable();
+        gate.grams.sort_unstable_by_key(|(gram, _, _)| *gram);
         Ok(gate)
     }
 
@@ -218,13 +215,13 @@ impl AnchorGate {
     #[cold]
     fn holds_literal(&self, haystack: &[u8], at: usize, gram: u32) -> bool {
         let gram = u32::from_le_bytes(gram.to_le_bytes().map(|b| b.to_ascii_lowercase()));
-        let first = self.grams.partition_point(|&(g, _, _)| g < gram);
+        let first = self.grams.partition_point(|(g, _, _)| *g < gram);
         self.grams[first..]
             .iter()
-            .take_while(|&&(g, _, _)| g == gram)
-            .any(|&(_, literal, offset)| {
-                at.checked_sub(offset)
-                    .is_some_and(|start| self.literals[literal].is_at(haystack, start))
+            .take_while(|(g, _, _)| *g == gram)
+            .any(|(_, offset, literal)| {
+                at.checked_sub(*offset)
+                    .is_some_and(|start| literal.is_at(haystack, start))
             })
     }
 }
