@@ -1,4 +1,4 @@
-use crate::rule::{Category, Rule, Severity};
+use crate::rule::{Category, Rule, Severity, Signal};
 use serde::{Deserialize, Serialize};
 
 /// Where in the package a piece of evidence sits. `line` and `column` are 1-based.
@@ -95,6 +95,10 @@ pub struct Finding {
     /// The rule's readable slug, e.g. `install-script`.
     pub name: String,
     pub category: Category,
+    /// The kind of evidence this finding is, for the verdict (the rule's, unless the
+    /// finding says otherwise, as a YARA match of an obfuscation rule does).
+    #[serde(default = "default_signal")]
+    pub signal: Signal,
     pub severity: Severity,
     pub title: String,
     /// What was found in this package, in one sentence.
@@ -148,6 +152,7 @@ impl Finding {
             rule: rule.id.to_string(),
             name: rule.name.to_string(),
             category: rule.category,
+            signal: rule.signal,
             severity: rule.severity,
             title: rule.title.to_string(),
             message: message.into(),
@@ -165,10 +170,22 @@ impl Finding {
         self
     }
 
+    /// Say what kind of evidence this finding is when it differs from its rule's.
+    pub fn with_signal(mut self, signal: Signal) -> Self {
+        self.signal = signal;
+        self
+    }
+
     pub fn with_evidence(mut self, evidence: Evidence) -> Self {
         self.evidence.push(evidence);
         self
     }
+}
+
+/// Reports written before findings carried a signal read back as behaviour: the kind
+/// most rules are.
+fn default_signal() -> Signal {
+    Signal::Behaviour
 }
 
 /// Something the package does or can do, stated neutrally ("Spawns child processes"),

@@ -113,6 +113,57 @@ impl fmt::Display for Category {
     }
 }
 
+/// What kind of evidence a rule's findings are. The verdict asks independent kinds to
+/// agree before it calls a package malicious on evidence that no single rule judged
+/// critical (see [`crate::verdict`]). Serialised in kebab-case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Signal {
+    /// What the code does or did that an attacker needs: collects and sends secrets,
+    /// downloads and runs code, hands a socket to a shell, persists, sweeps credential
+    /// files, runs dropper-shaped commands.
+    Behaviour,
+    /// Hiding: obfuscator output, invisible or bidi characters, packed payloads, code
+    /// made to defeat parsers.
+    Concealment,
+    /// Where the package talks to: drop boxes, out-of-band hosts, tunnels, bare IPs.
+    Destination,
+    /// What the package claims to be: imitated names, dependency-confusion shapes, new or
+    /// changed publishers, no repository.
+    Identity,
+    /// How its code comes to run without anyone calling it: install scripts, implicit
+    /// builds, dependencies from outside the registry, commands it shadows.
+    Trigger,
+    /// Whether the bytes are what was published: integrity, signatures, provenance,
+    /// archive tricks, npm's malware placeholders.
+    Integrity,
+    /// What the tarball ships: native programs, private keys.
+    Content,
+    /// What dsca could not see: a sandbox phase that did not finish.
+    Gap,
+}
+
+impl Signal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Behaviour => "behaviour",
+            Signal::Concealment => "concealment",
+            Signal::Destination => "destination",
+            Signal::Identity => "identity",
+            Signal::Trigger => "trigger",
+            Signal::Integrity => "integrity",
+            Signal::Content => "content",
+            Signal::Gap => "gap",
+        }
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A rule's fixed description. The id is stable forever (it is also the SARIF ruleId);
 /// the name is a readable slug. `problem` and `next_steps` are the paragraphs a report
 /// shows under every finding of this rule.
@@ -121,6 +172,8 @@ pub struct Rule {
     pub id: &'static str,
     pub name: &'static str,
     pub category: Category,
+    /// The kind of evidence its findings are, for the verdict.
+    pub signal: Signal,
     /// The default severity; a finding may carry another one when its evidence says so.
     pub severity: Severity,
     pub title: &'static str,

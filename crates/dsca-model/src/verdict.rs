@@ -1,13 +1,30 @@
-//! The verdict: a deterministic function of the findings.
+//! The verdict: one deterministic model over every finding of a package, static and
+//! dynamic alike.
+//!
+//! Each finding is one kind of evidence (its [`Signal`]: behaviour, concealment,
+//! destination, identity, trigger, integrity, content, gap) at a severity its rule has
+//! already weighed by context: the same request weighs more in a file an install script
+//! runs, or that the entry point loads, than in a library helper, and a source-to-sink
+//! chain (credentials to network, download to execution, socket to shell) more than
+//! either end alone.
 //!
 //! Score: every finding adds its severity's weight (critical 60, high 25, medium 8,
-//! low 2, info 0); the sum is capped at 100. Level: `malicious` when any finding is
-//! critical; `suspicious` when the score reaches 25 (one high finding, or several
-//! medium ones); `clean` otherwise. The reasons are the findings that carried the most
-//! weight, highest severity first, so a report can say what drove it.
+//! low 2, info 0); the sum is capped at 100. Level:
+//! - `malicious` when a finding is critical (a rule saw a whole chain, or proof), or
+//!   when high behaviour evidence is corroborated by an independent kind: concealment
+//!   or a destination at medium or more, an identity finding at high, or high
+//!   behaviour of another step of an attack (taking credentials or host details,
+//!   running code, staying on the host). Several steps of one kind do not corroborate
+//!   each other: honest installers download, unpack, chmod and run binaries. The score
+//!   of a malicious package is at least 60.
+//! - `suspicious` when the score reaches 25 (one high finding, or several medium ones);
+//! - `clean` otherwise.
+//!
+//! The basis says in one sentence which of these decided; the reasons are the findings
+//! that carried the most weight, highest severity first.
 
 use crate::finding::Finding;
-use crate::rule::Severity;
+use crate::rule::{Category, Severity, Signal};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -40,11 +57,16 @@ pub struct Verdict {
     pub level: VerdictLevel,
     /// 0 (nothing found) to 100.
     pub score: u32,
+    /// Which part of the model decided the level, in one sentence.
+    #[serde(default)]
+    pub basis: String,
     /// `RULE-ID: message` for each finding that drove the verdict, strongest first.
     pub reasons: Vec<String>,
 }
 
 pub const SUSPICIOUS_THRESHOLD: u32 = 25;
+/// The least score of a malicious verdict: what one critical finding gives.
+const MALICIOUS_SCORE_FLOOR: u32 = 60;
 const MAX_REASONS: usize = 5;
 
 pub fn severity_weight(severity: Severity) -> u32 {
@@ -57,19 +79,121 @@ pub fn severity_weight(severity: Severity) -> u32 {
     }
 }
 
+/// The least severity at which a finding of `signal` corroborates high behaviour
+/// evidence; `None` for kinds that never do (how code runs is already in each
+/// finding's severity; what a tarball ships or what dsca missed is no intent).
+/// Behaviour corroborates behaviour only across steps of an attack (see [`Step`]).
+fn corroborates_at(signal: Signal) -> Option<Severity> {
+    match signal {
+        Signal::Concealment | Signal::Destination => Some(Severity::Medium),
+        Signal::Identity => Some(Severity::High),
+        Signal::Behaviour | Signal::Trigger | Signal::Integrity | Signal::Content | Signal::Gap => {
+            None
+        }
+    }
+}
+
+/// The step of an attack a behaviour finding shows, read from its category: taking
+/// (credentials, files, host details, and sending them), running (processes, code,
+/// downloads), staying (persistence). Honest installers download, unpack, chmod and
+/// run a binary, several high findings of one step; two steps at high in one package
+/// (steal and run, run and stay) is what malware does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Taking,
+    Running,
+    Staying,
+    Other(Category),
+}
+
+fn step(category: Category) -> Step {
+    match category {
+        Category::Network | Category::Filesystem | Category::Recon => Step::Taking,
+        Category::Execution | Category::InstallScripts => Step::Running,
+        Category::Persistence => Step::Staying,
+        other => Step::Other(other),
+    }
+}
+
+/// The finding of the highest severity, the first of equals.
+fn strongest<'a>(candidates: impl Iterator<Item = &'a Finding>) -> Option<&'a Finding> {
+    candidates.fold(None, |best: Option<&Finding>, f| match best {
+        Some(b) if b.severity >= f.severity => Some(b),
+        _ => Some(f),
+    })
+}
+
+/// A high behaviour finding and the strongest finding of another rule that
+/// corroborates it, if any (the strongest such behaviour first).
+fn corroborated(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
+    let mut behaviours: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.signal == Signal::Behaviour && f.severity >= Severity::High)
+        .collect();
+    behaviours.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    behaviours.into_iter().find_map(|behaviour| {
+        let witness = strongest(findings.iter().filter(|f| {
+            f.rule != behaviour.rule
+                && match f.signal {
+                    Signal::Behaviour => {
+                        f.severity >= Severity::High && step(f.category) != step(behaviour.category)
+                    }
+                    other => corroborates_at(other).is_some_and(|least| f.severity >= least),
+                }
+        }))?;
+        Some((behaviour, witness))
+    })
+}
+
+fn describe(finding: &Finding) -> String {
+    format!(
+        "{} ({}, {})",
+        finding.signal, finding.rule, finding.severity
+    )
+}
+
 impl Verdict {
     pub fn from_findings(findings: &[Finding]) -> Verdict {
-        let score = findings
+        let sum = findings
             .iter()
             .map(|f| severity_weight(f.severity))
             .sum::<u32>()
             .min(100);
-        let level = if findings.iter().any(|f| f.severity == Severity::Critical) {
-            VerdictLevel::Malicious
-        } else if score >= SUSPICIOUS_THRESHOLD {
-            VerdictLevel::Suspicious
+        let critical = findings.iter().find(|f| f.severity == Severity::Critical);
+        let (level, basis) = if let Some(critical) = critical {
+            (
+                VerdictLevel::Malicious,
+                format!("a critical finding: {}", describe(critical)),
+            )
+        } else if let Some((behaviour, witness)) = corroborated(findings) {
+            (
+                VerdictLevel::Malicious,
+                format!(
+                    "independent evidence agrees: {} and {}",
+                    describe(behaviour),
+                    describe(witness)
+                ),
+            )
+        } else if sum >= SUSPICIOUS_THRESHOLD {
+            (
+                VerdictLevel::Suspicious,
+                format!(
+                    "score {sum} (suspicious from {SUSPICIOUS_THRESHOLD}), without a critical \
+                     finding or corroborated high behaviour"
+                ),
+            )
+        } else if findings.iter().any(|f| severity_weight(f.severity) > 0) {
+            (
+                VerdictLevel::Clean,
+                format!("score {sum}, below {SUSPICIOUS_THRESHOLD}"),
+            )
         } else {
-            VerdictLevel::Clean
+            (VerdictLevel::Clean, "nothing that weighs".to_string())
+        };
+        let score = if level == VerdictLevel::Malicious {
+            sum.max(MALICIOUS_SCORE_FLOOR)
+        } else {
+            sum
         };
         let mut weighty: Vec<&Finding> = findings
             .iter()
@@ -85,6 +209,7 @@ impl Verdict {
         Verdict {
             level,
             score,
+            basis,
             reasons,
         }
     }
@@ -93,12 +218,93 @@ impl Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::{Category, Rule};
+    use crate::rule::Rule;
+
+    fn finding_of(rule: &'static str, signal: Signal, severity: Severity) -> Finding {
+        finding_in(rule, signal, Category::Execution, severity)
+    }
+
+    fn finding_in(
+        rule: &'static str,
+        signal: Signal,
+        category: Category,
+        severity: Severity,
+    ) -> Finding {
+        let mut found = Finding::new(&RULE, format!("{rule} {severity}"))
+            .with_severity(severity)
+            .with_signal(signal);
+        found.rule = rule.to_string();
+        found.category = category;
+        found
+    }
+
+    #[test]
+    fn high_behaviour_alone_is_suspicious() {
+        let v = Verdict::from_findings(&[finding_of("A", Signal::Behaviour, Severity::High)]);
+        assert_eq!(v.level, VerdictLevel::Suspicious);
+        assert!(v.basis.contains("score 25"), "{}", v.basis);
+    }
+
+    #[test]
+    fn high_behaviour_with_concealment_is_malicious() {
+        let v = Verdict::from_findings(&[
+            finding_of("A", Signal::Behaviour, Severity::High),
+            finding_of("B", Signal::Concealment, Severity::Medium),
+        ]);
+        assert_eq!(v.level, VerdictLevel::Malicious);
+        assert_eq!(v.score, 60);
+        assert_eq!(
+            v.basis,
+            "independent evidence agrees: behaviour (A, high) and concealment (B, medium)"
+        );
+    }
+
+    #[test]
+    fn corroboration_needs_another_rule_and_enough_weight() {
+        // Two findings of one rule are one piece of evidence.
+        let same_rule = Verdict::from_findings(&[
+            finding_of("A", Signal::Behaviour, Severity::High),
+            finding_of("A", Signal::Behaviour, Severity::High),
+        ]);
+        assert_eq!(same_rule.level, VerdictLevel::Suspicious);
+        // A medium identity finding (a new package) does not corroborate.
+        let weak = Verdict::from_findings(&[
+            finding_of("A", Signal::Behaviour, Severity::High),
+            finding_of("B", Signal::Identity, Severity::Medium),
+            finding_of("C", Signal::Trigger, Severity::High),
+            finding_of("D", Signal::Content, Severity::High),
+        ]);
+        assert_eq!(weak.level, VerdictLevel::Suspicious);
+        // Concealment without high behaviour is not enough either.
+        let hidden = Verdict::from_findings(&[
+            finding_of("A", Signal::Behaviour, Severity::Medium),
+            finding_of("B", Signal::Concealment, Severity::High),
+        ]);
+        assert_eq!(hidden.level, VerdictLevel::Suspicious);
+        // Download, unpack and run: an honest installer's steps, not corroboration.
+        let two_steps = Verdict::from_findings(&[
+            finding_of("A", Signal::Behaviour, Severity::High),
+            finding_of("B", Signal::Behaviour, Severity::High),
+        ]);
+        assert_eq!(two_steps.level, VerdictLevel::Suspicious);
+        // Taking credentials and running code are two steps of an attack.
+        let steal_and_run = Verdict::from_findings(&[
+            finding_in("A", Signal::Behaviour, Category::Execution, Severity::High),
+            finding_in("B", Signal::Behaviour, Category::Network, Severity::High),
+        ]);
+        assert_eq!(steal_and_run.level, VerdictLevel::Malicious);
+        let lookalike = Verdict::from_findings(&[
+            finding_of("A", Signal::Behaviour, Severity::High),
+            finding_of("B", Signal::Identity, Severity::High),
+        ]);
+        assert_eq!(lookalike.level, VerdictLevel::Malicious);
+    }
 
     const RULE: Rule = Rule {
         id: "TEST001",
         name: "test",
         category: Category::Content,
+        signal: Signal::Behaviour,
         severity: Severity::Low,
         title: "t",
         problem: "p",
@@ -136,5 +342,6 @@ mod tests {
         let v = Verdict::from_findings(&[finding(Severity::Critical), finding(Severity::Critical)]);
         assert_eq!(v.level, VerdictLevel::Malicious);
         assert_eq!(v.score, 100);
+        assert!(v.basis.starts_with("a critical finding"), "{}", v.basis);
     }
 }

@@ -1,11 +1,12 @@
 //! The rules a capture is checked against (DSCA901-DSCA949, category network).
 
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const DNS_LOOKUP_OUTSIDE_ALLOWLIST: Rule = Rule {
     id: "DSCA901",
     name: "dns-lookup-outside-allowlist",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::Medium,
     title: "DNS lookup of a name outside the allowlist",
     problem: "The capture shows a DNS query for a name that is neither the npm registry nor \
@@ -23,6 +24,7 @@ pub const TLS_SNI_OUTSIDE_ALLOWLIST: Rule = Rule {
     id: "DSCA902",
     name: "tls-sni-outside-allowlist",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::Medium,
     title: "TLS connection to a server name outside the allowlist",
     problem: "A TLS client announced a server name (SNI) that is not on the allowlist. \
@@ -37,6 +39,7 @@ pub const HTTP_HOST_OUTSIDE_ALLOWLIST: Rule = Rule {
     id: "DSCA903",
     name: "http-host-outside-allowlist",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::Medium,
     title: "Plain HTTP request to a host outside the allowlist",
     problem: "An HTTP request went to a host that is not on the allowlist, unencrypted. \
@@ -50,6 +53,7 @@ pub const CONNECTION_TO_UNRESOLVED_IP: Rule = Rule {
     id: "DSCA904",
     name: "connection-to-unresolved-ip",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::Medium,
     title: "Connection to an address no DNS answer in the capture gave",
     problem: "A connection went to an IP address that no name in the capture resolved to. \

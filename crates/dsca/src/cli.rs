@@ -20,7 +20,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List every rule dsca applies, with its id, severity and title.
     Rules(RulesArgs),
-    /// Measure verdicts on a malicious corpus and a benign list (precision, recall, F1).
+    /// Measure verdicts: real malware, a development corpus per technique, benign lists and
+    /// risky installers (recall, false positives, gates for CI).
     Eval(crate::eval::EvalArgs),
     /// Scan every package a lockfile installs (npm, yarn, pnpm, bun).
     Audit(AuditArgs),

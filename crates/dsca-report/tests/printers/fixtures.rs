@@ -6,13 +6,14 @@ use dsca_model::dynamic::{
 };
 use dsca_model::{
     Behaviour, Category, Evidence, Finding, Location, PackageInfo, PrevalenceTier, Report,
-    ReportError, Rule, Severity, Source, npm_purl,
+    ReportError, Rule, Severity, Signal, Source, npm_purl,
 };
 
 pub const INSTALL_SCRIPT: Rule = Rule {
     id: "DSCA101",
     name: "install-script",
     category: Category::InstallScripts,
+    signal: Signal::Trigger,
     severity: Severity::Medium,
     title: "Runs code on install",
     problem: "npm runs preinstall, install and postinstall scripts with the installing user's \
@@ -26,6 +27,7 @@ pub const RISKY_INSTALL_COMMAND: Rule = Rule {
     id: "DSCA102",
     name: "risky-install-command",
     category: Category::InstallScripts,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Install script downloads or runs a shell",
     problem: "An install script that fetches code, decodes a payload or opens a shell runs \
@@ -38,6 +40,7 @@ pub const ENV_EXFILTRATION: Rule = Rule {
     id: "DSCA301",
     name: "env-exfiltration",
     category: Category::Network,
+    signal: Signal::Identity,
     severity: Severity::Critical,
     title: "Sends environment variables over the network",
     problem: "Code reads the process environment, where CI tokens and cloud credentials live, \
@@ -51,6 +54,7 @@ pub const TYPOSQUAT: Rule = Rule {
     id: "DSCA201",
     name: "typosquat",
     category: Category::Naming,
+    signal: Signal::Trigger,
     severity: Severity::Medium,
     title: "Name imitates a popular package",
     problem: "The name is one small edit away from a popular package.",
@@ -147,6 +151,7 @@ pub fn malicious() -> Report {
             rule: "DSCA999".to_string(),
             name: "unlisted".to_string(),
             category: Category::Obfuscation,
+            signal: Signal::Concealment,
             severity: Severity::Low,
             title: "A rule not passed to the printer".to_string(),
             message: "long base64 string".to_string(),
@@ -216,6 +221,7 @@ pub const CREDENTIAL_EXFILTRATION: Rule = Rule {
     id: "DSCA1009",
     name: "credential-exfiltration",
     category: Category::Network,
+    signal: Signal::Behaviour,
     severity: Severity::Critical,
     title: "Sent stolen credentials out",
     problem: "dsca planted bait credentials in the sandbox and found their values in what the \

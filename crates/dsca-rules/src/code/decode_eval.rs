@@ -4,12 +4,13 @@ use super::facts::{EvalSource, Kind};
 use super::{CodeContext, evidence, reach_clause};
 use crate::Analysis;
 use crate::metadata::finding_with_evidence;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA803",
     name: "decode-eval",
     category: Category::Execution,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Evaluates code that it decodes at run time",
     problem: "Code that is stored encoded (base64, hex, char codes, encrypted) and turned \

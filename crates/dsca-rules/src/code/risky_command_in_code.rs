@@ -4,12 +4,13 @@ use super::facts::Kind;
 use super::{CodeContext, Reach, evidence, reach_clause};
 use crate::Analysis;
 use crate::metadata::finding_with_evidence;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA809",
     name: "risky-command-in-code",
     category: Category::Execution,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Runs shell commands that download, decode or hide what they run",
     problem: "The package's code or scripts hold shell commands with the shapes of a \

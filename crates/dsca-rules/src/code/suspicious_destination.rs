@@ -4,12 +4,13 @@ use super::tables::DestinationClass;
 use super::{CodeContext, raise, reach_clause};
 use crate::Analysis;
 use crate::metadata::finding_with_evidence;
-use dsca_model::{Category, Evidence, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA806",
     name: "suspicious-destination",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::Medium,
     title: "Talks to a destination malware favours",
     problem: "Network code in the package names a webhook or request bin, an out-of-band \

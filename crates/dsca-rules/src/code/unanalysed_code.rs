@@ -3,12 +3,13 @@
 use super::CodeContext;
 use crate::Analysis;
 use crate::metadata::finding_with_evidence;
-use dsca_model::{Category, Evidence, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA810",
     name: "unanalysed-code",
     category: Category::Obfuscation,
+    signal: Signal::Concealment,
     severity: Severity::Low,
     title: "Has code files the parser could not read",
     problem: "Some JavaScript files could not be parsed: they are not valid JavaScript, not \

@@ -3,12 +3,13 @@
 use super::{RunContext, short};
 use crate::Analysis;
 use crate::metadata::cap_evidence;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1009",
     name: "credential-exfiltration",
     category: Category::Network,
+    signal: Signal::Behaviour,
     severity: Severity::Critical,
     title: "Sent stolen credentials out",
     problem: "dsca planted bait credentials in the sandbox (an npm token, cloud keys, an SSH \

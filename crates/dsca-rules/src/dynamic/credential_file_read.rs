@@ -11,13 +11,14 @@ use crate::code::strings::sensitive_place;
 use crate::code::tables::SecretWeight;
 use crate::metadata::cap_evidence;
 use dsca_model::dynamic::FileOp;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "DSCA1008",
     name: "credential-file-read",
     category: Category::Recon,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Read credential files while installed",
     problem: "In the sandbox, the install or import opened credential files: the bait \

@@ -6,13 +6,14 @@ use crate::code::strings::{classify_host, entropy, ip_class};
 use crate::code::tables::DestinationClass;
 use crate::metadata::cap_evidence;
 use dsca_model::dynamic::DnsQuery;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1001",
     name: "dns-lookup-outside-registry",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::Medium,
     title: "Looked up names outside the registry while installed",
     problem: "While it was installed or imported in the sandbox, the package (or a program \

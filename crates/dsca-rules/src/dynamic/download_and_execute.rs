@@ -6,13 +6,14 @@ use crate::Analysis;
 use crate::metadata::cap_evidence;
 use crate::shell::{self, Separator};
 use dsca_model::dynamic::{Exec, FileOp};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
     id: "DSCA1004",
     name: "download-and-execute",
     category: Category::Execution,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Ran a file it had just written, or piped a download into a shell",
     problem: "In the sandbox, a program ran a file that the install itself had created \

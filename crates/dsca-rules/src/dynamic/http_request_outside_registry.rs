@@ -6,12 +6,13 @@ use crate::code::strings::{classify_url, host_of};
 use crate::code::tables::DestinationClass;
 use crate::metadata::cap_evidence;
 use dsca_model::dynamic::HttpRequest;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1003",
     name: "http-request-outside-registry",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::Medium,
     title: "Made HTTP(S) requests outside the registry while installed",
     problem: "While it ran in the sandbox, the package (or a program it started) sent HTTP \

@@ -4,12 +4,13 @@ use super::{RunContext, count, host_part, is_loopback, short};
 use crate::Analysis;
 use crate::metadata::cap_evidence;
 use dsca_model::dynamic::Connection;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1002",
     name: "ip-literal-connection",
     category: Category::Network,
+    signal: Signal::Destination,
     severity: Severity::High,
     title: "Connected to a hard-coded IP address while installed",
     problem: "While it ran in the sandbox, the package (or a program it started) opened a \

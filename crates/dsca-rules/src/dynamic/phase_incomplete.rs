@@ -4,12 +4,13 @@
 use super::{RunContext, short};
 use crate::Analysis;
 use dsca_model::dynamic::PhaseStatus;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1010",
     name: "phase-timeout-or-error",
     category: Category::Execution,
+    signal: Signal::Gap,
     severity: Severity::Low,
     title: "The sandboxed run did not complete normally",
     problem: "A phase of the sandboxed run (install or import) timed out, could not run, \

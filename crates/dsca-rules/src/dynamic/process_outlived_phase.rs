@@ -3,12 +3,13 @@
 use super::{RunContext, count};
 use crate::Analysis;
 use crate::metadata::cap_evidence;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1007",
     name: "process-outlived-phase",
     category: Category::Persistence,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Left a process running after the install",
     problem: "In the sandbox, a process the install or import started was still running \

@@ -12,13 +12,14 @@ use crate::inline_code::{Language, risky_capabilities};
 use crate::metadata::cap_evidence;
 use crate::metadata::risky_install_command::risky_shapes;
 use dsca_model::dynamic::Exec;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "DSCA1005",
     name: "risky-command-executed",
     category: Category::Execution,
+    signal: Signal::Behaviour,
     severity: Severity::Medium,
     title: "Ran a program droppers and reverse shells use",
     problem: "In the sandbox, the install or import ran programs that a package build has \

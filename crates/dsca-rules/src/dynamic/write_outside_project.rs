@@ -5,12 +5,13 @@ use crate::Analysis;
 use crate::code::strings::persistence_place;
 use crate::metadata::cap_evidence;
 use dsca_model::dynamic::{FileEvent, FileOp};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1006",
     name: "write-outside-project",
     category: Category::Filesystem,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Changed files outside the project while installed",
     problem: "In the sandbox, the install or import wrote, created, renamed or deleted files \

@@ -2,12 +2,13 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_archive::AnomalyKind;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA702",
     name: "archive-absolute-path",
     category: Category::Archive,
+    signal: Signal::Integrity,
     severity: Severity::High,
     title: "Archive entry has an absolute path",
     problem: "An entry's path starts at the file system root or a drive letter. An extractor \

@@ -2,12 +2,13 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_archive::AnomalyKind;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA704",
     name: "archive-duplicate-entry",
     category: Category::Archive,
+    signal: Signal::Integrity,
     severity: Severity::Medium,
     title: "Archive holds the same path twice",
     problem: "Two entries share one path. Extractors disagree on which one wins: npm's \

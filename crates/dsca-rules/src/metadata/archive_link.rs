@@ -2,12 +2,13 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_archive::AnomalyKind;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA703",
     name: "archive-link",
     category: Category::Archive,
+    signal: Signal::Integrity,
     severity: Severity::Medium,
     title: "Archive holds a link",
     problem: "The archive contains a symbolic or hard link. npm drops links from package \

@@ -2,12 +2,13 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_archive::AnomalyKind;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA701",
     name: "archive-path-traversal",
     category: Category::Archive,
+    signal: Signal::Integrity,
     severity: Severity::High,
     title: "Archive entry escapes the package folder",
     problem: "An entry's path contains `..` components that lead outside the folder the \

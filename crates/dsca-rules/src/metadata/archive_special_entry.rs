@@ -2,12 +2,13 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_archive::AnomalyKind;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA705",
     name: "archive-special-entry",
     category: Category::Archive,
+    signal: Signal::Integrity,
     severity: Severity::Medium,
     title: "Archive holds a device file or other special entry",
     problem: "The archive contains an entry that is neither a file, a folder nor a link \

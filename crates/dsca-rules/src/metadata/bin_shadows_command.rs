@@ -1,12 +1,13 @@
 //! DSCA603: a `bin` entry takes the name of a common system or toolchain command.
 
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA603",
     name: "bin-shadows-command",
     category: Category::Content,
+    signal: Signal::Trigger,
     severity: Severity::High,
     title: "Installs a command named like a system tool",
     problem: "npm links every `bin` entry into node_modules/.bin (and into the global bin \

@@ -2,13 +2,14 @@
 
 use crate::context::days_between;
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 use nodejs_semver::Version;
 
 pub const RULE: Rule = Rule {
     id: "DSCA302",
     name: "dependency-confusion",
     category: Category::Naming,
+    signal: Signal::Identity,
     severity: Severity::High,
     title: "Looks like a dependency-confusion package",
     problem: "The package has the marks of dependency confusion: a first release with a huge \

@@ -1,12 +1,13 @@
 //! DSCA405: the version is deprecated.
 
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA405",
     name: "deprecated",
     category: Category::Publishing,
+    signal: Signal::Identity,
     severity: Severity::Low,
     title: "Version is deprecated",
     problem: "The maintainers marked this version as deprecated. Deprecated versions stop \

@@ -2,12 +2,13 @@
 
 use super::install_time_scripts;
 use crate::{Analysis, ScanContext};
-use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA101",
     name: "install-script",
     category: Category::InstallScripts,
+    signal: Signal::Trigger,
     severity: Severity::Low,
     title: "Runs a script when installed",
     problem: "npm runs preinstall, install and postinstall scripts with the installing user's \

@@ -2,12 +2,13 @@
 
 use super::install_time_scripts;
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA103",
     name: "install-script-added",
     category: Category::InstallScripts,
+    signal: Signal::Trigger,
     severity: Severity::Medium,
     title: "Install script added in this version",
     problem: "The previous version installed without running any script of this kind; this \

@@ -2,12 +2,13 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_model::npm::SignatureCheck;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA502",
     name: "invalid-signature",
     category: Category::Integrity,
+    signal: Signal::Integrity,
     severity: Severity::Critical,
     title: "Registry signature does not verify",
     problem: "The registry signs `name@version:integrity` for every version it serves. The \

@@ -1,12 +1,13 @@
 //! DSCA404: the maintainer list changed since the previous version.
 
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA404",
     name: "maintainers-changed",
     category: Category::Publishing,
+    signal: Signal::Identity,
     severity: Severity::Low,
     title: "Maintainers changed since the previous version",
     problem: "The accounts allowed to publish this package are not the same as for the \

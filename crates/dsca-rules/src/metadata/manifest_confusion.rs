@@ -2,13 +2,14 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_model::npm::{DEPENDENCY_FIELDS, Manifest};
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
     id: "DSCA504",
     name: "manifest-confusion",
     category: Category::Integrity,
+    signal: Signal::Integrity,
     severity: Severity::High,
     title: "Registry metadata and package.json disagree",
     problem: "The registry lets a publisher upload metadata that differs from the \

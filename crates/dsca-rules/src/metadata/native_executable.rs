@@ -2,13 +2,14 @@
 
 use super::{cap_evidence, install_time_scripts};
 use crate::{Analysis, ScanContext};
-use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity, Signal};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "DSCA601",
     name: "native-executable",
     category: Category::Content,
+    signal: Signal::Content,
     severity: Severity::Medium,
     title: "Ships native executables",
     problem: "The package contains compiled programs or libraries. Their behaviour cannot be \

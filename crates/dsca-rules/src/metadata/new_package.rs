@@ -2,13 +2,14 @@
 
 use crate::context::days_between;
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 use time::format_description::well_known::Rfc3339;
 
 pub const RULE: Rule = Rule {
     id: "DSCA401",
     name: "new-package",
     category: Category::Publishing,
+    signal: Signal::Identity,
     severity: Severity::Low,
     title: "Package is less than 30 days old",
     problem: "The package first appeared on the registry within the last 30 days. Most \

@@ -2,13 +2,14 @@
 
 use crate::context::days_between;
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 use time::format_description::well_known::Rfc3339;
 
 pub const RULE: Rule = Rule {
     id: "DSCA402",
     name: "new-version",
     category: Category::Publishing,
+    signal: Signal::Identity,
     severity: Severity::Info,
     title: "Version is less than 7 days old",
     problem: "This version was published within the last week. Hijacked releases of popular \

@@ -1,12 +1,13 @@
 //! DSCA505: the registry gave no hash to check the tarball against. Raised by the
 //! pipeline; defined here for the catalogue.
 
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA505",
     name: "no-integrity",
     category: Category::Integrity,
+    signal: Signal::Integrity,
     severity: Severity::Medium,
     title: "No integrity hash to verify the tarball",
     problem: "The registry metadata for this version carries neither an `integrity` nor a \

@@ -1,12 +1,13 @@
 //! DSCA406: the package does not say where its source lives.
 
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Finding, Rule, Severity};
+use dsca_model::{Category, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA406",
     name: "no-repository",
     category: Category::Publishing,
+    signal: Signal::Identity,
     severity: Severity::Info,
     title: "No source repository",
     problem: "The manifest has no repository field, so the published code cannot be \

@@ -1,12 +1,13 @@
 //! DSCA201: a dependency that npm fetches from somewhere other than the registry.
 
 use crate::{Analysis, Origin, ScanContext};
-use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA201",
     name: "non-registry-dependency",
     category: Category::Dependencies,
+    signal: Signal::Trigger,
     severity: Severity::Medium,
     title: "Depends on code from outside the registry",
     problem: "A dependency is fetched from a git repository, a URL or a local path instead of \

@@ -2,12 +2,13 @@
 
 use crate::{Analysis, ScanContext};
 use dsca_model::npm::is_security_placeholder;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA407",
     name: "npm-security-placeholder",
     category: Category::Publishing,
+    signal: Signal::Integrity,
     severity: Severity::Critical,
     title: "npm removed this package as malicious",
     problem: "npm's security team removed this package and published an empty placeholder \

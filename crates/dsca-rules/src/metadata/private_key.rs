@@ -2,13 +2,14 @@
 
 use super::{cap_evidence, is_test_path};
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "DSCA602",
     name: "private-key",
     category: Category::Content,
+    signal: Signal::Content,
     severity: Severity::High,
     title: "Ships a private key",
     problem: "The package contains private key material. Either a maintainer leaked a \

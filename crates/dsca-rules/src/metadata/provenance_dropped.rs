@@ -1,12 +1,13 @@
 //! DSCA503: the previous version had provenance attestations and this one has none.
 
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA503",
     name: "provenance-dropped",
     category: Category::Integrity,
+    signal: Signal::Integrity,
     severity: Severity::High,
     title: "Provenance dropped since the previous version",
     problem: "The previous version was published from CI with a provenance attestation that \

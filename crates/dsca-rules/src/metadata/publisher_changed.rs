@@ -1,12 +1,13 @@
 //! DSCA403: a different npm account published this version than the previous one.
 
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA403",
     name: "publisher-changed",
     category: Category::Publishing,
+    signal: Signal::Identity,
     severity: Severity::Medium,
     title: "Published by a different account than the previous version",
     problem: "The npm account that published this version is not the one that published \

@@ -6,12 +6,13 @@
 use super::install_time_scripts;
 use crate::popular::{POPULAR, Popular};
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA301",
     name: "typosquat",
     category: Category::Naming,
+    signal: Signal::Identity,
     severity: Severity::Medium,
     title: "Name imitates a popular package",
     problem: "The name is one typo, one swapped letter, a lookalike character, a missing or \
