@@ -1,7 +1,7 @@
 use crate::finding::{Behaviour, Finding};
 use crate::network::NetworkActivity;
 use crate::rule::Severity;
-use crate::verdict::Verdict;
+use crate::verdict::{Verdict, VerdictLevel};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the JSON report changes incompatibly (see `schema/report.schema.json`).
@@ -132,6 +132,11 @@ impl Report {
 
     /// Order findings (most severe first, then by rule id) and behaviours (by category,
     /// then id) so output is deterministic, and derive the verdict.
+    ///
+    /// A package that could not be fully analysed (any error: an unreadable or missing
+    /// package.json, a tarball that could not be fetched or unpacked, a failed sandboxed
+    /// run) is never `clean`: what was not read may hold what would have flagged it. Its
+    /// verdict is `None` unless what was read already makes it suspicious or malicious.
     pub fn finalize(&mut self) {
         self.findings.sort_by(|a, b| {
             b.severity
@@ -141,7 +146,15 @@ impl Report {
         });
         self.behaviours
             .sort_by(|a, b| a.category.cmp(&b.category).then_with(|| a.id.cmp(&b.id)));
-        self.verdict = Some(Verdict::from_findings(&self.findings));
+        let verdict = Verdict::from_findings(&self.findings);
+        self.verdict =
+            (verdict.level != VerdictLevel::Clean || self.errors.is_empty()).then_some(verdict);
+    }
+
+    /// Some analysis ran but not all of it: there are errors, yet the package's source
+    /// was read (a report of [`Report::failed`] has no source).
+    pub fn is_incomplete(&self) -> bool {
+        self.has_errors() && self.source != Source::None
     }
 
     pub fn max_severity(&self) -> Option<Severity> {
@@ -150,5 +163,48 @@ impl Report {
 
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory_report() -> Report {
+        Report::new(
+            "./pkg",
+            PackageInfo {
+                name: "pkg".to_string(),
+                ..PackageInfo::default()
+            },
+            Source::Directory {
+                path: "./pkg".to_string(),
+            },
+        )
+    }
+
+    #[test]
+    fn nothing_found_and_nothing_missed_is_clean() {
+        let mut report = directory_report();
+        report.finalize();
+        assert_eq!(
+            report.verdict.as_ref().map(|v| v.level),
+            Some(VerdictLevel::Clean)
+        );
+        assert!(!report.is_incomplete());
+    }
+
+    #[test]
+    fn an_incomplete_analysis_is_never_clean() {
+        let mut report = directory_report();
+        report.errors.push(ReportError::new(
+            "manifest",
+            "package.json cannot be read: EOF while parsing",
+        ));
+        report.finalize();
+        assert_eq!(report.verdict, None);
+        assert!(report.is_incomplete());
+        let failed = Report::failed("x", "x", ReportError::new("not-found", "no such package"));
+        assert!(!failed.is_incomplete());
     }
 }

@@ -152,6 +152,14 @@ impl Printer {
                     label(buf, name, &clean(reason));
                 }
             }
+            None if report.is_incomplete() => {
+                let word = self.paint("INCOMPLETE", Style::new().magenta().bold());
+                label(
+                    buf,
+                    "verdict",
+                    &format!("{word} (the package could not be fully analysed: see the errors)"),
+                );
+            }
             None => {
                 let failed = self.paint("FAILED", Style::new().magenta().bold());
                 label(
@@ -168,6 +176,8 @@ impl Printer {
         if report.findings.is_empty() {
             let line = if report.verdict.is_some() {
                 "No issues found."
+            } else if report.is_incomplete() {
+                "Not fully analysed: nothing was found in what could be read (see the errors below)."
             } else {
                 "Not analysed: the scan failed before any analysis could run."
             };

@@ -14,6 +14,8 @@ const NPM_MTIME: u64 = 499_162_500;
 pub struct PackageBuilder {
     manifest: Map<String, Value>,
     raw_manifest: Option<Vec<u8>>,
+    /// Leave package.json out (a tarball npm would refuse).
+    no_manifest: bool,
     files: Vec<(String, Vec<u8>)>,
     prefix: String,
 }
@@ -26,6 +28,7 @@ impl PackageBuilder {
         PackageBuilder {
             manifest,
             raw_manifest: None,
+            no_manifest: false,
             files: Vec::new(),
             prefix: "package".into(),
         }
@@ -72,6 +75,12 @@ impl PackageBuilder {
         self
     }
 
+    /// Builds the tarball without any package.json (unless one is added with `file`).
+    pub fn without_package_json(mut self) -> Self {
+        self.no_manifest = true;
+        self
+    }
+
     /// The top-level directory inside the tarball (npm uses `package`; some tarballs do not).
     pub fn prefix(mut self, prefix: &str) -> Self {
         self.prefix = prefix.to_string();
@@ -86,7 +95,7 @@ impl PackageBuilder {
     pub fn build(&self) -> Vec<u8> {
         let mut tar = tar::Builder::new(Vec::new());
         let explicit_manifest = self.files.iter().any(|(p, _)| p == "package.json");
-        if !explicit_manifest {
+        if !explicit_manifest && !self.no_manifest {
             let json = match &self.raw_manifest {
                 Some(raw) => raw.clone(),
                 None => {

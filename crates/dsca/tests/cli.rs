@@ -381,6 +381,53 @@ fn corrupt_tarball_is_a_clear_error() {
     assert!(out.stderr.contains("truncated"), "{}", out.stderr);
 }
 
+/// Issue 16: a package dsca could not fully analyse is never `clean`.
+#[test]
+fn unreadable_package_json_gets_no_clean_verdict() {
+    let home = TempHome::new();
+    let dir = home.project_dir().join("broken");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("package.json"), r#"{ "name": "x", "#).expect("write");
+    std::fs::write(dir.join("index.js"), "module.exports = 1;\n").expect("write");
+
+    let out = run(dsca(&home).args(["scan", "--format", "json", "./broken"]));
+    assert_eq!(out.code, 2, "{out}");
+    let report = out.json();
+    assert!(report["verdict"].is_null(), "{report:#}");
+    assert_eq!(report["errors"][0]["code"], "manifest", "{report:#}");
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let schema = read_json(&workspace.join("schema/report.schema.json"));
+    let errors = validate(&schema, &report);
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let out = run(dsca(&home).args(["scan", "--color", "never", "./broken"]));
+    assert_eq!(out.code, 2, "{out}");
+    assert!(!out.stdout.contains("CLEAN"), "{out}");
+    assert!(!out.stdout.contains("No issues found"), "{out}");
+    assert!(out.stdout.contains("could not be fully analysed"), "{out}");
+    assert!(out.stdout.contains("package.json cannot be read"), "{out}");
+}
+
+/// npm refuses a tarball without package.json; dsca reports an error, never `clean`.
+#[test]
+fn tarball_without_package_json_is_an_error_without_verdict() {
+    let home = TempHome::new();
+    let tarball = home.project_dir().join("bare.tgz");
+    std::fs::write(
+        &tarball,
+        PackageBuilder::new("bare", "1.0.0")
+            .without_package_json()
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    )
+    .expect("write tarball");
+    let out = run(dsca(&home).args(["scan", "--format", "json", "./bare.tgz"]));
+    assert_eq!(out.code, 2, "{out}");
+    let report = out.json();
+    assert!(report["verdict"].is_null(), "{report:#}");
+    assert_eq!(report["errors"][0]["code"], "manifest", "{report:#}");
+}
+
 #[test]
 fn several_specs_give_a_json_array_in_order() {
     let home = TempHome::new();
