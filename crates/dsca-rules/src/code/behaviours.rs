@@ -98,6 +98,11 @@ fn behaviour_of(kind: &Kind) -> Option<(&'static str, Category, &'static str)> {
             Category::Filesystem,
             "Changes file permissions",
         ),
+        Kind::Delete { .. } => (
+            "filesystem.delete",
+            Category::Filesystem,
+            "Deletes files or folders",
+        ),
         Kind::Sensitive { .. } => (
             "filesystem.sensitive",
             Category::Filesystem,
@@ -128,7 +133,7 @@ fn behaviour_of(kind: &Kind) -> Option<(&'static str, Category, &'static str)> {
             Category::Network,
             "Sends browser requests through injected elements or beacons",
         ),
-        Kind::Pipe => return None,
+        Kind::Pipe | Kind::ListDir(_) => return None,
     })
 }
 
@@ -185,6 +190,10 @@ fn detail(kind: &Kind) -> String {
         Kind::FileWrite {
             target: Some(target),
         } => format!("writes `{}`", crate::inline_code::short(target)),
+        Kind::Delete {
+            target: Some(target),
+            ..
+        } => format!("deletes `{}`", crate::inline_code::short(target)),
         _ => "seen here".into(),
     }
 }

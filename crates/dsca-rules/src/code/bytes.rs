@@ -5,6 +5,7 @@
 
 use super::facts::{Event, FileFacts, Kind, snippet};
 use super::strings;
+use super::tables::is_secret_env_name;
 use crate::metadata::risky_install_command::risky_shapes;
 
 /// Only this much of a file is read byte by byte.
@@ -68,6 +69,478 @@ fn token_kind(line: &str) -> Vec<Kind> {
     kinds
 }
 
+/// The language of a script, from its file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Language {
+    Shell,
+    Python,
+    PowerShell,
+    Batch,
+    /// Not a script this pass knows the commands of (VBScript, unparsable JavaScript).
+    Other,
+}
+
+fn language(path: &str) -> Language {
+    let lower = path.to_ascii_lowercase();
+    match lower
+        .rsplit_once('.')
+        .map_or("", |(_, extension)| extension)
+    {
+        "sh" | "bash" => Language::Shell,
+        "py" => Language::Python,
+        "ps1" => Language::PowerShell,
+        "bat" | "cmd" => Language::Batch,
+        _ => Language::Other,
+    }
+}
+
+/// A comment line of `language` (nothing on it runs).
+fn is_comment(line: &str, language: Language) -> bool {
+    let trimmed = line.trim_start();
+    match language {
+        Language::Shell | Language::Python | Language::PowerShell => trimmed.starts_with('#'),
+        Language::Batch => {
+            let lower = trimmed.trim_start_matches('@').to_ascii_lowercase();
+            lower.starts_with("::") || lower == "rem" || lower.starts_with("rem ")
+        }
+        Language::Other => false,
+    }
+}
+
+/// `word` occurs in `text` as a whole word: not inside a longer name (`curl` in
+/// `curly`, `irm` in `confirm`, `gh-curl`, `x.requests.get`).
+fn has_word(text: &str, word: &str) -> bool {
+    let joins = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-');
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(|c| joins(c) || c == '.')
+            && (word.ends_with(['.', '(']) || !after.is_some_and(joins))
+    })
+}
+
+/// The commands of one shell or batch line, each as its words with the program first
+/// (variable assignments and wrappers such as `sudo` skipped, the program's directory
+/// and quotes removed). Pipes, lists, subshells and `$(…)` substitutions separate
+/// commands.
+pub(crate) fn shell_commands(line: &str) -> Vec<Vec<&str>> {
+    const WRAPPERS: &[&str] = &[
+        "sudo", "exec", "command", "nohup", "time", "then", "do", "else", "if", "elif", "while",
+        "until", "!", "@", "call", "start", "/b",
+    ];
+    // `${NAME}` is one word; other braces group commands.
+    let mut in_variable = false;
+    let mut previous = ' ';
+    line.split(|c: char| {
+        let opens_variable = c == '{' && previous == '$';
+        previous = c;
+        if opens_variable {
+            in_variable = true;
+            return false;
+        }
+        if in_variable {
+            in_variable = c != '}';
+            return false;
+        }
+        matches!(c, '|' | ';' | '&' | '(' | ')' | '`' | '{' | '}')
+    })
+    .filter_map(|segment| {
+        let words: Vec<&str> = segment
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']))
+            .filter(|w| !w.is_empty() && *w != "@")
+            .skip_while(|w| {
+                WRAPPERS.contains(&w.to_ascii_lowercase().as_str())
+                    || w.split_once('=').is_some_and(|(name, _)| {
+                        !name.is_empty()
+                            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+            })
+            .collect();
+        let (program, args) = words.split_first()?;
+        // `@echo off`: batch's `@` only hides the command.
+        let program = program.trim_start_matches('@');
+        let program = program.rsplit(['/', '\\']).next().unwrap_or(program);
+        let mut command = vec![program];
+        command.extend(args);
+        Some(command)
+    })
+    .collect()
+}
+
+/// The arguments of a command before any redirection, without its options.
+fn operands<'a>(args: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
+    args.iter()
+        .copied()
+        .take_while(|a| !is_redirection(a))
+        .filter(|a| !a.starts_with('-'))
+}
+
+/// `>x`, `2>/dev/null`, `<in`, `>>log`.
+fn is_redirection(word: &str) -> bool {
+    word.trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with(['>', '<'])
+}
+
+/// What one command of a shell or batch script does, in the kinds of the JavaScript
+/// walk. `program` is lowercased for batch (its commands ignore case).
+fn command_kinds(command: &[&str], language: Language, kinds: &mut Vec<Kind>) {
+    let Some((program, args)) = command.split_first() else {
+        return;
+    };
+    let lower = program.to_ascii_lowercase();
+    let program = if language == Language::Batch {
+        lower.trim_end_matches(".exe")
+    } else {
+        program
+    };
+    let has_arg = |wanted: &[&str]| {
+        args.iter()
+            .any(|a| wanted.contains(&a.to_ascii_lowercase().as_str()))
+    };
+    let mut operands = operands(args).peekable();
+    match program {
+        "curl" | "wget" => kinds.push(Kind::Http(program.to_string())),
+        "nc" | "ncat" | "netcat" | "socat" | "telnet" => {
+            kinds.push(Kind::Socket(program.to_string()));
+        }
+        "certutil" if has_arg(&["-urlcache", "/urlcache"]) => {
+            kinds.push(Kind::Http(program.to_string()));
+        }
+        "bitsadmin" if has_arg(&["/transfer", "/addfile"]) => {
+            kinds.push(Kind::Http(program.to_string()));
+        }
+        "hostname" => kinds.push(Kind::Recon("the host name")),
+        "whoami" | "logname" => kinds.push(Kind::Recon("the user account")),
+        // `id` prints the user; `uname -m`/`-s` only pick a download for the platform,
+        // `-a`/`-n` fingerprint the host.
+        // `id -u` is a root check; `id`, `id -un` name the user.
+        "id" if !args.iter().any(|a| *a == "-u" || *a == "-g" || *a == "-G") => {
+            kinds.push(Kind::Recon("the user account"));
+        }
+        "uname"
+            if args.iter().any(|a| {
+                a.starts_with('-') && !a.starts_with("--") && (a.contains('a') || a.contains('n'))
+                    || *a == "--all"
+                    || *a == "--nodename"
+            }) =>
+        {
+            kinds.push(Kind::Recon("the system details"));
+        }
+        "systeminfo" => kinds.push(Kind::Recon("the system details")),
+        "ifconfig" | "ipconfig" => kinds.push(Kind::Recon("the network interfaces")),
+        "ip" if operands
+            .peek()
+            .is_some_and(|o| matches!(*o, "a" | "addr" | "address")) =>
+        {
+            kinds.push(Kind::Recon("the network interfaces"));
+        }
+        // With no operand they print every variable; `env X=1 cmd` runs a command.
+        "env" | "printenv" | "set" | "export"
+            if operands.peek().is_none()
+                && (program != "set" || args.is_empty() || args[0].starts_with(['>', '|']))
+                && (program != "export" || has_arg(&["-p"])) =>
+        {
+            kinds.push(Kind::EnvWhole);
+        }
+        "printenv" => {
+            for name in operands {
+                if is_secret_env_name(name) {
+                    kinds.push(Kind::EnvSecret(name.to_string()));
+                }
+            }
+        }
+        "cat" | "head" | "tail" | "less" | "more" | "base64" | "xxd" | "od" | "strings" | "cp"
+        | "scp" | "rsync" | "tar" | "zip" | "gzip"
+            if operands.peek().is_some() =>
+        {
+            kinds.push(Kind::FileRead);
+        }
+        // In batch `type` prints a file; in sh it looks a command up.
+        "type" if language == Language::Batch && operands.peek().is_some() => {
+            kinds.push(Kind::FileRead);
+        }
+        "crontab" | "systemctl" | "launchctl" | "reg" | "schtasks" | "loginctl" | "at" => {
+            kinds.push(Kind::Exec {
+                api: "a shell command".into(),
+                command: Some(command.join(" ")),
+            });
+        }
+        _ => {}
+    }
+    if matches!(program, "curl" | "wget")
+        && args.iter().any(|a| {
+            a.starts_with('@')
+                || a.contains("=@")
+                || a.starts_with("-d@")
+                || matches!(*a, "-T" | "--upload-file" | "--post-file")
+        })
+    {
+        // An upload of a file is a read of it.
+        kinds.push(Kind::FileRead);
+    }
+}
+
+/// `$NAME`, `${NAME}`, `$env:NAME`, `%NAME%`, `os.environ['NAME']`, `os.getenv("NAME")`:
+/// the environment variables a script line reads.
+fn env_names(line: &str, language: Language) -> Vec<&str> {
+    fn name_at(text: &str) -> &str {
+        let end = text
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len());
+        &text[..end]
+    }
+    let mut names = Vec::new();
+    match language {
+        Language::Python => {
+            for marker in ["environ[", "environ.get(", "getenv("] {
+                for (at, _) in line.match_indices(marker) {
+                    let rest = line[at + marker.len()..].trim_start_matches(['"', '\'']);
+                    names.push(name_at(rest));
+                }
+            }
+        }
+        Language::Shell | Language::PowerShell | Language::Batch | Language::Other => {
+            for (at, _) in line.match_indices('$') {
+                let mut rest = &line[at + 1..];
+                rest = rest.strip_prefix('{').unwrap_or(rest);
+                if rest.len() > 4 && rest[..4].eq_ignore_ascii_case("env:") {
+                    rest = &rest[4..];
+                }
+                names.push(name_at(rest));
+            }
+            if language == Language::Batch {
+                let mut parts = line.split('%');
+                parts.next();
+                // `%NAME%`: every other part between percent signs.
+                for (i, part) in parts.enumerate() {
+                    if i % 2 == 0 && !part.is_empty() && name_at(part).len() == part.len() {
+                        names.push(part);
+                    }
+                }
+            }
+        }
+    }
+    names.retain(|name| !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()));
+    names
+}
+
+/// Whole words of a lowercased PowerShell (or batch) line, as (needle, kind).
+fn powershell_kinds(lower: &str, kinds: &mut Vec<Kind>) {
+    for (word, api) in [
+        ("invoke-webrequest", "Invoke-WebRequest"),
+        ("iwr", "iwr"),
+        ("invoke-restmethod", "Invoke-RestMethod"),
+        ("irm", "irm"),
+        ("net.webclient", "Net.WebClient"),
+        ("start-bitstransfer", "Start-BitsTransfer"),
+        ("net.http.httpclient", "HttpClient"),
+    ] {
+        if has_word(lower, word) {
+            kinds.push(Kind::Http(api.into()));
+            break;
+        }
+    }
+    if has_word(lower, "net.sockets.tcpclient") || has_word(lower, "net.sockets.socket") {
+        kinds.push(Kind::Socket("TcpClient".into()));
+    }
+    for (word, what) in [
+        ("$env:computername", "the host name"),
+        ("[environment]::machinename", "the host name"),
+        ("[system.environment]::machinename", "the host name"),
+        ("[system.net.dns]::gethostname", "the host name"),
+        ("$env:username", "the user account"),
+        ("[environment]::username", "the user account"),
+        ("[system.environment]::username", "the user account"),
+        ("%computername%", "the host name"),
+        ("%username%", "the user account"),
+        ("get-netipaddress", "the network interfaces"),
+        ("get-computerinfo", "the system details"),
+    ] {
+        if lower.contains(word) {
+            kinds.push(Kind::Recon(what));
+        }
+    }
+    let lists_env = ["get-childitem", "gci", "dir", "ls", "get-item"]
+        .iter()
+        .any(|list| {
+            lower.match_indices(list).any(|(at, _)| {
+                let rest = lower[at + list.len()..].trim_start();
+                rest.strip_prefix("env:")
+                    .or_else(|| rest.strip_prefix("-path env:"))
+                    .is_some_and(|after| {
+                        !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    })
+            })
+        });
+    if lists_env || lower.contains("[environment]::getenvironmentvariables(") {
+        kinds.push(Kind::EnvWhole);
+    }
+    if has_word(lower, "get-content")
+        || has_word(lower, "gc")
+        || lower.contains("[io.file]::read")
+        || lower.contains("[system.io.file]::read")
+    {
+        kinds.push(Kind::FileRead);
+    }
+    if has_word(lower, "set-content")
+        || has_word(lower, "add-content")
+        || lower.contains("-outfile")
+    {
+        kinds.push(Kind::FileWrite { target: None });
+    }
+    if has_word(lower, "new-itemproperty") || has_word(lower, "set-itemproperty") {
+        kinds.push(Kind::Exec {
+            api: "a PowerShell command".into(),
+            command: None,
+        });
+    }
+}
+
+/// Python calls by their names.
+fn python_kinds(line: &str, kinds: &mut Vec<Kind>) {
+    if [
+        "urllib.request",
+        "urlopen(",
+        "urllib2",
+        "http.client",
+        "httplib",
+        "httpx.",
+        "aiohttp",
+        "pycurl",
+    ]
+    .iter()
+    .any(|w| has_word(line, w))
+        || has_word(line, "requests.")
+    {
+        kinds.push(Kind::Http("a Python HTTP client".into()));
+    }
+    if has_word(line, "socket.socket") || has_word(line, "socket.create_connection") {
+        kinds.push(Kind::Socket("socket".into()));
+    }
+    for (call, what) in [
+        ("socket.gethostname()", "the host name"),
+        ("socket.getfqdn(", "the host name"),
+        ("platform.node()", "the host name"),
+        ("os.uname()", "the system details"),
+        ("platform.uname()", "the system details"),
+        ("getpass.getuser()", "the user account"),
+        ("os.getlogin()", "the user account"),
+    ] {
+        if line.contains(call) {
+            kinds.push(Kind::Recon(what));
+        }
+    }
+    if [
+        "dict(os.environ",
+        "json.dumps(os.environ",
+        "str(os.environ",
+        "os.environ)",
+    ]
+    .iter()
+    .any(|w| line.contains(w))
+    {
+        kinds.push(Kind::EnvWhole);
+    }
+    if line.contains("read_text(") || line.contains("read_bytes(") {
+        kinds.push(Kind::FileRead);
+    }
+    if line.contains("write_text(")
+        || line.contains("write_bytes(")
+        || (line.contains("open(")
+            && (line.contains("'w")
+                || line.contains("\"w")
+                || line.contains("'a'")
+                || line.contains("\"a\"")))
+    {
+        kinds.push(Kind::FileWrite { target: None });
+    }
+    if line.contains("os.popen(") {
+        kinds.push(Kind::Exec {
+            api: "os.popen".into(),
+            command: None,
+        });
+    }
+}
+
+/// The target of a shell or batch output redirection (`> file`, `>> file`), other than
+/// the null device and other descriptors.
+fn redirect_target(line: &str) -> Option<String> {
+    let at = line.find('>')?;
+    if line[..at].ends_with(['-', '=', '2']) && !line[..at].ends_with(" 2") {
+        return None;
+    }
+    let rest = line[at..].trim_start_matches('>').trim_start();
+    let target: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ';' | '|' | '&' | ')'))
+        .collect();
+    let bare = target.trim_matches(['"', '\'']);
+    (!bare.is_empty()
+        && !bare.starts_with('&')
+        && !bare.eq_ignore_ascii_case("/dev/null")
+        && !bare.eq_ignore_ascii_case("nul"))
+    .then_some(target)
+}
+
+/// What one line of a script does: commands, network clients, secrets, recon, reads.
+fn script_kinds(line: &str, language: Language) -> Vec<Kind> {
+    let mut kinds = Vec::new();
+    if language == Language::Other || is_comment(line, language) {
+        return kinds;
+    }
+    if matches!(language, Language::Shell | Language::Batch) {
+        for command in shell_commands(line) {
+            command_kinds(&command, language, &mut kinds);
+        }
+        if let Some(target) = redirect_target(line) {
+            kinds.push(Kind::FileWrite {
+                target: Some(target),
+            });
+        }
+        // `< ~/.aws/credentials`: an input redirection (not a here-document or `<(…)`).
+        if line.match_indices('<').any(|(at, _)| {
+            let rest = &line[at + 1..];
+            !line[..at].ends_with('<')
+                && !rest.starts_with(['<', '(', '&'])
+                && !rest.trim().is_empty()
+        }) {
+            kinds.push(Kind::FileRead);
+        }
+        if line.contains("/dev/tcp/") || line.contains("/dev/udp/") {
+            kinds.push(Kind::Socket("/dev/tcp".into()));
+        }
+    }
+    if matches!(language, Language::PowerShell | Language::Batch) {
+        powershell_kinds(&line.to_ascii_lowercase(), &mut kinds);
+    }
+    if language == Language::PowerShell {
+        // PowerShell aliases curl and wget to Invoke-WebRequest.
+        let lower = line.to_ascii_lowercase();
+        if has_word(&lower, "curl") || has_word(&lower, "wget") {
+            kinds.push(Kind::Http("Invoke-WebRequest".into()));
+        }
+    }
+    if language == Language::Python {
+        python_kinds(line, &mut kinds);
+    }
+    for name in env_names(line, language) {
+        if is_secret_env_name(name) {
+            kinds.push(Kind::EnvSecret(name.to_string()));
+        }
+    }
+    if let Some(target) = super::destructive::wipe_command(line) {
+        kinds.push(Kind::Delete {
+            target: Some(target),
+            recursive: true,
+        });
+    }
+    if language == Language::Shell && (line.contains("$HOSTNAME") || line.contains("${HOSTNAME}")) {
+        kinds.push(Kind::Recon("the host name"));
+    }
+    kinds
+}
+
 /// Facts from the raw bytes of `data`; `is_script` runs the shell analysis on each line.
 pub(crate) fn analyse(path: &str, data: &[u8], is_script: bool) -> FileFacts {
     let data = &data[..data.len().min(MAX_SCANNED_BYTES)];
@@ -87,6 +560,11 @@ pub(crate) fn analyse(path: &str, data: &[u8], is_script: bool) -> FileFacts {
             in_network_flow: false,
         });
     }
+    let language = if is_script {
+        language(path)
+    } else {
+        Language::Other
+    };
     let mut offset = 0;
     for (index, line) in text.split('\n').enumerate() {
         let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
@@ -105,7 +583,28 @@ pub(crate) fn analyse(path: &str, data: &[u8], is_script: bool) -> FileFacts {
             snippet: snippet(&text, start, start + line.len()),
             in_network_flow: false,
         };
-        for kind in token_kind(line) {
+        let mut kinds = token_kind(line);
+        if is_script && line.len() <= MAX_SHELL_LINE {
+            for kind in script_kinds(line, language) {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            if matches!(
+                language,
+                Language::Shell | Language::Batch | Language::PowerShell
+            ) && !is_comment(line, language)
+            {
+                // Scripts the script starts run like it (`sh ./next.sh`, `-File x.ps1`).
+                for target in super::node_targets(line, "") {
+                    let target = own_directory_stripped(&target);
+                    if !target.is_empty() && !target.starts_with(['/', '$', '%', '~']) {
+                        facts.local_requires.push(target.to_string());
+                    }
+                }
+            }
+        }
+        for kind in kinds {
             facts.events.push(event(kind));
         }
         if line.len() <= MAX_SHELL_LINE {
@@ -143,4 +642,22 @@ fn wires_shell_to_socket(text: &str) -> bool {
     text.contains("socket")
         && (text.contains("dup2") || text.contains("pty.spawn"))
         && (text.contains("/bin/sh") || text.contains("/bin/bash") || text.contains("cmd.exe"))
+}
+
+/// A path a script names relative to its own directory (`%~dp0x.ps1`,
+/// `$PSScriptRoot\x.ps1`), relative to that directory.
+fn own_directory_stripped(target: &str) -> &str {
+    let target = target.trim_matches(['"', '\'', ')']);
+    for prefix in [
+        "%~dp0",
+        "$PSScriptRoot\\",
+        "$PSScriptRoot/",
+        "$SCRIPT_DIR/",
+        "$DIR/",
+    ] {
+        if let Some(rest) = target.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    target
 }

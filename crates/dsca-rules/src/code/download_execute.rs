@@ -4,12 +4,13 @@ use super::facts::{EvalSource, Kind};
 use super::{CodeContext, evidence, reach_clause};
 use crate::Analysis;
 use crate::metadata::finding_with_evidence;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA802",
     name: "download-execute",
     category: Category::Execution,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Downloads code and runs it",
     problem: "The code evaluates a network response or starts a process from inside the \
@@ -38,7 +39,11 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
                         format!("evaluates downloaded data with {api}"),
                     ));
                 }
-                Kind::Exec { api, .. } if event.in_network_flow => {
+                // A constant command (`execSync('git --version')`) inside a response
+                // handler runs nothing it downloaded.
+                Kind::Exec { api, .. }
+                    if event.in_network_flow && event.kind.runs_variable_code() =>
+                {
                     severity = severity.max(if install {
                         Severity::Critical
                     } else {
@@ -50,16 +55,27 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
                         format!("starts a process ({api}) while handling a download"),
                     ));
                 }
-                Kind::FileWrite { .. }
+                Kind::FileWrite { target }
                     if event.in_network_flow
                         && file.has(|k| matches!(k, Kind::Chmod | Kind::Exec { .. })) =>
                 {
-                    severity = severity.max(if install {
-                        Severity::High
-                    } else {
-                        Severity::Medium
+                    // Honest installers fetch their binary from a named vendor host into
+                    // their own folder; droppers fetch from a bare or hidden address, or
+                    // drop the file in a temporary or home folder.
+                    let dropper = dropper_destination(file).is_some()
+                        || target.as_deref().is_some_and(outside_the_package);
+                    severity = severity.max(match (install, dropper) {
+                        (true, true) => Severity::High,
+                        _ => Severity::Medium,
                     });
                     hits.push(evidence(file, event, "writes a download to disk in a file that also makes files executable or runs them"));
+                    if dropper && let Some(indicator) = dropper_destination(file) {
+                        hits.push(evidence(
+                            file,
+                            event,
+                            format!("downloads from {}", indicator.value),
+                        ));
+                    }
                 }
                 _ => {}
             }
@@ -75,4 +91,27 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
         out.findings
             .push(finding_with_evidence(&RULE, severity, message, hits));
     }
+}
+
+/// An address in the file that no honest installer downloads its binary from: a bare
+/// IP, a paste site, tunnel, shortener, dynamic DNS name, raw code host or drop box, or
+/// any URL hidden in an encoded string.
+fn dropper_destination(file: &super::facts::FileFacts) -> Option<&super::strings::Indicator> {
+    use super::tables::DestinationClass as Class;
+    file.indicators.iter().map(|(_, i)| i).find(|indicator| {
+        indicator.decoded
+            || indicator.class.is_some_and(|class| {
+                class.is_drop_box()
+                    || matches!(
+                        class,
+                        Class::PublicIp | Class::Shortener | Class::DynamicDns | Class::RawCode
+                    )
+            })
+    })
+}
+
+/// A path in a temporary folder or the home directory (as the walk resolves
+/// `os.tmpdir()` and `os.homedir()`), not inside the package.
+fn outside_the_package(target: &str) -> bool {
+    target.starts_with("/tmp") || target.starts_with('~') || target.starts_with("/var/tmp")
 }

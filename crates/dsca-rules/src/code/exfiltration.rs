@@ -5,12 +5,13 @@ use super::tables::SecretWeight;
 use super::{CodeContext, evidence, reach_clause};
 use crate::Analysis;
 use crate::metadata::cap_evidence;
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA801",
     name: "exfiltration",
     category: Category::Network,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Collects secrets or host details and sends data over the network",
     problem: "The same code reads what an attacker wants (the whole environment with its \
@@ -154,7 +155,13 @@ fn per_file(code: &CodeContext, out: &mut Analysis) {
                 Severity::Medium
             }
         } else if recon_kinds.len() >= 2 || (!recon_kinds.is_empty() && ip_lookup) {
-            if install || drop_box.is_some() {
+            // A fingerprint sent to a host that exists to receive callbacks, from code
+            // that runs by itself: the dependency-confusion probe.
+            // Honest install scripts pick a binary by platform and architecture; none
+            // of the top 1,000 or the active sample sends the host name or the user.
+            if install || (drop_box.is_some() && code.reach(&file.path) == super::Reach::Entry) {
+                Severity::Critical
+            } else if install || drop_box.is_some() {
                 Severity::High
             } else {
                 Severity::Medium

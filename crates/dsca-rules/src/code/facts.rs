@@ -61,6 +61,53 @@ pub(crate) struct Obfuscation {
     pub hidden_unicode: Vec<u32>,
     /// Line where code follows a long run of spaces (pushed off screen).
     pub code_after_whitespace: Option<u32>,
+    /// Zero-width characters inside names (`timeout` + U+200C is another name than
+    /// `timeout` that looks the same), in order of appearance.
+    pub zero_width_names: Vec<ZeroWidthName>,
+    /// Runs of invisible characters long enough to carry bytes (GlassWorm), merged per
+    /// line, in order of appearance.
+    pub invisible_runs: Vec<InvisibleRun>,
+    /// The first line of at least [`super::obfuscated_code::PACKED_LINE_BYTES`]: its
+    /// number and length in bytes.
+    pub packed_line: Option<(u32, usize)>,
+}
+
+/// A zero-width character inside a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ZeroWidthName {
+    pub line: u32,
+    pub character: char,
+    /// The visible part of the name before the character (`timeout`), cut to 40 bytes.
+    pub name: String,
+}
+
+/// Invisible characters that can carry bytes, one per character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InvisibleKind {
+    /// U+FE00–U+FE0F and U+E0100–U+E01EF: 256 values, a byte each.
+    VariationSelectors,
+    /// U+E0000–U+E007F: an invisible copy of ASCII.
+    TagCharacters,
+}
+
+/// Invisible characters carrying data on one line: the line and how many there are in
+/// runs long enough to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InvisibleRun {
+    pub line: u32,
+    pub kind: InvisibleKind,
+    pub count: usize,
+}
+
+impl InvisibleKind {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            InvisibleKind::VariationSelectors => {
+                "variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF)"
+            }
+            InvisibleKind::TagCharacters => "tag characters (U+E0000–U+E007F)",
+        }
+    }
 }
 
 /// One thing the code does, where it does it.
@@ -114,6 +161,14 @@ pub(crate) enum Kind {
         target: Option<String>,
     },
     Chmod,
+    /// A file or folder deleted (`fs.rm`, `rimraf`, `rm -rf`, `shutil.rmtree`), with its
+    /// target when it is a constant (`os.homedir()` reads as `~`).
+    Delete {
+        target: Option<String>,
+        recursive: bool,
+    },
+    /// A folder listed (`fs.readdir`), when its path is a constant.
+    ListDir(String),
     /// A sensitive file or folder named in the code. `built`: named in a path the code
     /// builds or opens (`path.join(home, '.ssh')`, `readFile(x + '/.npmrc')`), not
     /// only as a bare string in a list.
@@ -146,6 +201,20 @@ pub(crate) enum EvalSource {
     Decoded,
     /// Downloaded: a network response.
     Network,
+}
+
+impl Kind {
+    /// Code evaluated, or a process started with a command that is not a constant
+    /// (`exec(data)`, `spawn('/bin/sh', [file])`): what runs is decided at run time.
+    pub(crate) fn runs_variable_code(&self) -> bool {
+        match self {
+            Kind::Eval { .. } => true,
+            Kind::Exec { command, .. } => command
+                .as_deref()
+                .is_none_or(|c| c.contains('…') || c.contains('*')),
+            _ => false,
+        }
+    }
 }
 
 impl FileFacts {

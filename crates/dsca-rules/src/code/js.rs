@@ -9,13 +9,13 @@
 
 use super::facts::{EvalSource, Event, FileFacts, Kind, LineIndex, snippet};
 use super::strings;
-use super::tables::{HTTP_CLIENT_MODULES, SECRET_ENV_PARTS, SENSITIVE_MODULES};
+use super::tables::{HTTP_CLIENT_MODULES, SENSITIVE_MODULES, is_secret_env_name};
 use crate::metadata::risky_install_command::risky_shapes;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_parser::{ParseOptions, Parser};
-use oxc_span::SourceType;
+use oxc_span::{GetSpan, SourceType};
 use oxc_syntax::operator::{AssignmentOperator, BinaryOperator};
 use oxc_syntax::scope::ScopeFlags;
 use std::borrow::Cow;
@@ -195,6 +195,14 @@ struct Walker<'s> {
     /// Functions whose body only decodes their argument (`function e(r){return
     /// Buffer.from(r,"hex").toString()}`), with the encoding.
     decoders: Names<&'static str>,
+    /// Functions whose body decodes data (base64, hex, a cipher) in more steps than one
+    /// return: `function _u(b, k) { const buf = Buffer.from(b, 'base64'); ...xor... }`.
+    decoding_functions: NameSet,
+    /// Functions whose body makes a request or opens a socket (`function fetchText(url,
+    /// cb) { https.get(url, ...) }`): their callbacks and results carry the response.
+    network_functions: NameSet,
+    /// Functions that load the module named by their argument, transformed.
+    require_wrappers: Names<NameTransform>,
     network_names: NameSet,
     decoded_names: NameSet,
     /// >0 while walking the arguments (callbacks included) of a network call.
@@ -220,6 +228,9 @@ impl<'s> Walker<'s> {
             },
             symbols: Names::default(),
             decoders: Names::default(),
+            require_wrappers: Names::default(),
+            decoding_functions: NameSet::default(),
+            network_functions: NameSet::default(),
             network_names: NameSet::default(),
             decoded_names: NameSet::default(),
             network_depth: 0,
@@ -294,7 +305,20 @@ impl<'s> Walker<'s> {
                 if let Some(sym) = self.symbols.get(name) {
                     return sym.clone();
                 }
-                if is_global(name) || self.decoders.contains_key(name) {
+                // The file's own directory: `path.join(__dirname, 'x.js')` is `./x.js`
+                // to the file, which is how spawned and required files are found.
+                if name == "__dirname" {
+                    return Sym::Str {
+                        value: ".".into(),
+                        hidden: false,
+                        decoded: false,
+                    };
+                }
+                if is_global(name)
+                    || self.decoders.contains_key(name)
+                    || self.decoding_functions.contains(name)
+                    || self.network_functions.contains(name)
+                {
                     Sym::reference(name, "")
                 } else {
                     Sym::Unknown
@@ -325,6 +349,14 @@ impl<'s> Walker<'s> {
                 }
             }
             Expression::CallExpression(call) => self.resolve_call(call, depth + 1),
+            // `win ? 'cmd.exe' : '/bin/sh'`: per-platform payloads pick one of two
+            // constants; the second branch is the Unix one in the usual order.
+            Expression::ConditionalExpression(conditional) => {
+                match self.resolve(&conditional.alternate, depth + 1) {
+                    sym @ (Sym::Str { .. } | Sym::Ref { .. }) => sym,
+                    Sym::Unknown => self.resolve(&conditional.consequent, depth + 1),
+                }
+            }
             Expression::SequenceExpression(sequence) => sequence
                 .expressions
                 .last()
@@ -349,11 +381,26 @@ impl<'s> Walker<'s> {
                 return sym;
             }
             if method == "join" {
-                return self.fold_join(&member.object, call.arguments.first(), depth);
+                if let Some(reversed) = self.fold_reversed(&member.object, depth) {
+                    return reversed;
+                }
+                // An array's `join`; `path.join(…)` is resolved below.
+                let joined = self.fold_join(&member.object, call.arguments.first(), depth);
+                if !matches!(joined, Sym::Unknown) {
+                    return joined;
+                }
             }
         }
         let callee = self.resolve(&call.callee, depth);
         let first = call.arguments.first();
+        if let Expression::Identifier(ident) = call.callee.without_parentheses()
+            && let Some(wrapper) = self.require_wrappers.get(ident.name.as_str())
+        {
+            return match self.resolve_argument(first, depth) {
+                Sym::Str { value, .. } => Sym::reference(&module_name(&wrapper.apply(&value)), ""),
+                _ => Sym::Unknown,
+            };
+        }
         match &callee {
             Sym::Ref { base, path } if is_require_ref(base, path) => {
                 match self.resolve_argument(first, depth) {
@@ -407,6 +454,15 @@ impl<'s> Walker<'s> {
                 hidden: false,
                 decoded: false,
             },
+            // `promisify(exec)` is `exec` with a promise.
+            Sym::Ref { base, path } if base == "util" && path == "promisify" => {
+                self.resolve_argument(first, depth)
+            }
+            Sym::Ref { base, path } if base == "os" && path == "tmpdir" => Sym::Str {
+                value: "/tmp".into(),
+                hidden: false,
+                decoded: false,
+            },
             Sym::Ref { base, path }
                 if base == "path" && matches!(path.as_str(), "join" | "resolve") =>
             {
@@ -440,6 +496,116 @@ impl<'s> Walker<'s> {
             }
             _ => Sym::Unknown,
         }
+    }
+
+    /// `'ssecorp_dlihc'.split('').reverse().join('')`: a name written backwards.
+    fn fold_reversed(&self, object: &Expression, depth: usize) -> Option<Sym> {
+        let Expression::CallExpression(reverse) = object.without_parentheses() else {
+            return None;
+        };
+        let Expression::StaticMemberExpression(reverse_member) =
+            reverse.callee.without_parentheses()
+        else {
+            return None;
+        };
+        if reverse_member.property.name != "reverse" {
+            return None;
+        }
+        let Expression::CallExpression(split) = reverse_member.object.without_parentheses() else {
+            return None;
+        };
+        let Expression::StaticMemberExpression(split_member) = split.callee.without_parentheses()
+        else {
+            return None;
+        };
+        if split_member.property.name != "split"
+            || self
+                .resolve_argument(split.arguments.first(), depth)
+                .str_value()
+                != Some("")
+        {
+            return None;
+        }
+        match self.resolve(&split_member.object, depth + 1) {
+            Sym::Str { value, decoded, .. } => Some(Sym::Str {
+                value: value.chars().rev().collect(),
+                hidden: true,
+                decoded,
+            }),
+            _ => Some(Sym::Unknown),
+        }
+    }
+
+    /// A one-parameter function whose body is `require(<the parameter, transformed>)`:
+    /// `const m = s => require(s.split('').reverse().join(''))`, a way to load modules
+    /// whose names never appear in the file.
+    fn require_wrapper(&self, init: &Expression) -> Option<NameTransform> {
+        let (params, body) = match init.without_parentheses() {
+            Expression::ArrowFunctionExpression(arrow) => (
+                &arrow.params,
+                match arrow.get_expression() {
+                    Some(expression) => Some(expression),
+                    None => single_return(arrow.get_function_body()),
+                },
+            ),
+            Expression::FunctionExpression(function) => {
+                (&function.params, single_return(function.body.as_deref()))
+            }
+            _ => return None,
+        };
+        let [param] = params.items.as_slice() else {
+            return None;
+        };
+        let BindingPattern::BindingIdentifier(param) = &param.pattern else {
+            return None;
+        };
+        let Expression::CallExpression(call) = body?.without_parentheses() else {
+            return None;
+        };
+        if !matches!(self.resolve(&call.callee, 0), Sym::Ref { ref base, ref path } if is_require_ref(base, path))
+        {
+            return None;
+        }
+        let argument = call
+            .arguments
+            .first()?
+            .as_expression()?
+            .without_parentheses();
+        let is_param = |e: &Expression| matches!(e.without_parentheses(), Expression::Identifier(i) if i.name == param.name);
+        if is_param(argument) {
+            return Some(NameTransform::Same);
+        }
+        if let Expression::CallExpression(join) = argument
+            && let Expression::StaticMemberExpression(join_member) =
+                join.callee.without_parentheses()
+            && join_member.property.name == "join"
+            && let Expression::CallExpression(reverse) = join_member.object.without_parentheses()
+            && let Expression::StaticMemberExpression(reverse_member) =
+                reverse.callee.without_parentheses()
+            && reverse_member.property.name == "reverse"
+            && let Expression::CallExpression(split) = reverse_member.object.without_parentheses()
+            && let Expression::StaticMemberExpression(split_member) =
+                split.callee.without_parentheses()
+            && split_member.property.name == "split"
+            && is_param(&split_member.object)
+        {
+            return Some(NameTransform::Reversed);
+        }
+        if let Expression::BinaryExpression(binary) = argument
+            && binary.operator == BinaryOperator::Addition
+        {
+            if is_param(&binary.left)
+                && let Some(suffix) = self.resolve(&binary.right, 0).str_value()
+            {
+                return Some(NameTransform::Around(String::new(), suffix.to_string()));
+            }
+            if is_param(&binary.right)
+                && let Some(prefix) = self.resolve(&binary.left, 0).str_value()
+            {
+                return Some(NameTransform::Around(prefix.to_string(), String::new()));
+            }
+        }
+        None
     }
 
     /// `['child_', 'process'].join('')`.
@@ -712,8 +878,22 @@ impl<'s> Walker<'s> {
                 self.push(Kind::Recon(what), span);
                 CallClass::Other
             }
+            ("rimraf", _) => {
+                let target = self
+                    .resolve_argument(first, 0)
+                    .str_value()
+                    .map(str::to_string);
+                self.push(
+                    Kind::Delete {
+                        target,
+                        recursive: true,
+                    },
+                    span,
+                );
+                CallClass::Other
+            }
             (module, _) if FS_MODULES.contains(&module) => {
-                self.fs_call(last, first, span);
+                self.fs_call(last, first, arguments.get(1), span);
                 CallClass::Other
             }
             ("Buffer", "from") => {
@@ -755,7 +935,10 @@ impl<'s> Walker<'s> {
                 self.push(Kind::Decode("a cipher"), span);
                 CallClass::Other
             }
-            (name, "") if self.decoders.contains_key(name) => {
+            (name, "") if self.network_functions.contains(name) => CallClass::Network,
+            (name, "")
+                if self.decoders.contains_key(name) || self.decoding_functions.contains(name) =>
+            {
                 self.decode_calls += 1;
                 self.push(Kind::Decode("a decoding helper"), span);
                 CallClass::Other
@@ -785,20 +968,27 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn fs_call(&mut self, method: &str, first: Option<&Argument>, span: oxc_span::Span) {
+    fn fs_call(
+        &mut self,
+        method: &str,
+        first: Option<&Argument>,
+        options: Option<&Argument>,
+        span: oxc_span::Span,
+    ) {
         let target = self
             .resolve_argument(first, 0)
             .str_value()
             .map(str::to_string);
         if let Some(target) = &target {
             self.sensitive_text(target, span);
-            if let Some(what) = strings::persistence_place(target)
-                && is_write(method)
-            {
-                self.push(Kind::Persistence(what), span);
-            }
         }
-        if is_write(method) {
+        if let Some(recursive) = deletes(method, options) {
+            self.push(Kind::Delete { target, recursive }, span);
+        } else if method.starts_with("readdir") || method.starts_with("opendir") {
+            if let Some(target) = target {
+                self.push(Kind::ListDir(target), span);
+            }
+        } else if is_write(method) {
             self.push(Kind::FileWrite { target }, span);
         } else if matches!(method, "chmod" | "chmodSync") {
             self.push(Kind::Chmod, span);
@@ -810,8 +1000,13 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// A path the code builds or opens: the sensitive and persistence places it names
+    /// (`path.join(home, '.claude', 'settings.json')`).
     fn sensitive_text(&mut self, text: &str, span: oxc_span::Span) {
         self.sensitive_place(text, span, true);
+        if let Some(what) = strings::persistence_place(text) {
+            self.push(Kind::Persistence(what), span);
+        }
     }
 
     fn sensitive_place(&mut self, text: &str, span: oxc_span::Span, built: bool) {
@@ -866,10 +1061,14 @@ impl<'s> Walker<'s> {
 
     /// The command of an exec/spawn call when its parts are constants.
     fn command_text(&self, arguments: &[Argument]) -> Option<String> {
-        let program = self
-            .resolve_argument(arguments.first(), 0)
-            .str_value()?
-            .to_string();
+        let program = match self.resolve_argument(arguments.first(), 0) {
+            Sym::Str { value, .. } => value,
+            // `spawn(process.execPath, [file])` starts another Node.js process.
+            sym if sym.is("process", "execPath") || sym.is("process", "argv0") => {
+                "node".to_string()
+            }
+            _ => return None,
+        };
         let mut command = program;
         if let Some(Expression::ArrayExpression(array)) = arguments
             .get(1)
@@ -983,6 +1182,29 @@ enum CallClass {
     /// An eval-like call whose code is not a constant; classified after its arguments
     /// were walked (to see decoding and downloaded data in them).
     Eval(String),
+}
+
+/// Whether an fs method deletes, and if so whether recursively (`{ recursive: true }`;
+/// fs-extra's `remove` and `emptyDir` always are).
+fn deletes(method: &str, options: Option<&Argument>) -> Option<bool> {
+    match method {
+        "rm" | "rmSync" | "rmdir" | "rmdirSync" => Some(options.is_some_and(|options| {
+            let Some(Expression::ObjectExpression(object)) =
+                options.as_expression().map(Expression::without_parentheses)
+            else {
+                return false;
+            };
+            object.properties.iter().any(|property| {
+                matches!(property, ObjectPropertyKind::ObjectProperty(property)
+                    if property.key.static_name().is_some_and(|key| key == "recursive")
+                        && matches!(property.value.without_parentheses(),
+                            Expression::BooleanLiteral(value) if value.value))
+            })
+        })),
+        "unlink" | "unlinkSync" => Some(false),
+        "remove" | "removeSync" | "emptyDir" | "emptyDirSync" => Some(true),
+        _ => None,
+    }
 }
 
 fn is_write(method: &str) -> bool {
@@ -1132,7 +1354,9 @@ fn is_encoded_blob(value: &str) -> bool {
 impl<'a> Visit<'a> for Walker<'_> {
     fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
         let callee = self.resolve(&call.callee, 0);
+        let events_before = self.facts.events.len();
         let mut class = self.classify_call(&callee, &call.arguments, call.span, false);
+        let own_events = events_before..self.facts.events.len();
         // `fetch(u).then(r => r.text()).then(eval)`, `res.on('data', ...)`: callbacks
         // chained on a network call handle downloaded data too.
         if matches!(class, CallClass::Other)
@@ -1191,6 +1415,16 @@ impl<'a> Visit<'a> for Walker<'_> {
                 self.network_depth -= 1;
             }
             _ => walk::walk_call_expression(self, call),
+        }
+        // `writeFile(f, Buffer.from(await res.arrayBuffer()))`, `exec(data)` after
+        // `const data = await r.text()`: the call handles downloaded data even outside
+        // any callback of the request.
+        if self.network_mentions > before.0 {
+            for event in &mut self.facts.events[own_events] {
+                if matches!(event.kind, Kind::Exec { .. } | Kind::FileWrite { .. }) {
+                    event.in_network_flow = true;
+                }
+            }
         }
         if let CallClass::Eval(api) = class {
             let source = if self.network_depth > 0 || self.network_mentions > before.0 {
@@ -1295,11 +1529,46 @@ impl<'a> Visit<'a> for Walker<'_> {
         {
             self.decoders.insert(ident.name.to_string(), encoding);
         }
+        if let BindingPattern::BindingIdentifier(ident) = &declarator.id
+            && let Some(transform) = self.require_wrapper(init)
+        {
+            self.require_wrappers
+                .insert(ident.name.to_string(), transform);
+        }
+        let mentions_before = (self.network_mentions, self.decoded_mentions);
+        let decodes_before = self.decode_calls;
+        let network_before = self.network_calls;
         walk::walk_variable_declarator(self, declarator);
+        // `const body = Buffer.from(await res.arrayBuffer())`: a value computed from a
+        // response (or from decoded data) carries it on, unless it is a function.
+        let is_function = matches!(
+            init.without_parentheses(),
+            Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_)
+        );
+        let helper_sized = init.span().size() <= MAX_HELPER_BYTES;
+        if is_function
+            && helper_sized
+            && let BindingPattern::BindingIdentifier(ident) = &declarator.id
+        {
+            if self.decode_calls > decodes_before {
+                self.decoding_functions.insert(ident.name.to_string());
+            }
+            if self.network_calls > network_before {
+                self.network_functions.insert(ident.name.to_string());
+            }
+        }
+        let derived_network = !is_function
+            && self.network_mentions > mentions_before.0
+            && self.carries(init, &self.network_names);
+        let derived_decoded = !is_function
+            && self.decoded_mentions > mentions_before.1
+            && self.carries(init, &self.decoded_names);
         // Only a value that *is* a response or a decoding taints its name: a function
         // or object that merely contains one (common in bundles) does not.
-        let network = self.chain_has_network(init);
-        let decoded = matches!(value, Sym::Str { decoded: true, .. }) || self.is_decoding(init);
+        let network = derived_network || self.chain_has_network(init);
+        let decoded = derived_decoded
+            || matches!(value, Sym::Str { decoded: true, .. })
+            || self.is_decoding(init);
         if !network && !decoded {
             return;
         }
@@ -1348,7 +1617,19 @@ impl<'a> Visit<'a> for Walker<'_> {
         {
             self.decoders.insert(id.name.to_string(), encoding);
         }
+        let decodes_before = self.decode_calls;
+        let network_before = self.network_calls;
         walk::walk_function(self, function, flags);
+        if let Some(id) = &function.id
+            && function.span.size() <= MAX_HELPER_BYTES
+        {
+            if self.decode_calls > decodes_before {
+                self.decoding_functions.insert(id.name.to_string());
+            }
+            if self.network_calls > network_before {
+                self.network_functions.insert(id.name.to_string());
+            }
+        }
     }
 
     fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
@@ -1356,8 +1637,7 @@ impl<'a> Visit<'a> for Walker<'_> {
             && self.resolve(&member.object, 0).is("process", "env")
         {
             let name = member.property.name.as_str();
-            let upper = name.to_ascii_uppercase();
-            if SECRET_ENV_PARTS.iter().any(|secret| upper.contains(secret)) {
+            if is_secret_env_name(name) {
                 self.push(Kind::EnvSecret(name.to_string()), member.span);
             } else {
                 self.push(Kind::EnvRead, member.span);
@@ -1502,13 +1782,70 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether `expr` is the data a tracked name holds, passed on as data: the name
+    /// itself, a member of it (`res.body`), a method's result (`await res.text()`), or
+    /// that result turned into bytes or text (`Buffer.from(...)`, `JSON.parse(...)`,
+    /// `.toString()`). A value that merely mentions the name somewhere inside (a call
+    /// of some function with it, an object holding it) is not followed: in a bundle that
+    /// would spread one response over every name.
+    fn carries(&self, expr: &Expression, names: &NameSet) -> bool {
+        let mut expr = expr.without_parentheses();
+        for _ in 0..8 {
+            match expr {
+                Expression::Identifier(ident) => return names.contains(ident.name.as_str()),
+                Expression::AwaitExpression(await_expr) => {
+                    expr = await_expr.argument.without_parentheses()
+                }
+                Expression::StaticMemberExpression(member) => {
+                    expr = member.object.without_parentheses()
+                }
+                Expression::CallExpression(call) => {
+                    if let Expression::StaticMemberExpression(member) =
+                        call.callee.without_parentheses()
+                    {
+                        let object = member.object.without_parentheses();
+                        if matches!(object, Expression::Identifier(i) if names.contains(i.name.as_str()))
+                        {
+                            return true;
+                        }
+                    }
+                    let converts = matches!(
+                        self.resolve(&call.callee, 0),
+                        Sym::Ref { ref base, ref path }
+                            if (base == "Buffer" && matches!(path.as_str(), "from" | "concat"))
+                                || (base == "JSON" && path == "parse")
+                                || (base == "String" && path.is_empty())
+                    );
+                    if converts {
+                        match call.arguments.first().and_then(Argument::as_expression) {
+                            Some(first) => expr = first.without_parentheses(),
+                            None => return false,
+                        }
+                    } else if let Expression::StaticMemberExpression(member) =
+                        call.callee.without_parentheses()
+                        && matches!(member.property.name.as_str(), "toString" | "trim" | "slice")
+                    {
+                        expr = member.object.without_parentheses()
+                    } else {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// A call chain (`a.b().c().d`) that starts at a network call.
     fn chain_has_network(&self, expr: &Expression) -> bool {
         let mut expr = expr.without_parentheses();
         for _ in 0..16 {
             match expr {
                 Expression::CallExpression(call) => {
-                    if is_network_ref(&self.resolve(&call.callee, 0)) {
+                    let callee = self.resolve(&call.callee, 0);
+                    if is_network_ref(&callee)
+                        || matches!(&callee, Sym::Ref { base, path } if path.is_empty() && self.network_functions.contains(base))
+                    {
                         return true;
                     }
                     expr = call.callee.without_parentheses();
@@ -1585,6 +1922,37 @@ impl Walker<'_> {
             [Statement::ReturnStatement(ret)] => self.decoder_body(ret.argument.as_ref()?),
             _ => None,
         }
+    }
+}
+
+/// Functions at most this long are taken for helpers (a download or decoding wrapper)
+/// whose calls carry what they fetch or decode; the long functions of a bundle that
+/// happen to contain a request are not.
+const MAX_HELPER_BYTES: u32 = 2048;
+
+/// How a require wrapper turns its argument into a module name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NameTransform {
+    Same,
+    Reversed,
+    Around(String, String),
+}
+
+impl NameTransform {
+    fn apply(&self, name: &str) -> String {
+        match self {
+            NameTransform::Same => name.to_string(),
+            NameTransform::Reversed => name.chars().rev().collect(),
+            NameTransform::Around(prefix, suffix) => format!("{prefix}{name}{suffix}"),
+        }
+    }
+}
+
+/// The returned expression of a body that is a single `return`.
+fn single_return<'b, 'a>(body: Option<&'b FunctionBody<'a>>) -> Option<&'b Expression<'a>> {
+    match body?.statements.as_slice() {
+        [Statement::ReturnStatement(ret)] => ret.argument.as_ref(),
+        _ => None,
     }
 }
 

@@ -15,6 +15,7 @@ pub(crate) mod strings;
 pub(crate) mod tables;
 
 pub mod decode_eval;
+pub mod destructive;
 pub mod download_execute;
 pub mod exfiltration;
 pub mod obfuscated_code;
@@ -56,6 +57,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &risky_command_in_code::RULE,
     &unanalysed_code::RULE,
     &yara::RULE,
+    &destructive::RULE,
 ];
 
 type Check = fn(&CodeContext, &mut Analysis);
@@ -72,6 +74,7 @@ static CHECKS: &[Check] = &[
     risky_command_in_code::check,
     unanalysed_code::check,
     yara::check,
+    destructive::check,
 ];
 
 thread_local! {
@@ -500,24 +503,17 @@ fn max_nesting(bytes: &[u8]) -> usize {
     deepest.unsigned_abs()
 }
 
-/// Bidirectional overrides (Trojan Source) and code pushed off screen by whitespace.
-/// Both are rare: rather than visiting every line, this searches the whole text for the
-/// bytes that start them (an E2 byte, a run of spaces) and counts lines only up to a hit.
+/// Bidirectional overrides (Trojan Source), zero-width characters inside names,
+/// invisible characters carrying data (variation selectors, tag characters), packed
+/// one-line files and code pushed off screen by whitespace. All are rare: rather than
+/// visiting every line, this searches the whole text for the bytes that start them (the
+/// UTF-8 lead bytes E2, EF and F3, a run of spaces, a newline once per 100 KB) and
+/// counts lines only up to a hit.
 fn hidden_content(text: &str, obfuscation: &mut facts::Obfuscation) {
     let bytes = text.as_bytes();
-    let mut lines = LineCounter::default();
-    let mut last_bidi_line = 0;
-    for at in memchr::memchr_iter(0xE2, bytes) {
-        if obfuscation.hidden_unicode.len() >= 20 {
-            break;
-        }
-        if is_bidi_override_at(bytes, at) {
-            let line_number = lines.line_of(bytes, at);
-            if line_number != last_bidi_line {
-                obfuscation.hidden_unicode.push(line_number);
-                last_bidi_line = line_number;
-            }
-        }
+    invisible_characters(text, obfuscation);
+    if obfuscation.packed_line.is_none() {
+        obfuscation.packed_line = packed_line(bytes, obfuscated_code::PACKED_LINE_BYTES);
     }
     if obfuscation.code_after_whitespace.is_some() {
         return;
@@ -591,6 +587,186 @@ fn is_bidi_override_at(bytes: &[u8], at: usize) -> bool {
     )
 }
 
+/// Lines recorded per kind of hidden character: enough to show, and a bound on the work.
+const MAX_HIDDEN_LINES: usize = 20;
+/// Variation selectors in a row that carry data. An emoji takes one U+FE0F (a keycap or
+/// a ZWJ sequence one per part, never two in a row) and an ideographic variation
+/// sequence one U+E01xx after its ideograph: no text puts even two side by side.
+const MIN_SELECTOR_RUN: usize = 8;
+/// Tag characters in a row that carry data. A subdivision flag (England: U+1F3F4 then
+/// `gbeng` in tag letters then CANCEL TAG U+E007F) holds a region code of 2 letters and
+/// a subdivision of 1 to 3, so at most 6 tag characters with the cancel (7 for a
+/// 3-digit region); the deprecated language tags (U+E0001 `en-us`) are as short. Two
+/// flags side by side are split by their U+1F3F4.
+const MIN_TAG_RUN: usize = 12;
+
+/// Bidi overrides, zero-width characters inside names and runs of data-carrying
+/// invisible characters. One pass over the lead bytes of the characters looked for
+/// (E2: U+200B..U+2060 and the bidi controls; EF: U+FE00..U+FE0F, U+FEFF; F3:
+/// U+E0000..U+E01EF); in valid UTF-8 these bytes only ever start a character.
+fn invisible_characters(text: &str, obfuscation: &mut facts::Obfuscation) {
+    let bytes = text.as_bytes();
+    let mut lines = LineCounter::default();
+    let mut last_bidi_line = 0;
+    // Where the line of the last zero-width hit starts, and how far that was searched.
+    let mut line_start = 0;
+    let mut searched_to = 0;
+    let mut at = 0;
+    while let Some(found) = bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr3(0xE2, 0xEF, 0xF3, rest))
+    {
+        let i = at + found;
+        at = i + 1;
+        let bidi_full = obfuscation.hidden_unicode.len() >= MAX_HIDDEN_LINES;
+        let names_full = obfuscation.zero_width_names.len() >= MAX_HIDDEN_LINES;
+        let runs_full = obfuscation.invisible_runs.len() >= MAX_HIDDEN_LINES;
+        if bidi_full && names_full && runs_full {
+            break;
+        }
+        if let Some(kind) = invisible_data_at(bytes, i) {
+            // Walk the whole run, whatever is recorded: its characters are not looked at
+            // again.
+            let mut count = 0;
+            let mut end = i;
+            while invisible_data_at(bytes, end) == Some(kind) {
+                count += 1;
+                end += if bytes[end] == 0xEF { 3 } else { 4 };
+            }
+            at = end;
+            let least = match kind {
+                facts::InvisibleKind::VariationSelectors => MIN_SELECTOR_RUN,
+                facts::InvisibleKind::TagCharacters => MIN_TAG_RUN,
+            };
+            if count < least || runs_full {
+                continue;
+            }
+            let line = lines.line_of(bytes, i);
+            match obfuscation.invisible_runs.last_mut() {
+                Some(last) if last.line == line && last.kind == kind => last.count += count,
+                _ => obfuscation
+                    .invisible_runs
+                    .push(facts::InvisibleRun { line, kind, count }),
+            }
+            continue;
+        }
+        if bytes[i] == 0xE2 && is_bidi_override_at(bytes, i) {
+            if !bidi_full {
+                let line_number = lines.line_of(bytes, i);
+                if line_number != last_bidi_line {
+                    obfuscation.hidden_unicode.push(line_number);
+                    last_bidi_line = line_number;
+                }
+            }
+            continue;
+        }
+        if names_full {
+            continue;
+        }
+        let Some((character, joiner)) = zero_width_at(bytes, i) else {
+            continue;
+        };
+        let after = i + character.len_utf8();
+        let before_is_name = i > 0 && is_ascii_name_byte(bytes[i - 1]);
+        let next = text.get(after..).and_then(|rest| rest.chars().next());
+        let inside = if joiner {
+            // U+200C/U+200D may continue a JavaScript name: after an ASCII name
+            // character they make a new name, unless a letter of another script
+            // follows (Persian and Indic text put them between letters; `API‌ها`).
+            before_is_name && !next.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+        } else {
+            // U+200B, U+2060 and U+FEFF cannot be in a name: between two ASCII name
+            // characters they split a string that looks whole (a key, a command).
+            // Thai and Khmer text puts U+200B between its own letters.
+            before_is_name && next.is_some_and(|c| c.is_ascii() && is_ascii_name_byte(c as u8))
+        };
+        if !inside {
+            continue;
+        }
+        if !joiner {
+            if let Some(newline) = bytes
+                .get(searched_to..i)
+                .and_then(|b| memchr::memrchr(b'\n', b))
+            {
+                line_start = searched_to + newline + 1;
+            }
+            searched_to = i;
+            // A stray zero-width space pasted into a comment hides nothing.
+            let head = text
+                .get(line_start..i)
+                .unwrap_or("")
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+            if head.starts_with("//") || head.starts_with("/*") || head.starts_with('*') {
+                continue;
+            }
+        }
+        let name_start = bytes[..i]
+            .iter()
+            .rposition(|&b| !is_ascii_name_byte(b))
+            .map_or(0, |p| p + 1)
+            .max(i.saturating_sub(40));
+        obfuscation.zero_width_names.push(facts::ZeroWidthName {
+            line: lines.line_of(bytes, i),
+            character,
+            name: text.get(name_start..i).unwrap_or("").to_string(),
+        });
+    }
+}
+
+/// `[A-Za-z0-9_$]`.
+fn is_ascii_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+/// The zero-width character starting at `at` (U+200B..U+200D, U+2060, U+FEFF after the
+/// start of the text), and whether it is a joiner (U+200C, U+200D: allowed in names).
+fn zero_width_at(bytes: &[u8], at: usize) -> Option<(char, bool)> {
+    match bytes.get(at..at + 3)? {
+        [0xE2, 0x80, 0x8B] => Some(('\u{200B}', false)),
+        [0xE2, 0x80, 0x8C] => Some(('\u{200C}', true)),
+        [0xE2, 0x80, 0x8D] => Some(('\u{200D}', true)),
+        [0xE2, 0x81, 0xA0] => Some(('\u{2060}', false)),
+        [0xEF, 0xBB, 0xBF] if at > 0 => Some(('\u{FEFF}', false)),
+        _ => None,
+    }
+}
+
+/// Which data-carrying invisible character starts at `at`: U+FE00..U+FE0F (EF B8
+/// 80..8F), U+E0100..U+E01EF (F3 A0 84 80..F3 A0 87 AF) or U+E0000..U+E007F (F3 A0
+/// 80 80..F3 A0 81 BF).
+fn invisible_data_at(bytes: &[u8], at: usize) -> Option<facts::InvisibleKind> {
+    match bytes.get(at..)? {
+        [0xEF, 0xB8, 0x80..=0x8F, ..] => Some(facts::InvisibleKind::VariationSelectors),
+        [0xF3, 0xA0, 0x84..=0x86, 0x80..=0xBF, ..] | [0xF3, 0xA0, 0x87, 0x80..=0xAF, ..] => {
+            Some(facts::InvisibleKind::VariationSelectors)
+        }
+        [0xF3, 0xA0, 0x80..=0x81, 0x80..=0xBF, ..] => Some(facts::InvisibleKind::TagCharacters),
+        _ => None,
+    }
+}
+
+/// The first line of at least `least` bytes: its number and length. A line that long
+/// leaves a window of `least` bytes without a newline, so the text is read a window at
+/// a time from its last newline backwards: a few short searches per window, not one per
+/// line.
+fn packed_line(bytes: &[u8], least: usize) -> Option<(u32, usize)> {
+    let least = least.max(1);
+    // Always the start of a line.
+    let mut start = 0;
+    while bytes.len().saturating_sub(start) >= least {
+        let window = &bytes[start..start + least];
+        match memchr::memrchr(b'\n', window) {
+            Some(newline) => start += newline + 1,
+            None => {
+                let length = memchr::memchr(b'\n', &bytes[start..]).unwrap_or(bytes.len() - start);
+                let line = memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1;
+                return Some((u32::try_from(line).unwrap_or(u32::MAX), length));
+            }
+        }
+    }
+    None
+}
+
 /// Which files run at install time (the files install scripts start with `node`, and
 /// what they load) and which from the `main` entry.
 fn reachability(ctx: &ScanContext, files: &[FileFacts]) -> HashMap<String, Reach> {
@@ -603,6 +779,14 @@ fn reachability(ctx: &ScanContext, files: &[FileFacts]) -> HashMap<String, Reach
     let mut install_starts = Vec::new();
     for (_, command) in crate::metadata::install_time_scripts(manifest, ctx) {
         install_starts.extend(node_targets(command, main));
+    }
+    // node-gyp loads binding.gyp at install: its command expansions run then, and so
+    // do the scripts its actions name.
+    if let Some(gyp) = ctx.files().iter().find(|f| f.path == "binding.gyp") {
+        for command in crate::gyp::commands(&gyp.data) {
+            install_starts.extend(node_targets(&command.command, main));
+        }
+        install_starts.extend(crate::gyp::named_scripts(&gyp.data));
     }
     for (starts, level) in [
         (vec![main.to_string()], Reach::Entry),
@@ -634,35 +818,75 @@ fn reachability(ctx: &ScanContext, files: &[FileFacts]) -> HashMap<String, Reach
 }
 
 /// The files an install command runs with node (`node setup.js`, `node .`,
-/// `nohup node ./lib/x &`), and script files it runs directly (`sh install.sh`).
+/// `nohup node ./lib/x &`), and script files it runs directly or through their
+/// interpreter (`sh install.sh`, `bash -c 'sh x.sh'`, `python3 x.py`,
+/// `powershell -ExecutionPolicy Bypass -File x.ps1`, `cmd /c x.bat`, `./x.sh`).
 pub(crate) fn node_targets(command: &str, main: &str) -> Vec<String> {
-    let words: Vec<&str> = command
-        .split(|c: char| c.is_whitespace() || matches!(c, '&' | ';' | '|' | '"' | '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut targets = Vec::new();
-    for (i, word) in words.iter().enumerate() {
-        let program = word.rsplit(['/', '\\']).next().unwrap_or(word);
-        let runs_file = matches!(
-            program,
-            "node" | "nodejs" | "sh" | "bash" | "python" | "python3" | "cmd" | "powershell"
-        );
-        if runs_file {
-            if let Some(target) = words[i + 1..].iter().find(|w| !w.starts_with('-')) {
+    let mut targets = inline_requires(command);
+    for segment in command.split(['&', ';', '|', '\n']) {
+        let words: Vec<&str> = segment
+            .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | ')'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, word) in words.iter().enumerate() {
+            let program = word.rsplit(['/', '\\']).next().unwrap_or(word);
+            let program = program.to_ascii_lowercase();
+            let program = program.trim_end_matches(".exe");
+            let rest = &words[i + 1..];
+            let target = match program {
+                "node" | "nodejs" | "bun" | "sh" | "bash" | "zsh" | "dash" | "python"
+                | "python2" | "python3" | "py" => rest.iter().find(|w| !w.starts_with('-')),
+                "powershell" | "pwsh" => rest
+                    .iter()
+                    .position(|w| w.eq_ignore_ascii_case("-file") || w.eq_ignore_ascii_case("-f"))
+                    .and_then(|at| rest.get(at + 1))
+                    .or_else(|| {
+                        rest.iter()
+                            .find(|w| w.to_ascii_lowercase().ends_with(".ps1"))
+                    }),
+                "cmd" => rest
+                    .iter()
+                    .find(|w| !w.starts_with('/') || file_kind(w).is_some()),
+                _ => {
+                    if i == 0 && file_kind(word).is_some() {
+                        targets.push(word.to_string());
+                    }
+                    None
+                }
+            };
+            if let Some(target) = target {
                 targets.push(if *target == "." || *target == "./" {
                     main.to_string()
                 } else {
                     target.to_string()
                 });
             }
-        } else if file_kind(word).is_some() && i == 0 {
-            targets.push(word.to_string());
         }
     }
     targets
 }
 
 /// A relative module request resolved to a file of the package, the way node does.
+/// `node -e "require('./lib/setup')"` loads a file as much as `node lib/setup.js`: the
+/// local files that inline Node.js code of a command requires.
+fn inline_requires(command: &str) -> Vec<String> {
+    let inline = [" -e ", " --eval ", " -p ", " --print "]
+        .iter()
+        .any(|flag| command.contains(flag));
+    if !inline {
+        return Vec::new();
+    }
+    command
+        .match_indices("require(")
+        .filter_map(|(at, _)| {
+            let inner = command[at + "require(".len()..].trim_start_matches(['\'', '"', '`', '\\']);
+            let end = inner.find(['\'', '"', '`', '\\'])?;
+            let request = &inner[..end];
+            request.starts_with('.').then(|| request.to_string())
+        })
+        .collect()
+}
+
 fn resolve_module(files: &HashMap<&str, &FileFacts>, dir: &str, request: &str) -> Option<String> {
     let joined = normalise(&if dir.is_empty() {
         request.to_string()
@@ -779,6 +1003,10 @@ mod tests {
             format!("t{pad}1 | 2{pad}run(x)"),
             format!("k{long_pad}(y = 2)"),
             "q".repeat(HIDING_WHITESPACE),
+            // Hidden characters the same pass looks for: they must not hide a bidi one.
+            "\u{FE0F}".repeat(9),
+            "\u{E0067}".repeat(13),
+            "a\u{200D}".to_string(),
         ];
         // A fixed pseudo-random walk over the pieces: thousands of texts, the same each run.
         let mut state = 0x2545_f491_4f6c_dd1du64;
@@ -803,6 +1031,134 @@ mod tests {
                 fast.code_after_whitespace, reference.code_after_whitespace,
                 "{text:?}"
             );
+        }
+    }
+
+    /// Runs of data-carrying invisible characters, character by character.
+    fn invisible_runs_by_chars(text: &str) -> Vec<facts::InvisibleRun> {
+        let class = |c: char| match c {
+            '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' => {
+                Some(facts::InvisibleKind::VariationSelectors)
+            }
+            '\u{E0000}'..='\u{E007F}' => Some(facts::InvisibleKind::TagCharacters),
+            _ => None,
+        };
+        let mut runs: Vec<facts::InvisibleRun> = Vec::new();
+        let mut line = 1;
+        let mut current: Option<(facts::InvisibleKind, usize, u32)> = None;
+        let close = |current: &mut Option<(facts::InvisibleKind, usize, u32)>,
+                     runs: &mut Vec<facts::InvisibleRun>| {
+            if let Some((kind, count, at)) = current.take() {
+                let least = match kind {
+                    facts::InvisibleKind::VariationSelectors => MIN_SELECTOR_RUN,
+                    facts::InvisibleKind::TagCharacters => MIN_TAG_RUN,
+                };
+                if count < least {
+                    return;
+                }
+                match runs.last_mut() {
+                    Some(last) if last.line == at && last.kind == kind => last.count += count,
+                    _ => runs.push(facts::InvisibleRun {
+                        line: at,
+                        kind,
+                        count,
+                    }),
+                }
+            }
+        };
+        for c in text.chars() {
+            match (class(c), current) {
+                (Some(kind), Some((open, count, at))) if kind == open => {
+                    current = Some((kind, count + 1, at));
+                }
+                (kind, _) => {
+                    close(&mut current, &mut runs);
+                    current = kind.map(|kind| (kind, 1, line));
+                }
+            }
+            if c == '\n' {
+                line += 1;
+            }
+        }
+        close(&mut current, &mut runs);
+        runs.truncate(MAX_HIDDEN_LINES);
+        runs
+    }
+
+    #[test]
+    fn invisible_runs_agree_with_a_character_by_character_count() {
+        let pieces = [
+            "\u{FE0F}",
+            "\u{FE00}",
+            "\u{E0100}",
+            "\u{E01EF}",
+            "\u{E01F0}",
+            "\u{E0041}",
+            "\u{E007F}",
+            "\u{E0080}",
+            "\u{1F3F4}",
+            "\u{FEFF}",
+            "\u{200D}",
+            "\u{202E}",
+            "a",
+            "\n",
+        ];
+        let mut state = 0x1234_5678_9abc_def1u64;
+        for _ in 0..4_000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 120) as usize;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Long stretches of one piece, so that runs reach their minimum.
+                let piece = pieces[(state % pieces.len() as u64) as usize];
+                text.push_str(&piece.repeat(1 + (state >> 32) as usize % 14));
+            }
+            let mut fast = facts::Obfuscation::default();
+            invisible_characters(&text, &mut fast);
+            assert_eq!(
+                fast.invisible_runs,
+                invisible_runs_by_chars(&text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn packed_lines_agree_with_splitting_the_text() {
+        let mut state = 0x0bad_cafe_dead_beefu64;
+        for _ in 0..3_000 {
+            let mut text = Vec::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let lines = (state % 12) as usize;
+            for _ in 0..lines {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.extend(std::iter::repeat_n(b'x', (state % 90) as usize));
+                if !state.is_multiple_of(5) {
+                    text.push(b'\n');
+                }
+            }
+            for least in [1, 7, 30, 64, 200] {
+                let reference = text
+                    .split(|&b| b == b'\n')
+                    .enumerate()
+                    .find(|(_, line)| line.len() >= least)
+                    .map(|(index, line)| (u32::try_from(index + 1).unwrap(), line.len()));
+                assert_eq!(
+                    packed_line(&text, least),
+                    reference,
+                    "{:?} at least {least}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
         }
     }
 
@@ -903,6 +1259,25 @@ mod tests {
             node_targets("start /B node preinstall.js", "index.js"),
             vec!["preinstall.js"]
         );
+        for (command, target) in [
+            ("sh scripts/x.sh", "scripts/x.sh"),
+            ("bash x.sh || true", "x.sh"),
+            ("python3 tools/x.py || python tools/x.py", "tools/x.py"),
+            (
+                "powershell -NoProfile -ExecutionPolicy Bypass -File scripts/x.ps1",
+                "scripts/x.ps1",
+            ),
+            ("pwsh -f x.ps1", "x.ps1"),
+            ("cmd /c scripts\\x.bat", "scripts\\x.bat"),
+            ("node-gyp rebuild && ./scripts/x.sh", "./scripts/x.sh"),
+            ("bash -c 'sh build.sh'", "build.sh"),
+        ] {
+            assert!(
+                node_targets(command, "index.js").contains(&target.to_string()),
+                "{command}: {:?}",
+                node_targets(command, "index.js")
+            );
+        }
     }
 
     #[test]

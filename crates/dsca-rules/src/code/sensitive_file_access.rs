@@ -5,12 +5,13 @@ use super::tables::SecretWeight;
 use super::{CodeContext, evidence, raise, reach_clause};
 use crate::Analysis;
 use crate::metadata::finding_with_evidence;
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA807",
     name: "sensitive-file-access",
     category: Category::Filesystem,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Reads credential files or browser, wallet and chat stores",
     problem: "The code reads files that hold credentials (~/.npmrc, SSH keys, cloud and \
@@ -28,6 +29,9 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
         }
         let mut severity = Severity::Info;
         let mut hits = Vec::new();
+        // A path built in a call and the call that opens it name the same place: one
+        // piece of evidence per place and line.
+        let mut seen = std::collections::HashSet::new();
         for event in &file.events {
             if let Kind::Sensitive {
                 what,
@@ -36,7 +40,9 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
             } = &event.kind
             {
                 // A bare `.npmrc` in a list of config names is not a read of it.
-                if !built && *weight < SecretWeight::StealerOnly {
+                if (!built && *weight < SecretWeight::StealerOnly)
+                    || !seen.insert((event.line, *what))
+                {
                     continue;
                 }
                 severity = severity.max(match weight {

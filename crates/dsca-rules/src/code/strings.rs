@@ -86,6 +86,18 @@ fn collect(text: &str, decoded: bool, depth: usize, out: &mut Vec<Indicator>) {
             });
         }
     }
+    // `hostname: 'x7kq.oast.fun'`: a bare host name of a known class (request options
+    // name the host alone, without a URL).
+    if out.is_empty()
+        && let Some(class) = bare_host_class(text)
+    {
+        out.push(Indicator {
+            kind: IndicatorKind::Url,
+            value: text.to_string(),
+            class: Some(class),
+            decoded,
+        });
+    }
     if let Some(email) = email_in(text) {
         out.push(Indicator {
             kind: IndicatorKind::Email,
@@ -157,6 +169,21 @@ pub(crate) fn classify_url(host: &str, after_scheme: &str) -> Option<Destination
     classify_host(host)
 }
 
+/// The class of `text` when the whole of it is a host name the tables know.
+fn bare_host_class(text: &str) -> Option<DestinationClass> {
+    let host = text.trim_end_matches('.');
+    let shaped = (4..=253).contains(&host.len())
+        && host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    if !shaped || host.parse::<Ipv4Addr>().is_ok() {
+        return None;
+    }
+    classify_host(&host.to_ascii_lowercase())
+}
+
 pub(crate) fn classify_host(host: &str) -> Option<DestinationClass> {
     HOSTS
         .iter()
@@ -179,16 +206,16 @@ fn host_matches(host: &str, entry: &str) -> bool {
             .is_some_and(|head| head.ends_with('.'))
 }
 
+/// The documentation ranges (TEST-NET-1 to 3) count as public addresses: no real
+/// traffic goes to them, so in code they only stand in for a public host (examples,
+/// reconstructions of attacks), and what code does with one it would do with the real.
 pub(crate) fn ip_class(addr: Ipv4Addr) -> DestinationClass {
-    let [a, b, c, _] = addr.octets();
-    let documentation =
-        (a, b, c) == (192, 0, 2) || (a, b, c) == (198, 51, 100) || (a, b, c) == (203, 0, 113);
+    let [a, b, _, _] = addr.octets();
     if addr.is_private()
         || addr.is_loopback()
         || addr.is_link_local()
         || addr.is_unspecified()
         || addr.is_broadcast()
-        || documentation
         || a >= 224
         || (a == 100 && (64..128).contains(&b))
     {
@@ -494,11 +521,27 @@ mod tests {
         let found = indicators("aHR0cDovLzE5OC41MS4xMDAuNy94");
         assert_eq!(found.len(), 1);
         assert!(found[0].decoded);
-        assert_eq!(found[0].class, Some(DestinationClass::PrivateIp));
+        // A documentation address stands in for a public one.
+        assert_eq!(found[0].class, Some(DestinationClass::PublicIp));
         assert_eq!(
             ip_class("23.1.2.3".parse().unwrap()),
             DestinationClass::PublicIp
         );
+        assert_eq!(
+            ip_class("10.1.2.3".parse().unwrap()),
+            DestinationClass::PrivateIp
+        );
+    }
+
+    #[test]
+    fn bare_host_names_of_known_classes_are_indicators() {
+        let found = indicators("x7kq2m9d.oast.fun");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].class, Some(DestinationClass::Oast));
+        // An ordinary host name, a file name and a version say nothing.
+        assert!(indicators("registry.npmjs.org").is_empty());
+        assert!(indicators("index.js").is_empty());
+        assert!(indicators("1.2.3").is_empty());
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub(crate) enum DestinationClass {
     DynamicDns,
     /// A literal public IPv4 address instead of a name.
     PublicIp,
-    /// A private, loopback or documentation address.
+    /// A private, loopback, link-local or multicast address.
     PrivateIp,
     /// Registry publish endpoints (worms publish themselves with stolen tokens).
     PublishApi,
@@ -43,7 +43,7 @@ impl DestinationClass {
             DestinationClass::Tor => "a TOR hidden service",
             DestinationClass::DynamicDns => "a dynamic DNS name",
             DestinationClass::PublicIp => "a public IP address",
-            DestinationClass::PrivateIp => "a private or documentation IP address",
+            DestinationClass::PrivateIp => "a private or loopback IP address",
             DestinationClass::PublishApi => "a package registry's publish API",
         }
     }
@@ -294,10 +294,60 @@ pub(crate) static PERSISTENCE_PATHS: &[(&str, &str)] = &[
     (".config/systemd/user", "a systemd user unit"),
     ("library/launchagents", "a launchd agent"),
     ("library/launchdaemons", "a launchd daemon"),
+    (".zprofile", "a shell start-up file (.zprofile)"),
+    (".zshenv", "a shell start-up file (.zshenv)"),
+    (".bash_login", "a shell start-up file (.bash_login)"),
+    (".config/fish/config.fish", "a shell start-up file (fish)"),
+    (
+        "/etc/profile.d/",
+        "a system shell start-up file (/etc/profile.d)",
+    ),
+    ("/var/spool/cron", "the crontab"),
     ("currentversion/run", "the Windows Run key"),
+    ("currentversion/runonce", "the Windows RunOnce key"),
     ("start menu/programs/startup", "the Windows Startup folder"),
+    ("shell:startup", "the Windows Startup folder"),
     (".config/autostart", "an XDG autostart entry"),
+    // AI agents and editors run what their project or user configuration tells them to:
+    // hooks and tasks are commands, rules and instructions are prompts the agent obeys.
+    (
+        ".claude/settings.json",
+        "Claude Code settings (hooks run commands)",
+    ),
+    (
+        ".claude/settings.local.json",
+        "Claude Code settings (hooks run commands)",
+    ),
+    (
+        ".gemini/settings.json",
+        "Gemini CLI settings (hooks run commands)",
+    ),
+    (
+        ".cursor/rules/",
+        "Cursor rules (instructions the agent follows)",
+    ),
+    (
+        ".cursorrules",
+        "Cursor rules (instructions the agent follows)",
+    ),
+    (
+        ".github/copilot-instructions.md",
+        "GitHub Copilot instructions",
+    ),
+    (
+        ".vscode/tasks.json",
+        "VS Code tasks (can run when a folder opens)",
+    ),
+    (".github/workflows/", "a GitHub Actions workflow"),
+    ("claude.md", AGENT_INSTRUCTIONS),
+    ("agents.md", AGENT_INSTRUCTIONS),
+    ("gemini.md", AGENT_INSTRUCTIONS),
 ];
+
+/// What [`PERSISTENCE_PATHS`] calls a project's agent instruction files. Scaffolders
+/// write these honestly (in `init` commands), so they count as persistence only where
+/// nothing honest writes them: at install time, or next to a dropper-shaped command.
+pub(crate) const AGENT_INSTRUCTIONS: &str = "an AI agent's instruction file (CLAUDE.md, AGENTS.md)";
 
 /// Environment variable names that hold credentials, matched on the upper-cased name.
 pub(crate) static SECRET_ENV_PARTS: &[&str] = &[
@@ -313,6 +363,12 @@ pub(crate) static SECRET_ENV_PARTS: &[&str] = &[
     "DISCORD_TOKEN",
     "CI_JOB_TOKEN",
 ];
+
+/// Whether an environment variable name holds a credential (see [`SECRET_ENV_PARTS`]).
+pub(crate) fn is_secret_env_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_ENV_PARTS.iter().any(|secret| upper.contains(secret))
+}
 
 /// Node's built-in modules whose name a loader has no reason to hide.
 pub(crate) static SENSITIVE_MODULES: &[&str] = &[

@@ -9,7 +9,7 @@
 use super::anchor_gate::{AnchorGate, Literal};
 use super::{CodeContext, reach_clause};
 use crate::Analysis;
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     id: "DSCA811",
     name: "yara-match",
     category: Category::Content,
+    signal: Signal::Behaviour,
     severity: Severity::Medium,
     title: "Matches a YARA rule",
     problem: "A file of the package matches a YARA rule: a pattern of text or bytes that \
@@ -211,6 +212,11 @@ const BUILTIN_ANCHORS: &[(&str, &[&[&str]])] = &[
         // together hold `$addr2`.
         "dsca_crypto_clipper",
         &[&["HJ-NP-Z", "0x[a-fA-F0-9]{40}"]],
+    ),
+    (
+        // Each branch of the hook needs one of these: `$fetch`, `$xhr`, `$provider*`.
+        "dsca_browser_wallet_hijack",
+        &[&[".fetch", ".prototype.open", ".prototype.send", "ethereum"]],
     ),
 ];
 

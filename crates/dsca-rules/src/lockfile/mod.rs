@@ -1,12 +1,13 @@
 //! Rules about a lockfile entry rather than the package itself, raised by `dsca audit`
 //! when it compares what the lockfile pins with what the registry serves.
 
-use dsca_model::{Category, Rule, Severity};
+use dsca_model::{Category, Rule, Severity, Signal};
 
 pub const LOCKFILE_INTEGRITY_MISMATCH: Rule = Rule {
     id: "DSCA951",
     name: "lockfile-integrity-mismatch",
     category: Category::Integrity,
+    signal: Signal::Integrity,
     severity: Severity::High,
     title: "Lockfile integrity differs from the registry's",
     problem: "The lockfile pins a hash for this version that is not the hash the registry \
@@ -23,6 +24,7 @@ pub const LOCKFILE_UNTRUSTED_SOURCE: Rule = Rule {
     id: "DSCA952",
     name: "lockfile-untrusted-source",
     category: Category::Dependencies,
+    signal: Signal::Trigger,
     severity: Severity::High,
     title: "Lockfile resolves a package outside the configured registries",
     problem: "The lockfile tells the package manager to download this package from a URL \

