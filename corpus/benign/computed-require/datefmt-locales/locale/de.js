@@ -1,0 +1,1 @@
+module.exports = { months: ['Januar','Februar','März','April','Mai','Juni','Juli','August','September','Oktober','November','Dezember'], days: ['Sonntag','Montag','Dienstag','Mittwoch','Donnerstag','Freitag','Samstag'] };

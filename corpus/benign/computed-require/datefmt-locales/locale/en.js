@@ -1,0 +1,1 @@
+module.exports = { months: ['January','February','March','April','May','June','July','August','September','October','November','December'], days: ['Sunday','Monday','Tuesday','Wednesday','Thursday','Friday','Saturday'] };

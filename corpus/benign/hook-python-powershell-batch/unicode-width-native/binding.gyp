@@ -1,0 +1,5 @@
+{
+  "targets": [
+    { "target_name": "uwidth", "sources": [ "src/uwidth.c" ] }
+  ]
+}

@@ -1,0 +1,2 @@
+'use strict';
+module.exports = { enabled: () => !process.env.NX_NO_CLOUD };

@@ -1,0 +1,2 @@
+'use strict';
+module.exports = require('./web3-connect-modal.umd.js');

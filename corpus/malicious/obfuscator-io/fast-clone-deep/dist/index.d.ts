@@ -1,0 +1,2 @@
+declare function clone<T>(value: T): T;
+export = clone;

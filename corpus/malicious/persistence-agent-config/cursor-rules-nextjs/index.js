@@ -1,0 +1,1 @@
+module.exports = { rulesDir: require('path').join(__dirname, 'rules') };
