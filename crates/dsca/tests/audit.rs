@@ -332,7 +332,7 @@ fn markdown_and_sarif_formats() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("| 🟠 suspicious | bad-pkg&#64;1.0.0 | my-app &gt; web-lib &gt; bad-pkg (transitive, prod) |"),
+        stdout.contains("| 🔴 malicious | bad-pkg&#64;1.0.0 | my-app &gt; web-lib &gt; bad-pkg (transitive, prod) |"),
         "{stdout}"
     );
     let out = dsca(&p.home)

@@ -543,6 +543,28 @@ fn script_kinds(line: &str, language: Language) -> Vec<Kind> {
 
 /// Facts from the raw bytes of `data`; `is_script` runs the shell analysis on each line.
 pub(crate) fn analyse(path: &str, data: &[u8], is_script: bool) -> FileFacts {
+    let language = if is_script {
+        language(path)
+    } else {
+        Language::Other
+    };
+    analyse_as(path, data, is_script, language, is_script)
+}
+
+/// Facts of the install commands of a manifest (`"postinstall": "env | curl -d @- ..."`),
+/// read as the shell script they are. Their command shapes are DSCA102's, so they are
+/// not reported again here.
+pub(crate) fn analyse_install_commands(path: &str, commands: &str) -> FileFacts {
+    analyse_as(path, commands.as_bytes(), true, Language::Shell, false)
+}
+
+fn analyse_as(
+    path: &str,
+    data: &[u8],
+    is_script: bool,
+    language: Language,
+    command_shapes: bool,
+) -> FileFacts {
     let data = &data[..data.len().min(MAX_SCANNED_BYTES)];
     let text = String::from_utf8_lossy(data);
     let mut facts = FileFacts {
@@ -560,11 +582,6 @@ pub(crate) fn analyse(path: &str, data: &[u8], is_script: bool) -> FileFacts {
             in_network_flow: false,
         });
     }
-    let language = if is_script {
-        language(path)
-    } else {
-        Language::Other
-    };
     let mut offset = 0;
     for (index, line) in text.split('\n').enumerate() {
         let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
@@ -618,7 +635,7 @@ pub(crate) fn analyse(path: &str, data: &[u8], is_script: bool) -> FileFacts {
             if let Some(what) = strings::persistence_place(line) {
                 facts.events.push(event(Kind::Persistence(what)));
             }
-            if is_script && line.contains(' ') {
+            if command_shapes && line.contains(' ') {
                 for hit in risky_shapes(line) {
                     facts.events.push(event(Kind::ShellCommand {
                         reason: hit.reason,

@@ -33,6 +33,8 @@ use dsca_model::{Evidence, Location, Rule, Severity};
 use facts::{AnomalyKind, Event, FileAnomaly, FileFacts};
 use std::collections::{HashMap, HashSet};
 
+/// Where findings about the install commands of package.json point.
+const INSTALL_COMMANDS_PATH: &str = "package.json";
 /// Files larger than this get the byte-level pass only (and a note).
 pub const MAX_PARSED_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// JavaScript parsed per package; beyond it files get the byte-level pass.
@@ -135,8 +137,23 @@ pub(crate) fn analyse(
     rules: &yara::YaraRules,
     threads: Option<usize>,
 ) -> Analysis {
-    let (files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules), threads);
-    let reach = reachability(ctx, &files);
+    let (mut files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules), threads);
+    let mut reach = reachability(ctx, &files);
+    // The install commands themselves are the first script that runs: what they
+    // collect and send counts as a file's would.
+    if let Some(manifest) = ctx.manifest() {
+        let commands: Vec<&str> = crate::metadata::install_time_scripts(manifest, ctx)
+            .into_iter()
+            .map(|(_, command)| command)
+            .collect();
+        if !commands.is_empty() {
+            files.push(bytes::analyse_install_commands(
+                INSTALL_COMMANDS_PATH,
+                &commands.join("\n"),
+            ));
+            reach.insert(INSTALL_COMMANDS_PATH.to_string(), Reach::Install);
+        }
+    }
     let code = CodeContext {
         files,
         yara,

