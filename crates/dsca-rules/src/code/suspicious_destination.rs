@@ -1,5 +1,7 @@
 //! DSCA806: network code that names a destination honest packages do not talk to.
 
+use super::facts::Kind;
+use super::strings::IndicatorKind;
 use super::tables::DestinationClass;
 use super::{CodeContext, raise, reach_clause};
 use crate::Analysis;
@@ -40,7 +42,8 @@ fn weight(class: DestinationClass) -> Option<Severity> {
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
     for file in &code.files {
-        if !file.sends_network() || super::ignorable(code, &file.path) {
+        let beacons = file.has(|k| matches!(k, Kind::BrowserBeacon(_)));
+        if !(file.sends_network() || beacons) || super::ignorable(code, &file.path) {
             continue;
         }
         let install = code.runs_on_install(&file.path);
@@ -48,11 +51,14 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
         let mut hits = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (line, indicator) in &file.indicators {
-            let Some(class) = indicator.class else {
-                continue;
-            };
-            let Some(mut weight) = weight(class) else {
-                continue;
+            // A URL that only appears once a string is decoded is an address someone
+            // did not want read, whatever its host.
+            let (what, mut weight) = match indicator.class.and_then(|c| Some((c, weight(c)?))) {
+                Some((class, weight)) => (class.describe(), weight),
+                None if indicator.decoded && indicator.kind == IndicatorKind::Url => {
+                    ("an address", Severity::Medium)
+                }
+                None => continue,
             };
             if !seen.insert(indicator.value.clone()) {
                 continue;
@@ -67,13 +73,9 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
                 ""
             };
             hits.push(
-                Evidence::new(format!(
-                    "names {}{decoded}: {}",
-                    class.describe(),
-                    indicator.value
-                ))
-                .at(Location::line(file.path.as_str(), *line))
-                .with_snippet(indicator.value.as_str()),
+                Evidence::new(format!("names {what}{decoded}: {}", indicator.value))
+                    .at(Location::line(file.path.as_str(), *line))
+                    .with_snippet(indicator.value.as_str()),
             );
         }
         if hits.is_empty() || severity < Severity::Medium {
