@@ -147,6 +147,10 @@ impl Printer {
                 };
                 let value = format!("{} (score {}/100)", self.paint(word, style), verdict.score);
                 label(buf, "verdict", &value);
+                // Which part of the model decided, when it is more than the score.
+                if verdict.level == VerdictLevel::Malicious && !verdict.basis.is_empty() {
+                    label(buf, "decided by", &clean(&verdict.basis));
+                }
                 for (i, reason) in verdict.reasons.iter().enumerate() {
                     let name = if i == 0 { "because" } else { "" };
                     label(buf, name, &clean(reason));
