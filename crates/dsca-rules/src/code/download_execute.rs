@@ -104,7 +104,11 @@ fn dropper_destination(file: &super::facts::FileFacts) -> Option<&super::strings
                 class.is_drop_box()
                     || matches!(
                         class,
-                        Class::PublicIp | Class::Shortener | Class::DynamicDns | Class::RawCode
+                        Class::PublicIp
+                            | Class::Shortener
+                            | Class::DynamicDns
+                            | Class::RawCode
+                            | Class::FileHost
                     )
             })
     })

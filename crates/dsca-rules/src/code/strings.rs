@@ -555,6 +555,15 @@ mod tests {
         assert_eq!(classify_host("a.ngrok.io"), Some(DestinationClass::Tunnel));
         assert_eq!(classify_host("notngrok.io"), None);
         assert_eq!(classify_host("abc.oast.pro"), Some(DestinationClass::Oast));
+        assert_eq!(
+            classify_host("x1.localto.net"),
+            Some(DestinationClass::Tunnel)
+        );
+        assert_eq!(
+            classify_host("cdn.discordapp.com"),
+            Some(DestinationClass::FileHost)
+        );
+        assert!(!DestinationClass::FileHost.is_drop_box());
     }
 
     #[test]

@@ -32,7 +32,8 @@ fn weight(class: DestinationClass) -> Option<Severity> {
         | DestinationClass::Paste
         | DestinationClass::IpLookup
         | DestinationClass::DynamicDns
-        | DestinationClass::PublishApi => Some(Severity::Medium),
+        | DestinationClass::PublishApi
+        | DestinationClass::FileHost => Some(Severity::Medium),
         DestinationClass::PublicIp => Some(Severity::Low),
         DestinationClass::Shortener | DestinationClass::RawCode | DestinationClass::PrivateIp => {
             None
