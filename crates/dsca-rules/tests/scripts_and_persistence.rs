@@ -12,13 +12,7 @@ use serde_json::json;
 
 /// A package whose postinstall is `hook`, holding `files`.
 fn hooked(hook: &str, files: &[(&str, &str)]) -> Fixture {
-    let mut fixture = Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0",
-        "main": "index.js", "scripts": {"postinstall": hook}}))
-    .file("index.js", b"module.exports = 1;\n");
-    for (path, text) in files {
-        fixture = fixture.file(path, text.as_bytes());
-    }
-    fixture
+    Fixture::with_postinstall(hook, files)
 }
 
 /// A package with `bin/cli.js` (run only when the user runs the command).

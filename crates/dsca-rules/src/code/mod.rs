@@ -976,6 +976,13 @@ mod tests {
     /// Whether `line` holds U+202A..U+202E or U+2066..U+2069. Their UTF-8 forms are
     /// E2 80 AA..AE and E2 81 A6..A9, and in valid UTF-8 an E2 byte only ever starts a
     /// character: looking for it is exact and far cheaper than decoding every character.
+    /// One step of a fixed pseudo-random sequence (xorshift64): the same texts each run.
+    fn xorshift(state: &mut u64) {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+    }
+
     fn has_bidi_override(line: &str) -> bool {
         let bytes = line.as_bytes();
         memchr::memchr_iter(0xE2, bytes).any(|at| is_bidi_override_at(bytes, at))
@@ -1029,14 +1036,10 @@ mod tests {
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..4_000 {
             let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            xorshift(&mut state);
             let len = (state % 40) as usize;
             for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                xorshift(&mut state);
                 text.push_str(&pieces[(state % pieces.len() as u64) as usize]);
             }
             let mut fast = facts::Obfuscation::default();
@@ -1123,14 +1126,10 @@ mod tests {
         let mut state = 0x1234_5678_9abc_def1u64;
         for _ in 0..4_000 {
             let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            xorshift(&mut state);
             let len = (state % 120) as usize;
             for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                xorshift(&mut state);
                 // Long stretches of one piece, so that runs reach their minimum.
                 let piece = pieces[(state % pieces.len() as u64) as usize];
                 text.push_str(&piece.repeat(1 + (state >> 32) as usize % 14));
@@ -1150,14 +1149,10 @@ mod tests {
         let mut state = 0x0bad_cafe_dead_beefu64;
         for _ in 0..3_000 {
             let mut text = Vec::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            xorshift(&mut state);
             let lines = (state % 12) as usize;
             for _ in 0..lines {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                xorshift(&mut state);
                 text.extend(std::iter::repeat_n(b'x', (state % 90) as usize));
                 if !state.is_multiple_of(5) {
                     text.push(b'\n');
@@ -1184,9 +1179,7 @@ mod tests {
         let alphabet = b"([{)]}ab\n";
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for round in 0..3_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            xorshift(&mut state);
             let len = (state % 600) as usize;
             // Some texts lean to openers, so that both sides of the limit are reached.
             let lean = round % 3;

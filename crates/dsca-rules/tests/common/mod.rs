@@ -23,6 +23,18 @@ pub struct Fixture {
 }
 
 impl Fixture {
+    /// `demo-pkg` whose `postinstall` is `hook`, holding `index.js` (its `main`) and
+    /// `files`.
+    pub fn with_postinstall(hook: &str, files: &[(&str, &str)]) -> Self {
+        let mut fixture = Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0",
+            "main": "index.js", "scripts": {"postinstall": hook}}))
+        .file("index.js", b"module.exports = 1;\n");
+        for (path, text) in files {
+            fixture = fixture.file(path, text.as_bytes());
+        }
+        fixture
+    }
+
     /// A local tarball with this package.json (name and version taken from it).
     pub fn tarball(manifest: Value) -> Self {
         let text = |key: &str| {
