@@ -150,10 +150,11 @@ pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {
         for rule in &rules {
             writeln!(
                 out,
-                "{:<8} {:<9} {:<16} {:<30} {}",
+                "{:<8} {:<9} {:<16} {:<12} {:<30} {}",
                 rule.id,
                 rule.severity.as_str(),
                 rule.category.as_str(),
+                rule.signal.as_str(),
                 rule.name,
                 rule.title
             )?;
