@@ -408,8 +408,15 @@ impl<'s> Walker<'s> {
                 return sym;
             }
             if method == "join" {
-                if let Some(reversed) = self.fold_reversed(&member.object, depth) {
-                    return reversed;
+                if let Some(source) = reversed_source(call) {
+                    return match self.resolve(source, depth + 1) {
+                        Sym::Str { value, decoded, .. } => Sym::Str {
+                            value: value.chars().rev().collect(),
+                            hidden: true,
+                            decoded,
+                        },
+                        _ => Sym::Unknown,
+                    };
                 }
                 // An array's `join`; `path.join(…)` is resolved below.
                 let joined = self.fold_join(&member.object, call.arguments.first(), depth);
@@ -525,44 +532,6 @@ impl<'s> Walker<'s> {
         }
     }
 
-    /// `'ssecorp_dlihc'.split('').reverse().join('')`: a name written backwards.
-    fn fold_reversed(&self, object: &Expression, depth: usize) -> Option<Sym> {
-        let Expression::CallExpression(reverse) = object.without_parentheses() else {
-            return None;
-        };
-        let Expression::StaticMemberExpression(reverse_member) =
-            reverse.callee.without_parentheses()
-        else {
-            return None;
-        };
-        if reverse_member.property.name != "reverse" {
-            return None;
-        }
-        let Expression::CallExpression(split) = reverse_member.object.without_parentheses() else {
-            return None;
-        };
-        let Expression::StaticMemberExpression(split_member) = split.callee.without_parentheses()
-        else {
-            return None;
-        };
-        if split_member.property.name != "split"
-            || self
-                .resolve_argument(split.arguments.first(), depth)
-                .str_value()
-                != Some("")
-        {
-            return None;
-        }
-        match self.resolve(&split_member.object, depth + 1) {
-            Sym::Str { value, decoded, .. } => Some(Sym::Str {
-                value: value.chars().rev().collect(),
-                hidden: true,
-                decoded,
-            }),
-            _ => Some(Sym::Unknown),
-        }
-    }
-
     /// A one-parameter function whose body is `require(<the parameter, transformed>)`:
     /// `const m = s => require(s.split('').reverse().join(''))`, a way to load modules
     /// whose names never appear in the file.
@@ -603,18 +572,7 @@ impl<'s> Walker<'s> {
             return Some(NameTransform::Same);
         }
         if let Expression::CallExpression(join) = argument
-            && let Expression::StaticMemberExpression(join_member) =
-                join.callee.without_parentheses()
-            && join_member.property.name == "join"
-            && let Expression::CallExpression(reverse) = join_member.object.without_parentheses()
-            && let Expression::StaticMemberExpression(reverse_member) =
-                reverse.callee.without_parentheses()
-            && reverse_member.property.name == "reverse"
-            && let Expression::CallExpression(split) = reverse_member.object.without_parentheses()
-            && let Expression::StaticMemberExpression(split_member) =
-                split.callee.without_parentheses()
-            && split_member.property.name == "split"
-            && is_param(&split_member.object)
+            && reversed_source(join).is_some_and(is_param)
         {
             return Some(NameTransform::Reversed);
         }
@@ -1979,6 +1937,39 @@ impl NameTransform {
             NameTransform::Around(prefix, suffix) => format!("{prefix}{name}{suffix}"),
         }
     }
+}
+
+/// `x.split('').reverse().join('')`, a string written backwards: the `x`.
+fn reversed_source<'b, 'a>(join: &'b CallExpression<'a>) -> Option<&'b Expression<'a>> {
+    let is_empty_string = |argument: Option<&Argument>| {
+        matches!(
+            argument.and_then(Argument::as_expression).map(Expression::without_parentheses),
+            Some(Expression::StringLiteral(lit)) if lit.value.is_empty()
+        )
+    };
+    let Expression::StaticMemberExpression(join_member) = join.callee.without_parentheses() else {
+        return None;
+    };
+    let Expression::CallExpression(reverse) = join_member.object.without_parentheses() else {
+        return None;
+    };
+    let Expression::StaticMemberExpression(reverse_member) = reverse.callee.without_parentheses()
+    else {
+        return None;
+    };
+    let Expression::CallExpression(split) = reverse_member.object.without_parentheses() else {
+        return None;
+    };
+    let Expression::StaticMemberExpression(split_member) = split.callee.without_parentheses()
+    else {
+        return None;
+    };
+    (join_member.property.name == "join"
+        && is_empty_string(join.arguments.first())
+        && reverse_member.property.name == "reverse"
+        && split_member.property.name == "split"
+        && is_empty_string(split.arguments.first()))
+    .then_some(&split_member.object)
 }
 
 /// The returned expression of a body that is a single `return`.
