@@ -81,8 +81,9 @@ fn analyse_in(allocator: &Allocator, path: &str, source: &str) -> Option<FileFac
         let hash = walker.unknown_callees.hasher().hash_one(name.as_str());
         walker.unknown_callees.contains(&hash)
     };
+    // Decoding helpers are everyday library code; only the rarer fetching helpers and
+    // require wrappers are worth a second walk.
     let helper_called_early = walker.network_functions.iter().any(called_early)
-        || walker.decoding_functions.iter().any(called_early)
         || walker.require_wrappers.keys().any(called_early);
     if helper_called_early && source.len() <= MAX_REWALKED_BYTES {
         let mut again = Walker::new(path, source);
@@ -95,9 +96,9 @@ fn analyse_in(allocator: &Allocator, path: &str, source: &str) -> Option<FileFac
     Some(walker.facts)
 }
 
-/// Files up to this size that call fetching or decoding helpers before declaring them
-/// are walked twice.
-const MAX_REWALKED_BYTES: usize = 256 * 1024;
+/// Files up to this size that call fetching helpers or require wrappers before
+/// declaring them are walked twice (hand-written loaders are small; bundles are not).
+const MAX_REWALKED_BYTES: usize = 64 * 1024;
 
 fn source_type(path: &str) -> SourceType {
     let extension = path.rsplit('.').next().unwrap_or_default();
