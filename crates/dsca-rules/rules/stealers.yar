@@ -195,8 +195,10 @@ rule dsca_browser_wallet_hijack
         severity = "critical"
         category = "network"
     strings:
-        $fetch = /\.fetch\s*=\s*(async\s*)?(function\b|\()/
-        $xhr = /\.prototype\.(open|send)\s*=\s*function/
+        // At most one space around `=`: minified and formatted code alike, and literal
+        // anchors for the gate.
+        $fetch = /\.fetch ?= ?(async ?)?(function\b|\()/
+        $xhr = /\.prototype\.(open|send) ?= ?function/
         $provider1 = /defineProperty\(\s*[\w.]+\s*,\s*['"]ethereum['"]/
         $provider2 = /ethereum\.request\s*=/
         $xhr_name = "XMLHttpRequest"

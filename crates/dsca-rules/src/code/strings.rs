@@ -8,6 +8,7 @@ use super::tables::{
 };
 use aho_corasick::AhoCorasick;
 use base64::Engine as _;
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::sync::OnceLock;
 
@@ -184,11 +185,50 @@ fn bare_host_class(text: &str) -> Option<DestinationClass> {
     classify_host(&host.to_ascii_lowercase())
 }
 
+/// The host table by name, and its `label.` entries by second-level label: a host is
+/// looked up once per label instead of against every entry (every string constant
+/// shaped like a host name asks).
+struct HostIndex {
+    exact: HashMap<&'static str, DestinationClass>,
+    second_level: HashMap<&'static str, DestinationClass>,
+}
+
+fn host_index() -> &'static HostIndex {
+    static INDEX: OnceLock<HostIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = HostIndex {
+            exact: HashMap::new(),
+            second_level: HashMap::new(),
+        };
+        // The first entry of a name wins, as in a search of the table in order.
+        for (entry, class) in HOSTS {
+            match entry.strip_suffix('.') {
+                Some(label) => index.second_level.entry(label).or_insert(*class),
+                None => index.exact.entry(entry).or_insert(*class),
+            };
+        }
+        index
+    })
+}
+
+/// The class of a (lowercase) host: the entry for the longest suffix of it that ends at
+/// a label boundary, else the entry for its second-level label (`oast.` for `x.oast.pro`).
 pub(crate) fn classify_host(host: &str) -> Option<DestinationClass> {
-    HOSTS
-        .iter()
-        .find(|(entry, _)| host_matches(host, entry))
-        .map(|(_, class)| *class)
+    let index = host_index();
+    let mut rest = host;
+    loop {
+        if let Some(class) = index.exact.get(rest) {
+            return Some(*class);
+        }
+        match rest.find('.') {
+            Some(dot) => rest = &rest[dot + 1..],
+            None => break,
+        }
+    }
+    host.split('.')
+        .rev()
+        .nth(1)
+        .and_then(|label| index.second_level.get(label).copied())
 }
 
 fn host_matches(host: &str, entry: &str) -> bool {
@@ -564,6 +604,37 @@ mod tests {
             Some(DestinationClass::FileHost)
         );
         assert!(!DestinationClass::FileHost.is_drop_box());
+    }
+
+    #[test]
+    fn the_host_index_agrees_with_a_search_of_the_table() {
+        let search = |host: &str| {
+            HOSTS
+                .iter()
+                .filter(|(entry, _)| host_matches(host, entry))
+                .map(|(_, class)| *class)
+                .collect::<Vec<_>>()
+        };
+        let mut hosts: Vec<String> = Vec::new();
+        for (entry, _) in HOSTS {
+            let entry = entry.trim_end_matches('.');
+            hosts.extend([
+                entry.to_string(),
+                format!("a.{entry}"),
+                format!("a.b.{entry}"),
+                format!("{entry}.fun"),
+                format!("x{entry}"),
+            ]);
+        }
+        hosts.extend(["", ".", "a", "io", "a..b"].map(String::from));
+        for host in &hosts {
+            let found = search(host);
+            match classify_host(host) {
+                // Any entry that matches may answer; overlapping entries share a class.
+                Some(class) => assert!(found.contains(&class), "{host}: {found:?}"),
+                None => assert!(found.is_empty(), "{host}: {found:?}"),
+            }
+        }
     }
 
     #[test]

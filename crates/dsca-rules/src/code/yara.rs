@@ -216,7 +216,15 @@ const BUILTIN_ANCHORS: &[(&str, &[&[&str]])] = &[
     (
         // Each branch of the hook needs one of these: `$fetch`, `$xhr`, `$provider*`.
         "dsca_browser_wallet_hijack",
-        &[&[".fetch", ".prototype.open", ".prototype.send", "ethereum"]],
+        &[&[
+            ".fetch=",
+            ".fetch =",
+            ".prototype.open=",
+            ".prototype.open =",
+            ".prototype.send=",
+            ".prototype.send =",
+            "ethereum",
+        ]],
     ),
 ];
 
