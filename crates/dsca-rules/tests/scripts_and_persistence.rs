@@ -705,3 +705,51 @@ fn honest_install_commands_give_no_code_finding() {
         );
     }
 }
+
+// Sabotage: a loop that never ends in code that runs by itself (DSCA812).
+
+fn loaded_from_main(code: &str) -> Fixture {
+    Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.js"}))
+        .file(
+            "index.js",
+            b"require('./lib/banner');\nmodule.exports = 1;\n",
+        )
+        .file("lib/banner.js", code.as_bytes())
+}
+
+#[test]
+fn an_endless_loop_run_at_import_is_sabotage() {
+    for code in [
+        "for (let i = 666; i < Infinity; i++) { console.log('testing'.split('').reverse().join('')); }\n",
+        "module.exports = function flag() { while (true) { console.log('LIBERTY'); } };\nmodule.exports();\n",
+        "for (;;) process.stdout.write('x');\n",
+    ] {
+        let findings = loaded_from_main(code).code_findings("DSCA812");
+        assert_eq!(findings.len(), 1, "{code}: {findings:#?}");
+        assert_eq!(findings[0].severity, Severity::High, "{code}");
+    }
+}
+
+#[test]
+fn loops_with_a_way_out_or_that_nothing_runs_are_no_sabotage() {
+    for code in [
+        "while (true) { const line = next(); if (!line) break; handle(line); }\n",
+        "async function poll() { for (;;) { const job = await queue.take(); run(job); } }\n",
+        "function* ids() { let i = 0; while (true) yield i++; }\n",
+        "function find(xs) { for (let i = 0; ; i++) { if (xs[i] === 0) return i; } }\n",
+    ] {
+        assert!(
+            loaded_from_main(code).code_findings("DSCA812").is_empty(),
+            "{code}"
+        );
+    }
+    // The same endless loop in a file nothing loads.
+    let unreachable =
+        Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.js"}))
+            .file("index.js", b"module.exports = 1;\n")
+            .file(
+                "examples/spin.js",
+                b"while (true) { console.log('spin'); }\n",
+            );
+    assert!(unreachable.code_findings("DSCA812").is_empty());
+}

@@ -133,7 +133,7 @@ fn behaviour_of(kind: &Kind) -> Option<(&'static str, Category, &'static str)> {
             Category::Network,
             "Sends browser requests through injected elements or beacons",
         ),
-        Kind::Pipe | Kind::ListDir(_) => return None,
+        Kind::Pipe | Kind::ListDir(_) | Kind::EndlessLoop => return None,
     })
 }
 

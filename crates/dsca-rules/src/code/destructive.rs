@@ -13,12 +13,13 @@ pub const RULE: Rule = Rule {
     category: Category::Filesystem,
     signal: Signal::Behaviour,
     severity: Severity::High,
-    title: "Deletes the home directory or the whole disk",
+    title: "Destroys the home directory or the disk, or hangs whatever loads it",
     problem: "The code deletes the user's home directory or a filesystem root recursively \
         (`rm -rf ~`, `fs.rmSync(os.homedir(), { recursive: true })`, `del /s %USERPROFILE%`, \
         `Remove-Item -Recurse $HOME`, `shutil.rmtree(os.path.expanduser('~'))`). No library \
         or installer needs that: it is how wipers and sabotaged releases destroy the machines \
-        that install them.",
+        that install them. A loop with no way out in code that runs at install or import \
+        is sabotage too: it hangs every program and build that loads the package.",
     next_steps: "Do not install or run this version. On machines that ran it, restore the \
         home directory from backups and check what else the package did before deleting \
         (wipers often steal credentials first).",
@@ -63,6 +64,18 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
                 Severity::High
             };
             (severity, "deletes the home directory or a filesystem root")
+        } else if runs && let Some(endless) = file.first(|k| matches!(k, Kind::EndlessLoop)) {
+            // A loop with no way out in code that runs by itself hangs every program,
+            // build and install that loads the package (colors, Jan 2022).
+            hits = vec![evidence(
+                file,
+                endless,
+                "loops forever: no exit in the loop",
+            )];
+            (
+                Severity::High,
+                "hangs whatever loads it with a loop that never ends",
+            )
         } else if let Some(walk) = overwrite_walk(file) {
             // Listing the home folder and writing to names found there is a wiper's
             // shape, but only a shape: one step below a delete of the folder.

@@ -178,6 +178,10 @@ pub(crate) enum Kind {
         built: bool,
     },
     Recon(&'static str),
+    /// A loop whose condition never fails and whose body has no way out (`for (let i =
+    /// 0; i < Infinity; i++)`, `while (true)` without break, return, throw, yield,
+    /// await or exit): it hangs whatever runs it.
+    EndlessLoop,
     /// A persistence location named in the code.
     Persistence(&'static str),
     Pipe,

@@ -16,7 +16,7 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_parser::{ParseOptions, Parser};
 use oxc_span::{GetSpan, SourceType};
-use oxc_syntax::operator::{AssignmentOperator, BinaryOperator};
+use oxc_syntax::operator::{AssignmentOperator, BinaryOperator, UnaryOperator};
 use oxc_syntax::scope::ScopeFlags;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -1603,6 +1603,20 @@ impl<'a> Visit<'a> for Walker<'_> {
         walk::walk_assignment_expression(self, assignment);
     }
 
+    fn visit_while_statement(&mut self, stmt: &WhileStatement<'a>) {
+        if never_false(Some(&stmt.test)) {
+            self.endless_unless_exit(stmt.span, stmt.body.span());
+        }
+        walk::walk_while_statement(self, stmt);
+    }
+
+    fn visit_for_statement(&mut self, stmt: &ForStatement<'a>) {
+        if never_false(stmt.test.as_ref()) {
+            self.endless_unless_exit(stmt.span, stmt.body.span());
+        }
+        walk::walk_for_statement(self, stmt);
+    }
+
     fn visit_function(&mut self, function: &Function<'a>, flags: ScopeFlags) {
         if let Some(id) = &function.id
             && let Some(encoding) = self.single_return_decoder(function.body.as_deref())
@@ -1689,6 +1703,20 @@ impl<'a> Visit<'a> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// Records an endless loop when its body's text has no way out of it.
+    fn endless_unless_exit(&mut self, whole: oxc_span::Span, body: oxc_span::Span) {
+        let text = self
+            .source
+            .get(body.start as usize..body.end as usize)
+            .unwrap_or_default();
+        let exits = [
+            "break", "return", "throw", "yield", "await", "exit(", "=>", "function",
+        ];
+        if !exits.iter().any(|word| text.contains(word)) {
+            self.push(Kind::EndlessLoop, whole);
+        }
+    }
+
     /// Whether `object` can resolve to `process.env` at all: a name (an alias), a member
     /// named `env`, a computed member or a sequence. Every `a.b` of a file asks, and the
     /// other shapes (calls, `this`, literals) never resolve to a member path `env`, so
@@ -1937,6 +1965,29 @@ impl NameTransform {
             NameTransform::Reversed => name.chars().rev().collect(),
             NameTransform::Around(prefix, suffix) => format!("{prefix}{name}{suffix}"),
         }
+    }
+}
+
+/// A loop condition that can never be false: none, `true`, a non-zero number, `!0`, or a
+/// comparison with `Infinity` (`i < Infinity`).
+fn never_false(test: Option<&Expression>) -> bool {
+    let Some(test) = test else {
+        return true;
+    };
+    match test.without_parentheses() {
+        Expression::BooleanLiteral(literal) => literal.value,
+        Expression::NumericLiteral(number) => number.value != 0.0,
+        Expression::UnaryExpression(unary) => {
+            unary.operator == UnaryOperator::LogicalNot
+                && matches!(unary.argument.without_parentheses(), Expression::NumericLiteral(n) if n.value == 0.0)
+        }
+        Expression::BinaryExpression(binary) => {
+            matches!(
+                binary.operator,
+                BinaryOperator::LessThan | BinaryOperator::LessEqualThan
+            ) && matches!(binary.right.without_parentheses(), Expression::Identifier(i) if i.name == "Infinity")
+        }
+        _ => false,
     }
 }
 
