@@ -753,3 +753,41 @@ fn loops_with_a_way_out_or_that_nothing_runs_are_no_sabotage() {
             );
     assert!(unreachable.code_findings("DSCA812").is_empty());
 }
+
+// A service unit's command is read like any other command.
+
+#[test]
+fn a_user_unit_written_at_install_that_runs_decoded_python_is_critical() {
+    let code = r#"const fs = require('fs'); const path = require('path'); const os = require('os');
+const dir = path.join(os.homedir(), '.config', 'systemd', 'user');
+fs.mkdirSync(dir, { recursive: true });
+const body = `[Unit]
+Description=health
+[Service]
+ExecStart=/usr/bin/python3 -c "import base64;exec(base64.b64decode('${process.argv[2]}'))"
+Restart=always
+`;
+fs.writeFileSync(path.join(dir, 'health.service'), body);
+"#;
+    let fixture = Fixture::with_postinstall("node lib/service.js", &[("lib/service.js", code)]);
+    assert_eq!(highest(&fixture), Some(Severity::Critical));
+}
+
+#[test]
+fn a_unit_that_starts_a_node_server_names_no_risky_command() {
+    let code = r#"const fs = require('fs');
+const body = `[Service]
+ExecStart=/usr/bin/node /opt/app/server.js
+Restart=on-failure
+`;
+module.exports = (dir) => fs.writeFileSync(dir + '/app.service', body);
+"#;
+    let fixture =
+        Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.js"}))
+            .file("index.js", code.as_bytes());
+    let findings = fixture.analyse_code().findings;
+    assert!(
+        !findings.iter().any(|f| f.rule == "DSCA809"),
+        "{findings:#?}"
+    );
+}

@@ -1137,6 +1137,12 @@ impl<'s> Walker<'s> {
         if looks_like_command(value) {
             self.shell_shapes(value, span);
         }
+        // A service unit the code writes carries the command it will start.
+        if value.contains("Exec") {
+            for command in unit_commands(value) {
+                self.shell_shapes(command, span);
+            }
+        }
         if value.len() >= 1024
             && is_encoded_blob(value)
             && self.facts.obfuscation.encoded_blobs.len() < 50
@@ -1282,6 +1288,19 @@ fn has_scheme_separator(value: &str) -> bool {
 }
 
 /// Worth running the shell-command analysis on: a few words with a program in them.
+/// The commands of the `ExecStart=`-style lines of a systemd unit, without the unit's
+/// prefixes (`-`, `@`, `+`, `!`).
+fn unit_commands(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let (key, command) = line.trim_start().split_once('=')?;
+        matches!(
+            key.trim_end(),
+            "ExecStart" | "ExecStartPre" | "ExecStartPost" | "ExecStop" | "ExecReload"
+        )
+        .then(|| command.trim_start_matches(['-', '@', '+', '!', ' ']))
+    })
+}
+
 fn looks_like_command(value: &str) -> bool {
     if value.len() > 4096 || !value.contains(' ') {
         return false;
