@@ -62,14 +62,15 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
                     // Honest installers fetch their binary from a named vendor host into
                     // their own folder; droppers fetch from a bare or hidden address, or
                     // drop the file in a temporary or home folder.
-                    let dropper = dropper_destination(file).is_some()
-                        || target.as_deref().is_some_and(outside_the_package);
+                    let destination = dropper_destination(file);
+                    let dropper =
+                        destination.is_some() || target.as_deref().is_some_and(outside_the_package);
                     severity = severity.max(match (install, dropper) {
                         (true, true) => Severity::High,
                         _ => Severity::Medium,
                     });
                     hits.push(evidence(file, event, "writes a download to disk in a file that also makes files executable or runs them"));
-                    if dropper && let Some(indicator) = dropper_destination(file) {
+                    if let Some(indicator) = destination {
                         hits.push(evidence(
                             file,
                             event,

@@ -1556,17 +1556,12 @@ impl<'a> Visit<'a> for Walker<'_> {
             init.without_parentheses(),
             Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_)
         );
-        let helper_sized = init.span().size() <= MAX_HELPER_BYTES;
-        if is_function
-            && helper_sized
-            && let BindingPattern::BindingIdentifier(ident) = &declarator.id
-        {
-            if self.decode_calls > decodes_before {
-                self.decoding_functions.insert(ident.name.to_string());
-            }
-            if self.network_calls > network_before {
-                self.network_functions.insert(ident.name.to_string());
-            }
+        if is_function && let BindingPattern::BindingIdentifier(ident) = &declarator.id {
+            self.note_helper(
+                ident.name.as_str(),
+                init.span(),
+                (decodes_before, network_before),
+            );
         }
         let derived_network = !is_function
             && self.network_mentions > mentions_before.0
@@ -1645,15 +1640,12 @@ impl<'a> Visit<'a> for Walker<'_> {
         let decodes_before = self.decode_calls;
         let network_before = self.network_calls;
         walk::walk_function(self, function, flags);
-        if let Some(id) = &function.id
-            && function.span.size() <= MAX_HELPER_BYTES
-        {
-            if self.decode_calls > decodes_before {
-                self.decoding_functions.insert(id.name.to_string());
-            }
-            if self.network_calls > network_before {
-                self.network_functions.insert(id.name.to_string());
-            }
+        if let Some(id) = &function.id {
+            self.note_helper(
+                id.name.as_str(),
+                function.span,
+                (decodes_before, network_before),
+            );
         }
     }
 
@@ -1722,6 +1714,20 @@ impl<'a> Visit<'a> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// After walking the function `name` spans: a helper-sized one that decoded data or
+    /// made a request (the counters passed `before` it) carries that to its callers.
+    fn note_helper(&mut self, name: &str, span: oxc_span::Span, before: (u32, u32)) {
+        if span.size() > MAX_HELPER_BYTES {
+            return;
+        }
+        if self.decode_calls > before.0 {
+            self.decoding_functions.insert(name.to_string());
+        }
+        if self.network_calls > before.1 {
+            self.network_functions.insert(name.to_string());
+        }
+    }
+
     /// Records an endless loop when its body's text has no way out of it.
     fn endless_unless_exit(&mut self, whole: oxc_span::Span, body: oxc_span::Span) {
         let text = self
