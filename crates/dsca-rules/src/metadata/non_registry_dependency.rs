@@ -79,6 +79,35 @@ pub fn classify(spec: &str) -> SpecSource {
     SpecSource::Registry
 }
 
+/// The kind of host a tarball URL names when it is one a dropper uses: a bare public
+/// address, a tunnel, a file host, a paste site, a collaborator or dynamic-DNS name.
+fn dropper_host(spec: &str) -> Option<&'static str> {
+    use crate::code::tables::DestinationClass as Class;
+    crate::code::strings::indicators(spec)
+        .into_iter()
+        .filter_map(|indicator| indicator.class)
+        .find(|class| {
+            class.is_drop_box()
+                || matches!(
+                    class,
+                    Class::PublicIp | Class::FileHost | Class::DynamicDns | Class::Shortener
+                )
+        })
+        .map(Class::describe)
+}
+
+/// `@scope/a` depending on `@scope/b`.
+fn same_scope(package: Option<&str>, dependency: &str) -> bool {
+    let scope = |name: &str| {
+        name.starts_with('@')
+            .then(|| name.split_once('/').map(|(scope, _)| scope.to_string()))
+            .flatten()
+    };
+    package
+        .and_then(scope)
+        .is_some_and(|own| scope(dependency).as_deref() == Some(own.as_str()))
+}
+
 /// `user/repo` or `user/repo#ref`: npm reads it as a GitHub repository.
 fn is_github_shorthand(spec: &str) -> bool {
     let path = spec.split('#').next().unwrap_or(spec);
@@ -111,19 +140,34 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
             if source == SpecSource::Registry {
                 continue;
             }
+            let dropper_host = matches!(source, SpecSource::HttpTarball | SpecSource::HttpsTarball)
+                .then(|| dropper_host(spec))
+                .flatten();
+            let sibling = matches!(source, SpecSource::Git | SpecSource::HostedGit)
+                && same_scope(manifest.name(), name);
             let weight = match (field, source) {
                 ("devDependencies", _) => Severity::Info,
+                // A published package whose dependency is a tarball on a bare address,
+                // a tunnel or a file host: npm downloads it and runs its scripts, and the
+                // registry tarball stays clean by design (PhantomRaven).
+                _ if dropper_host.is_some() => Severity::Critical,
                 (_, SpecSource::HttpTarball) => Severity::High,
+                // Honest packages publish their scoped siblings to the registry; one
+                // fetched from git runs its `prepare` on every install (TanStack).
+                _ if sibling => Severity::High,
                 _ => Severity::Medium,
             };
             severity = severity.max(weight);
+            let mut detail = format!("{field}: `{name}` comes from {}", source.describe());
+            if let Some(host) = dropper_host {
+                detail.push_str(&format!(" on {host}"));
+            } else if sibling {
+                detail.push_str(" instead of the registry, though it shares the package's scope");
+            }
             evidence.push(
-                Evidence::new(format!(
-                    "{field}: `{name}` comes from {}",
-                    source.describe()
-                ))
-                .at(Location::file("package.json"))
-                .with_snippet(format!("\"{name}\": \"{spec}\"")),
+                Evidence::new(detail)
+                    .at(Location::file("package.json"))
+                    .with_snippet(format!("\"{name}\": \"{spec}\"")),
             );
         }
     }
