@@ -336,3 +336,12 @@ fn a_minified_bundle_loaded_from_main_is_not_packed() {
     assert_at_most_low(&fixture);
     assert_eq!(severity(&fixture), None);
 }
+
+#[test]
+fn a_joiner_inside_a_string_table_renames_nothing() {
+    // HTML entity decoders ship their trie as one string holding every code point,
+    // joiners included, beside a template engine that compiles with `Function`.
+    let code = "const trie = \"ao\u{200C}cs\u{200D}x\";\n\
+                module.exports = (src) => Function('data', 'return ' + src) && trie;\n";
+    assert_at_most_low(&entry(code));
+}

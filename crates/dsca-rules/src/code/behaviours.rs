@@ -133,7 +133,11 @@ fn behaviour_of(kind: &Kind) -> Option<(&'static str, Category, &'static str)> {
             Category::Network,
             "Sends browser requests through injected elements or beacons",
         ),
-        Kind::Pipe | Kind::ListDir(_) | Kind::EndlessLoop => return None,
+        Kind::Pipe
+        | Kind::ListDir(_)
+        | Kind::EndlessLoop
+        | Kind::GeoTarget(_)
+        | Kind::LocaleRead => return None,
     })
 }
 

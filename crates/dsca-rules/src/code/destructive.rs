@@ -13,13 +13,16 @@ pub const RULE: Rule = Rule {
     category: Category::Filesystem,
     signal: Signal::Behaviour,
     severity: Severity::High,
-    title: "Destroys the home directory or the disk, or hangs whatever loads it",
+    title: "Destroys the home directory or the disk, hangs whatever loads it, or targets a country",
     problem: "The code deletes the user's home directory or a filesystem root recursively \
         (`rm -rf ~`, `fs.rmSync(os.homedir(), { recursive: true })`, `del /s %USERPROFILE%`, \
         `Remove-Item -Recurse $HOME`, `shutil.rmtree(os.path.expanduser('~'))`). No library \
         or installer needs that: it is how wipers and sabotaged releases destroy the machines \
         that install them. A loop with no way out in code that runs at install or import \
-        is sabotage too: it hangs every program and build that loads the package.",
+        is sabotage too: it hangs every program and build that loads the package. So is a \
+        side effect kept for one country's users (the code compares the time zone, the \
+        locale or a geo-IP answer with a country, then writes or overwrites files: \
+        node-ipc and peacenotwar, 2022).",
     next_steps: "Do not install or run this version. On machines that ran it, restore the \
         home directory from backups and check what else the package did before deleting \
         (wipers often steal credentials first).",
@@ -76,6 +79,30 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
                 Severity::High,
                 "hangs whatever loads it with a loop that never ends",
             )
+        } else if let Some((country, mut geo)) = geo_targeting(file) {
+            // Sabotage aimed at one country's users (node-ipc, peacenotwar, 2022): the
+            // side effect waits for the victim's time zone, locale or geo-IP answer.
+            let overwrites = file.first(|k| matches!(k, Kind::ListDir(_))).is_some()
+                && file
+                    .first(|k| matches!(k, Kind::FileWrite { target } if target.as_deref().is_none_or(|t| t.contains('*'))))
+                    .is_some();
+            let deletes = file.first(|k| matches!(k, Kind::Delete { .. })).is_some();
+            let destroys = overwrites || deletes;
+            let severity = match (runs, destroys) {
+                (true, true) => Severity::Critical,
+                (true, false) | (false, true) => Severity::High,
+                (false, false) => Severity::Medium,
+            };
+            hits.append(&mut geo);
+            let what = if destroys {
+                format!("overwrites or deletes files only for users in {country}")
+            } else {
+                format!("changes the machine only for users in {country}")
+            };
+            let message = format!("`{}` {what}{}", file.path, reach_clause(code, &file.path));
+            out.findings
+                .push(finding_with_evidence(&RULE, severity, message, hits));
+            continue;
         } else if let Some(walk) = overwrite_walk(file) {
             // Listing the home folder and writing to names found there is a wiper's
             // shape, but only a shape: one step below a delete of the folder.
@@ -96,6 +123,33 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
         out.findings
             .push(finding_with_evidence(&RULE, severity, message, hits));
     }
+}
+
+/// The country a file singles out, with the evidence: it names the country (or a time
+/// zone only it uses), finds out where it runs (time zone, locale, or a request whose
+/// answer it compares) and writes, deletes or runs something.
+fn geo_targeting(
+    file: &super::facts::FileFacts,
+) -> Option<(&'static str, Vec<dsca_model::Evidence>)> {
+    if file.names_other_countries {
+        return None;
+    }
+    let target = file.first(|k| matches!(k, Kind::GeoTarget(_)))?;
+    let Kind::GeoTarget(country) = target.kind else {
+        return None;
+    };
+    let locates = file.first(|k| matches!(k, Kind::LocaleRead | Kind::Http(_)))?;
+    let acts = file.first(|k| {
+        matches!(k, Kind::FileWrite { .. } | Kind::Delete { .. }) || k.runs_variable_code()
+    })?;
+    Some((
+        country,
+        vec![
+            evidence(file, target, format!("names {country}")),
+            evidence(file, locates, "finds out where it runs"),
+            evidence(file, acts, "acts on the machine"),
+        ],
+    ))
 }
 
 /// A wiper that overwrites instead of deleting: the file lists the home directory or a

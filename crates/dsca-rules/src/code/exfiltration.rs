@@ -27,6 +27,27 @@ pub const RULE: Rule = Rule {
 /// What the file collects, strongest first.
 fn loot(file: &FileFacts) -> Vec<(&super::facts::Event, String, bool)> {
     let reads_files = file.has(|k| matches!(k, Kind::FileRead));
+    // A list of a stealer's targets (browser logins, Discord storage, wallets) read
+    // through a loop names them without building their paths in one expression.
+    // So does a sweep of the credential files of several tools (npm, git, cloud, SSH).
+    let mut stealer_targets: Vec<&str> = Vec::new();
+    let mut credential_targets: Vec<&str> = Vec::new();
+    for event in &file.events {
+        if let Kind::Sensitive { what, weight, .. } = event.kind {
+            match weight {
+                SecretWeight::StealerOnly => stealer_targets.push(what),
+                SecretWeight::Credential | SecretWeight::Plausible => {
+                    credential_targets.push(what);
+                }
+            }
+        }
+    }
+    stealer_targets.sort_unstable();
+    stealer_targets.dedup();
+    credential_targets.sort_unstable();
+    credential_targets.dedup();
+    let target_list = reads_files
+        && (stealer_targets.len() >= 2 || stealer_targets.len() + credential_targets.len() >= 3);
     let mut found = Vec::new();
     for event in &file.events {
         let (detail, secret) = match &event.kind {
@@ -45,6 +66,9 @@ fn loot(file: &FileFacts) -> Vec<(&super::facts::Event, String, bool)> {
             } if reads_files && *weight >= SecretWeight::Plausible => {
                 (format!("reads {what}"), true)
             }
+            Kind::Sensitive {
+                what, built: false, ..
+            } if target_list => (format!("reads {what}"), true),
             Kind::Recon(what) => (format!("collects {what}"), false),
             Kind::PaymentField(name) => (format!("reads the payment-card field `{name}`"), true),
             _ => continue,
@@ -146,8 +170,31 @@ fn per_file(code: &CodeContext, out: &mut Analysis) {
                         }
                 )
         });
+        // Browser logins, chat tokens and wallets, or the credentials of three tools at
+        // once, are read by nothing but stealers; code that runs by itself and also
+        // sends data is one.
+        let swept = loot
+            .iter()
+            .filter(|(e, _, secret)| *secret && matches!(e.kind, Kind::Sensitive { .. }))
+            .count()
+            >= 3;
+        let steals_stores = (swept
+            || loot.iter().any(|(e, _, secret)| {
+                *secret
+                    && matches!(
+                        e.kind,
+                        Kind::Sensitive {
+                            weight: SecretWeight::StealerOnly,
+                            ..
+                        }
+                    )
+            }))
+            && matches!(
+                code.reach(&file.path),
+                super::Reach::Install | super::Reach::Entry
+            );
         let severity = if secrets > 0 {
-            if drop_box.is_some() || sent_directly || install {
+            if drop_box.is_some() || sent_directly || install || steals_stores {
                 Severity::Critical
             } else if stealer_grade {
                 Severity::High

@@ -19,6 +19,9 @@ pub(crate) struct FileFacts {
     pub anomaly: Option<FileAnomaly>,
     /// The file was read by the JavaScript parser (not only the byte-level pass).
     pub parsed: bool,
+    /// The file names countries or time zones nobody singles out (`'Germany'`,
+    /// `'Europe/London'`): a list of all of them, not a target.
+    pub names_other_countries: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +67,8 @@ pub(crate) struct Obfuscation {
     /// Zero-width characters inside names (`timeout` + U+200C is another name than
     /// `timeout` that looks the same), in order of appearance.
     pub zero_width_names: Vec<ZeroWidthName>,
+    /// The parser saw a name holding U+200C or U+200D (set by the JavaScript walk).
+    pub joiner_in_names: bool,
     /// Runs of invisible characters long enough to carry bytes (GlassWorm), merged per
     /// line, in order of appearance.
     pub invisible_runs: Vec<InvisibleRun>,
@@ -184,6 +189,12 @@ pub(crate) enum Kind {
     EndlessLoop,
     /// A persistence location named in the code.
     Persistence(&'static str),
+    /// A country, or a time zone of one, named in the code (`'russia'`,
+    /// `'Europe/Minsk'`): what geo-targeted sabotage and CIS-sparing stealers compare
+    /// the victim's location with.
+    GeoTarget(&'static str),
+    /// The user's time zone or locale read (`resolvedOptions().timeZone`, `$LANG`).
+    LocaleRead,
     Pipe,
     /// A payment-card form field named in the code (`cvc`, `cardnumber`).
     PaymentField(String),
@@ -232,6 +243,34 @@ impl FileFacts {
 
     pub(crate) fn sends_network(&self) -> bool {
         self.has(|k| matches!(k, Kind::Http(_) | Kind::Socket(_) | Kind::Dns { .. }))
+    }
+
+    /// The file starts a download tool (`curl`, `wget`, `certutil -urlcache`,
+    /// `bitsadmin`, PowerShell's `iwr`): its addresses are where that traffic goes.
+    pub(crate) fn downloads_with_a_tool(&self) -> bool {
+        const TOOLS: [&str; 8] = [
+            "curl ",
+            "wget ",
+            "certutil",
+            "bitsadmin",
+            "invoke-webrequest",
+            "iwr ",
+            "downloadfile(",
+            "downloadstring(",
+        ];
+        // A command built in a string and run through a wrapper (`run(c)`) is known by
+        // its shape: the DSCA102 analysis names the download.
+        let runs = self.has(|k| matches!(k, Kind::Exec { .. }));
+        self.has(|k| match k {
+            Kind::Exec {
+                command: Some(command),
+                ..
+            } => TOOLS
+                .iter()
+                .any(|tool| command.to_ascii_lowercase().contains(tool)),
+            Kind::ShellCommand { reason, .. } => runs && reason.contains("download"),
+            _ => false,
+        })
     }
 }
 

@@ -16,7 +16,7 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_parser::{ParseOptions, Parser};
 use oxc_span::{GetSpan, SourceType};
-use oxc_syntax::operator::{AssignmentOperator, BinaryOperator, UnaryOperator};
+use oxc_syntax::operator::{AssignmentOperator, BinaryOperator, LogicalOperator, UnaryOperator};
 use oxc_syntax::scope::ScopeFlags;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -230,6 +230,12 @@ struct Walker<'s> {
     unknown_callees: HashSet<u64, foldhash::fast::RandomState>,
     /// Functions that load the module named by their argument, transformed.
     require_wrappers: Names<NameTransform>,
+    /// `var _0x1b = ['\x6f\x73', ...]`: the constant strings an obfuscator moved into
+    /// one array.
+    string_arrays: Names<Vec<String>>,
+    /// `function _0x2c(i) { return _0x1b[i - 0x1b]; }`: functions that hand out an
+    /// element of a string array, as (array, offset).
+    array_accessors: Names<(String, i64)>,
     network_names: NameSet,
     decoded_names: NameSet,
     /// >0 while walking the arguments (callbacks included) of a network call.
@@ -256,6 +262,8 @@ impl<'s> Walker<'s> {
             symbols: Names::default(),
             decoders: Names::default(),
             require_wrappers: Names::default(),
+            string_arrays: Names::default(),
+            array_accessors: Names::default(),
             unknown_callees: HashSet::default(),
             decoding_functions: NameSet::default(),
             network_functions: NameSet::default(),
@@ -353,10 +361,27 @@ impl<'s> Walker<'s> {
                 }
             }
             Expression::StaticMemberExpression(member) => {
+                if member.property.name == "dirname"
+                    && matches!(
+                        member.object.without_parentheses(),
+                        Expression::ImportMeta(_)
+                    )
+                {
+                    return Sym::Str {
+                        value: ".".into(),
+                        hidden: false,
+                        decoded: false,
+                    };
+                }
                 let object = self.resolve(&member.object, depth + 1);
                 member_of(object, member.property.name.as_str())
             }
             Expression::ComputedMemberExpression(member) => {
+                if let Expression::Identifier(array) = member.object.without_parentheses()
+                    && let Some(strings) = self.string_arrays.get(array.name.as_str())
+                {
+                    return array_element(strings, numeric(&member.expression), 0);
+                }
                 match self.resolve(&member.expression, depth + 1) {
                     Sym::Str { value, .. } => {
                         member_of(self.resolve(&member.object, depth + 1), &value)
@@ -385,6 +410,25 @@ impl<'s> Walker<'s> {
                     Sym::Unknown => self.resolve(&conditional.consequent, depth + 1),
                 }
             }
+            // `global.require || module.constructor._load`: feature tests pick
+            // whichever loader exists; either side names what the code gets.
+            // `new dns.Resolver()` answers the same queries as the module itself.
+            Expression::NewExpression(new) => match self.resolve(&new.callee, depth + 1) {
+                Sym::Ref { base, path } if base == "dns" && path.ends_with("Resolver") => {
+                    Sym::reference("dns", "")
+                }
+                _ => Sym::Unknown,
+            },
+            // `process.mainModule && process.mainModule.require`: the guard's right side.
+            Expression::LogicalExpression(logical) => {
+                if logical.operator == LogicalOperator::And {
+                    return self.resolve(&logical.right, depth + 1);
+                }
+                match self.resolve(&logical.left, depth + 1) {
+                    sym @ (Sym::Str { .. } | Sym::Ref { .. }) => sym,
+                    Sym::Unknown => self.resolve(&logical.right, depth + 1),
+                }
+            }
             Expression::SequenceExpression(sequence) => sequence
                 .expressions
                 .last()
@@ -408,6 +452,12 @@ impl<'s> Walker<'s> {
             {
                 return sym;
             }
+            // `fn.bind(obj)` is still `fn`.
+            if method == "bind"
+                && let sym @ Sym::Ref { .. } = self.resolve(&member.object, depth)
+            {
+                return sym;
+            }
             if method == "join" {
                 if let Some(source) = reversed_source(call) {
                     return match self.resolve(source, depth + 1) {
@@ -425,6 +475,17 @@ impl<'s> Walker<'s> {
                     return joined;
                 }
             }
+        }
+        if let Expression::Identifier(ident) = call.callee.without_parentheses()
+            && let Some((array, offset)) = self.array_accessors.get(ident.name.as_str())
+            && let Some(strings) = self.string_arrays.get(array)
+        {
+            let index = call
+                .arguments
+                .first()
+                .and_then(Argument::as_expression)
+                .and_then(numeric);
+            return array_element(strings, index, *offset);
         }
         let callee = self.resolve(&call.callee, depth);
         let first = call.arguments.first();
@@ -498,6 +559,25 @@ impl<'s> Walker<'s> {
                 hidden: false,
                 decoded: false,
             },
+            // `path.dirname(fileURLToPath(import.meta.url))`: the ES module's own
+            // folder, as `__dirname` is the CommonJS one.
+            Sym::Ref { base, path }
+                if base == "path"
+                    && path == "dirname"
+                    && first.is_some_and(|a| {
+                        let text = self
+                            .source
+                            .get(a.span().start as usize..a.span().end as usize)
+                            .unwrap_or_default();
+                        text.contains("import.meta.url") || text == "__filename"
+                    }) =>
+            {
+                Sym::Str {
+                    value: ".".into(),
+                    hidden: false,
+                    decoded: false,
+                }
+            }
             Sym::Ref { base, path }
                 if base == "path" && matches!(path.as_str(), "join" | "resolve") =>
             {
@@ -531,6 +611,116 @@ impl<'s> Walker<'s> {
             }
             _ => Sym::Unknown,
         }
+    }
+
+    /// `{ h: os.hostname(), e: process.env }` or `{ ...process.env }`: an object that
+    /// carries the whole environment into what is serialised.
+    fn object_holds_env(&self, argument: Option<&Argument>) -> bool {
+        let Some(Expression::ObjectExpression(object)) = argument
+            .and_then(Argument::as_expression)
+            .map(|e| e.without_parentheses())
+        else {
+            return false;
+        };
+        object.properties.iter().any(|property| {
+            let value = match property {
+                ObjectPropertyKind::ObjectProperty(property) => &property.value,
+                ObjectPropertyKind::SpreadProperty(spread) => &spread.argument,
+            };
+            self.resolve(value, 1).is("process", "env")
+        })
+    }
+
+    /// Keeps `name = [<constant strings>]` when the file does not rotate arrays (the
+    /// obfuscator.io `push(shift())` loop would make every index wrong).
+    fn note_string_array(&mut self, name: &str, init: &Expression) {
+        let Expression::ArrayExpression(array) = init.without_parentheses() else {
+            return;
+        };
+        if array.elements.len() < 2 || array.elements.len() > MAX_STRING_ARRAY {
+            return;
+        }
+        let mut strings = Vec::with_capacity(array.elements.len());
+        let mut total = 0;
+        for element in &array.elements {
+            let Some(Expression::StringLiteral(literal)) = element.as_expression() else {
+                return;
+            };
+            total += literal.value.len();
+            if total > MAX_FOLDED_CHARS * 4 {
+                return;
+            }
+            strings.push(literal.value.to_string());
+        }
+        let rotates = self.source.contains("shift()") || self.source.contains("'shift']()");
+        if !rotates {
+            self.string_arrays.insert(name.to_string(), strings);
+        }
+    }
+
+    fn function_array_accessor(&self, init: &Expression) -> Option<(String, i64)> {
+        match init.without_parentheses() {
+            Expression::FunctionExpression(function) => {
+                self.array_accessor(&function.params, function.body.as_deref())
+            }
+            // `i => a[i]` has one expression statement as its body.
+            Expression::ArrowFunctionExpression(arrow) => {
+                self.array_accessor(&arrow.params, arrow.get_function_body())
+            }
+            _ => None,
+        }
+    }
+
+    /// A function of one index whose body returns an element of a known string array:
+    /// `return a[i]`, `return a[i - 0x1b]`, or the obfuscator.io shape `i = i - 0x1b;
+    /// var x = a[i]; return x;`.
+    fn array_accessor(
+        &self,
+        params: &FormalParameters,
+        body: Option<&FunctionBody>,
+    ) -> Option<(String, i64)> {
+        let param = match params.items.first()?.pattern {
+            BindingPattern::BindingIdentifier(ref ident) => ident.name.as_str(),
+            _ => return None,
+        };
+        let statements = body?.statements.as_slice();
+        let mut offset = 0;
+        let mut element: Option<&Expression> = None;
+        for statement in statements {
+            match statement {
+                // `i = i - 0x1b;`
+                Statement::ExpressionStatement(expression) => {
+                    match expression.expression.without_parentheses() {
+                        Expression::AssignmentExpression(assign) => {
+                            offset = index_offset(&assign.right, param)?;
+                        }
+                        other => element = Some(other),
+                    }
+                }
+                // `var x = a[i];`
+                Statement::VariableDeclaration(declaration) => {
+                    element = declaration.declarations.first()?.init.as_ref();
+                }
+                Statement::ReturnStatement(ret) => {
+                    let returned = ret.argument.as_ref()?;
+                    if !matches!(returned.without_parentheses(), Expression::Identifier(_)) {
+                        element = Some(returned);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        let Expression::ComputedMemberExpression(member) = element?.without_parentheses() else {
+            return None;
+        };
+        let Expression::Identifier(array) = member.object.without_parentheses() else {
+            return None;
+        };
+        if !self.string_arrays.contains_key(array.name.as_str()) {
+            return None;
+        }
+        let inner = index_offset(&member.expression, param)?;
+        Some((array.name.to_string(), offset + inner))
     }
 
     /// A one-parameter function whose body is `require(<the parameter, transformed>)`:
@@ -850,7 +1040,10 @@ impl<'s> Walker<'s> {
                 // Listing the environment's names is everyday config code; serialising
                 // it, or listing it into a request, is collecting it.
                 let enumerates_only = base == "Object" && self.network_depth == 0;
-                if self.resolve_argument(first, 0).is("process", "env") && !enumerates_only {
+                if (self.resolve_argument(first, 0).is("process", "env")
+                    || (base == "JSON" && self.object_holds_env(first)))
+                    && !enumerates_only
+                {
                     self.push(Kind::EnvWhole, span);
                 }
                 CallClass::Other
@@ -967,13 +1160,19 @@ impl<'s> Walker<'s> {
             .map(str::to_string);
         if let Some(target) = &target {
             self.sensitive_text(target, span);
+        } else if let Some(Expression::TemplateLiteral(template)) = first
+            .and_then(Argument::as_expression)
+            .map(|e| e.without_parentheses())
+            && let Some(path) = self.template_text(template)
+        {
+            // `/proc/${pid}/mem`: the place is named even when a part is not known.
+            self.sensitive_text(&path, span);
         }
         if let Some(recursive) = deletes(method, options) {
             self.push(Kind::Delete { target, recursive }, span);
         } else if method.starts_with("readdir") || method.starts_with("opendir") {
-            if let Some(target) = target {
-                self.push(Kind::ListDir(target), span);
-            }
+            // `*`: a folder known only at run time (a walk's parameter).
+            self.push(Kind::ListDir(target.unwrap_or_else(|| "*".into())), span);
         } else if is_write(method) {
             self.push(Kind::FileWrite { target }, span);
         } else if matches!(method, "chmod" | "chmodSync") {
@@ -1093,6 +1292,7 @@ impl<'s> Walker<'s> {
         if value.len() < 3 {
             return;
         }
+        self.geo_constant(value, span);
         if value.len() < 6 {
             if is_payment_field(value) {
                 self.push(Kind::PaymentField(value.to_string()), span);
@@ -1154,7 +1354,27 @@ impl<'s> Walker<'s> {
         }
     }
 
+    fn geo_constant(&mut self, value: &str, span: oxc_span::Span) {
+        if !(5..=20).contains(&value.len()) {
+            return;
+        }
+        if let Some((_, country)) = super::tables::GEO_TARGETS
+            .iter()
+            .find(|(text, _)| value.eq_ignore_ascii_case(text))
+        {
+            self.push(Kind::GeoTarget(country), span);
+        } else if super::tables::GEO_LIST_MEMBERS
+            .iter()
+            .any(|text| value.eq_ignore_ascii_case(text))
+        {
+            self.facts.names_other_countries = true;
+        }
+    }
+
     fn note_identifier(&mut self, name: &str) {
+        if !name.is_ascii() && name.contains(['\u{200C}', '\u{200D}']) {
+            self.facts.obfuscation.joiner_in_names = true;
+        }
         if is_hex_identifier(name) {
             let obfuscation = &mut self.facts.obfuscation;
             obfuscation.hex_identifier_uses += 1;
@@ -1380,10 +1600,22 @@ impl<'a> Visit<'a> for Walker<'_> {
         {
             class = CallClass::Network;
         }
+        if matches!(&callee, Sym::Ref { base, path } if (base == "Buffer" && path == "from") || (base == "atob" && path.is_empty()))
+            && let Sym::Str {
+                value,
+                decoded: true,
+                ..
+            } = self.resolve_call(call, 0)
+        {
+            self.geo_constant(&value, call.span);
+        }
         if let Expression::StaticMemberExpression(member) = call.callee.without_parentheses() {
             let method = member.property.name.as_str();
             if method == "pipe" {
                 self.push(Kind::Pipe, call.span);
+            }
+            if method == "resolvedOptions" {
+                self.push(Kind::LocaleRead, call.span);
             }
             if method == "push" && self.is_shift_call(call.arguments.first()) {
                 self.facts.obfuscation.string_array_rotation =
@@ -1540,11 +1772,16 @@ impl<'a> Visit<'a> for Walker<'_> {
         {
             self.decoders.insert(ident.name.to_string(), encoding);
         }
-        if let BindingPattern::BindingIdentifier(ident) = &declarator.id
-            && let Some(transform) = self.require_wrapper(init)
-        {
-            self.require_wrappers
-                .insert(ident.name.to_string(), transform);
+        if let BindingPattern::BindingIdentifier(ident) = &declarator.id {
+            if let Some(transform) = self.require_wrapper(init) {
+                self.require_wrappers
+                    .insert(ident.name.to_string(), transform);
+            }
+            self.note_string_array(ident.name.as_str(), init);
+            if let Some(accessor) = self.function_array_accessor(init) {
+                self.array_accessors
+                    .insert(ident.name.to_string(), accessor);
+            }
         }
         let mentions_before = (self.network_mentions, self.decoded_mentions);
         let decodes_before = self.decode_calls;
@@ -1632,10 +1869,14 @@ impl<'a> Visit<'a> for Walker<'_> {
     }
 
     fn visit_function(&mut self, function: &Function<'a>, flags: ScopeFlags) {
-        if let Some(id) = &function.id
-            && let Some(encoding) = self.single_return_decoder(function.body.as_deref())
-        {
-            self.decoders.insert(id.name.to_string(), encoding);
+        if let Some(id) = &function.id {
+            if let Some(encoding) = self.single_return_decoder(function.body.as_deref()) {
+                self.decoders.insert(id.name.to_string(), encoding);
+            }
+            if let Some(accessor) = self.array_accessor(&function.params, function.body.as_deref())
+            {
+                self.array_accessors.insert(id.name.to_string(), accessor);
+            }
         }
         let decodes_before = self.decode_calls;
         let network_before = self.network_calls;
@@ -1656,6 +1897,8 @@ impl<'a> Visit<'a> for Walker<'_> {
             let name = member.property.name.as_str();
             if is_secret_env_name(name) {
                 self.push(Kind::EnvSecret(name.to_string()), member.span);
+            } else if matches!(name, "LANG" | "LANGUAGE" | "LC_ALL" | "LC_MESSAGES") {
+                self.push(Kind::LocaleRead, member.span);
             } else {
                 self.push(Kind::EnvRead, member.span);
             }
@@ -1710,6 +1953,13 @@ impl<'a> Visit<'a> for Walker<'_> {
 
     fn visit_binding_identifier(&mut self, ident: &BindingIdentifier<'a>) {
         self.note_identifier(ident.name.as_str());
+    }
+
+    fn visit_identifier_name(&mut self, ident: &IdentifierName<'a>) {
+        let name = ident.name.as_str();
+        if !name.is_ascii() && name.contains(['\u{200C}', '\u{200D}']) {
+            self.facts.obfuscation.joiner_in_names = true;
+        }
     }
 }
 
@@ -2050,6 +2300,50 @@ fn reversed_source<'b, 'a>(join: &'b CallExpression<'a>) -> Option<&'b Expressio
 }
 
 /// The returned expression of a body that is a single `return`.
+/// Arrays of more strings than this are data, not an obfuscator's string table.
+const MAX_STRING_ARRAY: usize = 4096;
+
+/// A numeric constant (`3`, `0x1b`).
+fn numeric(expression: &Expression) -> Option<i64> {
+    match expression.without_parentheses() {
+        Expression::NumericLiteral(number)
+            if number.value.fract() == 0.0 && number.value.abs() < 1e9 =>
+        {
+            Some(number.value as i64)
+        }
+        _ => None,
+    }
+}
+
+/// `param`, `param - N` or `param + N` as the offset subtracted from the index.
+fn index_offset(expression: &Expression, param: &str) -> Option<i64> {
+    let is_param = |e: &Expression| matches!(e.without_parentheses(), Expression::Identifier(i) if i.name == param);
+    match expression.without_parentheses() {
+        e if is_param(e) => Some(0),
+        Expression::BinaryExpression(binary) if is_param(&binary.left) => {
+            let n = numeric(&binary.right)?;
+            match binary.operator {
+                BinaryOperator::Subtraction => Some(n),
+                BinaryOperator::Addition => Some(-n),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Element `index - offset` of a string array, as a hidden constant.
+fn array_element(strings: &[String], index: Option<i64>, offset: i64) -> Sym {
+    index
+        .and_then(|i| usize::try_from(i.checked_sub(offset)?).ok())
+        .and_then(|i| strings.get(i))
+        .map_or(Sym::Unknown, |value| Sym::Str {
+            value: value.clone(),
+            hidden: true,
+            decoded: false,
+        })
+}
+
 fn single_return<'b, 'a>(body: Option<&'b FunctionBody<'a>>) -> Option<&'b Expression<'a>> {
     match body?.statements.as_slice() {
         [Statement::ReturnStatement(ret)] => ret.argument.as_ref(),

@@ -453,6 +453,14 @@ fn analyse_file(file: &PackageFile, kind: FileKind, parse: bool) -> FileFacts {
         });
     }
     hidden_content(&text, &mut facts.obfuscation);
+    if !facts.obfuscation.joiner_in_names {
+        // The parser read every name: a joiner it saw in none sits in a string or a
+        // comment (an HTML entity table, Persian text), where it renames nothing.
+        facts
+            .obfuscation
+            .zero_width_names
+            .retain(|hit| !matches!(hit.character, '\u{200C}' | '\u{200D}'));
+    }
     facts
 }
 

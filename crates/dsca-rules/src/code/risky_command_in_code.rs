@@ -30,6 +30,7 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
         }
         let mut severity = Severity::Info;
         let mut hits = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for event in &file.events {
             if let Kind::ShellCommand {
                 reason,
@@ -55,7 +56,12 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
                     continue;
                 }
                 severity = severity.max(*weight);
-                hits.push(evidence(file, event, format!("a command {reason}")));
+                // `'certutil ' + url + ' ' + out` is read at each `+` it folds: one line
+                // and reason is said once.
+                let line = event.line;
+                if seen.insert((line, reason.as_str())) {
+                    hits.push(evidence(file, event, format!("a command {reason}")));
+                }
             }
         }
         if hits.is_empty() {

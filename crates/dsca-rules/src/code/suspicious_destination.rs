@@ -44,7 +44,9 @@ fn weight(class: DestinationClass) -> Option<Severity> {
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
     for file in &code.files {
         let beacons = file.has(|k| matches!(k, Kind::BrowserBeacon(_)));
-        if !(file.sends_network() || beacons) || super::ignorable(code, &file.path) {
+        if !(file.sends_network() || beacons || file.downloads_with_a_tool())
+            || super::ignorable(code, &file.path)
+        {
             continue;
         }
         let install = code.runs_on_install(&file.path);

@@ -179,6 +179,54 @@ pub(crate) static URL_PATHS: &[(&str, &str, DestinationClass)] = &[
     ),
 ];
 
+/// Countries that protestware and geo-fenced malware single out, by name and by the
+/// time zones only they use, as (lowercase text, country). Compared with a whole
+/// string, never a part of one.
+pub(crate) static GEO_TARGETS: &[(&str, &str)] = &[
+    ("russia", "Russia"),
+    ("russian federation", "Russia"),
+    ("belarus", "Belarus"),
+    ("europe/moscow", "Russia"),
+    ("europe/samara", "Russia"),
+    ("europe/volgograd", "Russia"),
+    ("europe/kaliningrad", "Russia"),
+    ("europe/kirov", "Russia"),
+    ("europe/saratov", "Russia"),
+    ("europe/ulyanovsk", "Russia"),
+    ("europe/astrakhan", "Russia"),
+    ("asia/yekaterinburg", "Russia"),
+    ("asia/omsk", "Russia"),
+    ("asia/novosibirsk", "Russia"),
+    ("asia/krasnoyarsk", "Russia"),
+    ("asia/irkutsk", "Russia"),
+    ("asia/yakutsk", "Russia"),
+    ("asia/vladivostok", "Russia"),
+    ("asia/magadan", "Russia"),
+    ("asia/kamchatka", "Russia"),
+    ("europe/minsk", "Belarus"),
+];
+
+/// Countries and time zones of a full list (a country picker, a time-zone table): a file
+/// that names them names every country, not a target.
+pub(crate) static GEO_LIST_MEMBERS: &[&str] = &[
+    "germany",
+    "france",
+    "united states",
+    "united kingdom",
+    "japan",
+    "brazil",
+    "canada",
+    "india",
+    "europe/london",
+    "europe/berlin",
+    "europe/paris",
+    "america/new_york",
+    "america/los_angeles",
+    "asia/tokyo",
+    "asia/shanghai",
+    "australia/sydney",
+];
+
 /// How bad it is to read a sensitive file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum SecretWeight {
@@ -254,6 +302,46 @@ pub(crate) static SENSITIVE_PATHS: &[(&str, &str, SecretWeight)] = &[
         SecretWeight::Credential,
     ),
     (".bash_history", "shell history", SecretWeight::Credential),
+    (
+        "/proc/*/mem",
+        "another process's memory (/proc/<pid>/mem: CI runner secrets)",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "/proc/*/environ",
+        "another process's environment (/proc/<pid>/environ)",
+        SecretWeight::Credential,
+    ),
+    (
+        "/proc/%s/mem",
+        "another process's memory (/proc/<pid>/mem: CI runner secrets)",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "/proc/%s/environ",
+        "another process's environment (/proc/<pid>/environ)",
+        SecretWeight::Credential,
+    ),
+    (
+        "/proc/%d/mem",
+        "another process's memory (/proc/<pid>/mem: CI runner secrets)",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "/proc/%d/environ",
+        "another process's environment (/proc/<pid>/environ)",
+        SecretWeight::Credential,
+    ),
+    (
+        "/proc/{}/mem",
+        "another process's memory (/proc/<pid>/mem: CI runner secrets)",
+        SecretWeight::StealerOnly,
+    ),
+    (
+        "/proc/{}/environ",
+        "another process's environment (/proc/<pid>/environ)",
+        SecretWeight::Credential,
+    ),
     (
         "/login data",
         "browser saved passwords",
