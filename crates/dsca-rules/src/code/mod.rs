@@ -131,6 +131,34 @@ impl CodeContext {
     }
 }
 
+/// Code given to `node -e` in a command npm runs at install: walked like a file and
+/// added to the facts of the place that holds it (the manifest, binding.gyp). Inline
+/// code is small; larger or deeply nested code keeps the byte-level reading only.
+fn add_inline_code(files: &mut Vec<FileFacts>, path: &str, line: u32, code: &str) {
+    const MAX_INLINE_BYTES: usize = 64 * 1024;
+    if code.len() > MAX_INLINE_BYTES || nesting_beyond(code.as_bytes(), 64).is_some() {
+        return;
+    }
+    let Some(mut facts) = js::analyse(path, code) else {
+        return;
+    };
+    // Lines count from the line that holds the command.
+    let shift = line.saturating_sub(1);
+    for event in &mut facts.events {
+        event.line = event.line.saturating_add(shift);
+    }
+    for (event_line, _) in &mut facts.indicators {
+        *event_line = event_line.saturating_add(shift);
+    }
+    match files.iter_mut().find(|f| f.path == path) {
+        Some(existing) => {
+            existing.events.extend(facts.events);
+            existing.indicators.extend(facts.indicators);
+        }
+        None => files.push(facts),
+    }
+}
+
 /// Run the code analysis over one package.
 pub(crate) fn analyse(
     ctx: &ScanContext,
@@ -141,6 +169,7 @@ pub(crate) fn analyse(
     let mut reach = reachability(ctx, &files);
     // The install commands themselves are the first script that runs: what they
     // collect and send counts as a file's would.
+    let mut inline = Vec::new();
     if let Some(manifest) = ctx.manifest() {
         let commands: Vec<&str> = crate::metadata::install_time_scripts(manifest, ctx)
             .into_iter()
@@ -153,6 +182,26 @@ pub(crate) fn analyse(
             ));
             reach.insert(INSTALL_COMMANDS_PATH.to_string(), Reach::Install);
         }
+        for command in commands {
+            inline.extend(
+                crate::metadata::risky_install_command::inline_node_code(command)
+                    .into_iter()
+                    .map(|code| (INSTALL_COMMANDS_PATH, 1, code)),
+            );
+        }
+    }
+    if let Some(gyp) = ctx.files().iter().find(|f| f.path == "binding.gyp") {
+        for command in crate::gyp::commands(&gyp.data) {
+            inline.extend(
+                crate::metadata::risky_install_command::inline_node_code(&command.command)
+                    .into_iter()
+                    .map(|code| ("binding.gyp", command.line, code)),
+            );
+        }
+    }
+    for (path, line, code) in inline {
+        add_inline_code(&mut files, path, line, &code);
+        reach.insert(path.to_string(), Reach::Install);
     }
     let code = CodeContext {
         files,

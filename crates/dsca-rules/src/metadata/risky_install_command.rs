@@ -451,6 +451,44 @@ fn first_program(command: &str) -> Option<String> {
 /// argument is looked at: which words are option values and which one is the script is
 /// not worth guessing (`node --title x -e …`), and a script's own `-e` argument still
 /// has to look risky to count.
+/// The JavaScript a command hands to `node -e`/`-p` (also inside `$(…)`), as node
+/// receives it.
+pub(crate) fn inline_node_code(command: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    collect_node_code(command, 0, &mut found);
+    found
+}
+
+fn collect_node_code(command: &str, depth: usize, found: &mut Vec<String>) {
+    if depth > 4 || found.len() >= 16 {
+        return;
+    }
+    let parsed = shell::parse(command);
+    for substitution in &parsed.substitutions {
+        collect_node_code(substitution.body, depth + 1, found);
+    }
+    for segment in &parsed.segments {
+        let Some((program, args)) = command_word(&segment.words) else {
+            continue;
+        };
+        if !matches!(program.as_str(), "node" | "nodejs") {
+            continue;
+        }
+        for (index, arg) in args.iter().enumerate() {
+            let text = arg.text.as_str();
+            let (flag, value) = match text.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+                _ => (text, args.get(index + 1).map(|w| w.text.as_str())),
+            };
+            if matches!(flag, "-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep")
+                && let Some(code) = value
+            {
+                found.push(code.to_string());
+            }
+        }
+    }
+}
+
 fn node(program: &str, args: &[Word], hits: &mut Vec<Hit>) {
     for (index, arg) in args.iter().enumerate() {
         let text = arg.text.as_str();
