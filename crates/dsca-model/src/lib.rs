@@ -3,6 +3,7 @@
 //!
 //! Everything here is plain data with serde derives; no I/O.
 
+pub mod advisory;
 pub mod dynamic;
 mod finding;
 pub mod network;

@@ -374,6 +374,12 @@ fn identity(report: &Report) -> String {
 
 fn source_text(source: &Source) -> String {
     match source {
+        Source::Registry { registry, tarball } if tarball.is_empty() => {
+            format!(
+                "{} (no tarball: the registry no longer serves this version)",
+                clean(registry)
+            )
+        }
         Source::Registry { tarball, .. } => clean(tarball).into_owned(),
         Source::Tarball { path } => format!("tarball {}", clean(path)),
         Source::Directory { path } => format!("directory {}", clean(path)),

@@ -30,6 +30,8 @@ pub struct ScanContext<'a> {
     pub signature: &'a SignatureCheck,
     /// Injected so that tests are deterministic.
     pub now: OffsetDateTime,
+    /// What the known-malware advisories say of this version and its dependencies.
+    pub advisories: &'a [dsca_model::advisory::AdvisoryHit],
 }
 
 /// What the metadata rules found.

@@ -73,6 +73,7 @@ fn scan_corpus() -> Option<Vec<Scanned>> {
                 contents: Some(&contents),
                 signature: &SignatureCheck::NotApplicable,
                 now: time::macros::datetime!(2025-06-01 00:00 UTC),
+                advisories: &[],
             };
             let mut rules: Vec<String> = analyse_metadata(&ctx)
                 .findings

@@ -4,8 +4,11 @@
 //! Every front end (the `scan` command, batch runs, lockfile audits) calls [`Scanner`];
 //! none of them repeats a step of it.
 
+mod advisories;
+
 use base64::Engine as _;
 use dsca_archive::{Limits, PackageContents};
+use dsca_model::advisory::AdvisoryHit;
 use dsca_model::npm::{Manifest, Packument, SignatureCheck};
 use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source, npm_purl};
 use dsca_registry::{Client, RegistryError, Spec, Verification};
@@ -36,6 +39,11 @@ pub struct ScanOptions {
     /// Threads that analyse the files of one package; `None` is one per CPU. Commands
     /// that scan many packages side by side set 1 (see [`Scanner::analyse_files_serially`]).
     pub code_threads: Option<usize>,
+    /// The known-malware advisories (`dsca db update`); `None` when there is no copy.
+    pub advisories: Option<std::sync::Arc<dsca_advisory::Database>>,
+    /// Look up the whole resolved dependency tree (`--deps`), not only the direct
+    /// dependencies.
+    pub dependency_tree: bool,
 }
 
 /// Which packages a dynamic scan runs in the sandbox.
@@ -169,6 +177,11 @@ impl Scanner {
     /// Analyse each package's files on one thread. For commands that keep the CPUs busy
     /// with packages side by side (`--jobs` of them): more threads per package there only
     /// compete with the other packages, and `--jobs 1` should mean one core.
+    /// Look up the whole resolved dependency tree in the advisories (`--deps`).
+    pub fn set_dependency_tree(&mut self, on: bool) {
+        self.options.dependency_tree = on;
+    }
+
     pub fn analyse_files_serially(&mut self) {
         self.options.code_threads = Some(1);
     }
@@ -194,6 +207,11 @@ impl Scanner {
                 match self.fetch_from_registry(&name, requested.as_deref()) {
                     Ok(fetched) => fetched,
                     Err(err) => {
+                        if let Some(report) =
+                            self.removed_but_known(spec, &name, requested.as_deref(), &err)
+                        {
+                            return report;
+                        }
                         return Report::failed(
                             spec,
                             name,
@@ -256,6 +274,90 @@ impl Scanner {
                 })
             })
             .collect()
+    }
+
+    /// A version that could not be fetched (npm removes malware; offline runs may lack
+    /// it) and that an advisory names: reported as known malicious, not as an error.
+    fn removed_but_known(
+        &self,
+        spec: &str,
+        name: &str,
+        requested: Option<&str>,
+        err: &RegistryError,
+    ) -> Option<Report> {
+        let db = self.options.advisories.as_deref()?;
+        // Removed by npm, or not fetched at all (offline, no network): either way the
+        // advisory settles what this exact version is.
+        let removed = matches!(
+            err,
+            RegistryError::NotFound { .. } | RegistryError::NoMatchingVersion { .. }
+        );
+        let version = requested.filter(|v| nodejs_semver::Version::parse(v).is_ok())?;
+        let mut hits: Vec<AdvisoryHit> = advisories::matches(db, name, version)
+            .into_iter()
+            .map(|m| advisories::hit(m, name, version, None, Vec::new()))
+            .collect();
+        if hits.is_empty() {
+            return None;
+        }
+        for hit in &mut hits {
+            hit.removed_from_registry = removed;
+        }
+        let package = PackageInfo {
+            name: name.to_string(),
+            version: Some(version.to_string()),
+            purl: Some(npm_purl(name, version)),
+            ..PackageInfo::default()
+        };
+        let source = Source::Registry {
+            registry: self.client.config().registry_for(name).to_string(),
+            tarball: String::new(),
+        };
+        let ctx = ScanContext {
+            name,
+            version,
+            origin: Origin::Registry,
+            manifest: None,
+            packument: None,
+            contents: None,
+            signature: &SignatureCheck::NotApplicable,
+            now: self.options.now.unwrap_or_else(OffsetDateTime::now_utc),
+            advisories: &hits,
+        };
+        let analysis = dsca_rules::analyse_metadata(&ctx);
+        let mut report = Report::new(spec, package, source);
+        report.findings = analysis.findings;
+        report.behaviours = analysis.behaviours;
+        report.finalize();
+        Some(report)
+    }
+
+    /// What the advisories say of this package and its dependencies.
+    fn advisory_hits(&self, fetched: &Fetched, manifest: Option<Manifest>) -> Vec<AdvisoryHit> {
+        let Some(db) = self.options.advisories.as_deref() else {
+            return Vec::new();
+        };
+        let lookup = advisories::Lookup {
+            db,
+            client: &self.client,
+            tree: self.options.dependency_tree,
+        };
+        let name = &fetched.package.name;
+        let version = fetched.package.version.as_deref().unwrap_or_default();
+        let mut hits = Vec::new();
+        if !version.is_empty() {
+            let releases = fetched.packument.as_ref().map(|p| p.versions.len());
+            hits.extend(lookup.own(name, version, releases));
+        }
+        if let Some(manifest) = manifest {
+            let root = if version.is_empty() {
+                name.clone()
+            } else {
+                format!("{name}@{version}")
+            };
+            hits.extend(lookup.dependencies(&root, manifest));
+        }
+        hits
     }
 
     fn fetch_from_registry(
@@ -447,6 +549,13 @@ impl Scanner {
 
         let now = self.options.now.unwrap_or_else(OffsetDateTime::now_utc);
         let version = fetched.package.version.clone().unwrap_or_default();
+        let npm_manifest = tarball_manifest.as_ref().map(Manifest).or_else(|| {
+            fetched
+                .packument
+                .as_ref()
+                .and_then(|p| p.manifest(&version))
+        });
+        let advisory_hits = self.advisory_hits(&fetched, npm_manifest);
         let ctx = ScanContext {
             name: &fetched.package.name,
             version: &version,
@@ -458,6 +567,7 @@ impl Scanner {
             contents: fetched.contents.as_ref(),
             signature: &fetched.signature,
             now,
+            advisories: &advisory_hits,
         };
         let Analysis {
             mut findings,

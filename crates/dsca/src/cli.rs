@@ -41,6 +41,45 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write a store's results as JSON Lines, CSV, or OSV records of malicious packages.
     Export(ExportArgs),
+    /// The known-malware advisories (OSV `MAL-` records) every scan checks packages and
+    /// their dependencies against, kept offline: `dsca db update`, `dsca db status`.
+    Db(DbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Fill the local copy from OSV's npm export, or from a directory of OSV records, a
+    /// zip of them or a URL of such a zip. The previous copy stays until the new one is
+    /// complete.
+    Update {
+        /// Where to read the advisories (default: OSV's npm all.zip).
+        #[arg(long, value_name = "DIR|ZIP|URL")]
+        from: Option<String>,
+
+        /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
+        #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
+
+        /// List every skipped record with its reason.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+    },
+    /// How many advisories the local copy holds, where they came from, how old it is.
+    Status {
+        /// Cache directory (default: $XDG_CACHE_HOME/dsca or ~/.cache/dsca).
+        #[arg(long, value_name = "DIR", env = "DSCA_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
+
+        /// Print the status as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +161,11 @@ pub struct ScanArgs {
     /// Show every piece of evidence instead of the first few per behaviour.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+
+    /// Look up every package of the resolved dependency tree in the advisory database
+    /// (resolved through the registry), not only the direct dependencies.
+    #[arg(long)]
+    pub deps: bool,
 }
 
 #[derive(Debug, Args)]
@@ -317,7 +361,7 @@ pub enum PolicyCommand {
 
 /// Where packages come from and how many are scanned at once: shared by every command
 /// that runs the scan pipeline.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RegistryArgs {
     /// Registry URL; overrides NPM_CONFIG_REGISTRY and .npmrc files.
     #[arg(long, value_name = "URL")]
@@ -346,6 +390,10 @@ pub struct PipelineArgs {
     /// (in addition to dsca's built-in rules); matches are reported as DSCA811.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules_dir: Option<PathBuf>,
+
+    /// Do not check packages against the local advisory database (`dsca db update`).
+    #[arg(long)]
+    pub no_advisories: bool,
 }
 
 /// A results store to show prevalence from, beside each finding (`scan`, `audit`).

@@ -253,7 +253,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         });
     }
 
-    let mut scanner = crate::scan::build_scanner(&args.registry, &std::env::current_dir()?)?;
+    // The evaluation measures what dsca's analysis finds: advisories that name the very
+    // samples would only measure memory.
+    let mut registry = args.registry.clone();
+    registry.pipeline.no_advisories = true;
+    let mut scanner = crate::scan::build_scanner(&registry, &std::env::current_dir()?)?;
     scanner.analyse_files_serially();
     let jobs = args.registry.jobs();
     let started = Instant::now();

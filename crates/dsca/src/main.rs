@@ -4,6 +4,7 @@
 mod audit;
 mod batch;
 mod cli;
+mod db;
 mod eval;
 mod export;
 mod guard;
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
         cli::Command::Worker(args) => batch::run_worker(args),
         cli::Command::Stats(args) => stats::run(args),
         cli::Command::Export(args) => export::run(args),
+        cli::Command::Db(args) => db::run(args.command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

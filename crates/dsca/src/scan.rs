@@ -17,6 +17,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let mut scanner = build_scanner(&args.registry, &project_dir)?;
+    scanner.set_dependency_tree(args.deps);
     if args.specs.len() > 1 {
         scanner.analyse_files_serially();
     }
@@ -64,6 +65,11 @@ pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<
         Some(dir) => Cache::new(dir.clone()),
         None => Cache::from_env()?,
     };
+    let advisories = if args.pipeline.no_advisories {
+        None
+    } else {
+        crate::db::open_for_scans(cache.root())
+    };
     let client = Client::new(
         config,
         cache,
@@ -83,6 +89,7 @@ pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<
         ScanOptions {
             now: pinned_clock()?,
             yara,
+            advisories,
             ..ScanOptions::default()
         },
     ))

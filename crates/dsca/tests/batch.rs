@@ -172,6 +172,18 @@ fn stats_and_exports_of_a_small_study() {
         .replace(registry.url().trim_end_matches('/'), "http://[registry]");
     insta::assert_snapshot!("batch_export_osv", text);
 
+    // The exported records load back as advisories, and the next scan of the same
+    // version is judged by them.
+    let osv_file = home.path().join("found.jsonl");
+    std::fs::write(&osv_file, &osv.stdout).expect("write the export");
+    let loaded = run(dsca(&home).args(["db", "update", "--from"]).arg(&osv_file));
+    assert_eq!(loaded.code, 0, "{}", loaded.stderr);
+    assert!(
+        loaded.stdout.contains("1 advisories for 1 packages"),
+        "{}",
+        loaded.stdout
+    );
+
     // Written whole to a file with -o.
     let file = home.path().join("out.jsonl");
     let to_file = run(dsca(&home).args([

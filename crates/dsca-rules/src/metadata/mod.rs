@@ -17,6 +17,7 @@ pub mod install_script;
 pub mod install_script_added;
 pub mod integrity_mismatch;
 pub mod invalid_signature;
+pub mod known_malicious;
 pub mod maintainers_changed;
 pub mod manifest_confusion;
 pub mod native_executable;
@@ -38,6 +39,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &risky_install_command::RULE,
     &install_script_added::RULE,
     &non_registry_dependency::RULE,
+    &known_malicious::DEPENDENCY_RULE,
     &typosquat::RULE,
     &dependency_confusion::RULE,
     &new_package::RULE,
@@ -47,6 +49,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &deprecated::RULE,
     &no_repository::RULE,
     &npm_security_placeholder::RULE,
+    &known_malicious::RULE,
     &integrity_mismatch::RULE,
     &invalid_signature::RULE,
     &provenance_dropped::RULE,
@@ -79,6 +82,7 @@ pub(crate) static CHECKS: &[Check] = &[
     deprecated::check,
     no_repository::check,
     npm_security_placeholder::check,
+    known_malicious::check,
     invalid_signature::check,
     provenance_dropped::check,
     manifest_confusion::check,

@@ -20,6 +20,7 @@ pub struct Fixture {
     pub packument: Option<Packument>,
     pub contents: Option<PackageContents>,
     pub signature: SignatureCheck,
+    pub advisories: Vec<dsca_model::advisory::AdvisoryHit>,
 }
 
 impl Fixture {
@@ -52,6 +53,7 @@ impl Fixture {
             packument: None,
             contents: Some(PackageContents::default()),
             signature: SignatureCheck::NotApplicable,
+            advisories: Vec::new(),
         }
     }
 
@@ -67,7 +69,13 @@ impl Fixture {
             packument: Some(packument),
             contents: Some(PackageContents::default()),
             signature: SignatureCheck::Unsigned,
+            advisories: Vec::new(),
         }
+    }
+
+    pub fn advisory(mut self, hit: dsca_model::advisory::AdvisoryHit) -> Self {
+        self.advisories.push(hit);
+        self
     }
 
     pub fn origin(mut self, origin: Origin) -> Self {
@@ -110,6 +118,7 @@ impl Fixture {
             contents: self.contents.as_ref(),
             signature: &self.signature,
             now: NOW,
+            advisories: &self.advisories,
         }
     }
 
