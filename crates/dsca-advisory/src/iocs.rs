@@ -71,6 +71,21 @@ impl IocIndex {
         }
     }
 
+    /// Every listed domain, IP and URL with the advisories naming it, for searching
+    /// texts for all of them at once.
+    pub fn entries(&self) -> impl Iterator<Item = (IocKind, &str, &[IocSource])> {
+        [
+            (IocKind::Domain, &self.domains),
+            (IocKind::Ip, &self.ips),
+            (IocKind::Url, &self.urls),
+        ]
+        .into_iter()
+        .flat_map(|(kind, map)| {
+            map.iter()
+                .map(move |(key, sources)| (kind, key.as_str(), sources.as_slice()))
+        })
+    }
+
     /// The number of distinct indicators (domains, IPs, URLs).
     pub fn len(&self) -> usize {
         self.domains.len() + self.ips.len() + self.urls.len()

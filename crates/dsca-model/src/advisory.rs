@@ -49,3 +49,26 @@ impl AdvisoryBasis {
         }
     }
 }
+
+/// A network indicator (domain, IP or URL) of a malware advisory that something in or
+/// done by the package matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownIndicator {
+    /// The indicator as the advisory lists it (`sfrclak.com`).
+    pub indicator: String,
+    /// `MAL-2026-2307`.
+    pub advisory: String,
+    /// The packages the advisory covers (`axios`).
+    pub packages: Vec<String>,
+}
+
+/// The indicators of the known-malware advisories, searched for in a package's files and
+/// in what its sandboxed run contacted.
+pub trait KnownIndicators: Send + Sync + std::fmt::Debug {
+    /// The indicators `text` names, as (byte offset, indicator), each word-bounded
+    /// (`sfrclak.com` is not found in `notsfrclak.com`).
+    fn find_in(&self, text: &[u8]) -> Vec<(usize, KnownIndicator)>;
+    /// The indicators a host name, an IP address or a URL seen at run time is, or is
+    /// under (a subdomain of a listed domain).
+    fn lookup(&self, value: &str) -> Vec<KnownIndicator>;
+}

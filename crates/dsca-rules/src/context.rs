@@ -32,6 +32,8 @@ pub struct ScanContext<'a> {
     pub now: OffsetDateTime,
     /// What the known-malware advisories say of this version and its dependencies.
     pub advisories: &'a [dsca_model::advisory::AdvisoryHit],
+    /// The advisories' network indicators, to search the package's files for.
+    pub known_indicators: Option<&'a dyn dsca_model::advisory::KnownIndicators>,
 }
 
 /// What the metadata rules found.

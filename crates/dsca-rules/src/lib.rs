@@ -70,6 +70,19 @@ pub fn analyse_dynamic(run: &dsca_model::dynamic::DynamicAnalysis) -> Analysis {
     dynamic::analyse(run)
 }
 
+/// [`analyse_dynamic`], also matching what the run contacted against the known-malware
+/// advisories' indicators.
+pub fn analyse_dynamic_with(
+    run: &dsca_model::dynamic::DynamicAnalysis,
+    known: Option<&dyn dsca_model::advisory::KnownIndicators>,
+) -> Analysis {
+    let mut analysis = dynamic::analyse(run);
+    if let Some(known) = known {
+        dynamic::known_indicator::check(run, known, &mut analysis);
+    }
+    analysis
+}
+
 /// Every rule dsca has, sorted by id (for SARIF and `dsca rules`).
 pub fn catalogue() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = all_rules().collect();

@@ -74,6 +74,7 @@ fn scan_corpus() -> Option<Vec<Scanned>> {
                 signature: &SignatureCheck::NotApplicable,
                 now: time::macros::datetime!(2025-06-01 00:00 UTC),
                 advisories: &[],
+                known_indicators: None,
             };
             let mut rules: Vec<String> = analyse_metadata(&ctx)
                 .findings

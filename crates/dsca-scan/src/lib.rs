@@ -5,10 +5,11 @@
 //! none of them repeats a step of it.
 
 mod advisories;
+mod indicators;
 
 use base64::Engine as _;
 use dsca_archive::{Limits, PackageContents};
-use dsca_model::advisory::AdvisoryHit;
+use dsca_model::advisory::{AdvisoryHit, KnownIndicators};
 use dsca_model::npm::{Manifest, Packument, SignatureCheck};
 use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source, npm_purl};
 use dsca_registry::{Client, RegistryError, Spec, Verification};
@@ -63,6 +64,8 @@ pub struct Scanner {
     client: std::sync::Arc<Client>,
     options: ScanOptions,
     meter: StageMeter,
+    /// The advisories' network indicators, read from the database on first use.
+    indicators: std::sync::OnceLock<Option<indicators::IndicatorMatcher>>,
 }
 
 /// What the code-analysis stage (unpack, parse, code rules, YARA over every file) has
@@ -151,6 +154,7 @@ impl Scanner {
             client: std::sync::Arc::new(client),
             options,
             meter: StageMeter::new(),
+            indicators: std::sync::OnceLock::new(),
         }
     }
 
@@ -323,6 +327,7 @@ impl Scanner {
             signature: &SignatureCheck::NotApplicable,
             now: self.options.now.unwrap_or_else(OffsetDateTime::now_utc),
             advisories: &hits,
+            known_indicators: None,
         };
         let analysis = dsca_rules::analyse_metadata(&ctx);
         let mut report = Report::new(spec, package, source);
@@ -330,6 +335,18 @@ impl Scanner {
         report.behaviours = analysis.behaviours;
         report.finalize();
         Some(report)
+    }
+
+    /// The advisories' indicators, when there is a database and it lists any.
+    fn known_indicators(&self) -> Option<&dyn KnownIndicators> {
+        self.indicators
+            .get_or_init(|| {
+                let db = self.options.advisories.as_deref()?;
+                let index = db.iocs().ok()?;
+                (!index.is_empty()).then(|| indicators::IndicatorMatcher::new(index))
+            })
+            .as_ref()
+            .map(|matcher| matcher as &dyn KnownIndicators)
     }
 
     /// What the advisories say of this package and its dependencies.
@@ -568,6 +585,7 @@ impl Scanner {
             signature: &fetched.signature,
             now,
             advisories: &advisory_hits,
+            known_indicators: self.known_indicators(),
         };
         let Analysis {
             mut findings,
@@ -627,7 +645,7 @@ impl Scanner {
         report.errors = fetched.errors;
         match dynamic {
             Some(Ok(run)) => {
-                let observed = dsca_rules::analyse_dynamic(&run);
+                let observed = dsca_rules::analyse_dynamic_with(&run, self.known_indicators());
                 report.findings.extend(observed.findings);
                 report.behaviours.extend(observed.behaviours);
                 report.dynamic = Some(run);

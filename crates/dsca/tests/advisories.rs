@@ -174,3 +174,46 @@ fn no_database_changes_nothing() {
     assert!(rules(&out.json()).is_empty(), "{out}");
     assert!(out.stderr.is_empty(), "{out}");
 }
+
+#[test]
+fn a_package_naming_the_c2_of_a_known_campaign_is_flagged_with_the_advisory() {
+    // MAL-2026-2307 (axios, March 2026) lists sfrclak.com and 142.11.206.73.
+    let home = updated_home();
+    let registry = TestRegistry::start();
+    registry.publish_plain(
+        PackageBuilder::new("http-retry-kit", "1.0.0").file(
+            "lib/client.js",
+            "module.exports = () => fetch('http://sfrclak.com:8000/6202033');\n",
+        ),
+        PUBLISHED,
+    );
+    registry.publish_plain(
+        PackageBuilder::new("http-retry-lite", "1.0.0").file(
+            "lib/client.js",
+            "module.exports = () => fetch('https://notsfrclak.com/api');\n",
+        ),
+        PUBLISHED,
+    );
+    home.write_project_npmrc(&format!("registry={}\n", registry.url()));
+    let out = run(dsca(&home).args(["scan", "http-retry-kit@1.0.0", "--format", "json"]));
+    let report = out.json();
+    assert!(rules(&report).contains(&"DSCA409"), "{report}");
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DSCA409")
+        .unwrap();
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("MAL-2026-2307"),
+        "{finding}"
+    );
+    assert_eq!(finding["evidence"][0]["location"]["file"], "lib/client.js");
+    assert_eq!(report["verdict"]["level"], "malicious");
+
+    let near = run(dsca(&home).args(["scan", "http-retry-lite@1.0.0", "--format", "json"]));
+    assert!(!rules(&near.json()).contains(&"DSCA409"), "{near}");
+}

@@ -18,6 +18,7 @@ pub mod dns_lookup_outside_registry;
 pub mod download_and_execute;
 pub mod http_request_outside_registry;
 pub mod ip_literal_connection;
+pub mod known_indicator;
 pub mod phase_incomplete;
 pub mod process_outlived_phase;
 pub mod risky_command_executed;
@@ -42,6 +43,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &credential_file_read::RULE,
     &credential_exfiltration::RULE,
     &phase_incomplete::RULE,
+    &known_indicator::RULE,
 ];
 
 type Check = fn(&RunContext, &mut Analysis);

@@ -38,6 +38,65 @@ pub const DEPENDENCY_RULE: Rule = Rule {
         the advisory says.",
 };
 
+pub const INDICATOR_RULE: Rule = Rule {
+    id: "DSCA409",
+    name: "known-malicious-indicator",
+    category: Category::Network,
+    signal: Signal::Destination,
+    severity: Severity::Critical,
+    title: "Names the infrastructure of known malware",
+    problem: "A file of the package names a domain, address or URL that a malware advisory         lists as the command-and-control or drop server of a known malicious package. A new         package talking to the same server is the same campaign under a new name.",
+    next_steps: "Do not install this version. Read the advisory named: it says what the         campaign steals or drops. Search your network logs for the indicator.",
+};
+
+/// The advisories' indicators named in the package's files.
+pub(crate) fn check_indicators(ctx: &ScanContext, out: &mut Analysis) {
+    let (Some(known), Some(contents)) = (ctx.known_indicators, ctx.contents) else {
+        return;
+    };
+    let mut evidence = Vec::new();
+    let mut first = None;
+    for file in &contents.files {
+        for (offset, hit) in known.find_in(&file.data) {
+            let line = file
+                .data
+                .get(..offset)
+                .map_or(1, |before| memchr::memchr_iter(b'\n', before).count() + 1);
+            let packages = hit.packages.join(", ");
+            first.get_or_insert_with(|| {
+                (
+                    hit.indicator.clone(),
+                    hit.advisory.clone(),
+                    packages.clone(),
+                )
+            });
+            evidence.push(
+                Evidence::new(format!(
+                    "names `{}`, listed by {} ({packages})",
+                    hit.indicator, hit.advisory
+                ))
+                .at(Location::line(
+                    file.path.as_str(),
+                    u32::try_from(line).unwrap_or(u32::MAX),
+                ))
+                .with_snippet(hit.indicator.as_str()),
+            );
+        }
+    }
+    let Some((indicator, advisory, packages)) = first else {
+        return;
+    };
+    let finding = Finding::new(
+        &INDICATOR_RULE,
+        format!("names `{indicator}`, the same infrastructure as {advisory} ({packages})"),
+    );
+    out.findings.push(
+        super::cap_evidence(evidence)
+            .into_iter()
+            .fold(finding, Finding::with_evidence),
+    );
+}
+
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
     let (own, dependencies): (Vec<&AdvisoryHit>, Vec<&AdvisoryHit>) =
         ctx.advisories.iter().partition(|hit| hit.path.is_empty());

@@ -21,6 +21,7 @@ pub struct Fixture {
     pub contents: Option<PackageContents>,
     pub signature: SignatureCheck,
     pub advisories: Vec<dsca_model::advisory::AdvisoryHit>,
+    pub known_indicators: Option<std::sync::Arc<dyn dsca_model::advisory::KnownIndicators>>,
 }
 
 impl Fixture {
@@ -54,6 +55,7 @@ impl Fixture {
             contents: Some(PackageContents::default()),
             signature: SignatureCheck::NotApplicable,
             advisories: Vec::new(),
+            known_indicators: None,
         }
     }
 
@@ -70,7 +72,16 @@ impl Fixture {
             contents: Some(PackageContents::default()),
             signature: SignatureCheck::Unsigned,
             advisories: Vec::new(),
+            known_indicators: None,
         }
+    }
+
+    pub fn known_indicators(
+        mut self,
+        known: std::sync::Arc<dyn dsca_model::advisory::KnownIndicators>,
+    ) -> Self {
+        self.known_indicators = Some(known);
+        self
     }
 
     pub fn advisory(mut self, hit: dsca_model::advisory::AdvisoryHit) -> Self {
@@ -119,6 +130,7 @@ impl Fixture {
             signature: &self.signature,
             now: NOW,
             advisories: &self.advisories,
+            known_indicators: self.known_indicators.as_deref(),
         }
     }
 
