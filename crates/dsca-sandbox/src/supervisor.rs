@@ -324,7 +324,7 @@ pub fn run(
             .map_err(|err| SandboxError::Setup(format!("cannot make the run's CA: {err}")))?,
     );
     let ca_pem = ca.certificate_pem();
-    let honey = Honeytokens::generate(&layout.home, &layout.user)
+    let honey = Honeytokens::generate(&layout.home, &layout.user, &layout.hostname)
         .map_err(|err| SandboxError::Setup(format!("cannot make the bait credentials: {err}")))?;
     let ca_path = BUNDLE_PATHS
         .iter()

@@ -7,7 +7,7 @@ use dsca_sandbox::honey::Honeytokens;
 const HOME: &str = "/home/node";
 
 fn tokens() -> Honeytokens {
-    Honeytokens::generate(HOME, "node").expect("bait")
+    Honeytokens::generate(HOME, "node", "node-thinkpad").expect("bait")
 }
 
 fn env<'a>(tokens: &'a Honeytokens, name: &str) -> &'a str {
@@ -205,7 +205,7 @@ fn planted_and_bait_files() {
     assert_eq!(t.bait_file("/home/node/.aws"), None);
     assert_eq!(t.bait_file("/home/nodex/.npmrc"), None);
     assert_eq!(t.bait_file("/root/.npmrc"), None);
-    let slash = Honeytokens::generate("/home/node/", "node").expect("bait");
+    let slash = Honeytokens::generate("/home/node/", "node", "node-thinkpad").expect("bait");
     assert_eq!(
         slash.bait_file("/home/node/.npmrc").as_deref(),
         Some("~/.npmrc")
@@ -315,8 +315,13 @@ fn whole_files_sent_out_are_recognised() {
         found(&t, "http", hex::encode(file(&t, ".ssh/id_rsa")).as_bytes()),
         one("~/.ssh/id_rsa private key", "hex")
     );
-    // The public key is not a secret.
-    assert!(found(&t, "http", file(&t, ".ssh/id_rsa.pub").as_bytes()).is_empty());
+    // The public key is bait too: a stealer that ships it is caught in the act.
+    assert!(
+        found(&t, "http", file(&t, ".ssh/id_rsa.pub").as_bytes()).contains(&(
+            "~/.ssh/id_rsa.pub public key".to_string(),
+            "raw".to_string()
+        ))
+    );
 }
 
 #[test]
@@ -383,7 +388,7 @@ fn near_misses_do_not_match() {
         )
         .is_empty()
     );
-    let other = Honeytokens::generate(HOME, "node").expect("bait");
+    let other = Honeytokens::generate(HOME, "node", "node-thinkpad").expect("bait");
     assert!(found(&t, "http", env(&other, "NPM_TOKEN").as_bytes()).is_empty());
     assert!(found(&t, "http", file(&other, ".ssh/id_rsa").as_bytes()).is_empty());
     // Only the first 15 characters of the secret part.
@@ -453,4 +458,21 @@ fn arbitrary_payloads_never_panic() {
             assert!(found(&t, channel, &data).is_empty());
         }
     }
+}
+
+#[test]
+fn the_public_key_and_the_host_name_are_bait_too() {
+    let t = tokens();
+    let public = file(&t, ".ssh/id_rsa.pub");
+    let posted = format!("{{\"k\":{public:?},\"h\":\"x\"}}");
+    assert_eq!(
+        found(&t, "https", posted.as_bytes()),
+        one("~/.ssh/id_rsa.pub public key", "raw")
+    );
+    assert_eq!(
+        found(&t, "http", b"GET /c?h=node-thinkpad&u=node HTTP/1.1"),
+        one("the sandbox's host name", "raw")
+    );
+    // The key type and exponent every RSA key shares are not the bait.
+    assert!(found(&t, "https", b"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ").is_empty());
 }

@@ -147,12 +147,18 @@ impl Builder {
     }
 }
 
+/// Base64 characters of an `ssh-rsa` public key before its modulus turns random (the
+/// key type and the exponent).
+const PUBLIC_KEY_HEADER: usize = 40;
+/// How much of the modulus is searched for.
+const PUBLIC_KEY_MARKER: usize = 48;
+
 impl Honeytokens {
     /// Fresh bait for a run whose home directory is `home` and user `user`; an error
     /// when the operating system's random generator failed.
     /// Failures of the generator earlier on this thread since the last call (the run's
     /// host and user names) count too.
-    pub fn generate(home: &str, user: &str) -> Result<Honeytokens, String> {
+    pub fn generate(home: &str, user: &str, hostname: &str) -> Result<Honeytokens, String> {
         let mut b = Builder {
             files: Vec::new(),
             env: Vec::new(),
@@ -189,6 +195,16 @@ impl Honeytokens {
         let key = openssh::rsa_key_pair(user);
         b.secret("~/.ssh/id_rsa private key".into(), &key.private_marker);
         b.file(".ssh/id_rsa", "SSH private key", key.private_pem, 0o600);
+        // The public key is bait too: a stealer that sends it proves it reads and ships
+        // ~/.ssh. Searched by a run of its random modulus, past the fixed header.
+        if let Some(modulus) = key
+            .public_line
+            .split(' ')
+            .nth(1)
+            .and_then(|body| body.get(PUBLIC_KEY_HEADER..PUBLIC_KEY_HEADER + PUBLIC_KEY_MARKER))
+        {
+            b.secret("~/.ssh/id_rsa.pub public key".into(), modulus);
+        }
         b.file(".ssh/id_rsa.pub", "SSH public key", key.public_line, 0o644);
 
         let gh = random_from(BASE62, 36);
@@ -234,6 +250,11 @@ impl Honeytokens {
         let password = b.env("DATABASE_URL", "", BASE62, 24);
         if let Some((_, url)) = b.env.last_mut() {
             *url = format!("postgres://{user}:{password}@127.0.0.1:5432/{user}");
+        }
+
+        // The host's name is unique to the run: in traffic it is a fingerprint sent home.
+        if hostname.len() >= 7 {
+            b.secret("the sandbox's host name".into(), hostname);
         }
 
         if let Some(error) = RANDOM_FAILURE.with(|failure| failure.borrow_mut().take()) {
