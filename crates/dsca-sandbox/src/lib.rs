@@ -17,7 +17,7 @@ mod supervisor;
 mod sys;
 pub mod trace;
 
-pub use supervisor::{DEFAULT_REGISTRY_HOSTS, preflight, run};
+pub use supervisor::{DEFAULT_REGISTRY_HOSTS, Requirement, preflight, requirements, run};
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -59,33 +59,70 @@ fn random_index(len: usize) -> usize {
     (u64::from_le_bytes(bytes) % len.max(1) as u64) as usize
 }
 
-/// Refuse early, with the reason, when this machine cannot isolate a run.
-pub fn preflight() -> Result<(), SandboxError> {
-    idmap::plan()?;
+/// One thing `--dynamic` needs from the machine, and whether it is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    /// What is needed (`nft (nftables)`).
+    pub what: &'static str,
+    /// `None` when it is there, else what is missing and how to get it, in one line.
+    pub missing: Option<String>,
+}
+
+/// Everything a sandboxed run needs, in the order it is checked: ids, the kernel's
+/// user namespaces, the host tools that set up the network and trace, node and npm.
+pub fn requirements() -> Vec<Requirement> {
+    let mut list = vec![Requirement {
+        what: "root, or uidmap with subordinate ids",
+        missing: idmap::plan().err().map(|err| match err {
+            SandboxError::Unsupported(why) | SandboxError::Setup(why) => why,
+        }),
+    }];
     let max_user_ns = std::fs::read_to_string("/proc/sys/user/max_user_namespaces")
         .ok()
         .and_then(|s| s.trim().parse::<u64>().ok());
-    if max_user_ns == Some(0) {
-        return Err(SandboxError::Unsupported(
-            "this kernel does not allow user namespaces (/proc/sys/user/max_user_namespaces is 0)"
-                .to_string(),
-        ));
+    list.push(Requirement {
+        what: "user namespaces in the kernel",
+        missing: (max_user_ns == Some(0)).then(|| {
+            "this kernel does not allow user namespaces (/proc/sys/user/max_user_namespaces is 0): \
+             set it above 0 (sysctl user.max_user_namespaces=15000)"
+                .to_string()
+        }),
+    });
+    // nft redirects every port to the sinks; without it connections to other ports could
+    // not be answered or recorded, so the sandbox refuses rather than run half-blind.
+    for (tool, what, package) in [
+        ("strace", "strace", "strace"),
+        ("ip", "ip (iproute2)", "iproute2"),
+        ("nft", "nft (nftables)", "nftables"),
+    ] {
+        list.push(Requirement {
+            what,
+            missing: crate::init::host_tool(tool).is_none().then(|| {
+                format!(
+                    "`{tool}` is missing: install the {package} package (apt-get install {package})"
+                )
+            }),
+        });
     }
-    for (tool, package) in [("strace", "strace"), ("ip", "iproute2")] {
-        if crate::init::host_tool(tool).is_none() {
-            return Err(SandboxError::Unsupported(format!(
-                "`{tool}` is missing: install the {package} package"
-            )));
-        }
+    for (tool, what) in [("node", "node on PATH"), ("npm", "npm on PATH")] {
+        list.push(Requirement {
+            what,
+            missing: find_in_path(tool).is_none().then(|| {
+                format!(
+                    "`{tool}` is not on PATH: install Node.js and npm (apt-get install nodejs npm)"
+                )
+            }),
+        });
     }
-    for tool in ["node", "npm"] {
-        if find_in_path(tool).is_none() {
-            return Err(SandboxError::Unsupported(format!(
-                "`{tool}` is not on PATH: install Node.js and npm"
-            )));
-        }
+    list
+}
+
+/// Refuse early, with the reason, when this machine cannot isolate a run.
+pub fn preflight() -> Result<(), SandboxError> {
+    match requirements().into_iter().find_map(|r| r.missing) {
+        Some(missing) => Err(SandboxError::Unsupported(missing)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn find_in_path(tool: &str) -> Option<PathBuf> {

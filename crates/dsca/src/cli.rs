@@ -44,6 +44,22 @@ pub enum Command {
     /// The known-malware advisories (OSV `MAL-` records) every scan checks packages and
     /// their dependencies against, kept offline: `dsca db update`, `dsca db status`.
     Db(DbArgs),
+    /// What `--dynamic` needs from this machine: `dsca sandbox check` lists each
+    /// requirement and how to get what is missing.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    pub command: SandboxCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// List what a sandboxed run needs (ids, namespaces, strace, ip, nft, node, npm) and
+    /// whether each is there; exit 1 when something is missing.
+    Check,
 }
 
 #[derive(Debug, Args)]

@@ -94,6 +94,9 @@ fn main() -> ExitCode {
         cli::Command::Stats(args) => stats::run(args),
         cli::Command::Export(args) => export::run(args),
         cli::Command::Db(args) => db::run(args.command),
+        cli::Command::Sandbox(cli::SandboxArgs {
+            command: cli::SandboxCommand::Check,
+        }) => sandbox_check(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -112,4 +115,28 @@ fn one_line(err: &anyhow::Error) -> String {
         .collect::<Vec<_>>()
         .join(": ")
         .replace('\n', " ")
+}
+
+/// `dsca sandbox check`: every requirement of `--dynamic`, met or not.
+fn sandbox_check() -> anyhow::Result<u8> {
+    use std::io::Write as _;
+    let requirements = dsca_sandbox::requirements();
+    let mut out = std::io::stdout().lock();
+    for requirement in &requirements {
+        match &requirement.missing {
+            None => writeln!(out, "ok       {}", requirement.what)?,
+            Some(why) => writeln!(out, "MISSING  {}: {why}", requirement.what)?,
+        }
+    }
+    let missing = requirements.iter().filter(|r| r.missing.is_some()).count();
+    if missing == 0 {
+        writeln!(out, "dsca scan --dynamic can run on this machine")?;
+        Ok(0)
+    } else {
+        writeln!(
+            out,
+            "{missing} missing: dsca scan --dynamic refuses to run until they are there"
+        )?;
+        Ok(1)
+    }
 }

@@ -776,3 +776,40 @@ fn user_yara_rules_report_matches_and_compile_errors() {
         broken.stderr
     );
 }
+
+#[test]
+fn sandbox_check_lists_every_requirement_of_dynamic_runs() {
+    let home = TempHome::new();
+    let out = dsca(&home).args(["sandbox", "check"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    for what in [
+        "root, or uidmap",
+        "user namespaces",
+        "strace",
+        "iproute2",
+        "nftables",
+        "node",
+        "npm",
+    ] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(what) && (l.starts_with("ok ") || l.starts_with("MISSING "))),
+            "{what} missing from:\n{stdout}"
+        );
+    }
+    // Exit 0 when all is there, 1 when something is missing, and the last line says which.
+    let missing = lines.iter().filter(|l| l.starts_with("MISSING")).count();
+    assert_eq!(
+        out.status.code(),
+        Some(if missing == 0 { 0 } else { 1 }),
+        "{stdout}"
+    );
+    for line in lines.iter().filter(|l| l.starts_with("MISSING")) {
+        assert!(
+            line.contains("install") || line.contains("sysctl") || line.contains("root"),
+            "{line}"
+        );
+    }
+}
