@@ -442,6 +442,9 @@ fn ensure_dir(path: &Path, mode: u32) -> io::Result<()> {
         .map_err(|err| io::Error::new(err.kind(), format!("mkdir {}: {err}", path.display())))
 }
 
+/// Shows `source` at `target` read-only, submounts included: a bind of `/usr` takes
+/// along a separate `/usr/local` or a file bind-mounted into `/etc`, and a remount of
+/// the top alone would leave those writable from inside.
 fn bind_read_only(source: &Path, target: &Path) -> io::Result<()> {
     sys::mount(
         Some(source),
@@ -450,6 +453,23 @@ fn bind_read_only(source: &Path, target: &Path) -> io::Result<()> {
         libc::MS_BIND | libc::MS_REC,
         None,
     )?;
+    match sys::make_tree_read_only(target) {
+        Ok(()) => Ok(()),
+        // Kernels before 5.12: each mount of the tree, one by one.
+        Err(err) if err.raw_os_error() == Some(libc::ENOSYS) => {
+            for mount in mounts_at_or_below(target)? {
+                remount_read_only(&mount)?;
+            }
+            Ok(())
+        }
+        Err(err) => Err(io::Error::new(
+            err.kind(),
+            format!("make {} read-only: {err}", target.display()),
+        )),
+    }
+}
+
+fn remount_read_only(target: &Path) -> io::Result<()> {
     sys::mount(
         None,
         target,
@@ -457,6 +477,44 @@ fn bind_read_only(source: &Path, target: &Path) -> io::Result<()> {
         libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV,
         None,
     )
+}
+
+/// The mount points at `target` and below it, from /proc/self/mountinfo (top first).
+fn mounts_at_or_below(target: &Path) -> io::Result<Vec<PathBuf>> {
+    let info = std::fs::read_to_string("/proc/self/mountinfo")?;
+    let mut found: Vec<PathBuf> = info
+        .lines()
+        .filter_map(|line| line.split(' ').nth(4))
+        .map(|point| PathBuf::from(unescape_mountinfo(point)))
+        .filter(|point| point.starts_with(target))
+        .collect();
+    found.sort_by_key(|p| p.components().count());
+    found.dedup();
+    Ok(found)
+}
+
+/// mountinfo writes space, tab, newline and backslash as three octal digits.
+fn unescape_mountinfo(field: &str) -> String {
+    let bytes = field.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let octal = bytes
+            .get(i + 1..i + 4)
+            .filter(|d| bytes[i] == b'\\' && d.iter().all(|b| (b'0'..=b'7').contains(b)));
+        match octal {
+            Some(digits) => {
+                let value = digits.iter().fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+                out.push(u8::try_from(value).unwrap_or(b'?'));
+                i += 4;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn tmpfs(target: &Path, bytes: u64, mode: u32) -> io::Result<()> {
@@ -1224,4 +1282,19 @@ fn find_on_path(name: &str, env: &[(String, String)]) -> io::Result<String> {
                 .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
         })
         .ok_or_else(|| io::Error::other(format!("{name} is not on the sandbox's PATH")))
+}
+
+#[cfg(test)]
+mod mountinfo_tests {
+    use super::unescape_mountinfo;
+
+    #[test]
+    fn mount_points_with_spaces_and_backslashes_are_read_back() {
+        assert_eq!(unescape_mountinfo("/usr/local"), "/usr/local");
+        assert_eq!(unescape_mountinfo("/mnt/my\\040disk"), "/mnt/my disk");
+        assert_eq!(unescape_mountinfo("/a\\134b"), "/a\\b");
+        // Not an escape: kept as written.
+        assert_eq!(unescape_mountinfo("/a\\9z"), "/a\\9z");
+        assert_eq!(unescape_mountinfo("/end\\04"), "/end\\04");
+    }
 }

@@ -691,3 +691,77 @@ fn an_unprivileged_user_gets_the_same_sandbox() {
     assert!(channels.iter().any(|c| c == "https"), "{channels:?}");
     assert_eq!(report["verdict"]["level"], "malicious");
 }
+
+/// A package that tries to write into a writable mount below a shown system directory
+/// (`/usr/local/<dir>` here; a bind-mounted file in `/etc` or a separate `/usr/local` in
+/// real life).
+const SUBMOUNT_SCRIPT: &str = r#"const fs = require('fs');
+const target = process.argv[2];
+let result;
+try { fs.writeFileSync(target + '/planted', 'x'); result = 'written'; }
+catch (err) { result = err.code; }
+fs.writeFileSync('submount-result.txt', result);
+"#;
+
+#[test]
+fn writable_submounts_of_system_directories_are_read_only_inside() {
+    if !sandbox_tests_enabled("writable_submounts_of_system_directories_are_read_only_inside") {
+        return;
+    }
+    // A writable tmpfs below /usr on the host, gone when the test ends.
+    let dir = std::path::PathBuf::from(format!("/usr/local/dsca-submount-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(
+        mounted.success(),
+        "cannot mount a tmpfs at {}",
+        dir.display()
+    );
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+            let _ = std::fs::remove_dir(&self.0);
+        }
+    }
+    let _cleanup = Unmount(dir.clone());
+
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("submount-writer", "1.0.0")
+            .script("postinstall", &format!("node write.js {}", dir.display()))
+            .file("write.js", SUBMOUNT_SCRIPT)
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let home = TempHome::new();
+    let (code, report, stderr) = scan_json(dsca(&home).args([
+        "scan",
+        "--dynamic",
+        "--format",
+        "json",
+        "--registry",
+        registry.url(),
+        "submount-writer@1.0.0",
+    ]));
+    assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
+    assert!(
+        !dir.join("planted").exists(),
+        "the package wrote through a submount of /usr into the host"
+    );
+    let files = phase_records(&report["dynamic"], "/files");
+    let attempt = files
+        .iter()
+        .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("/planted")))
+        .unwrap_or_else(|| panic!("the write attempt was not recorded: {files:#?}"));
+    assert!(
+        attempt["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("EROFS")),
+        "{attempt:#}"
+    );
+}
