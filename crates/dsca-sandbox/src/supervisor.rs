@@ -303,8 +303,25 @@ fn environment(layout: &Layout, honey: &Honeytokens, ca_path: &str) -> Vec<(Stri
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
+    // node-gyp asks nodejs.org for Node's headers, gets the sink's 404 and gives up, so
+    // native builds (and the commands and actions of a binding.gyp) never ran. The
+    // installation's own headers are shown read-only: point node-gyp at them.
+    if let Some(prefix) = node_headers_prefix() {
+        env.push(("npm_config_nodedir".into(), prefix));
+    }
     env.extend(honey.env.iter().cloned());
     env
+}
+
+/// The prefix of the Node.js installation on PATH when it ships its headers
+/// (`<prefix>/include/node/node.h`), as node-gyp's `--nodedir` wants it.
+fn node_headers_prefix() -> Option<String> {
+    let node = std::fs::canonicalize(find_in_path("node")?).ok()?;
+    let prefix = node.parent()?.parent()?;
+    prefix
+        .join("include/node/node.h")
+        .is_file()
+        .then(|| prefix.display().to_string())
 }
 
 /// The CPU a sandbox's phases run on, held for the length of the run: the allowed CPU

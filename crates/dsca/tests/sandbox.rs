@@ -544,8 +544,9 @@ fn hostile_shapes_are_recorded_contained_and_cleaned_up() {
 
 /// Ground truth from the real registry: pure-JavaScript packages look up nothing outside
 /// the registry; packages that download binaries at install time show the host their own
-/// install code names (node-pre-gyp's `binary.host`, a CDN default), with the URL, and
-/// node-gyp's fallback shows nodejs.org (node headers).
+/// install code names (node-pre-gyp's `binary.host`, a CDN default), with the URL; the
+/// fallback build with node-gyp finds Node's headers in the sandbox and asks nodejs.org
+/// for nothing.
 #[test]
 fn real_packages_show_the_hosts_they_download_from() {
     let name = "real_packages_show_the_hosts_they_download_from";
@@ -559,11 +560,11 @@ fn real_packages_show_the_hosts_they_download_from() {
         ("lodash@4.17.21", &[], None),
         ("chalk@5.3.0", &[], None),
         // binary.host https://github.com, remote_path kelektiv/node.bcrypt.js/releases/download
-        ("bcrypt@5.0.0", &["github.com", "nodejs.org"], None),
+        ("bcrypt@5.0.0", &["github.com"], None),
         // binary.host https://mapbox-node-binary.s3.amazonaws.com
         (
             "sqlite3@5.0.2",
-            &["mapbox-node-binary.s3.amazonaws.com", "nodejs.org"],
+            &["mapbox-node-binary.s3.amazonaws.com"],
             None,
         ),
         // lib/extensions.js: SASS_BINARY_SITE defaults to github.com/sass/node-sass/releases.
@@ -764,4 +765,49 @@ fn writable_submounts_of_system_directories_are_read_only_inside() {
             .is_some_and(|e| e.contains("EROFS")),
         "{attempt:#}"
     );
+}
+
+#[test]
+fn binding_gyp_commands_run_in_the_sandbox_with_the_local_node_headers() {
+    if !sandbox_tests_enabled("binding_gyp_commands_run_in_the_sandbox_with_the_local_node_headers")
+    {
+        return;
+    }
+    // node-gyp used to fetch headers from nodejs.org, get the sink's 404 and stop before
+    // the gyp file was read: its command expansions and actions never ran.
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("gyp-probe", "1.0.0")
+            .file(
+                "binding.gyp",
+                "{\n  'variables': { 'probe': '<!(node -e \"require(\\'fs\\').writeFileSync(\\'gyp-ran.txt\\', \\'1\\'); process.stdout.write(\\'x\\')\")' },\n  'targets': [{ 'target_name': 'probe', 'sources': ['probe.c'] }]\n}\n",
+            )
+            .file("probe.c", "int probe(void) { return 1; }\n")
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let home = TempHome::new();
+    let (code, report, stderr) = scan_json(dsca(&home).args([
+        "scan",
+        "--dynamic",
+        "--format",
+        "json",
+        "--registry",
+        registry.url(),
+        "gyp-probe@1.0.0",
+    ]));
+    assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
+    let commands = phase_records(&report["dynamic"], "/commands");
+    let ran = commands.iter().any(|process| {
+        process["execs"].as_array().is_some_and(|execs| {
+            execs.iter().any(|exec| {
+                exec["argv"][0] == "node"
+                    && exec["argv"].as_array().is_some_and(|argv| {
+                        argv.iter()
+                            .any(|a| a.as_str().is_some_and(|a| a.contains("gyp-ran.txt")))
+                    })
+            })
+        })
+    });
+    assert!(ran, "the gyp command expansion did not run: {commands:#?}");
 }
