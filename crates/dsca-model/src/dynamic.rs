@@ -226,6 +226,14 @@ pub struct DnsQuery {
     pub answer: String,
 }
 
+/// The start of the word the sandbox sends a raw TCP client that waits for orders
+/// (`echo dsca-probe-<16 hex digits>`): seen again in a command or in what the client
+/// sends back, it proves the package ran what a network peer told it to.
+pub const PROBE_MARK_PREFIX: &str = "dsca-probe-";
+
+/// The `kind` of a connection the sandbox sent that probe on.
+pub const PROBED_CONNECTION: &str = "probed";
+
 /// A connection the sink accepted (TCP) or a datagram it received (UDP).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
@@ -241,7 +249,8 @@ pub struct Connection {
     pub time_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
-    /// What the client spoke: `tls`, `http`, `registry` (served by the proxy) or `raw`.
+    /// What the client spoke: `tls`, `http`, `registry` (served by the proxy) or `raw`;
+    /// `probed` when it said nothing and the sandbox sent it a probe command.
     pub kind: String,
     /// TLS ClientHello server name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

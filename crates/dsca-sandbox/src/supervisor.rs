@@ -698,6 +698,11 @@ fn drive(
         registry_address: REGISTRY_ADDRESS,
         response: options.response.clone(),
         limits: net::NetLimits::default(),
+        probe_mark: format!(
+            "{}{}",
+            dsca_model::dynamic::PROBE_MARK_PREFIX,
+            hex_of(&crate::honey::random_bytes(8))
+        ),
     };
     let sinks = Sinks::start(
         listeners,
@@ -822,6 +827,11 @@ fn listeners_from(
         },
         capture_socket,
     ))
+}
+
+/// Bytes as lowercase hexadecimal.
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

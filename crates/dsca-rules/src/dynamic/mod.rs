@@ -21,6 +21,7 @@ pub mod ip_literal_connection;
 pub mod known_indicator;
 pub mod phase_incomplete;
 pub mod process_outlived_phase;
+pub mod remote_command_executed;
 pub mod risky_command_executed;
 pub mod write_outside_project;
 
@@ -44,6 +45,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &credential_exfiltration::RULE,
     &phase_incomplete::RULE,
     &known_indicator::RULE,
+    &remote_command_executed::RULE,
 ];
 
 type Check = fn(&RunContext, &mut Analysis);
@@ -59,6 +61,7 @@ static CHECKS: &[Check] = &[
     credential_file_read::check,
     credential_exfiltration::check,
     phase_incomplete::check,
+    remote_command_executed::check,
 ];
 
 /// Judge one sandboxed run: the dynamic rules' findings and neutral behaviours.

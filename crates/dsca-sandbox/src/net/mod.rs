@@ -34,6 +34,9 @@ pub struct NetConfig {
     /// What the sink answers to HTTP(S) requests for any other host.
     pub response: SimulatedResponse,
     pub limits: NetLimits,
+    /// The harmless word a silent raw TCP client is sent, as `echo <mark>` (see
+    /// [`dsca_model::dynamic::PROBE_MARK_PREFIX`]); unique per run.
+    pub probe_mark: String,
 }
 
 /// The sink's answer to non-registry HTTP(S) requests.

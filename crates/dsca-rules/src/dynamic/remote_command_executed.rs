@@ -1,0 +1,71 @@
+//! DSCA1012: the package ran the command the sandbox sent it over a raw connection.
+
+use super::{RunContext, short};
+use crate::Analysis;
+use crate::metadata::cap_evidence;
+use dsca_model::dynamic::{PROBE_MARK_PREFIX, PROBED_CONNECTION};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+
+pub const RULE: Rule = Rule {
+    id: "DSCA1012",
+    name: "remote-command-executed",
+    category: Category::Execution,
+    signal: Signal::Behaviour,
+    severity: Severity::Critical,
+    title: "Ran a command a network peer sent it",
+    problem: "The package opened a raw connection and waited. The sandbox answered as a \
+        controller would, with a harmless `echo` carrying a mark unique to the run, and the \
+        package ran it: the mark showed up in a command it started, or in the output it \
+        sent back. This is a backdoor (a reverse shell or remote command execution) caught \
+        working, not a capability.",
+    next_steps: "This version is malware. Do not install it; report it to npm. Treat every \
+        machine that installed or imported it as controlled by someone else: isolate it, \
+        rotate its credentials and look for what was run on it.",
+};
+
+pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
+    let mut evidence = Vec::new();
+    for process in &run.run.processes {
+        for exec in &process.execs {
+            if exec.argv.iter().any(|arg| arg.contains(PROBE_MARK_PREFIX)) {
+                evidence.push(Evidence::new(format!(
+                    "pid {} ran `{}` at {} ms",
+                    process.pid,
+                    short(&exec.argv.join(" "), 160),
+                    exec.time_ms
+                )));
+            }
+        }
+    }
+    for connection in &run.run.connections {
+        if connection.kind == PROBED_CONNECTION
+            && connection.first_bytes.contains(PROBE_MARK_PREFIX)
+        {
+            evidence.push(Evidence::new(format!(
+                "sent the probe's output back to {}:{}: `{}`",
+                short(&connection.destination, 60),
+                connection.port,
+                short(&connection.first_bytes, 120)
+            )));
+        }
+    }
+    if evidence.is_empty() {
+        return;
+    }
+    let probed = run
+        .run
+        .connections
+        .iter()
+        .find(|c| c.kind == PROBED_CONNECTION)
+        .map(|c| format!(" from {}:{}", short(&c.destination, 60), c.port))
+        .unwrap_or_default();
+    let finding = Finding::new(
+        &RULE,
+        format!("ran the command the sandbox sent it over a raw connection{probed}"),
+    );
+    out.findings.push(
+        cap_evidence(evidence)
+            .into_iter()
+            .fold(finding, Finding::with_evidence),
+    );
+}
