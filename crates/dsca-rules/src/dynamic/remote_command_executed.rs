@@ -12,11 +12,12 @@ pub const RULE: Rule = Rule {
     category: Category::Execution,
     signal: Signal::Behaviour,
     severity: Severity::Critical,
-    title: "Ran a command a network peer sent it",
-    problem: "The package opened a raw connection and waited. The sandbox answered as a \
-        controller would, with a harmless `echo` carrying a mark unique to the run, and the \
-        package ran it: the mark showed up in a command it started, or in the output it \
-        sent back. This is a backdoor (a reverse shell or remote command execution) caught \
+    title: "Ran what a network peer sent it",
+    problem: "The sandbox answered the package as a controller would: a raw connection \
+        that waited for orders got a harmless `echo`, a script download got a harmless \
+        script of the same language, each carrying a mark unique to the run. The package \
+        ran it: the mark showed up in a command it started, or in the output it sent back. \
+        This is a backdoor (a reverse shell, remote command execution) or a dropper caught \
         working, not a capability.",
     next_steps: "This version is malware. Do not install it; report it to npm. Treat every \
         machine that installed or imported it as controlled by someone else: isolate it, \
@@ -52,17 +53,20 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     if evidence.is_empty() {
         return;
     }
-    let probed = run
+    let message = match run
         .run
         .connections
         .iter()
         .find(|c| c.kind == PROBED_CONNECTION)
-        .map(|c| format!(" from {}:{}", short(&c.destination, 60), c.port))
-        .unwrap_or_default();
-    let finding = Finding::new(
-        &RULE,
-        format!("ran the command the sandbox sent it over a raw connection{probed}"),
-    );
+    {
+        Some(c) => format!(
+            "ran the command the sandbox sent it over a raw connection from {}:{}",
+            short(&c.destination, 60),
+            c.port
+        ),
+        None => "ran the probe script the sandbox answered its download with".to_string(),
+    };
+    let finding = Finding::new(&RULE, message);
     out.findings.push(
         cap_evidence(evidence)
             .into_iter()

@@ -310,7 +310,8 @@ pub(crate) fn serve<C: HttpConnection>(
         let answer = match &failure {
             Some(failure) => failure_response(failure),
             None if registry => registry_response(shared, &head, scheme, &host),
-            None => simulated(&shared.config.response),
+            None => probe_script(&head.method, &url, &shared.config.probe_mark)
+                .unwrap_or_else(|| simulated(&shared.config.response)),
         };
         context.update(|c| {
             if registry {
@@ -387,6 +388,47 @@ fn full_url(scheme: &str, host: &str, head: &Head) -> String {
     } else {
         format!("{scheme}://{host}/{target}")
     }
+}
+
+/// A download of a script (`.sh`, `.py`, `.js`) is answered with a harmless one of the
+/// same language that runs `/bin/echo <mark>`: if the package runs what it downloaded
+/// (`curl … | sh`, write and run, `eval`), the trace shows the mark, proof of download
+/// and execute (DSCA1012). Everything else gets the configured answer.
+fn probe_script(method: &str, url: &str, mark: &str) -> Option<UpstreamResponse> {
+    if !method.eq_ignore_ascii_case("GET") {
+        return None;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let extension = file.rsplit_once('.')?.1.to_ascii_lowercase();
+    let (content_type, body) = match extension.as_str() {
+        "sh" | "bash" => (
+            "text/x-shellscript",
+            format!("#!/bin/sh\n/bin/echo {mark}\n"),
+        ),
+        "py" => (
+            "text/x-python",
+            format!("import subprocess\nsubprocess.run(['/bin/echo', '{mark}'])\n"),
+        ),
+        "js" | "cjs" => (
+            "application/javascript",
+            format!(
+                "require('child_process').execFileSync('/bin/echo', ['{mark}'], {{ stdio: 'inherit' }});\n"
+            ),
+        ),
+        "mjs" => (
+            "application/javascript",
+            format!(
+                "import {{ execFileSync }} from 'node:child_process';\nexecFileSync('/bin/echo', ['{mark}'], {{ stdio: 'inherit' }});\n"
+            ),
+        ),
+        _ => return None,
+    };
+    Some(UpstreamResponse {
+        status: 200,
+        content_type: content_type.to_string(),
+        body: body.into_bytes(),
+    })
 }
 
 fn simulated(response: &SimulatedResponse) -> UpstreamResponse {
@@ -493,6 +535,31 @@ fn write_response(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn script_downloads_get_a_probe_of_their_language() {
+        let mark = "dsca-probe-0011223344556677";
+        let sh = probe_script("GET", "http://stage.example/run.sh?x=1", mark).unwrap();
+        assert_eq!(sh.status, 200);
+        assert!(
+            String::from_utf8(sh.body)
+                .unwrap()
+                .contains("/bin/echo dsca-probe-0011223344556677")
+        );
+        let py = probe_script("GET", "https://x.example/a/b.PY", mark).unwrap();
+        assert!(String::from_utf8(py.body).unwrap().contains("subprocess"));
+        assert!(probe_script("GET", "https://x.example/m.mjs", mark).is_some());
+        // Binaries, archives, pages and uploads get the configured answer.
+        for url in [
+            "https://x.example/tool.tgz",
+            "https://x.example/bin/app",
+            "https://x.example/",
+        ] {
+            assert!(probe_script("GET", url, mark).is_none(), "{url}");
+        }
+        assert!(probe_script("POST", "https://x.example/run.sh", mark).is_none());
+    }
+
     use super::*;
 
     #[test]
