@@ -53,20 +53,29 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     if evidence.is_empty() {
         return;
     }
-    let message = match run
+    // Commands taken from a raw socket are a backdoor; a script downloaded and run is
+    // a dropper's shape that some installers share (`curl … | sh` of a toolchain), so
+    // it stays high and needs another piece of evidence to convict.
+    let (message, severity) = match run
         .run
         .connections
         .iter()
         .find(|c| c.kind == PROBED_CONNECTION)
     {
-        Some(c) => format!(
-            "ran the command the sandbox sent it over a raw connection from {}:{}",
-            short(&c.destination, 60),
-            c.port
+        Some(c) => (
+            format!(
+                "ran the command the sandbox sent it over a raw connection from {}:{}",
+                short(&c.destination, 60),
+                c.port
+            ),
+            Severity::Critical,
         ),
-        None => "ran the probe script the sandbox answered its download with".to_string(),
+        None => (
+            "ran the probe script the sandbox answered its download with".to_string(),
+            Severity::High,
+        ),
     };
-    let finding = Finding::new(&RULE, message);
+    let finding = Finding::new(&RULE, message).with_severity(severity);
     out.findings.push(
         cap_evidence(evidence)
             .into_iter()
