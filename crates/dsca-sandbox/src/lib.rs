@@ -61,6 +61,22 @@ pub struct SandboxOptions {
     pub init_program: Option<PathBuf>,
     /// Write every packet of the sandbox's network here, as pcapng (`--pcap`).
     pub pcap: Option<PathBuf>,
+    /// Whose machine the sandbox looks like.
+    pub profile: SandboxProfile,
+}
+
+/// Whose machine the sandbox looks like: malware that acts only on CI runners (to steal
+/// their secrets) shows itself only to the CI profile, and malware that hides from CI
+/// only to the developer one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SandboxProfile {
+    /// A developer's laptop: a first name, `<name>-thinkpad`, a project under ~/projects.
+    #[default]
+    Developer,
+    /// A GitHub Actions runner: user `runner`, host `fv-az<n>-<n>`, the workspace under
+    /// ~/work, and the variables a workflow sees (`CI`, `GITHUB_ACTIONS`,
+    /// `GITHUB_REPOSITORY`, `RUNNER_NAME`, ...).
+    Ci,
 }
 
 impl Default for SandboxOptions {
@@ -79,6 +95,7 @@ impl Default for SandboxOptions {
             extra_registry_hosts: Vec::new(),
             init_program: None,
             pcap: None,
+            profile: SandboxProfile::Developer,
         }
     }
 }

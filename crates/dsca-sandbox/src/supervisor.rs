@@ -223,7 +223,20 @@ struct Layout {
     project_dir: String,
 }
 
-fn layout() -> Layout {
+fn layout(profile: crate::SandboxProfile) -> Layout {
+    if profile == crate::SandboxProfile::Ci {
+        // GitHub-hosted runners: `runner`, `fv-az123-456`, the checkout in ~/work/<repo>/<repo>.
+        return Layout {
+            hostname: format!(
+                "fv-az{}-{}",
+                100 + random_index(900),
+                100 + random_index(900)
+            ),
+            user: "runner".to_string(),
+            home: "/home/runner".to_string(),
+            project_dir: "/home/runner/work/web-app/web-app".to_string(),
+        };
+    }
     let user = FIRST_NAMES[random_index(FIRST_NAMES.len())].to_string();
     let hostname = format!("{user}-{}", MACHINES[random_index(MACHINES.len())]);
     let home = format!("/home/{user}");
@@ -283,7 +296,12 @@ fn etc_files(layout: &Layout, ca_pem: &str) -> Vec<SandboxFile> {
     files
 }
 
-fn environment(layout: &Layout, honey: &Honeytokens, ca_path: &str) -> Vec<(String, String)> {
+fn environment(
+    layout: &Layout,
+    honey: &Honeytokens,
+    ca_path: &str,
+    profile: crate::SandboxProfile,
+) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = [
         ("HOME", layout.home.as_str()),
         ("USER", layout.user.as_str()),
@@ -308,6 +326,27 @@ fn environment(layout: &Layout, honey: &Honeytokens, ca_path: &str) -> Vec<(Stri
     // installation's own headers are shown read-only: point node-gyp at them.
     if let Some(prefix) = node_headers_prefix() {
         env.push(("npm_config_nodedir".into(), prefix));
+    }
+    if profile == crate::SandboxProfile::Ci {
+        let run_id = format!("{}", 10_000_000_000u64 + random_index(1_000_000_000) as u64);
+        for (name, value) in [
+            ("CI", "true".to_string()),
+            ("GITHUB_ACTIONS", "true".to_string()),
+            ("GITHUB_REPOSITORY", "acme-corp/web-app".to_string()),
+            ("GITHUB_REPOSITORY_OWNER", "acme-corp".to_string()),
+            ("GITHUB_WORKFLOW", "CI".to_string()),
+            ("GITHUB_EVENT_NAME", "push".to_string()),
+            ("GITHUB_REF", "refs/heads/main".to_string()),
+            ("GITHUB_RUN_ID", run_id),
+            ("GITHUB_RUN_NUMBER", "412".to_string()),
+            ("GITHUB_WORKSPACE", layout.project_dir.clone()),
+            ("RUNNER_NAME", "GitHub Actions 17".to_string()),
+            ("RUNNER_OS", "Linux".to_string()),
+            ("RUNNER_ARCH", "X64".to_string()),
+            ("RUNNER_ENVIRONMENT", "github-hosted".to_string()),
+        ] {
+            env.push((name.to_string(), value));
+        }
     }
     env.extend(honey.env.iter().cloned());
     env
@@ -372,7 +411,7 @@ pub fn run(
     upstream: Arc<dyn RegistryUpstream>,
 ) -> Result<DynamicAnalysis, SandboxError> {
     preflight()?;
-    let layout = layout();
+    let layout = layout(options.profile);
     let ca = Arc::new(
         CertificateAuthority::generate()
             .map_err(|err| SandboxError::Setup(format!("cannot make the run's CA: {err}")))?,
@@ -465,7 +504,7 @@ pub fn run(
             layout: &layout,
             files,
             env: {
-                let mut env = environment(&layout, &honey, ca_path);
+                let mut env = environment(&layout, &honey, ca_path, options.profile);
                 if trace_scripts_only {
                     // For an npm that npm or the package starts, which does not get
                     // the command line's --script-shell.

