@@ -36,6 +36,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
         let options = dsca_sandbox::SandboxOptions {
             install_timeout: std::time::Duration::from_secs(args.install_timeout.max(1)),
+            profile: args.sandbox_profile.into(),
             ..dsca_sandbox::SandboxOptions::default()
         };
         let scope = match which {

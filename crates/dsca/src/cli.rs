@@ -275,6 +275,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "SECS", default_value_t = 120, requires = "dynamic")]
     pub install_timeout: u64,
 
+    /// Whose machine the sandbox looks like (see `dsca scan --sandbox-profile`).
+    #[arg(long, value_enum, default_value_t = SandboxProfileArg::Developer, requires = "dynamic")]
+    pub sandbox_profile: SandboxProfileArg,
+
     #[command(flatten)]
     pub registry: RegistryArgs,
 
@@ -465,6 +469,15 @@ pub enum SandboxProfileArg {
     Ci,
 }
 
+impl From<SandboxProfileArg> for dsca_sandbox::SandboxProfile {
+    fn from(profile: SandboxProfileArg) -> Self {
+        match profile {
+            SandboxProfileArg::Developer => dsca_sandbox::SandboxProfile::Developer,
+            SandboxProfileArg::Ci => dsca_sandbox::SandboxProfile::Ci,
+        }
+    }
+}
+
 impl DynamicArgs {
     /// The sandbox's settings, or `None` without `--dynamic`.
     pub fn sandbox_options(&self) -> Option<dsca_sandbox::SandboxOptions> {
@@ -478,10 +491,7 @@ impl DynamicArgs {
         };
         options.response.status = self.response_status;
         options.pcap = self.pcap.clone();
-        options.profile = match self.sandbox_profile {
-            SandboxProfileArg::Developer => dsca_sandbox::SandboxProfile::Developer,
-            SandboxProfileArg::Ci => dsca_sandbox::SandboxProfile::Ci,
-        };
+        options.profile = self.sandbox_profile.into();
         Some(options)
     }
 }
