@@ -988,3 +988,77 @@ fn the_ci_profile_shows_what_a_package_does_only_on_ci_runners() {
     );
     assert_eq!(user, "runner");
 }
+
+/// Tries the ways out a package has from inside: host-global kernel settings, other
+/// users' files, new namespaces, mounts, tracing, raw sockets. Each result is written
+/// down; the test checks the host side.
+const ESCAPE_SCRIPT: &str = r#"const fs = require('fs');
+const { execFileSync } = require('child_process');
+const results = {};
+const attempt = (name, fn) => { try { fn(); results[name] = 'succeeded'; } catch (err) { results[name] = err.code || String(err.message).slice(0, 80); } };
+attempt('proc_sys_core_pattern', () => fs.writeFileSync('/proc/sys/kernel/core_pattern', '|/tmp/x'));
+attempt('proc_sys_domainname', () => fs.writeFileSync('/proc/sys/kernel/domainname', 'escaped.example'));
+attempt('sys_thp', () => fs.writeFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'never'));
+attempt('root_home', () => fs.readdirSync('/root'));
+attempt('other_home', () => fs.readdirSync('/home/dsca-sandbox-ci'));
+attempt('etc_write', () => fs.writeFileSync('/etc/dsca-escape', 'x'));
+attempt('usr_write', () => fs.writeFileSync('/usr/dsca-escape', 'x'));
+attempt('mount_tmpfs', () => execFileSync('mount', ['-t', 'tmpfs', 'none', '/mnt'], { stdio: 'ignore' }));
+attempt('unshare_user', () => execFileSync('unshare', ['-Ur', 'true'], { stdio: 'ignore' }));
+attempt('nsenter_pid1', () => execFileSync('nsenter', ['-t', '1', '-m', 'true'], { stdio: 'ignore' }));
+fs.writeFileSync('escape-results.json', JSON.stringify(results));
+"#;
+
+#[test]
+fn attempts_to_escape_leave_the_host_as_it_was() {
+    if !sandbox_tests_enabled("attempts_to_escape_leave_the_host_as_it_was") {
+        return;
+    }
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let before = [
+        read("/proc/sys/kernel/core_pattern"),
+        read("/proc/sys/kernel/domainname"),
+        read("/sys/kernel/mm/transparent_hugepage/enabled"),
+    ];
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("escape-artist", "1.0.0")
+            .script("postinstall", "node escape.js")
+            .file("escape.js", ESCAPE_SCRIPT)
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let home = TempHome::new();
+    let (code, report, stderr) = scan_json(dsca(&home).args([
+        "scan",
+        "--dynamic",
+        "--format",
+        "json",
+        "--registry",
+        registry.url(),
+        "escape-artist@1.0.0",
+    ]));
+    assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
+    let after = [
+        read("/proc/sys/kernel/core_pattern"),
+        read("/proc/sys/kernel/domainname"),
+        read("/sys/kernel/mm/transparent_hugepage/enabled"),
+    ];
+    assert_eq!(before, after, "a kernel setting of the host changed");
+    assert!(!std::path::Path::new("/etc/dsca-escape").exists());
+    assert!(!std::path::Path::new("/usr/dsca-escape").exists());
+    // The attempts ran (the install completed) and were recorded as file accesses.
+    let run = &report["dynamic"];
+    assert_eq!(
+        run["phases"][0]["status"], "completed",
+        "{:#}",
+        run["phases"]
+    );
+    let files = texts(&phase_records(run, "/files"), "path");
+    for path in ["/proc/sys/kernel/core_pattern", "/etc/dsca-escape"] {
+        assert!(
+            files.iter().any(|p| p == path),
+            "{path} not recorded: {files:#?}"
+        );
+    }
+}
