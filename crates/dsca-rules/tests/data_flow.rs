@@ -481,3 +481,16 @@ execSync('chmod +x bin/tool');
     let fixture = Fixture::with_postinstall("node fetch.js", &[("fetch.js", installer)]);
     assert_ne!(level(&fixture), dsca_model::VerdictLevel::Malicious);
 }
+
+#[test]
+fn one_credential_file_read_three_times_is_no_sweep() {
+    // A registry client reads its own ~/.npmrc for three settings and calls the registry.
+    let client = r#"const fs = require('fs'), os = require('os'), path = require('path');
+const rc = () => fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8');
+const registry = /registry=(.*)/.exec(fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8'));
+const scope = /@scope:registry=(.*)/.exec(fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8'));
+module.exports = () => fetch((registry && registry[1]) || 'https://registry.npmjs.org/', { headers: { 'x-scope': String(scope), 'x-len': String(rc().length) } });
+"#;
+    let fixture = with_main(&[("index.js", client)]);
+    assert!(strongest(&fixture, "DSCA801") < Some(Severity::Critical));
+}

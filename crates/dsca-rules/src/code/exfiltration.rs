@@ -173,11 +173,16 @@ fn per_file(code: &CodeContext, out: &mut Analysis) {
         // Browser logins, chat tokens and wallets, or the credentials of three tools at
         // once, are read by nothing but stealers; code that runs by itself and also
         // sends data is one.
-        let swept = loot
+        let mut places: Vec<&str> = loot
             .iter()
-            .filter(|(e, _, secret)| *secret && matches!(e.kind, Kind::Sensitive { .. }))
-            .count()
-            >= 3;
+            .filter_map(|(e, _, secret)| match e.kind {
+                Kind::Sensitive { what, .. } if *secret => Some(what),
+                _ => None,
+            })
+            .collect();
+        places.sort_unstable();
+        places.dedup();
+        let swept = places.len() >= 3;
         let steals_stores = (swept
             || loot.iter().any(|(e, _, secret)| {
                 *secret
