@@ -82,11 +82,9 @@ pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {
         } else if let Some((country, mut geo)) = geo_targeting(file) {
             // Sabotage aimed at one country's users (node-ipc, peacenotwar, 2022): the
             // side effect waits for the victim's time zone, locale or geo-IP answer.
-            let overwrites = file.first(|k| matches!(k, Kind::ListDir(_))).is_some()
-                && file
-                    .first(|k| matches!(k, Kind::FileWrite { target } if target.as_deref().is_none_or(|t| t.contains('*'))))
-                    .is_some();
-            let deletes = file.first(|k| matches!(k, Kind::Delete { .. })).is_some();
+            let overwrites = file.has(|k| matches!(k, Kind::ListDir(_)))
+                && file.has(|k| matches!(k, Kind::FileWrite { target } if target.as_deref().is_none_or(|t| t.contains('*'))));
+            let deletes = file.has(|k| matches!(k, Kind::Delete { .. }));
             let destroys = overwrites || deletes;
             let severity = match (runs, destroys) {
                 (true, true) => Severity::Critical,

@@ -265,9 +265,10 @@ impl FileFacts {
             Kind::Exec {
                 command: Some(command),
                 ..
-            } => TOOLS
-                .iter()
-                .any(|tool| command.to_ascii_lowercase().contains(tool)),
+            } => {
+                let command = command.to_ascii_lowercase();
+                TOOLS.iter().any(|tool| command.contains(tool))
+            }
             Kind::ShellCommand { reason, .. } => runs && reason.contains("download"),
             _ => false,
         })

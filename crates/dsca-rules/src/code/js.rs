@@ -236,6 +236,9 @@ struct Walker<'s> {
     /// `function _0x2c(i) { return _0x1b[i - 0x1b]; }`: functions that hand out an
     /// element of a string array, as (array, offset).
     array_accessors: Names<(String, i64)>,
+    /// Whether the file rotates arrays (`push(shift())`), read from the source once,
+    /// at the first string array.
+    rotates_arrays: std::cell::OnceCell<bool>,
     network_names: NameSet,
     decoded_names: NameSet,
     /// >0 while walking the arguments (callbacks included) of a network call.
@@ -264,6 +267,7 @@ impl<'s> Walker<'s> {
             require_wrappers: Names::default(),
             string_arrays: Names::default(),
             array_accessors: Names::default(),
+            rotates_arrays: std::cell::OnceCell::new(),
             unknown_callees: HashSet::default(),
             decoding_functions: NameSet::default(),
             network_functions: NameSet::default(),
@@ -410,8 +414,6 @@ impl<'s> Walker<'s> {
                     Sym::Unknown => self.resolve(&conditional.consequent, depth + 1),
                 }
             }
-            // `global.require || module.constructor._load`: feature tests pick
-            // whichever loader exists; either side names what the code gets.
             // `new dns.Resolver()` answers the same queries as the module itself.
             Expression::NewExpression(new) => match self.resolve(&new.callee, depth + 1) {
                 Sym::Ref { base, path } if base == "dns" && path.ends_with("Resolver") => {
@@ -419,6 +421,8 @@ impl<'s> Walker<'s> {
                 }
                 _ => Sym::Unknown,
             },
+            // `global.require || module.constructor._load`: feature tests pick
+            // whichever loader exists; either side names what the code gets.
             // `process.mainModule && process.mainModule.require`: the guard's right side.
             Expression::LogicalExpression(logical) => {
                 if logical.operator == LogicalOperator::And {
@@ -652,7 +656,10 @@ impl<'s> Walker<'s> {
             }
             strings.push(literal.value.to_string());
         }
-        let rotates = self.source.contains("shift()") || self.source.contains("'shift']()");
+        let source = self.source;
+        let rotates = *self
+            .rotates_arrays
+            .get_or_init(|| source.contains("shift()") || source.contains("'shift']()"));
         if !rotates {
             self.string_arrays.insert(name.to_string(), strings);
         }

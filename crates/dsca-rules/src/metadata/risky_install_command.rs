@@ -474,13 +474,8 @@ fn collect_node_code(command: &str, depth: usize, found: &mut Vec<String>) {
         if !matches!(program.as_str(), "node" | "nodejs") {
             continue;
         }
-        for (index, arg) in args.iter().enumerate() {
-            let text = arg.text.as_str();
-            let (flag, value) = match text.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
-                _ => (text, args.get(index + 1).map(|w| w.text.as_str())),
-            };
-            if matches!(flag, "-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep")
+        for (flag, value) in node_options(args) {
+            if is_eval_flag(flag)
                 && let Some(code) = value
             {
                 found.push(code.to_string());
@@ -489,16 +484,27 @@ fn collect_node_code(command: &str, depth: usize, found: &mut Vec<String>) {
     }
 }
 
-fn node(program: &str, args: &[Word], hits: &mut Vec<Hit>) {
-    for (index, arg) in args.iter().enumerate() {
+/// Each argument of a `node` command line as (option, its value): `--eval=CODE` split at
+/// `=`, otherwise the next argument.
+fn node_options(args: &[Word]) -> impl Iterator<Item = (&str, Option<&str>)> {
+    args.iter().enumerate().map(|(index, arg)| {
         let text = arg.text.as_str();
-        let next = args.get(index + 1).map(|w| w.text.as_str());
-        let (flag, value) = match text.split_once('=') {
+        match text.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
-            _ => (text, next),
-        };
+            _ => (text, args.get(index + 1).map(|w| w.text.as_str())),
+        }
+    })
+}
+
+/// The options that hand node code to run.
+fn is_eval_flag(flag: &str) -> bool {
+    matches!(flag, "-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep")
+}
+
+fn node(program: &str, args: &[Word], hits: &mut Vec<Hit>) {
+    for (flag, value) in node_options(args) {
         match flag {
-            "-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep" => {
+            flag if is_eval_flag(flag) => {
                 if let Some(code) = value {
                     judge_inline_code(
                         program,
