@@ -485,7 +485,7 @@ fn mounts_at_or_below(target: &Path) -> io::Result<Vec<PathBuf>> {
     let mut found: Vec<PathBuf> = info
         .lines()
         .filter_map(|line| line.split(' ').nth(4))
-        .map(|point| PathBuf::from(unescape_mountinfo(point)))
+        .map(mount_point)
         .filter(|point| point.starts_with(target))
         .collect();
     found.sort_by_key(|p| p.components().count());
@@ -493,28 +493,11 @@ fn mounts_at_or_below(target: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// mountinfo writes space, tab, newline and backslash as three octal digits.
-fn unescape_mountinfo(field: &str) -> String {
-    let bytes = field.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let octal = bytes
-            .get(i + 1..i + 4)
-            .filter(|d| bytes[i] == b'\\' && d.iter().all(|b| (b'0'..=b'7').contains(b)));
-        match octal {
-            Some(digits) => {
-                let value = digits.iter().fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
-                out.push(u8::try_from(value).unwrap_or(b'?'));
-                i += 4;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// A mount point as mountinfo writes it: space, tab, newline and backslash as `\ooo`,
+/// the octal escapes strace uses too.
+fn mount_point(field: &str) -> PathBuf {
+    let bytes = crate::trace::syntax::unescape(field.as_bytes());
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn tmpfs(target: &Path, bytes: u64, mode: u32) -> io::Result<()> {
@@ -1286,15 +1269,13 @@ fn find_on_path(name: &str, env: &[(String, String)]) -> io::Result<String> {
 
 #[cfg(test)]
 mod mountinfo_tests {
-    use super::unescape_mountinfo;
+    use super::mount_point;
+    use std::path::Path;
 
     #[test]
     fn mount_points_with_spaces_and_backslashes_are_read_back() {
-        assert_eq!(unescape_mountinfo("/usr/local"), "/usr/local");
-        assert_eq!(unescape_mountinfo("/mnt/my\\040disk"), "/mnt/my disk");
-        assert_eq!(unescape_mountinfo("/a\\134b"), "/a\\b");
-        // Not an escape: kept as written.
-        assert_eq!(unescape_mountinfo("/a\\9z"), "/a\\9z");
-        assert_eq!(unescape_mountinfo("/end\\04"), "/end\\04");
+        assert_eq!(mount_point("/usr/local"), Path::new("/usr/local"));
+        assert_eq!(mount_point("/mnt/my\\040disk"), Path::new("/mnt/my disk"));
+        assert_eq!(mount_point("/a\\134b"), Path::new("/a\\b"));
     }
 }

@@ -740,7 +740,7 @@ fn drive(
         probe_mark: format!(
             "{}{}",
             dsca_model::dynamic::PROBE_MARK_PREFIX,
-            hex_of(&crate::honey::random_bytes(8))
+            hex::encode(crate::honey::random_bytes(8))
         ),
     };
     let sinks = Sinks::start(
@@ -866,11 +866,6 @@ fn listeners_from(
         },
         capture_socket,
     ))
-}
-
-/// Bytes as lowercase hexadecimal.
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -24,20 +24,6 @@ pub(crate) struct Lookup<'a> {
 }
 
 impl Lookup<'_> {
-    /// Hits for `name@version` itself (`published_versions`: how many releases the
-    /// registry lists, for weighing an every-version advisory).
-    pub fn own(
-        &self,
-        name: &str,
-        version: &str,
-        published_versions: Option<usize>,
-    ) -> Vec<AdvisoryHit> {
-        matches(self.db, name, version)
-            .into_iter()
-            .map(|m| hit(m, name, version, published_versions, Vec::new()))
-            .collect()
-    }
-
     /// Hits among the dependencies of `manifest` (the package `root`).
     pub fn dependencies(&self, root: &str, manifest: Manifest) -> Vec<AdvisoryHit> {
         let mut hits = Vec::new();
@@ -59,15 +45,13 @@ impl Lookup<'_> {
                     continue;
                 }
                 let here = extend(&path, &name, &version);
-                for m in matches(self.db, &name, &version) {
-                    hits.push(hit(
-                        m,
-                        &name,
-                        &version,
-                        Some(packument.versions.len()),
-                        here.clone(),
-                    ));
-                }
+                hits.extend(version_hits(
+                    self.db,
+                    &name,
+                    &version,
+                    Some(packument.versions.len()),
+                    &here,
+                ));
                 if let Some(manifest) = packument.manifest(&version) {
                     for (dependency, range) in direct(manifest) {
                         queue.push_back((here.clone(), dependency, range));
@@ -78,15 +62,8 @@ impl Lookup<'_> {
                     if !seen.insert((name.clone(), version.clone())) {
                         continue;
                     }
-                    for m in matches(self.db, &name, &version) {
-                        hits.push(hit(
-                            m,
-                            &name,
-                            &version,
-                            None,
-                            extend(&path, &name, &version),
-                        ));
-                    }
+                    let here = extend(&path, &name, &version);
+                    hits.extend(version_hits(self.db, &name, &version, None, &here));
                 }
             }
         }
@@ -100,12 +77,25 @@ impl Lookup<'_> {
     }
 }
 
-/// The advisories that name `name@version`, withdrawn ones excluded by the database.
-pub(crate) fn matches(db: &Database, name: &str, version: &str) -> Vec<Match> {
-    db.lookup(name, version).unwrap_or_default()
+/// What the advisories (withdrawn ones left out by the database) say of
+/// `name@version`, reached through `path` (empty for the scanned package itself);
+/// `published_versions` is how many releases the registry lists, for weighing an
+/// every-version advisory.
+pub(crate) fn version_hits(
+    db: &Database,
+    name: &str,
+    version: &str,
+    published_versions: Option<usize>,
+    path: &[String],
+) -> Vec<AdvisoryHit> {
+    db.lookup(name, version)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| hit(m, name, version, published_versions, path.to_vec()))
+        .collect()
 }
 
-pub(crate) fn hit(
+fn hit(
     m: Match,
     name: &str,
     version: &str,

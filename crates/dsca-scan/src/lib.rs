@@ -178,14 +178,14 @@ impl Scanner {
         self.options.dynamic_scope = scope;
     }
 
-    /// Analyse each package's files on one thread. For commands that keep the CPUs busy
-    /// with packages side by side (`--jobs` of them): more threads per package there only
-    /// compete with the other packages, and `--jobs 1` should mean one core.
     /// Look up the whole resolved dependency tree in the advisories (`--deps`).
     pub fn set_dependency_tree(&mut self, on: bool) {
         self.options.dependency_tree = on;
     }
 
+    /// Analyse each package's files on one thread. For commands that keep the CPUs busy
+    /// with packages side by side (`--jobs` of them): more threads per package there only
+    /// compete with the other packages, and `--jobs 1` should mean one core.
     pub fn analyse_files_serially(&mut self) {
         self.options.code_threads = Some(1);
     }
@@ -297,10 +297,7 @@ impl Scanner {
             RegistryError::NotFound { .. } | RegistryError::NoMatchingVersion { .. }
         );
         let version = requested.filter(|v| nodejs_semver::Version::parse(v).is_ok())?;
-        let mut hits: Vec<AdvisoryHit> = advisories::matches(db, name, version)
-            .into_iter()
-            .map(|m| advisories::hit(m, name, version, None, Vec::new()))
-            .collect();
+        let mut hits = advisories::version_hits(db, name, version, None, &[]);
         if hits.is_empty() {
             return None;
         }
@@ -364,7 +361,7 @@ impl Scanner {
         let mut hits = Vec::new();
         if !version.is_empty() {
             let releases = fetched.packument.as_ref().map(|p| p.versions.len());
-            hits.extend(lookup.own(name, version, releases));
+            hits.extend(advisories::version_hits(db, name, version, releases, &[]));
         }
         if let Some(manifest) = manifest {
             let root = if version.is_empty() {
@@ -566,14 +563,7 @@ impl Scanner {
 
         let now = self.options.now.unwrap_or_else(OffsetDateTime::now_utc);
         let version = fetched.package.version.clone().unwrap_or_default();
-        let npm_manifest = tarball_manifest.as_ref().map(Manifest).or_else(|| {
-            fetched
-                .packument
-                .as_ref()
-                .and_then(|p| p.manifest(&version))
-        });
-        let advisory_hits = self.advisory_hits(&fetched, npm_manifest);
-        let ctx = ScanContext {
+        let mut ctx = ScanContext {
             name: &fetched.package.name,
             version: &version,
             origin: fetched.origin,
@@ -584,9 +574,12 @@ impl Scanner {
             contents: fetched.contents.as_ref(),
             signature: &fetched.signature,
             now,
-            advisories: &advisory_hits,
+            advisories: &[],
             known_indicators: self.known_indicators(),
         };
+        // The dependencies npm will install are those of the manifest the rules read.
+        let advisory_hits = self.advisory_hits(&fetched, ctx.manifest());
+        ctx.advisories = &advisory_hits;
         let Analysis {
             mut findings,
             mut behaviours,

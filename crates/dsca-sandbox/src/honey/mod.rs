@@ -154,7 +154,8 @@ const PUBLIC_KEY_HEADER: usize = 40;
 const PUBLIC_KEY_MARKER: usize = 48;
 
 impl Honeytokens {
-    /// Fresh bait for a run whose home directory is `home` and user `user`; an error
+    /// Fresh bait for a run whose home directory is `home`, user `user` and host name
+    /// `hostname` (itself a bait value: unique per run); an error
     /// when the operating system's random generator failed.
     /// Failures of the generator earlier on this thread since the last call (the run's
     /// host and user names) count too.

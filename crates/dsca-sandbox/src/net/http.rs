@@ -535,6 +535,7 @@ fn write_response(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn script_downloads_get_a_probe_of_their_language() {
@@ -559,8 +560,6 @@ mod tests {
         }
         assert!(probe_script("POST", "https://x.example/run.sh", mark).is_none());
     }
-
-    use super::*;
 
     #[test]
     fn host_names_lose_their_port() {

@@ -34,8 +34,9 @@ pub struct NetConfig {
     /// What the sink answers to HTTP(S) requests for any other host.
     pub response: SimulatedResponse,
     pub limits: NetLimits,
-    /// The harmless word a silent raw TCP client is sent, as `echo <mark>` (see
-    /// [`dsca_model::dynamic::PROBE_MARK_PREFIX`]); unique per run.
+    /// The harmless word the sink's probes carry (see
+    /// [`dsca_model::dynamic::PROBE_MARK_PREFIX`]): `echo <mark>` to a silent raw TCP
+    /// client, a script running `/bin/echo <mark>` for a script download. Unique per run.
     pub probe_mark: String,
 }
 

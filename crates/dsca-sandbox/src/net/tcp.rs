@@ -228,7 +228,7 @@ fn serve_sink(shared: &Shared, metered: &mut Metered, destination: SocketAddr) {
             // comes back): proof of remote command execution, not a suspicion.
             let probe = format!("echo {}\n", shared.config.probe_mark);
             if metered.write_all(probe.as_bytes()).is_ok() {
-                context.update(|c| c.kind = PROBED.to_string());
+                context.update(|c| c.kind = dsca_model::dynamic::PROBED_CONNECTION.to_string());
             }
             serve_raw(&context, metered, start);
         }
@@ -248,9 +248,6 @@ enum Start {
 
 /// How long a client may stay silent before the sink speaks first.
 const SILENCE: Duration = Duration::from_millis(1500);
-
-/// The `kind` of a connection the sink sent a probe on.
-const PROBED: &str = dsca_model::dynamic::PROBED_CONNECTION;
 
 /// Reads until the first bytes tell TLS (a handshake record), HTTP (a method token and
 /// a space) or anything else apart; what was read is left in `start`.

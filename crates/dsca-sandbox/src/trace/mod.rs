@@ -23,7 +23,7 @@
 //! - Socket calls are kept whether they succeeded or not; a non-blocking `connect` reports
 //!   `Err("EINPROGRESS")`, which is how it starts, not a refusal.
 
-mod syntax;
+pub(crate) mod syntax;
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
