@@ -31,6 +31,27 @@ fn scan_json(cmd: &mut Command) -> (i32, Value, String) {
     (output.status.code().unwrap_or(-1), json, stderr)
 }
 
+/// `dsca scan --dynamic` of `spec` from the test `registry` in a fresh home, with
+/// `options` before the spec; the JSON report, after checking the scan completed.
+fn scan_dynamic(registry: &TestRegistry, options: &[&str], spec: &str) -> Value {
+    let home = TempHome::new();
+    let (code, report, stderr) = scan_json(
+        dsca(&home)
+            .args([
+                "scan",
+                "--dynamic",
+                "--format",
+                "json",
+                "--registry",
+                registry.url(),
+            ])
+            .args(options)
+            .arg(spec),
+    );
+    assert_eq!(code, 0, "{spec}: {stderr}\n{report:#}");
+    report
+}
+
 fn rule_ids(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -739,17 +760,7 @@ fn writable_submounts_of_system_directories_are_read_only_inside() {
             .file("index.js", "module.exports = 1;\n")
             .build(),
     );
-    let home = TempHome::new();
-    let (code, report, stderr) = scan_json(dsca(&home).args([
-        "scan",
-        "--dynamic",
-        "--format",
-        "json",
-        "--registry",
-        registry.url(),
-        "submount-writer@1.0.0",
-    ]));
-    assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
+    let report = scan_dynamic(&registry, &[], "submount-writer@1.0.0");
     assert!(
         !dir.join("planted").exists(),
         "the package wrote through a submount of /usr into the host"
@@ -786,17 +797,7 @@ fn binding_gyp_commands_run_in_the_sandbox_with_the_local_node_headers() {
             .file("index.js", "module.exports = 1;\n")
             .build(),
     );
-    let home = TempHome::new();
-    let (code, report, stderr) = scan_json(dsca(&home).args([
-        "scan",
-        "--dynamic",
-        "--format",
-        "json",
-        "--registry",
-        registry.url(),
-        "gyp-probe@1.0.0",
-    ]));
-    assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
+    let report = scan_dynamic(&registry, &[], "gyp-probe@1.0.0");
     let commands = phase_records(&report["dynamic"], "/commands");
     let ran = commands.iter().any(|process| {
         process["execs"].as_array().is_some_and(|execs| {
@@ -841,22 +842,7 @@ fn a_package_that_runs_what_its_controller_sends_is_caught_running_the_probe() {
                 .build(),
         );
     }
-    let scan = |spec: &str| {
-        let home = TempHome::new();
-        let (code, report, stderr) = scan_json(dsca(&home).args([
-            "scan",
-            "--dynamic",
-            "--import-timeout",
-            "8",
-            "--format",
-            "json",
-            "--registry",
-            registry.url(),
-            spec,
-        ]));
-        assert_eq!(code, 0, "{spec}: {stderr}");
-        report
-    };
+    let scan = |spec: &str| scan_dynamic(&registry, &["--import-timeout", "8"], spec);
     let report = scan("c2-client@1.0.0");
     let rules = rule_ids(&report);
     assert!(
@@ -908,20 +894,7 @@ fn a_script_downloaded_and_run_at_install_is_caught_running_the_probe() {
             .file("index.js", "module.exports = 1;\n")
             .build(),
     );
-    let scan = |spec: &str| {
-        let home = TempHome::new();
-        let (code, report, stderr) = scan_json(dsca(&home).args([
-            "scan",
-            "--dynamic",
-            "--format",
-            "json",
-            "--registry",
-            registry.url(),
-            spec,
-        ]));
-        assert_eq!(code, 0, "{spec}: {stderr}");
-        report
-    };
+    let scan = |spec: &str| scan_dynamic(&registry, &[], spec);
     let report = scan("setup-helper@1.0.0");
     let rules = rule_ids(&report);
     assert!(rules.iter().any(|r| r == "DSCA1012"), "{rules:?}");
@@ -953,19 +926,11 @@ fn the_ci_profile_shows_what_a_package_does_only_on_ci_runners() {
             .build(),
     );
     let names = |profile: &str| {
-        let home = TempHome::new();
-        let (code, report, stderr) = scan_json(dsca(&home).args([
-            "scan",
-            "--dynamic",
-            "--sandbox-profile",
-            profile,
-            "--format",
-            "json",
-            "--registry",
-            registry.url(),
+        let report = scan_dynamic(
+            &registry,
+            &["--sandbox-profile", profile],
             "changed-files-lite@1.0.0",
-        ]));
-        assert_eq!(code, 0, "{profile}: {stderr}");
+        );
         let user = report["dynamic"]["sandbox"]["user"]
             .as_str()
             .unwrap_or_default()
@@ -1028,17 +993,7 @@ fn attempts_to_escape_leave_the_host_as_it_was() {
             .file("index.js", "module.exports = 1;\n")
             .build(),
     );
-    let home = TempHome::new();
-    let (code, report, stderr) = scan_json(dsca(&home).args([
-        "scan",
-        "--dynamic",
-        "--format",
-        "json",
-        "--registry",
-        registry.url(),
-        "escape-artist@1.0.0",
-    ]));
-    assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
+    let report = scan_dynamic(&registry, &[], "escape-artist@1.0.0");
     let after = [
         read("/proc/sys/kernel/core_pattern"),
         read("/proc/sys/kernel/domainname"),
