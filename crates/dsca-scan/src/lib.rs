@@ -206,34 +206,69 @@ impl Scanner {
                 );
             }
         };
-        let fetched = match parsed {
-            Spec::Registry { name, requested } => {
-                match self.fetch_from_registry(&name, requested.as_deref()) {
-                    Ok(fetched) => fetched,
-                    Err(err) => {
-                        if let Some(report) =
-                            self.removed_but_known(spec, &name, requested.as_deref(), &err)
-                        {
-                            return report;
-                        }
-                        return Report::failed(
-                            spec,
-                            name,
-                            ReportError::new(err.code(), err.to_string()),
-                        );
-                    }
-                }
+        let (name, requested) = match parsed {
+            Spec::Registry { name, requested } => (name, requested),
+            Spec::Tarball(path) => {
+                return match self.read_local_tarball(&path) {
+                    Ok(fetched) => self.analyse(spec, fetched, None),
+                    Err(error) => Report::failed(spec, path.display().to_string(), error),
+                };
             }
-            Spec::Tarball(path) => match self.read_local_tarball(&path) {
-                Ok(fetched) => fetched,
-                Err(error) => return Report::failed(spec, path.display().to_string(), error),
-            },
-            Spec::Directory(path) => match self.read_local_directory(&path) {
-                Ok(fetched) => fetched,
-                Err(error) => return Report::failed(spec, path.display().to_string(), error),
-            },
+            Spec::Directory(path) => {
+                return match self.read_local_directory(&path) {
+                    Ok(fetched) => self.analyse(spec, fetched, None),
+                    Err(error) => Report::failed(spec, path.display().to_string(), error),
+                };
+            }
         };
-        self.analyse(spec, fetched)
+        std::thread::scope(|scope| {
+            // The sandboxed install needs only the name and the version: it starts as soon
+            // as they are known (at once for an exact version), while the registry is
+            // asked for the rest and the static analysis runs. npm's own start-up in the
+            // sandbox takes longer than all of that.
+            let exact = requested
+                .as_deref()
+                .filter(|v| nodejs_semver::Version::parse(v).is_ok());
+            let mut early = exact.and_then(|version| self.start_sandbox(scope, &name, version));
+            let resolved = match self.resolve_version(&name, requested.as_deref()) {
+                Ok(resolved) => resolved,
+                Err(err) => {
+                    return self
+                        .removed_but_known(spec, &name, requested.as_deref(), &err)
+                        .unwrap_or_else(|| {
+                            Report::failed(
+                                spec,
+                                &name,
+                                ReportError::new(err.code(), err.to_string()),
+                            )
+                        });
+                }
+            };
+            if early.is_none() {
+                early = self.start_sandbox(scope, &name, &resolved.version);
+            }
+            let fetched = self.fetch_version(&name, resolved);
+            self.analyse(spec, fetched, early)
+        })
+    }
+
+    /// The sandboxed run of a registry package, on a thread of `scope`, when this scan
+    /// runs every package in the sandbox (an audit first asks whether it runs code).
+    fn start_sandbox<'scope>(
+        &'scope self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        name: &str,
+        version: &str,
+    ) -> Option<SandboxRun<'scope>> {
+        let options = self.options.dynamic.as_ref()?;
+        if self.options.dynamic_scope != DynamicScope::All {
+            return None;
+        }
+        let target = dsca_sandbox::Target::Registry {
+            name: name.to_string(),
+            version: version.to_string(),
+        };
+        Some(scope.spawn(move || self.run_sandbox(&target, options)))
     }
 
     /// Scan several specs on `jobs` threads. Reports come back in the order of `specs`.
@@ -374,13 +409,18 @@ impl Scanner {
         hits
     }
 
-    fn fetch_from_registry(
+    fn resolve_version(
         &self,
         name: &str,
         requested: Option<&str>,
-    ) -> Result<Fetched, RegistryError> {
+    ) -> Result<Resolved, RegistryError> {
         let packument = self.client.packument(name)?;
         let version = self.client.resolve(&packument, requested)?;
+        Ok(Resolved { packument, version })
+    }
+
+    fn fetch_version(&self, name: &str, resolved: Resolved) -> Fetched {
+        let Resolved { packument, version } = resolved;
         let manifest_value = packument
             .versions
             .get(&version)
@@ -457,7 +497,7 @@ impl Scanner {
                 .push(ReportError::new(err.code(), err.to_string())),
         }
         fetched.packument = Some(packument);
-        Ok(fetched)
+        fetched
     }
 
     fn read_local_tarball(&self, path: &Path) -> Result<Fetched, ReportError> {
@@ -526,7 +566,8 @@ impl Scanner {
         }
     }
 
-    fn analyse(&self, spec: &str, mut fetched: Fetched) -> Report {
+    /// `started`: the sandboxed run, when it began before the package was fetched.
+    fn analyse(&self, spec: &str, mut fetched: Fetched, started: Option<SandboxRun<'_>>) -> Report {
         // The tarball's package.json is what npm installs; the packument's copy is the
         // fallback when the tarball could not be read.
         let tarball_manifest = match fetched.contents.as_ref().map(PackageContents::manifest) {
@@ -596,7 +637,11 @@ impl Scanner {
             DynamicScope::All => true,
             DynamicScope::InstallScripts => runs_at_install,
         };
-        let sandbox = self.options.dynamic.as_ref().filter(|_| in_scope);
+        let sandbox = self
+            .options
+            .dynamic
+            .as_ref()
+            .filter(|_| in_scope && started.is_none());
         let import_name = tarball_manifest
             .as_ref()
             .map(Manifest)
@@ -618,16 +663,19 @@ impl Scanner {
                 );
                 self.meter.packages.fetch_add(1, Ordering::Relaxed);
             }
-            let dynamic = run.and_then(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Some(Err(ReportError::new(
-                        "sandbox-setup",
-                        "the sandboxed run stopped unexpectedly",
-                    )))
-                })
-            });
+            let dynamic =
+                run.and_then(|handle| handle.join().unwrap_or_else(|_| Some(Err(stopped()))));
             (code, dynamic)
         });
+        // A run started early is kept only where a late one would have run: the
+        // package could be read.
+        let dynamic = match started {
+            Some(handle) => {
+                let run = handle.join().unwrap_or_else(|_| Err(stopped()));
+                fetched.contents.is_some().then_some(run)
+            }
+            None => dynamic,
+        };
         findings.extend(code.findings);
         behaviours.extend(code.behaviours);
 
@@ -675,13 +723,35 @@ impl Scanner {
                 )));
             }
         };
+        Some(self.run_sandbox(&target, options))
+    }
+
+    fn run_sandbox(
+        &self,
+        target: &dsca_sandbox::Target,
+        options: &dsca_sandbox::SandboxOptions,
+    ) -> Result<dsca_model::dynamic::DynamicAnalysis, ReportError> {
         let upstream =
             std::sync::Arc::new(dsca_sandbox::net::ClientUpstream::new(self.client.clone()));
-        Some(
-            dsca_sandbox::run(&target, options, upstream)
-                .map_err(|err| ReportError::new(err.code(), err.to_string())),
-        )
+        dsca_sandbox::run(target, options, upstream)
+            .map_err(|err| ReportError::new(err.code(), err.to_string()))
     }
+}
+
+/// A sandboxed run going on beside the static analysis.
+type SandboxRun<'scope> = std::thread::ScopedJoinHandle<
+    'scope,
+    Result<dsca_model::dynamic::DynamicAnalysis, ReportError>,
+>;
+
+/// What the registry says a spec resolves to.
+struct Resolved {
+    packument: Packument,
+    version: String,
+}
+
+fn stopped() -> ReportError {
+    ReportError::new("sandbox-setup", "the sandboxed run stopped unexpectedly")
 }
 
 /// The SRI string npm would record for these bytes.
