@@ -81,6 +81,10 @@ pub struct SandboxInfo {
     /// hard-coded resolver from the system one; empty when unknown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resolver: String,
+    /// Phases this run went without, each with why (`import-later: libfaketime is
+    /// missing ...`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_phases: Vec<String>,
 }
 
 /// Places under the home directory npm and build tools write to: `~/.npm` (cache,
@@ -186,8 +190,15 @@ impl PhaseStatus {
     }
 }
 
-/// One phase of the run: `install` (npm install, scripts on) or `import` (require and
-/// import of the entry points).
+/// The phases of a run, in order: npm install (scripts on); require and import of the
+/// entry point; the same again with the clock moved forward (the time-bomb pass); the
+/// entry point's exported functions called with no arguments.
+pub const INSTALL_PHASE: &str = "install";
+pub const IMPORT_PHASE: &str = "import";
+pub const LATER_PHASE: &str = "import-later";
+pub const EXECUTE_PHASE: &str = "execute";
+
+/// One phase of the run (see [`INSTALL_PHASE`] and the others).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhaseResult {
     pub name: String,
@@ -196,11 +207,21 @@ pub struct PhaseResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
     pub duration_ms: u64,
+    /// The phase's time limit (0: not recorded).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub timeout_ms: u64,
+    /// How many days ahead the package's clock ran (the time-bomb pass).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_offset_days: Option<u32>,
     /// The last lines of what the phase printed (escaped, bounded).
     pub stdout_tail: String,
     pub stderr_tail: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 /// A DNS question seen by the sandbox's resolver.
@@ -484,6 +505,8 @@ pub mod wire {
                     status: PhaseStatus::Error,
                     exit_code: None,
                     duration_ms: 0,
+                    timeout_ms: 0,
+                    clock_offset_days: None,
                     stdout_tail: String::new(),
                     stderr_tail: String::new(),
                     error: Some("the run recorded no phase".to_string()),
@@ -650,6 +673,8 @@ mod tests {
             status: PhaseStatus::Completed,
             exit_code: Some(0),
             duration_ms: 10,
+            timeout_ms: 0,
+            clock_offset_days: None,
             stdout_tail: String::new(),
             stderr_tail: String::new(),
             error: None,

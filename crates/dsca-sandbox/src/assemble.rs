@@ -77,6 +77,8 @@ pub fn assemble(
             status,
             exit_code: outcome.exit_code,
             duration_ms: outcome.duration_ms,
+            timeout_ms: 0,
+            clock_offset_days: None,
             stdout_tail: last_lines(&outcome.stdout_tail, 20),
             stderr_tail: last_lines(&outcome.stderr_tail, 20),
             error: outcome.error.clone().or_else(|| {

@@ -351,16 +351,21 @@ struct Payload<'a> {
 fn pid1(control: &UnixStream, config: &InitConfig, payload: &Payload<'_>) -> io::Result<()> {
     sys::die_with_parent()?;
     build_root(config, payload)?;
-    let mut held: Option<Prestarted> = None;
+    // Every later phase's command starts with the first phase, on another CPU, and
+    // waits for its turn: the install is long enough to cover their start-up.
+    let mut held: Vec<Option<Prestarted>> = config
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(index, phase)| {
+            (index > 0 && phase.prestart)
+                .then(|| prestart(config, phase))
+                .flatten()
+        })
+        .collect();
     for (index, phase) in config.phases.iter().enumerate() {
-        // The next phase's command starts now on another CPU, and waits for its turn.
-        let next = config
-            .phases
-            .get(index + 1)
-            .filter(|next| next.prestart)
-            .and_then(|next| prestart(config, next));
-        let (outcome, trace) = run_phase(config, phase, held.take());
-        held = next;
+        let own = held.get_mut(index).and_then(Option::take);
+        let (outcome, trace) = run_phase(config, phase, own);
         protocol::send_message(control, &FromInit::Phase(Box::new(outcome)))?;
         protocol::send_blob(control, &trace)?;
     }
@@ -390,26 +395,30 @@ fn prestart(config: &InitConfig, phase: &PhaseSpec) -> Option<Prestarted> {
         let _ = sys::kill(pid, libc::SIGKILL);
         return None;
     };
-    spare(Some(pid));
+    spare(pid);
     Some(Prestarted { pid, exit, go })
 }
 
 thread_local! {
-    /// A held command (and its tracer), left alone by the phase running meanwhile.
-    static SPARED: std::cell::Cell<Option<libc::pid_t>> = const { std::cell::Cell::new(None) };
+    /// Held commands (and their tracers), left alone by the phases running meanwhile.
+    static SPARED: std::cell::RefCell<Vec<libc::pid_t>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn spare(pid: Option<libc::pid_t>) {
-    SPARED.with(|spared| spared.set(pid));
+fn spare(pid: libc::pid_t) {
+    SPARED.with(|spared| spared.borrow_mut().push(pid));
 }
 
-/// The spared command and the strace tracing it.
+/// A held command is spared no more: released for its phase, or ended (its pid may be
+/// used again).
+fn unspare(pid: libc::pid_t) {
+    SPARED.with(|spared| spared.borrow_mut().retain(|&p| p != pid));
+}
+
+/// The spared commands and the straces tracing them.
 fn spared_pids() -> Vec<libc::pid_t> {
-    let Some(pid) = SPARED.with(std::cell::Cell::get) else {
-        return Vec::new();
-    };
-    let mut pids = vec![pid];
-    pids.extend(tracer_of(pid));
+    let held = SPARED.with(|spared| spared.borrow().clone());
+    let mut pids = held.clone();
+    pids.extend(held.into_iter().filter_map(tracer_of));
     pids
 }
 
@@ -725,10 +734,7 @@ fn kill_all_but(keep: libc::pid_t) -> bool {
 fn reap_all() -> Vec<(libc::pid_t, ExitStatus)> {
     let mut ended = Vec::new();
     while let Ok(Some(entry)) = sys::wait_any(-1, false) {
-        // A held command that died is spared no more: its pid may be used again.
-        if SPARED.with(std::cell::Cell::get) == Some(entry.0) {
-            spare(None);
-        }
+        unspare(entry.0);
         ended.push(entry);
     }
     ended
@@ -1100,10 +1106,19 @@ fn spawn_command(
     argv.extend(crate::trace::strace_args(
         &paths.trace.display().to_string(),
     ));
-    argv.extend(["-u".to_string(), config.user.clone(), "--".to_string()]);
+    argv.extend(["-u".to_string(), config.user.clone()]);
+    // strace -E sets them for the command alone: strace's own clock (its timestamps)
+    // must stay the real one while the package's is moved.
+    for (name, value) in &phase.env {
+        argv.extend(["-E".to_string(), format!("{name}={value}")]);
+    }
+    argv.push("--".to_string());
     argv.extend(phase.argv.iter().cloned());
     let mut env = config.env.clone();
     env.push(("PWD".to_string(), config.project_dir.clone()));
+    if phase.trace_scripts_only {
+        env.extend(phase.env.iter().cloned());
+    }
     let program = if phase.trace_scripts_only {
         let name = phase.argv.first().map_or("", String::as_str);
         find_on_path(name, &env)?
@@ -1146,7 +1161,7 @@ fn spawn_command(
 /// otherwise, so the phase starts a fresh one.
 fn release_held(held: Option<Prestarted>) -> Option<(libc::pid_t, OwnedFd)> {
     let held = held?;
-    spare(None);
+    unspare(held.pid);
     let waiting = !sys::wait_readable(held.exit.as_raw_fd(), None, Duration::ZERO);
     if waiting && tracer_of(held.pid).is_some() {
         // End of input: the command goes on (and on, if the install stopped it).

@@ -42,6 +42,11 @@ pub enum Target {
 pub struct SandboxOptions {
     pub install_timeout: Duration,
     pub import_timeout: Duration,
+    /// Time limit of the execute phase (the exported functions called); zero skips it.
+    pub execute_timeout: Duration,
+    /// How many days ahead the clock runs in the time-bomb pass (the import again,
+    /// through libfaketime); zero skips it.
+    pub clock_offset_days: u32,
     /// How long processes may go on after a phase's command ended before they are killed
     /// (and reported as having outlived it).
     pub grace: Duration,
@@ -84,6 +89,10 @@ impl Default for SandboxOptions {
         SandboxOptions {
             install_timeout: Duration::from_secs(120),
             import_timeout: Duration::from_secs(30),
+            execute_timeout: Duration::from_secs(30),
+            // A year and five weeks: past a date set for the coming year, and on
+            // another day of the week.
+            clock_offset_days: 400,
             grace: Duration::from_secs(2),
             import_settle: Duration::from_secs(3),
             response: net::SimulatedResponse::default(),

@@ -46,6 +46,10 @@ pub struct PhaseSpec {
     /// up, which this takes off the run's length.
     #[serde(default)]
     pub prestart: bool,
+    /// Variables for the phase's command and its children only (not for the tracer):
+    /// the time-bomb pass preloads libfaketime with them.
+    #[serde(default)]
+    pub env: Vec<(String, String)>,
 }
 
 /// The executable npm is told to run lifecycle scripts with (`--script-shell`): dsca's

@@ -11,7 +11,9 @@ use crate::net::{self, CertificateAuthority, Listeners, NetConfig, RegistryUpstr
 use crate::protocol::{self, FromInit, InitConfig, PhaseSpec, ResourceLimits, SandboxFile, ToInit};
 use crate::sys;
 use crate::{SandboxError, SandboxOptions, Target};
-use dsca_model::dynamic::{DynamicAnalysis, SandboxInfo};
+use dsca_model::dynamic::{
+    DynamicAnalysis, EXECUTE_PHASE, IMPORT_PHASE, INSTALL_PHASE, LATER_PHASE, SandboxInfo,
+};
 use std::io::Read as _;
 use std::net::{TcpListener, UdpSocket};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -66,6 +68,8 @@ pub struct Requirement {
     pub what: &'static str,
     /// `None` when it is there, else what is missing and how to get it, in one line.
     pub missing: Option<String>,
+    /// Without it the run goes on, one pass short (the report says which).
+    pub optional: bool,
 }
 
 /// Everything a sandboxed run needs, in the order it is checked: ids, the kernel's
@@ -76,6 +80,7 @@ pub fn requirements() -> Vec<Requirement> {
         missing: idmap::plan().err().map(|err| match err {
             SandboxError::Unsupported(why) | SandboxError::Setup(why) => why,
         }),
+        optional: false,
     }];
     let max_user_ns = std::fs::read_to_string("/proc/sys/user/max_user_namespaces")
         .ok()
@@ -87,6 +92,7 @@ pub fn requirements() -> Vec<Requirement> {
              set it above 0 (sysctl user.max_user_namespaces=15000)"
                 .to_string()
         }),
+        optional: false,
     });
     // nft redirects every port to the sinks; without it connections to other ports could
     // not be answered or recorded, so the sandbox refuses rather than run half-blind.
@@ -102,6 +108,7 @@ pub fn requirements() -> Vec<Requirement> {
                     "`{tool}` is missing: install the {package} package (apt-get install {package})"
                 )
             }),
+            optional: false,
         });
     }
     for (tool, what) in [("node", "node on PATH"), ("npm", "npm on PATH")] {
@@ -112,14 +119,58 @@ pub fn requirements() -> Vec<Requirement> {
                     "`{tool}` is not on PATH: install Node.js and npm (apt-get install nodejs npm)"
                 )
             }),
+            optional: false,
         });
     }
+    list.push(Requirement {
+        what: "libfaketime (the time-bomb pass)",
+        missing: faketime_library()
+            .is_none()
+            .then(|| FAKETIME_MISSING.to_string()),
+        optional: true,
+    });
     list
+}
+
+/// libfaketime's settings for a clock `days` ahead. The monotonic clock stays real (it
+/// drives timers, not dates), and so do file times.
+fn faketime_env(library: &str, days: u32) -> Vec<(String, String)> {
+    [
+        ("LD_PRELOAD", library.to_string()),
+        ("FAKETIME", format!("+{days}d")),
+        ("FAKETIME_DONT_FAKE_MONOTONIC", "1".to_string()),
+        ("NO_FAKE_STAT", "1".to_string()),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value))
+    .collect()
+}
+
+const FAKETIME_MISSING: &str =
+    "libfaketime is missing: install the libfaketime package (apt-get install libfaketime)";
+
+/// libfaketime's preload library, where Debian and other distributions put it (inside
+/// `/usr`, which the sandbox shows read-only).
+fn faketime_library() -> Option<&'static str> {
+    const PLACES: &[&str] = &[
+        "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/faketime/libfaketime.so.1",
+        "/usr/lib64/faketime/libfaketime.so.1",
+    ];
+    PLACES
+        .iter()
+        .copied()
+        .find(|path| Path::new(path).is_file())
 }
 
 /// Refuse early, with the reason, when this machine cannot isolate a run.
 pub fn preflight() -> Result<(), SandboxError> {
-    match requirements().into_iter().find_map(|r| r.missing) {
+    match requirements()
+        .into_iter()
+        .filter(|r| !r.optional)
+        .find_map(|r| r.missing)
+    {
         Some(missing) => Err(SandboxError::Unsupported(missing)),
         None => Ok(()),
     }
@@ -212,6 +263,66 @@ catch (err) {{ console.error('require: ' + (err && err.message)); }}
 try {{ await import(name); console.log('import: loaded'); }}
 catch (err) {{ console.error('import: ' + (err && err.message)); }}
 setTimeout(() => process.exit(0), {settle_ms}).unref();
+"#
+    )
+}
+
+/// The execute phase: loads the package as the import does, then calls each function
+/// it exports (the module itself when it is one, and the functions among its own
+/// properties, one level down) with no arguments, a class with `new`, waiting a little
+/// for each promise. What a package does only when used shows up here. The package may
+/// not end the phase early through `process.exit`.
+fn execute_script(settle_ms: u64) -> String {
+    format!(
+        r#"import {{ createRequire }} from 'node:module';
+import {{ readFileSync }} from 'node:fs';
+try {{ readFileSync(0); }} catch {{}}
+const require = createRequire(import.meta.url);
+const name = process.argv[2];
+const exit = process.exit.bind(process);
+process.exit = (code) => {{ throw new Error('process.exit(' + code + ') refused'); }};
+process.on('uncaughtException', (err) => console.error('uncaught: ' + (err && err.message)));
+process.on('unhandledRejection', (err) => console.error('unhandled: ' + (err && err.message)));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const message = (err) => String(err && err.message).slice(0, 200);
+let loaded;
+try {{ loaded = require(name); }}
+catch (err) {{
+  try {{ loaded = await import(name); }} catch (err2) {{ console.error('load: ' + message(err2)); }}
+}}
+const calls = [];
+const seen = new Set();
+const collect = (value, path, depth) => {{
+  if (value === null || value === undefined || calls.length >= 100) return;
+  if (typeof value === 'function' && !seen.has(value)) {{ seen.add(value); calls.push([path, value]); }}
+  if (depth > 0 || (typeof value !== 'object' && typeof value !== 'function')) return;
+  let keys = [];
+  try {{ keys = Object.keys(value); }} catch {{}}
+  for (const key of keys.slice(0, 200)) {{
+    let child;
+    try {{ child = value[key]; }} catch {{ continue; }}
+    collect(child, path + '.' + key, depth + 1);
+  }}
+}};
+collect(loaded, name, 0);
+if (loaded && typeof loaded === 'object' && loaded.default && loaded.default !== loaded) {{
+  collect(loaded.default, name + '.default', 0);
+}}
+const deadline = Date.now() + 5000;
+for (const [path, fn] of calls) {{
+  if (Date.now() > deadline) break;
+  let result;
+  try {{ result = fn(); }}
+  catch (err) {{
+    if (!/without 'new'/.test(message(err))) {{ console.log('call ' + path + ': ' + message(err)); continue; }}
+    try {{ result = new fn(); }} catch (err2) {{ console.log('new ' + path + ': ' + message(err2)); continue; }}
+  }}
+  console.log('called ' + path);
+  if (result && typeof result.then === 'function') {{
+    await Promise.race([Promise.resolve(result).catch(() => {{}}), sleep(100)]);
+  }}
+}}
+setTimeout(() => exit(0), {settle_ms}).unref();
 "#
     )
 }
@@ -447,6 +558,12 @@ pub fn run(
         mode: 0o644,
         user_owned: true,
     });
+    files.push(SandboxFile {
+        path: format!("{}/execute.mjs", layout.project_dir),
+        content: execute_script(options.import_settle.as_millis() as u64).into_bytes(),
+        mode: 0o644,
+        user_owned: true,
+    });
     // With the script shell, npm runs untraced and each lifecycle script under a tracer
     // of its own; without it (a dsca built without its second program), npm is traced
     // whole, which is slower and sees the same.
@@ -476,25 +593,46 @@ pub fn run(
         install.push(format!("--script-shell={}", protocol::SCRIPT_SHELL));
     }
     install.push(install_spec);
+    let grace_ms = options.grace.as_millis() as u64;
     let mut phases = vec![PhaseSpec {
-        name: "install".to_string(),
+        name: INSTALL_PHASE.to_string(),
         argv: install,
         timeout_ms: options.install_timeout.as_millis() as u64,
-        grace_ms: options.grace.as_millis() as u64,
+        grace_ms,
         trace_scripts_only,
         prestart: false,
+        env: Vec::new(),
     }];
+    let mut skipped_phases = Vec::new();
     if let Some(name) = &import_name {
-        phases.push(PhaseSpec {
-            name: "import".to_string(),
-            argv: argv(&["node", "main.mjs", name]),
-            timeout_ms: options.import_timeout.as_millis() as u64,
-            grace_ms: options.grace.as_millis() as u64,
-            // The package's own code from the first instruction: all of it traced.
+        // The package's own code from the first instruction: all of it traced. Each
+        // script reads stdin to its end before it requires the package (prestart).
+        let node_phase = |phase: &str, script: &str, timeout: Duration| PhaseSpec {
+            name: phase.to_string(),
+            argv: argv(&["node", script, name]),
+            timeout_ms: timeout.as_millis() as u64,
+            grace_ms,
             trace_scripts_only: false,
-            // main.mjs reads stdin to its end before it requires the package.
             prestart: true,
-        });
+            env: Vec::new(),
+        };
+        phases.push(node_phase(IMPORT_PHASE, "main.mjs", options.import_timeout));
+        if options.clock_offset_days > 0 {
+            match faketime_library() {
+                Some(library) => phases.push(PhaseSpec {
+                    env: faketime_env(library, options.clock_offset_days),
+                    ..node_phase(LATER_PHASE, "main.mjs", options.import_timeout)
+                }),
+                None => skipped_phases.push(format!("{LATER_PHASE}: {FAKETIME_MISSING}")),
+            }
+        }
+        if !options.execute_timeout.is_zero() {
+            phases.push(node_phase(
+                EXECUTE_PHASE,
+                "execute.mjs",
+                options.execute_timeout,
+            ));
+        }
     }
 
     let root_dir = make_root_dir()?;
@@ -522,6 +660,7 @@ pub fn run(
             ca,
             upstream,
             honey: &honey,
+            skipped_phases,
         },
     );
     let _ = std::fs::remove_dir(&root_dir);
@@ -555,6 +694,7 @@ struct RunParts<'a> {
     ca: Arc<CertificateAuthority>,
     upstream: Arc<dyn RegistryUpstream>,
     honey: &'a Honeytokens,
+    skipped_phases: Vec<String>,
 }
 
 fn setup_error(what: &str) -> impl Fn(std::io::Error) -> SandboxError + '_ {
@@ -773,14 +913,18 @@ fn drive(
         home: parts.layout.home.clone(),
         project_dir: parts.layout.project_dir.clone(),
         resolver: RESOLVER_ADDRESS.to_string(),
+        skipped_phases: parts.skipped_phases.clone(),
     };
-    Ok(assemble::assemble(
-        info,
-        phases,
-        net,
-        parts.honey,
-        epoch_micros,
-    ))
+    let mut run = assemble::assemble(info, phases, net, parts.honey, epoch_micros);
+    for result in &mut run.phases {
+        if let Some(spec) = parts.phases.iter().find(|spec| spec.name == result.name) {
+            result.timeout_ms = spec.timeout_ms;
+        }
+        if result.name == LATER_PHASE {
+            result.clock_offset_days = Some(options.clock_offset_days);
+        }
+    }
+    Ok(run)
 }
 
 fn collect_phases(

@@ -447,6 +447,17 @@ pub struct DynamicArgs {
     #[arg(long, value_name = "SECS", default_value_t = 30, requires = "dynamic")]
     pub import_timeout: u64,
 
+    /// Time limit of the execute phase, which calls the functions the package exports
+    /// with no arguments, in seconds; 0 skips the phase.
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "dynamic")]
+    pub execute_timeout: u64,
+
+    /// How many days ahead the clock runs in the time-bomb pass (the import again, with
+    /// libfaketime); 0 skips the pass.
+    #[arg(long, value_name = "DAYS", default_value_t = 400, requires = "dynamic",
+          value_parser = clap::value_parser!(u32).range(0..=36_500))]
+    pub clock_offset_days: u32,
+
     /// Write every packet the sandbox's network saw to FILE as pcapng (one package per run).
     #[arg(long, value_name = "FILE", requires = "dynamic")]
     pub pcap: Option<std::path::PathBuf>,
@@ -487,6 +498,8 @@ impl DynamicArgs {
         let mut options = dsca_sandbox::SandboxOptions {
             install_timeout: std::time::Duration::from_secs(self.install_timeout.max(1)),
             import_timeout: std::time::Duration::from_secs(self.import_timeout.max(1)),
+            execute_timeout: std::time::Duration::from_secs(self.execute_timeout),
+            clock_offset_days: self.clock_offset_days,
             ..dsca_sandbox::SandboxOptions::default()
         };
         options.response.status = self.response_status;

