@@ -32,9 +32,32 @@ pub struct DynamicAnalysis {
     /// File accesses outside the system directories, in order.
     pub files: Vec<FileEvent>,
     pub honeytokens: Honeytokens,
+    /// The answers the sandbox gave as a controller would (a command to a client that
+    /// waited, a script to a script download), and whether the package ran them.
+    #[serde(default)]
+    pub probes: Vec<Probe>,
     /// Events dropped because a table reached its limit, by table.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dropped: Vec<DroppedEvents>,
+}
+
+/// One probe the sandbox answered with (see [`PROBE_MARK_PREFIX`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
+    /// `command` (sent to a raw client that waited) or `script` (a script download).
+    pub kind: String,
+    /// `address:port` of the connection, or the URL asked for.
+    pub to: String,
+    /// What was sent: `echo dsca-probe-<mark>`, or `a sh script running /bin/echo ...`.
+    pub sent: String,
+    pub time_ms: u64,
+    /// The package ran it: the mark came back in a command or over the connection.
+    pub triggered: bool,
+    /// Where the mark came back (`pid 12 ran /bin/sh -c echo dsca-probe-...`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
 }
 
 impl DynamicAnalysis {
@@ -81,6 +104,9 @@ pub struct SandboxInfo {
     /// hard-coded resolver from the system one; empty when unknown.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resolver: String,
+    /// The time zone the package saw (`TZ`), empty when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub timezone: String,
     /// Phases this run went without, each with why (`import-later: libfaketime is
     /// missing ...`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -220,6 +246,10 @@ pub struct PhaseResult {
     pub error: Option<String>,
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 fn is_zero(value: &u64) -> bool {
     *value == 0
 }
@@ -308,6 +338,9 @@ pub struct HttpRequest {
     pub registry: bool,
     /// Status code dsca answered with.
     pub status: u16,
+    /// The answer was a probe script (see [`Probe`]).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub probe: bool,
 }
 
 /// A process the tracer saw, with the command it ran last.
@@ -464,6 +497,8 @@ pub mod wire {
         pub commands: Vec<Process>,
         pub files: Vec<FileEvent>,
         pub honeytokens: PhaseHoneytokens,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub probes: Vec<Probe>,
     }
 
     #[derive(Default, Serialize, Deserialize)]
@@ -482,6 +517,7 @@ pub mod wire {
                 commands: Vec::new(),
                 files: Vec::new(),
                 honeytokens: PhaseHoneytokens::default(),
+                probes: Vec::new(),
             }
         }
     }
@@ -544,7 +580,8 @@ pub mod wire {
         Process,
         FileEvent,
         HoneytokenRead,
-        Exfiltration
+        Exfiltration,
+        Probe
     );
 
     fn tagged<T: Tagged>(mut records: Vec<T>, phase: &str) -> Vec<T> {
@@ -584,6 +621,9 @@ pub mod wire {
                     .exfiltrations
                     .push(exfiltration);
             }
+            for mut probe in run.probes {
+                sorter.phase(&mut probe).probes.push(probe);
+            }
             Run {
                 sandbox: run.sandbox,
                 domains_outside_registry: run.domains_outside_registry,
@@ -615,6 +655,7 @@ pub mod wire {
                 run.http.extend(tagged(phase.http, name));
                 run.processes.extend(tagged(phase.commands, name));
                 run.files.extend(tagged(phase.files, name));
+                run.probes.extend(tagged(phase.probes, name));
                 run.honeytokens
                     .reads
                     .extend(tagged(phase.honeytokens.reads, name));

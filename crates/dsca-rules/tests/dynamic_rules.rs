@@ -95,6 +95,7 @@ fn request(method: &str, url: &str, registry: bool) -> HttpRequest {
         pid: None,
         registry,
         status: 200,
+        probe: false,
     }
 }
 
@@ -132,6 +133,7 @@ fn benign() -> DynamicAnalysis {
             home: HOME.into(),
             project_dir: PROJECT.into(),
             resolver: RESOLVER.into(),
+            timezone: String::new(),
             skipped_phases: Vec::new(),
         },
         domains_outside_registry: Vec::new(),
@@ -286,6 +288,7 @@ fn benign() -> DynamicAnalysis {
             }],
             exfiltrations: Vec::new(),
         },
+        probes: Vec::new(),
         dropped: Vec::new(),
     }
 }

@@ -9,8 +9,9 @@ use crate::protocol::{PhaseOutcome, TraceSegment};
 use crate::trace::{self, SocketEvent, Trace, TraceLimits, TracedProcess};
 use dsca_model::dynamic::{
     Connection, DnsQuery, DroppedEvents, DynamicAnalysis, Exec, Exfiltration, FileEvent, FileOp,
-    HoneytokenRead, PhaseResult, PhaseStatus, Process, SandboxInfo,
+    HoneytokenRead, PROBED_CONNECTION, PhaseResult, PhaseStatus, Probe, Process, SandboxInfo,
 };
+use dsca_model::truncate_snippet;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What came back from one phase.
@@ -592,6 +593,75 @@ fn untraced_command(
     })
 }
 
+/// Every answer the sinks gave as a controller would, and whether the package ran it:
+/// `mark` (the run's word) in a command started after the answer, or sent back over the
+/// probed connection. A script probe runs `/bin/echo <mark>`; a command probe is the
+/// shell's `echo <mark>`, run by whatever the package hands it to.
+pub fn probes(run: &DynamicAnalysis, mark: &str) -> Vec<Probe> {
+    let runs_mark = |since: u64, script: bool| -> Vec<String> {
+        run.processes
+            .iter()
+            .flat_map(|process| process.execs.iter().map(move |exec| (process.pid, exec)))
+            .filter(|(_, exec)| exec.time_ms >= since && exec.argv.iter().any(|a| a.contains(mark)))
+            .filter(|(_, exec)| {
+                // The script probe calls echo by its absolute path; `echo <mark>` split
+                // into words by a controller's client starts with the bare name.
+                let scripted = exec.argv.first().is_some_and(|arg| arg == "/bin/echo");
+                scripted == script
+            })
+            .map(|(pid, exec)| {
+                format!(
+                    "pid {pid} ran `{}`",
+                    truncate_snippet(&exec.argv.join(" "), 160)
+                )
+            })
+            .take(8)
+            .collect()
+    };
+    let mut found = Vec::new();
+    for connection in run
+        .connections
+        .iter()
+        .filter(|c| c.kind == PROBED_CONNECTION)
+    {
+        let mut evidence = runs_mark(connection.time_ms, false);
+        if connection.first_bytes.contains(mark) {
+            evidence.push(format!(
+                "sent back `{}`",
+                truncate_snippet(&connection.first_bytes, 120)
+            ));
+        }
+        found.push(Probe {
+            phase: connection.phase.clone(),
+            kind: "command".to_string(),
+            to: format!("{}:{}", connection.destination, connection.port),
+            sent: format!("echo {mark}"),
+            time_ms: connection.time_ms,
+            triggered: !evidence.is_empty(),
+            evidence,
+        });
+    }
+    for request in run.http.iter().filter(|r| r.probe) {
+        let evidence = runs_mark(request.time_ms, true);
+        let language = request
+            .url
+            .split(['?', '#'])
+            .next()
+            .and_then(|path| path.rsplit_once('.'))
+            .map_or("a", |(_, extension)| extension);
+        found.push(Probe {
+            phase: request.phase.clone(),
+            kind: "script".to_string(),
+            to: request.url.clone(),
+            sent: format!("a .{language} script running /bin/echo {mark}"),
+            time_ms: request.time_ms,
+            triggered: !evidence.is_empty(),
+            evidence,
+        });
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -671,5 +741,93 @@ mod tests {
         let trace = parse_segments(log.as_bytes(), &phase, EPOCH, "/p").expect("parses");
         assert_eq!(trace.processes.len(), 1);
         assert_eq!(trace.files[0].path, "/p/x.txt");
+    }
+
+    #[test]
+    fn probes_say_what_was_sent_and_whether_it_ran() {
+        const MARK: &str = "dsca-probe-00112233aabbccdd";
+        let exec = |time_ms: u64, argv: &[&str]| dsca_model::dynamic::Exec {
+            path: argv[0].to_string(),
+            argv: argv.iter().map(|a| a.to_string()).collect(),
+            time_ms,
+        };
+        let mut run = DynamicAnalysis::default();
+        run.connections.push(Connection {
+            phase: "import".into(),
+            protocol: "tcp".into(),
+            destination: "203.0.113.9".into(),
+            port: 4444,
+            name: None,
+            time_ms: 100,
+            pid: Some(7),
+            kind: PROBED_CONNECTION.into(),
+            sni: None,
+            first_bytes: String::new(),
+            bytes_received: 0,
+        });
+        run.http.push(dsca_model::dynamic::HttpRequest {
+            phase: "install".into(),
+            url: "http://stage.example/setup.sh?v=2".into(),
+            method: "GET".into(),
+            host: "stage.example".into(),
+            headers: Vec::new(),
+            body: String::new(),
+            body_bytes: 0,
+            time_ms: 50,
+            destination: "192.0.2.1:80".into(),
+            pid: None,
+            registry: false,
+            status: 200,
+            probe: true,
+        });
+        run.processes.push(Process {
+            pid: 9,
+            ppid: Some(7),
+            phase: "import".into(),
+            execs: vec![
+                // Before the connection: not the probe's doing.
+                exec(90, &["/bin/sh", "-c", &format!("echo {MARK}")]),
+                exec(120, &["/bin/sh", "-c", &format!("echo {MARK}\n")]),
+            ],
+            cwd: None,
+            end: None,
+            outlived: false,
+        });
+        let found = probes(&run, MARK);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        let command = &found[0];
+        assert_eq!(
+            (
+                command.kind.as_str(),
+                command.to.as_str(),
+                command.phase.as_str()
+            ),
+            ("command", "203.0.113.9:4444", "import")
+        );
+        assert!(command.triggered);
+        assert_eq!(command.evidence.len(), 1, "{:?}", command.evidence);
+        assert!(command.evidence[0].starts_with("pid 9 ran"));
+        // The script was downloaded but its /bin/echo never ran.
+        let script = &found[1];
+        assert_eq!(script.kind, "script");
+        assert!(script.sent.starts_with("a .sh script"), "{}", script.sent);
+        assert!(!script.triggered);
+
+        // Echoed back over the connection (a shell fed the socket) counts too, and the
+        // script's own /bin/echo is the script's, not the controller's.
+        run.processes.clear();
+        run.connections[0].first_bytes = format!("{MARK}\\n");
+        run.processes.push(Process {
+            pid: 11,
+            ppid: None,
+            phase: "install".into(),
+            execs: vec![exec(60, &["/bin/echo", MARK])],
+            cwd: None,
+            end: None,
+            outlived: false,
+        });
+        let found = probes(&run, MARK);
+        assert!(found[0].triggered && found[0].evidence[0].starts_with("sent back"));
+        assert!(found[1].triggered && found[1].evidence[0].starts_with("pid 11 ran"));
     }
 }

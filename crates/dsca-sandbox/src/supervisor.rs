@@ -332,7 +332,25 @@ struct Layout {
     user: String,
     home: String,
     project_dir: String,
+    /// The `TZ` the package sees: a developer's own zone, UTC on a CI runner.
+    timezone: String,
 }
+
+/// Where developers' laptops keep time: a sandbox always on UTC looks like a server.
+const TIME_ZONES: &[&str] = &[
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Amsterdam",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+];
 
 fn layout(profile: crate::SandboxProfile) -> Layout {
     if profile == crate::SandboxProfile::Ci {
@@ -346,6 +364,7 @@ fn layout(profile: crate::SandboxProfile) -> Layout {
             user: "runner".to_string(),
             home: "/home/runner".to_string(),
             project_dir: "/home/runner/work/web-app/web-app".to_string(),
+            timezone: "UTC".to_string(),
         };
     }
     let user = FIRST_NAMES[random_index(FIRST_NAMES.len())].to_string();
@@ -357,6 +376,7 @@ fn layout(profile: crate::SandboxProfile) -> Layout {
         user,
         home,
         project_dir,
+        timezone: TIME_ZONES[random_index(TIME_ZONES.len())].to_string(),
     }
 }
 
@@ -420,6 +440,7 @@ fn environment(
         ("SHELL", "/bin/bash"),
         ("PATH", "/usr/local/bin:/usr/bin:/bin"),
         ("LANG", "en_US.UTF-8"),
+        ("TZ", layout.timezone.as_str()),
         ("TERM", "xterm-256color"),
         ("NODE_EXTRA_CA_CERTS", ca_path),
         ("SSL_CERT_FILE", ca_path),
@@ -883,6 +904,7 @@ fn drive(
             hex::encode(crate::honey::random_bytes(8))
         ),
     };
+    let probe_mark = net_config.probe_mark.clone();
     let sinks = Sinks::start(
         listeners,
         net_config,
@@ -913,9 +935,11 @@ fn drive(
         home: parts.layout.home.clone(),
         project_dir: parts.layout.project_dir.clone(),
         resolver: RESOLVER_ADDRESS.to_string(),
+        timezone: parts.layout.timezone.clone(),
         skipped_phases: parts.skipped_phases.clone(),
     };
     let mut run = assemble::assemble(info, phases, net, parts.honey, epoch_micros);
+    run.probes = assemble::probes(&run, &probe_mark);
     for result in &mut run.phases {
         if let Some(spec) = parts.phases.iter().find(|spec| spec.name == result.name) {
             result.timeout_ms = spec.timeout_ms;

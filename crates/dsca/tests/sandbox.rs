@@ -665,18 +665,43 @@ fn an_unprivileged_user_gets_the_same_sandbox() {
     if !sandbox_tests_enabled(name) {
         return;
     }
-    let Ok(user) = std::env::var("DSCA_UNPRIVILEGED_USER") else {
-        eprintln!("skipped {name}: set DSCA_UNPRIVILEGED_USER to an account with subordinate ids");
+    let Some(user) = unprivileged_user(name) else {
         return;
     };
-    // A copy of dsca and a tarball the user can read, in a folder of its own.
+    let tarball = PackageBuilder::new("helpful-utils", "1.0.0")
+        .script("postinstall", "node install.js")
+        .file("install.js", STEALER_SCRIPT)
+        .file("index.js", "module.exports = 1;\n")
+        .build();
+    let report = scan_unprivileged(&user, "helpful-utils-1.0.0.tgz", &tarball);
+    let run = &report["dynamic"];
+    assert_eq!(run["phases"][0]["status"], "completed", "{run:#}");
+    let channels: Vec<String> = texts(&phase_records(run, "/honeytokens/exfiltrations"), "channel");
+    assert!(channels.iter().any(|c| c == "dns"), "{channels:?}");
+    assert!(channels.iter().any(|c| c == "https"), "{channels:?}");
+    assert_eq!(report["verdict"]["level"], "malicious");
+}
+
+/// The account named by DSCA_UNPRIVILEGED_USER, or None (and a line saying `test` was
+/// skipped).
+fn unprivileged_user(test: &str) -> Option<String> {
+    let user = std::env::var("DSCA_UNPRIVILEGED_USER").ok();
+    if user.is_none() {
+        eprintln!("skipped {test}: set DSCA_UNPRIVILEGED_USER to an account with subordinate ids");
+    }
+    user
+}
+
+/// `dsca scan --dynamic` of a tarball, run by `user` (through runuser, from a copy of
+/// dsca in a folder of its own); the JSON report, after checking the scan completed.
+fn scan_unprivileged(user: &str, file_name: &str, tarball: &[u8]) -> Value {
     let dir = tempfile::Builder::new()
         .prefix("dsca-unprivileged")
         .tempdir_in("/tmp")
         .expect("temp dir");
     let own = |path: &std::path::Path| {
         let status = std::process::Command::new("chown")
-            .args([&user, path.to_str().expect("UTF-8 path")])
+            .args([user, path.to_str().expect("UTF-8 path")])
             .status()
             .expect("chown");
         assert!(status.success());
@@ -684,24 +709,16 @@ fn an_unprivileged_user_gets_the_same_sandbox() {
     own(dir.path());
     let binary = dir.path().join("dsca");
     std::fs::copy(assert_cmd::cargo::cargo_bin("dsca"), &binary).expect("copy dsca");
-    let tarball = dir.path().join("helpful-utils-1.0.0.tgz");
-    std::fs::write(
-        &tarball,
-        PackageBuilder::new("helpful-utils", "1.0.0")
-            .script("postinstall", "node install.js")
-            .file("install.js", STEALER_SCRIPT)
-            .file("index.js", "module.exports = 1;\n")
-            .build(),
-    )
-    .expect("write tarball");
-    for path in [&binary, &tarball] {
+    let tarball_path = dir.path().join(file_name);
+    std::fs::write(&tarball_path, tarball).expect("write tarball");
+    for path in [&binary, &tarball_path] {
         own(path);
     }
     let output = std::process::Command::new("runuser")
-        .args(["-u", &user, "--"])
+        .args(["-u", user, "--"])
         .arg(&binary)
         .args(["scan", "--dynamic", "--format", "json"])
-        .arg(&tarball)
+        .arg(&tarball_path)
         .env("HOME", dir.path())
         .env("DSCA_CACHE_DIR", dir.path().join("cache"))
         .current_dir(dir.path())
@@ -710,13 +727,7 @@ fn an_unprivileged_user_gets_the_same_sandbox() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
-    let run = &report["dynamic"];
-    assert_eq!(run["phases"][0]["status"], "completed", "{run:#}");
-    let channels: Vec<String> = texts(&phase_records(run, "/honeytokens/exfiltrations"), "channel");
-    assert!(channels.iter().any(|c| c == "dns"), "{channels:?}");
-    assert!(channels.iter().any(|c| c == "https"), "{channels:?}");
-    assert_eq!(report["verdict"]["level"], "malicious");
+    serde_json::from_str(&stdout).expect("JSON report")
 }
 
 /// A package that tries to write into a writable mount below a shown system directory
@@ -862,6 +873,14 @@ fn a_package_that_runs_what_its_controller_sends_is_caught_running_the_probe() {
             .any(|c| c["kind"] == "probed" && c["port"] == 4430),
         "{connections:#?}"
     );
+    // The report says what was sent and that the package ran it.
+    let probes = phase_records(&report["dynamic"], "/probes");
+    assert!(
+        probes.iter().any(|p| p["kind"] == "command"
+            && p["triggered"] == true
+            && p["to"].as_str().is_some_and(|to| to.ends_with(":4430"))),
+        "{probes:#?}"
+    );
 
     let honest = scan("waiting-client@1.0.0");
     assert!(
@@ -874,6 +893,11 @@ fn a_package_that_runs_what_its_controller_sends_is_caught_running_the_probe() {
             .iter()
             .any(|c| c["kind"] == "probed" && c["port"] == 4431),
         "the silent client was not probed: {connections:#?}"
+    );
+    let probes = phase_records(&honest["dynamic"], "/probes");
+    assert!(
+        !probes.is_empty() && probes.iter().all(|p| p["triggered"] == false),
+        "{probes:#?}"
     );
 }
 
@@ -904,11 +928,23 @@ fn a_script_downloaded_and_run_at_install_is_caught_running_the_probe() {
     let rules = rule_ids(&report);
     assert!(rules.iter().any(|r| r == "DSCA1012"), "{rules:?}");
     assert_eq!(report["verdict"]["level"], "malicious");
+    let probes = phase_records(&report["dynamic"], "/probes");
+    assert!(
+        probes.iter().any(|p| p["kind"] == "script"
+            && p["to"] == "http://stage.example/setup.sh"
+            && p["triggered"] == true),
+        "{probes:#?}"
+    );
     // Downloading the script without running it proves nothing.
     let fetched = scan("fetch-only@1.0.0");
     assert!(
         !rule_ids(&fetched).iter().any(|r| r == "DSCA1012"),
         "{fetched:#}"
+    );
+    let probes = phase_records(&fetched["dynamic"], "/probes");
+    assert!(
+        probes.len() == 1 && probes[0]["triggered"] == false,
+        "{probes:#?}"
     );
 }
 
@@ -950,6 +986,15 @@ fn the_ci_profile_shows_what_a_package_does_only_on_ci_runners() {
         !developer.iter().any(|n| n.ends_with("ci.collect.example")),
         "{developer:?}"
     );
+    let developer_zone =
+        scan_dynamic(&registry, &[], "changed-files-lite@1.0.0")["dynamic"]["sandbox"]["timezone"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+    assert!(
+        developer_zone.contains('/'),
+        "a developer's zone: {developer_zone:?}"
+    );
     let (ci, user) = names("ci");
     assert!(
         ci.iter()
@@ -977,28 +1022,89 @@ attempt('mount_tmpfs', () => execFileSync('mount', ['-t', 'tmpfs', 'none', '/mnt
 attempt('unshare_user', () => execFileSync('unshare', ['-Ur', 'true'], { stdio: 'ignore' }));
 attempt('nsenter_pid1', () => execFileSync('nsenter', ['-t', '1', '-m', 'true'], { stdio: 'ignore' }));
 fs.writeFileSync('escape-results.json', JSON.stringify(results));
+// Kernel interfaces node has no binding for, through python's ctypes.
+try { console.log('ESCAPE ' + execFileSync('python3', ['escape.py'], { encoding: 'utf8' }).trim()); }
+catch (err) { console.log('ESCAPE {"python": "' + String(err.message).slice(0, 60).replace(/"/g, '') + '"}'); }
+// Private and IPv6 destinations: each caught by the sinks, none reached.
+const net = require('net');
+for (const [port, host] of [[22, '10.0.0.2'], [443, '2001:db8::1']]) {
+  const socket = net.connect(port, host, () => socket.end('x'));
+  socket.on('error', () => {});
+}
+setTimeout(() => {}, 800);
+"#;
+
+/// The escape attempts of [`ESCAPE_SCRIPT`] that need system calls: attaching to the
+/// tracer and to PID 1, a key in the user keyring (the host's, were the keyrings
+/// shared), performance counters, a raw ICMP socket, a datagram to a private address.
+const ESCAPE_PY: &str = r#"import ctypes, ctypes.util, errno, json, socket
+libc = ctypes.CDLL(ctypes.util.find_library('c'), use_errno=True)
+results = {}
+def attempt(name, fn):
+    try:
+        value = fn()
+        failed = isinstance(value, int) and value < 0
+        results[name] = errno.errorcode.get(ctypes.get_errno(), 'failed') if failed else 'succeeded'
+    except OSError as err:
+        results[name] = errno.errorcode.get(err.errno, str(err.errno))
+    except Exception as err:
+        results[name] = type(err).__name__
+tracer = 0
+for line in open('/proc/self/status'):
+    if line.startswith('TracerPid:'):
+        tracer = int(line.split()[1])
+results['tracer_pid'] = tracer
+attempt('ptrace_tracer', lambda: libc.ptrace(16, tracer, None, None) if tracer else -1)
+attempt('ptrace_pid1', lambda: libc.ptrace(16, 1, None, None))
+attempt('keyctl_user_keyring', lambda: libc.syscall(248, b'user', b'dsca-escape-key', b'x', 1, -4))
+attr = ctypes.create_string_buffer(128)
+ctypes.memmove(attr, (ctypes.c_uint32 * 2)(1, 128), 8)
+attempt('perf_event_open_all_cpus', lambda: libc.syscall(298, attr, -1, 0, -1, 0))
+def icmp():
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    raw.settimeout(1)
+    raw.sendto(b'\x08\x00\xf7\xff\x00\x00\x00\x00', ('192.0.2.77', 0))
+    raw.recvfrom(64)
+attempt('raw_icmp_reply', icmp)
+def datagram():
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.sendto(b'escape', ('10.0.0.1', 9999))
+attempt('udp_private', datagram)
+print(json.dumps(results))
 "#;
 
 #[test]
 fn attempts_to_escape_leave_the_host_as_it_was() {
-    if !sandbox_tests_enabled("attempts_to_escape_leave_the_host_as_it_was") {
+    let name = "attempts_to_escape_leave_the_host_as_it_was";
+    if !sandbox_tests_enabled(name) {
         return;
     }
+    let package = || {
+        PackageBuilder::new("escape-artist", "1.0.0")
+            .script("postinstall", "node escape.js")
+            .file("escape.js", ESCAPE_SCRIPT)
+            .file("escape.py", ESCAPE_PY)
+            .file("index.js", "module.exports = 1;\n")
+            .build()
+    };
+    let registry = TestRegistry::start();
+    registry.publish(package());
+    escape_contained(|| scan_dynamic(&registry, &[], "escape-artist@1.0.0"));
+    if let Some(user) = unprivileged_user(name) {
+        escape_contained(|| scan_unprivileged(&user, "escape-artist-1.0.0.tgz", &package()));
+    }
+}
+
+/// Runs the escape package through `scan` and checks the host before and after, and
+/// what the run recorded.
+fn escape_contained(scan: impl FnOnce() -> Value) {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
     let before = [
         read("/proc/sys/kernel/core_pattern"),
         read("/proc/sys/kernel/domainname"),
         read("/sys/kernel/mm/transparent_hugepage/enabled"),
     ];
-    let registry = TestRegistry::start();
-    registry.publish(
-        PackageBuilder::new("escape-artist", "1.0.0")
-            .script("postinstall", "node escape.js")
-            .file("escape.js", ESCAPE_SCRIPT)
-            .file("index.js", "module.exports = 1;\n")
-            .build(),
-    );
-    let report = scan_dynamic(&registry, &[], "escape-artist@1.0.0");
+    let report = scan();
     let after = [
         read("/proc/sys/kernel/core_pattern"),
         read("/proc/sys/kernel/domainname"),
@@ -1019,6 +1125,42 @@ fn attempts_to_escape_leave_the_host_as_it_was() {
         assert!(
             files.iter().any(|p| p == path),
             "{path} not recorded: {files:#?}"
+        );
+    }
+    // The system-call attempts, as the package saw them.
+    let stdout = run["phases"][0]["stdout_tail"].as_str().unwrap_or_default();
+    let results: Value = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("ESCAPE "))
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_else(|| panic!("no results: {stdout}"));
+    eprintln!("escape attempts: {results}");
+    assert!(
+        results["tracer_pid"].as_u64().is_some_and(|pid| pid > 0),
+        "the script ran untraced: {results}"
+    );
+    for refused in ["ptrace_tracer", "ptrace_pid1", "raw_icmp_reply"] {
+        assert_ne!(results[refused], "succeeded", "{refused}: {results}");
+    }
+    // A key the package adds stays in the sandbox's own keyring.
+    assert!(
+        !std::fs::read_to_string("/proc/keys")
+            .unwrap_or_default()
+            .contains("dsca-escape-key"),
+        "the package's key is in the host's keyring ({results})"
+    );
+    // Datagrams and connections to private and IPv6 addresses: caught and recorded.
+    let connections = phase_records(run, "/connections");
+    for (protocol, destination) in [
+        ("udp", "10.0.0.1"),
+        ("tcp", "10.0.0.2"),
+        ("tcp", "2001:db8::1"),
+    ] {
+        assert!(
+            connections
+                .iter()
+                .any(|c| c["protocol"] == protocol && c["destination"] == destination),
+            "{protocol} to {destination} not recorded: {connections:#?}"
         );
     }
 }

@@ -34,6 +34,7 @@ impl Printer {
         self.dns(buf, run);
         self.connections(buf, run);
         self.requests(buf, run);
+        self.probes(buf, run);
         self.process_tree(buf, run);
         self.file_changes(buf, run);
         self.honeytokens(buf, run);
@@ -90,6 +91,9 @@ impl Printer {
             self.short(&sandbox.hostname),
             self.short(&sandbox.user)
         );
+        if !sandbox.timezone.is_empty() {
+            line.push_str(&format!(", time zone {}", self.short(&sandbox.timezone)));
+        }
         if !sandbox.tracer.is_empty() {
             line.push_str(&format!(", traced with {}", self.short(&sandbox.tracer)));
         }
@@ -343,6 +347,39 @@ impl Printer {
             let _ = writeln!(buf, "{line}");
         }
         self.more(buf, shown, requests.len());
+    }
+
+    fn probes(&self, buf: &mut String, run: &DynamicAnalysis) {
+        if run.probes.is_empty() {
+            return;
+        }
+        let ran = run.probes.iter().filter(|p| p.triggered).count();
+        self.heading(
+            buf,
+            &format!(
+                "Probes (answered as a controller would): {}, {ran} run by the package",
+                run.probes.len()
+            ),
+        );
+        let shown = run.probes.len().min(self.cap(LIST_CAP));
+        for probe in run.probes.iter().take(shown) {
+            let outcome = if probe.triggered {
+                self.paint("RAN IT", Style::new().red().bold())
+            } else {
+                "not run".to_string()
+            };
+            let _ = writeln!(
+                buf,
+                "    {} to {}: {} ({outcome})",
+                self.short(&probe.kind),
+                self.short(&probe.to),
+                self.short(&probe.sent)
+            );
+            for evidence in probe.evidence.iter().take(self.cap(3)) {
+                let _ = writeln!(buf, "      {}", self.short(evidence));
+            }
+        }
+        self.more(buf, shown, run.probes.len());
     }
 
     fn process_tree(&self, buf: &mut String, run: &DynamicAnalysis) {

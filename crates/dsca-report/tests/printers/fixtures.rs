@@ -277,6 +277,7 @@ fn http(method: &str, url: &str, registry: bool, body: &str) -> HttpRequest {
         pid: Some(30),
         registry,
         status: 200,
+        probe: false,
     }
 }
 
@@ -349,6 +350,7 @@ pub fn sandboxed() -> Report {
             home: "/home/user".into(),
             project_dir: "/home/user/project".into(),
             resolver: "10.0.2.3".into(),
+            timezone: String::new(),
             skipped_phases: Vec::new(),
         },
         domains_outside_registry: vec!["cdn.attacker.example".into()],
@@ -446,6 +448,7 @@ pub fn sandboxed() -> Report {
                 time_ms: 660,
             }],
         },
+        probes: Vec::new(),
         dropped: vec![DroppedEvents {
             table: "files".into(),
             count: 3,

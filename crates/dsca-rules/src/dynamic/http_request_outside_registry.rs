@@ -179,6 +179,7 @@ mod tests {
             pid: None,
             registry: false,
             status: 200,
+            probe: false,
         }
     }
 

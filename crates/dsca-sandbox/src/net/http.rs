@@ -307,11 +307,16 @@ pub(crate) fn serve<C: HttpConnection>(
         };
         let failure = read_body.err().map(io_failure);
 
-        let answer = match &failure {
-            Some(failure) => failure_response(failure),
-            None if registry => registry_response(shared, &head, scheme, &host),
-            None => probe_script(&head.method, &url, &shared.config.probe_mark)
-                .unwrap_or_else(|| simulated(&shared.config.response)),
+        let probe = match &failure {
+            None if !registry => probe_script(&head.method, &url, &shared.config.probe_mark),
+            _ => None,
+        };
+        let probed = probe.is_some();
+        let answer = match (&failure, probe) {
+            (Some(failure), _) => failure_response(failure),
+            (None, _) if registry => registry_response(shared, &head, scheme, &host),
+            (None, Some(probe)) => probe,
+            (None, None) => simulated(&shared.config.response),
         };
         context.update(|c| {
             if registry {
@@ -336,6 +341,7 @@ pub(crate) fn serve<C: HttpConnection>(
             pid: None,
             registry,
             status: answer.status,
+            probe: probed,
         };
         shared.record(|r| r.http(request));
         record_payload(context, scheme, url, sent, time_ms);
