@@ -108,6 +108,7 @@ fn phase(name: &str, command: &[&str]) -> PhaseResult {
         duration_ms: 4_200,
         timeout_ms: 0,
         clock_offset_days: None,
+        cpu_ms_at_timeout: None,
         stdout_tail: "added 1 package in 4s\n".into(),
         stderr_tail: String::new(),
         error: None,
@@ -347,12 +348,12 @@ fn a_benign_install_is_clean() {
 #[test]
 fn dynamic_rules_are_catalogued() {
     let ids: Vec<&str> = catalogue().iter().map(|r| r.id).collect();
-    for n in 1001..=1013 {
+    for n in 1001..=1014 {
         let id = format!("DSCA{n}");
         assert!(rule_by_id(&id).is_some(), "{id}");
     }
     // Numeric order: the four-digit ids come after every three-digit one.
-    assert_eq!(ids.last(), Some(&"DSCA1013"));
+    assert_eq!(ids.last(), Some(&"DSCA1014"));
 }
 
 // DSCA1001 dns-lookup-outside-registry
@@ -1072,4 +1073,47 @@ fn dsca1013_a_write_outside_the_project_only_later_is_medium() {
     let found = findings(&run, "DSCA1013");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].severity, Severity::Medium);
+}
+
+// DSCA1014 spins-when-loaded
+
+fn timed_out_import(cpu_ms: Option<u64>) -> DynamicAnalysis {
+    let mut run = benign();
+    let import = run
+        .phases
+        .iter_mut()
+        .find(|p| p.name == "import")
+        .expect("an import phase");
+    import.status = PhaseStatus::Timeout;
+    import.exit_code = None;
+    import.duration_ms = 30_020;
+    import.cpu_ms_at_timeout = cpu_ms;
+    run
+}
+
+#[test]
+fn dsca1014_an_import_that_spins_until_the_limit_is_high() {
+    let run = timed_out_import(Some(29_400));
+    let found = findings(&run, "DSCA1014");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::High);
+    assert!(
+        found[0].message.contains("29400 ms of CPU"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
+fn dsca1014_an_import_that_waits_or_an_install_that_spins_is_not_reported() {
+    // A module that waits on a socket or a timer at load: time out, little CPU.
+    assert!(findings(&timed_out_import(Some(900)), "DSCA1014").is_empty());
+    // Older records without the figure.
+    assert!(findings(&timed_out_import(None), "DSCA1014").is_empty());
+    // A native build that takes the whole install limit compiling is the install's.
+    let mut build = benign();
+    build.phases[0].status = PhaseStatus::Timeout;
+    build.phases[0].duration_ms = 120_000;
+    build.phases[0].cpu_ms_at_timeout = Some(118_000);
+    assert!(findings(&build, "DSCA1014").is_empty());
 }

@@ -12,6 +12,7 @@ use crate::protocol::{
     ScriptRequest, ToInit, TraceSegment,
 };
 use crate::sys::{self, ExitStatus, Forked};
+use dsca_model::dynamic::IMPORT_PHASE;
 use std::io::{self, Read as _, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -363,9 +364,20 @@ fn pid1(control: &UnixStream, config: &InitConfig, payload: &Payload<'_>) -> io:
                 .flatten()
         })
         .collect();
+    let mut import_hung = false;
     for (index, phase) in config.phases.iter().enumerate() {
         let own = held.get_mut(index).and_then(Option::take);
+        if import_hung && phase.prestart {
+            // It loads the package again: it would hang where the import did. Not run,
+            // and the supervisor says so.
+            if let Some(own) = own {
+                unspare(own.pid);
+                let _ = sys::pidfd_signal(own.exit.as_raw_fd(), libc::SIGKILL);
+            }
+            continue;
+        }
         let (outcome, trace) = run_phase(config, phase, own);
+        import_hung |= phase.name == IMPORT_PHASE && outcome.status == "timeout";
         protocol::send_message(control, &FromInit::Phase(Box::new(outcome)))?;
         protocol::send_blob(control, &trace)?;
     }
@@ -765,6 +777,7 @@ fn run_phase(
         error: None,
         command_end_micros: None,
         cleanup_kill_micros: None,
+        cpu_ms_at_timeout: None,
         command_pid: None,
         trace_bytes: 0,
         segments: Vec::new(),
@@ -1038,6 +1051,29 @@ fn sandbox_processes() -> (Vec<libc::pid_t>, Vec<libc::pid_t>) {
     (tracers, others)
 }
 
+/// CPU time (user and system) the processes have used so far, in milliseconds.
+fn cpu_ms(pids: &[libc::pid_t]) -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let ticks_per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) })
+        .ok()
+        .filter(|&ticks| ticks > 0)
+        .unwrap_or(100);
+    let ticks: u64 = pids
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .filter_map(|stat| {
+            // After the command's name (in parentheses, which may hold anything): the
+            // state is field 3, utime 14 and stime 15.
+            let rest = &stat[stat.rfind(')')? + 1..];
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let utime: u64 = fields.get(11)?.parse().ok()?;
+            let stime: u64 = fields.get(12)?.parse().ok()?;
+            Some(utime + stime)
+        })
+        .sum();
+    ticks.saturating_mul(1000) / ticks_per_second
+}
+
 /// Kill every process that is not a tracer (repeatedly: a fork may race us), then
 /// give the tracers a moment to write how their tracees ended, then kill them too.
 fn end_phase_processes() {
@@ -1243,6 +1279,7 @@ fn supervise_phase(
         }
         if now >= deadline {
             outcome.status = "timeout".to_string();
+            outcome.cpu_ms_at_timeout = Some(cpu_ms(&sandbox_processes().1));
             outcome.cleanup_kill_micros = Some(now_micros());
             end_phase_processes();
             return Ok(());

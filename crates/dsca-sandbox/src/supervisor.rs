@@ -936,7 +936,7 @@ fn drive(
         project_dir: parts.layout.project_dir.clone(),
         resolver: RESOLVER_ADDRESS.to_string(),
         timezone: parts.layout.timezone.clone(),
-        skipped_phases: parts.skipped_phases.clone(),
+        skipped_phases: skipped_phases(parts, &phases),
     };
     let mut run = assemble::assemble(info, phases, net, parts.honey, epoch_micros);
     run.probes = assemble::probes(&run, &probe_mark);
@@ -949,6 +949,22 @@ fn drive(
         }
     }
     Ok(run)
+}
+
+/// The phases not run: those left out before the start (with why), and those the
+/// sandbox skipped because the import before them never ended (they load the package
+/// again, and would hang the same way).
+fn skipped_phases(parts: &RunParts<'_>, ran: &[PhaseRecord]) -> Vec<String> {
+    let mut skipped = parts.skipped_phases.clone();
+    for spec in &parts.phases {
+        if !ran.iter().any(|record| record.outcome.name == spec.name) {
+            skipped.push(format!(
+                "{}: not run, the import did not end within its time limit",
+                spec.name
+            ));
+        }
+    }
+    skipped
 }
 
 fn collect_phases(

@@ -1347,3 +1347,55 @@ fn an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it() 
     );
     assert_ne!(honest["verdict"]["level"], "malicious");
 }
+
+#[test]
+fn an_import_that_spins_forever_is_caught_and_the_later_passes_are_skipped() {
+    if !sandbox_tests_enabled(
+        "an_import_that_spins_forever_is_caught_and_the_later_passes_are_skipped",
+    ) {
+        return;
+    }
+    let registry = TestRegistry::start();
+    // The colors 1.4.44 shape: an endless loop at top level.
+    registry.publish(
+        PackageBuilder::new("liberty-colors", "1.0.0")
+            .file("index.js", "let i = 0;\nfor (;;) { i = (i + 1) % 7; }\n")
+            .build(),
+    );
+    // An import that blocks without using the CPU (a synchronous wait).
+    registry.publish(
+        PackageBuilder::new("slow-start", "1.0.0")
+            .file(
+                "index.js",
+                "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);\nmodule.exports = 1;\n",
+            )
+            .build(),
+    );
+    let options = ["--import-timeout", "4"];
+    let report = scan_dynamic(&registry, &options, "liberty-colors@1.0.0");
+    let run = &report["dynamic"];
+    let import = &run["phases"][1];
+    assert_eq!(import["status"], "timeout", "{:#}", run["phases"]);
+    assert!(
+        import["cpu_ms_at_timeout"]
+            .as_u64()
+            .is_some_and(|cpu| cpu >= 2_000),
+        "{import:#}"
+    );
+    let skipped = run["sandbox"]["skipped_phases"].to_string();
+    assert!(
+        skipped.contains("import-later") && skipped.contains("execute"),
+        "{skipped}"
+    );
+    assert_eq!(run["phases"].as_array().map(Vec::len), Some(2));
+    let rules = rule_ids(&report);
+    assert!(rules.iter().any(|r| r == "DSCA1014"), "{rules:?}");
+
+    let waiting = scan_dynamic(&registry, &options, "slow-start@1.0.0");
+    assert_eq!(waiting["dynamic"]["phases"][1]["status"], "timeout");
+    assert!(
+        !rule_ids(&waiting).iter().any(|r| r == "DSCA1014"),
+        "{:#}",
+        waiting["dynamic"]["phases"]
+    );
+}

@@ -23,6 +23,7 @@ pub mod phase_incomplete;
 pub mod process_outlived_phase;
 pub mod remote_command_executed;
 pub mod risky_command_executed;
+pub mod spins_when_loaded;
 pub mod time_triggered;
 pub mod write_outside_project;
 
@@ -48,6 +49,7 @@ pub(crate) static RULES: &[&Rule] = &[
     &known_indicator::RULE,
     &remote_command_executed::RULE,
     &time_triggered::RULE,
+    &spins_when_loaded::RULE,
 ];
 
 type Check = fn(&RunContext, &mut Analysis);
@@ -65,6 +67,7 @@ static CHECKS: &[Check] = &[
     phase_incomplete::check,
     remote_command_executed::check,
     time_triggered::check,
+    spins_when_loaded::check,
 ];
 
 /// Judge one sandboxed run: the dynamic rules' findings and neutral behaviours.

@@ -1,0 +1,62 @@
+//! DSCA1014: loading the package never returned, and the time went on CPU: its
+//! top-level code spins (the colors/faker sabotage), it does not wait.
+
+use super::RunContext;
+use crate::Analysis;
+use dsca_model::dynamic::{IMPORT_PHASE, LATER_PHASE, PhaseStatus};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+
+pub const RULE: Rule = Rule {
+    id: "DSCA1014",
+    name: "spins-when-loaded",
+    category: Category::Execution,
+    signal: Signal::Behaviour,
+    severity: Severity::High,
+    title: "Loading it never returns: the CPU spins",
+    problem: "In the sandbox, `require()` of the package did not return before the time \
+        limit, and the time went on the CPU, not on waiting for the network or a timer: \
+        the package's top-level code runs an endless loop. Every program that loads it \
+        hangs. This is how maintainers sabotaged their own packages (colors 1.4.44, \
+        faker 6.6.6) and how a denial of service is shipped in an update.",
+    next_steps: "Pin the last version that loaded normally and do not upgrade until a fixed \
+        release is out. Check the package's entry file for a loop at top level (often \
+        behind a date or locale check) and report it to npm if it was published on \
+        purpose.",
+};
+
+/// The share of the phase's length spent on the CPU above which the import was spinning.
+const SPINNING_SHARE: f64 = 0.7;
+
+pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
+    let evidence: Vec<Evidence> =
+        run.run
+            .phases
+            .iter()
+            .filter(|phase| {
+                matches!(phase.name.as_str(), IMPORT_PHASE | LATER_PHASE)
+                    && phase.status == PhaseStatus::Timeout
+            })
+            .filter_map(|phase| {
+                let cpu = phase.cpu_ms_at_timeout?;
+                (phase.duration_ms > 0 && cpu as f64 >= SPINNING_SHARE * phase.duration_ms as f64)
+                    .then(|| {
+                        Evidence::new(format!(
+                            "the {} phase ran out its {} ms having used {cpu} ms of CPU",
+                            phase.name, phase.duration_ms
+                        ))
+                    })
+            })
+            .collect();
+    let Some(first) = evidence.first() else {
+        return;
+    };
+    let finding = Finding::new(
+        &RULE,
+        format!(
+            "loading the package never returned and kept the CPU busy ({})",
+            first.detail
+        ),
+    );
+    out.findings
+        .push(evidence.into_iter().fold(finding, Finding::with_evidence));
+}
