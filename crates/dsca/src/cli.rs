@@ -421,11 +421,10 @@ pub struct PipelineArgs {
 pub struct PrevalenceArgs {
     /// A results store of `dsca batch` (SQLite file or PostgreSQL URL): each finding
     /// shows in how many of its packages the rule fired, per popularity tier.
-    /// Default: ./dsca-results.db (where `dsca batch` writes) when that file exists.
     #[arg(long, value_name = "PATH|URL", env = "DSCA_DB")]
     pub db: Option<String>,
 
-    /// Show no prevalence, even with ./dsca-results.db or DSCA_DB present.
+    /// Show no prevalence, even with DSCA_DB set.
     #[arg(long)]
     pub no_db: bool,
 }

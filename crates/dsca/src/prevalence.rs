@@ -2,36 +2,27 @@
 //! `dsca scan` and `dsca audit` says in how many stored packages its rule fired, per
 //! popularity tier (the figures of `dsca stats`, computed by the same queries).
 
-use crate::cli::{DEFAULT_DB, PrevalenceArgs};
+use crate::cli::PrevalenceArgs;
 use dsca_model::{PrevalenceTier, Report};
 use dsca_store::{Location, Store};
 use std::collections::{BTreeSet, HashMap};
 
-/// Fill `prevalence` on every finding of `reports` from the store `args` names (or the
-/// batch's default store, `./dsca-results.db`, when it exists). A store without results
-/// adds nothing.
+/// Fill `prevalence` on every finding of `reports` from the store `--db` (or `DSCA_DB`)
+/// names. Without one, nothing: what a scan prints does not depend on the files that
+/// happen to be in the current directory. A store without results adds nothing.
 pub fn annotate(args: &PrevalenceArgs, reports: &mut [Report]) -> anyhow::Result<()> {
     if args.no_db {
         return Ok(());
     }
-    let store = match &args.db {
-        Some(db) => {
-            if let Location::Sqlite(path) = Location::parse(db)
-                && !path.exists()
-            {
-                anyhow::bail!("--db {}: no such results store", path.display());
-            }
-            Store::open(db)?
-        }
-        None if std::path::Path::new(DEFAULT_DB).is_file() => match Store::open(DEFAULT_DB) {
-            Ok(store) => store,
-            Err(err) => {
-                eprintln!("dsca: warning: prevalence left out: {err}");
-                return Ok(());
-            }
-        },
-        None => return Ok(()),
+    let Some(db) = &args.db else {
+        return Ok(());
     };
+    if let Location::Sqlite(path) = Location::parse(db)
+        && !path.exists()
+    {
+        anyhow::bail!("--db {}: no such results store", path.display());
+    }
+    let store = Store::open(db)?;
     let rules: BTreeSet<&str> = reports
         .iter()
         .flat_map(|report| &report.findings)

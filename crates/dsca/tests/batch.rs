@@ -388,9 +388,9 @@ fn a_downloads_file_is_the_offline_popularity_source() {
     }
 }
 
-/// With a results store, `dsca scan` shows beside each finding how many stored packages
-/// the rule fired in per popularity tier: from `./dsca-results.db` (where `dsca batch`
-/// writes by default) when it exists, from `--db`, never with `--no-db`.
+/// With a results store, `dsca scan --db` shows beside each finding how many stored
+/// packages the rule fired in per popularity tier; never with `--no-db`, and never from
+/// a store it was not told about (`./dsca-results.db`, where `dsca batch` writes).
 #[test]
 fn scan_shows_the_prevalence_of_each_finding_from_the_store() {
     let home = TempHome::new();
@@ -417,14 +417,19 @@ fn scan_shows_the_prevalence_of_each_finding_from_the_store() {
     };
     let line = "    Prevalence: found in 0 of the top 100, 0 of the top 1k, 0 of the top 10k \
                 and 1 of all 4 scanned packages\n";
-    let text = scan(&["--color", "never"]);
+    // The store batch wrote in the current directory changes nothing by being there.
+    assert!(!scan(&["--color", "never"]).stdout.contains("Prevalence:"));
+    let text = scan(&["--color", "never", "--db", "dsca-results.db"]);
     assert!(text.stdout.contains(line), "{}", text.stdout);
-    assert!(!scan(&["--no-db"]).stdout.contains("Prevalence:"));
+    assert!(
+        !scan(&["--db", "dsca-results.db", "--no-db"])
+            .stdout
+            .contains("Prevalence:")
+    );
 
-    // The same from an explicit store, in JSON, which the report schema accepts.
+    // The same from a store elsewhere, in JSON, which the report schema accepts.
     let moved = home.path().join("study.db");
     std::fs::rename(home.project_dir().join("dsca-results.db"), &moved).expect("move the store");
-    assert!(!scan(&[]).stdout.contains("Prevalence:"));
     let json = scan(&["--db", moved.to_str().expect("UTF-8"), "--format", "json"]);
     let report: Value = serde_json::from_str(&json.stdout).expect("JSON report");
     let finding = report["findings"]
