@@ -239,10 +239,11 @@ pub struct PhaseResult {
     /// How many days ahead the package's clock ran (the time-bomb pass).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_offset_days: Option<u32>,
-    /// CPU time the package's processes had used when the time limit ran out (a phase
-    /// that timed out): near the duration, the code was spinning, not waiting.
+    /// How long the package's processes had run on a CPU or waited for one when the time
+    /// limit ran out (a phase that timed out): near the duration, the code was spinning,
+    /// not waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu_ms_at_timeout: Option<u64>,
+    pub busy_ms_at_timeout: Option<u64>,
     /// The last lines of what the phase printed (escaped, bounded).
     pub stdout_tail: String,
     pub stderr_tail: String,
@@ -547,7 +548,7 @@ pub mod wire {
                     duration_ms: 0,
                     timeout_ms: 0,
                     clock_offset_days: None,
-                    cpu_ms_at_timeout: None,
+                    busy_ms_at_timeout: None,
                     stdout_tail: String::new(),
                     stderr_tail: String::new(),
                     error: Some("the run recorded no phase".to_string()),
@@ -721,7 +722,7 @@ mod tests {
             duration_ms: 10,
             timeout_ms: 0,
             clock_offset_days: None,
-            cpu_ms_at_timeout: None,
+            busy_ms_at_timeout: None,
             stdout_tail: String::new(),
             stderr_tail: String::new(),
             error: None,

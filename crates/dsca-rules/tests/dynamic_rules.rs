@@ -108,7 +108,7 @@ fn phase(name: &str, command: &[&str]) -> PhaseResult {
         duration_ms: 4_200,
         timeout_ms: 0,
         clock_offset_days: None,
-        cpu_ms_at_timeout: None,
+        busy_ms_at_timeout: None,
         stdout_tail: "added 1 package in 4s\n".into(),
         stderr_tail: String::new(),
         error: None,
@@ -1087,7 +1087,7 @@ fn timed_out_import(cpu_ms: Option<u64>) -> DynamicAnalysis {
     import.status = PhaseStatus::Timeout;
     import.exit_code = None;
     import.duration_ms = 30_020;
-    import.cpu_ms_at_timeout = cpu_ms;
+    import.busy_ms_at_timeout = cpu_ms;
     run
 }
 
@@ -1098,7 +1098,7 @@ fn dsca1014_an_import_that_spins_until_the_limit_is_high() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].severity, Severity::High);
     assert!(
-        found[0].message.contains("29400 ms of CPU"),
+        found[0].message.contains("29400 ms of it running"),
         "{}",
         found[0].message
     );
@@ -1114,6 +1114,73 @@ fn dsca1014_an_import_that_waits_or_an_install_that_spins_is_not_reported() {
     let mut build = benign();
     build.phases[0].status = PhaseStatus::Timeout;
     build.phases[0].duration_ms = 120_000;
-    build.phases[0].cpu_ms_at_timeout = Some(118_000);
+    build.phases[0].busy_ms_at_timeout = Some(118_000);
     assert!(findings(&build, "DSCA1014").is_empty());
+}
+
+// What an exported function did when dsca called it (the execute phase)
+
+fn with_execute_phase() -> DynamicAnalysis {
+    let mut run = benign();
+    let call = ["node", "execute.mjs", "demo-pkg"];
+    run.phases.push(phase("execute", &call));
+    run.processes
+        .push(process(80, None, "execute", vec![exec(1200, &call)]));
+    run
+}
+
+fn broadcast(phase: &str) -> Connection {
+    Connection {
+        phase: phase.into(),
+        protocol: "udp".into(),
+        destination: "255.255.255.255".into(),
+        port: 5678,
+        name: None,
+        time_ms: 1250,
+        pid: Some(80),
+        kind: "raw".into(),
+        sni: None,
+        first_bytes: "petya".into(),
+        bytes_received: 5,
+    }
+}
+
+#[test]
+fn a_called_function_that_reaches_the_network_weighs_little() {
+    // A robot vacuum library's discovery, broadcast on the LAN when called.
+    let mut called = with_execute_phase();
+    called.connections.push(broadcast("execute"));
+    let found = findings(&called, "DSCA1002");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Low);
+    assert!(
+        found[0]
+            .message
+            .starts_with("when dsca called its exported functions: "),
+        "{}",
+        found[0].message
+    );
+    // The same broadcast from the import is the package's own doing.
+    let mut loaded = with_execute_phase();
+    loaded.connections.push(broadcast("import"));
+    let found = findings(&loaded, "DSCA1002");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::High);
+}
+
+#[test]
+fn a_called_function_that_sends_bait_away_is_still_proof() {
+    let mut run = with_execute_phase();
+    run.honeytokens.exfiltrations.push(Exfiltration {
+        phase: "execute".into(),
+        token: "NPM_TOKEN".into(),
+        encoding: "raw".into(),
+        channel: "https".into(),
+        destination: "config-sync.example".into(),
+        pid: Some(80),
+        time_ms: 1300,
+    });
+    let found = findings(&run, "DSCA1009");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Critical);
 }

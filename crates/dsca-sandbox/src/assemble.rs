@@ -80,7 +80,7 @@ pub fn assemble(
             duration_ms: outcome.duration_ms,
             timeout_ms: 0,
             clock_offset_days: None,
-            cpu_ms_at_timeout: outcome.cpu_ms_at_timeout,
+            busy_ms_at_timeout: outcome.busy_ms_at_timeout,
             stdout_tail: last_lines(&outcome.stdout_tail, 20),
             stderr_tail: last_lines(&outcome.stderr_tail, 20),
             error: outcome.error.clone().or_else(|| {
@@ -682,7 +682,7 @@ mod tests {
             error: None,
             command_end_micros: Some(EPOCH + 900_000),
             cleanup_kill_micros: None,
-            cpu_ms_at_timeout: None,
+            busy_ms_at_timeout: None,
             command_pid: Some(2),
             trace_bytes: segments.iter().map(|s| s.bytes).sum(),
             segments,

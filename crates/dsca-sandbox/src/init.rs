@@ -777,7 +777,7 @@ fn run_phase(
         error: None,
         command_end_micros: None,
         cleanup_kill_micros: None,
-        cpu_ms_at_timeout: None,
+        busy_ms_at_timeout: None,
         command_pid: None,
         trace_bytes: 0,
         segments: Vec::new(),
@@ -1051,27 +1051,39 @@ fn sandbox_processes() -> (Vec<libc::pid_t>, Vec<libc::pid_t>) {
     (tracers, others)
 }
 
-/// CPU time (user and system) the processes have used so far, in milliseconds.
-fn cpu_ms(pids: &[libc::pid_t]) -> u64 {
+/// How long the processes have run or waited for a CPU, in milliseconds: near the
+/// phase's length when its code spins, however busy the machine, and far below it when
+/// the code waits (for the network, a timer, a lock). From each process's
+/// `/proc/<pid>/schedstat` (time on a CPU and time queued for one), or its CPU time when
+/// the kernel keeps no such figures.
+fn busy_ms(pids: &[libc::pid_t]) -> u64 {
+    pids.iter()
+        .filter_map(|pid| schedstat_ms(*pid).or_else(|| cpu_time_ms(*pid)))
+        .sum()
+}
+
+fn schedstat_ms(pid: libc::pid_t) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
+    let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
+    let on_cpu = fields.next()??;
+    let queued = fields.next()??;
+    (on_cpu > 0).then(|| (on_cpu + queued) / 1_000_000)
+}
+
+fn cpu_time_ms(pid: libc::pid_t) -> Option<u64> {
     // SAFETY: sysconf has no preconditions.
     let ticks_per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) })
         .ok()
         .filter(|&ticks| ticks > 0)
         .unwrap_or(100);
-    let ticks: u64 = pids
-        .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
-        .filter_map(|stat| {
-            // After the command's name (in parentheses, which may hold anything): the
-            // state is field 3, utime 14 and stime 15.
-            let rest = &stat[stat.rfind(')')? + 1..];
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let utime: u64 = fields.get(11)?.parse().ok()?;
-            let stime: u64 = fields.get(12)?.parse().ok()?;
-            Some(utime + stime)
-        })
-        .sum();
-    ticks.saturating_mul(1000) / ticks_per_second
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command's name (in parentheses, which may hold anything): the state is
+    // field 3, utime 14 and stime 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime).saturating_mul(1000) / ticks_per_second)
 }
 
 /// Kill every process that is not a tracer (repeatedly: a fork may race us), then
@@ -1279,7 +1291,7 @@ fn supervise_phase(
         }
         if now >= deadline {
             outcome.status = "timeout".to_string();
-            outcome.cpu_ms_at_timeout = Some(cpu_ms(&sandbox_processes().1));
+            outcome.busy_ms_at_timeout = Some(busy_ms(&sandbox_processes().1));
             outcome.cleanup_kill_micros = Some(now_micros());
             end_phase_processes();
             return Ok(());

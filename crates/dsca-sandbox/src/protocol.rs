@@ -150,9 +150,10 @@ pub struct PhaseOutcome {
     pub command_end_micros: Option<u64>,
     /// When the processes still running after the grace period were killed.
     pub cleanup_kill_micros: Option<u64>,
-    /// CPU time the package's processes had used when the time limit ran out.
+    /// How long the package's processes had run on a CPU or waited for one when the
+    /// time limit ran out.
     #[serde(default)]
-    pub cpu_ms_at_timeout: Option<u64>,
+    pub busy_ms_at_timeout: Option<u64>,
     /// The command's pid (inside the sandbox).
     #[serde(default)]
     pub command_pid: Option<u32>,

@@ -1377,7 +1377,7 @@ fn an_import_that_spins_forever_is_caught_and_the_later_passes_are_skipped() {
     let import = &run["phases"][1];
     assert_eq!(import["status"], "timeout", "{:#}", run["phases"]);
     assert!(
-        import["cpu_ms_at_timeout"]
+        import["busy_ms_at_timeout"]
             .as_u64()
             .is_some_and(|cpu| cpu >= 2_000),
         "{import:#}"

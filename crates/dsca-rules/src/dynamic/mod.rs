@@ -28,10 +28,11 @@ pub mod time_triggered;
 pub mod write_outside_project;
 
 use crate::Analysis;
-use dsca_model::Rule;
 use dsca_model::dynamic::{
-    DynamicAnalysis, Exec, Process, normalise_dir, normalise_path as normalise, path_within,
+    DynamicAnalysis, EXECUTE_PHASE, Exec, Process, normalise_dir, normalise_path as normalise,
+    path_within,
 };
+use dsca_model::{Rule, Severity};
 use std::collections::{HashMap, HashSet};
 
 /// Every dynamic rule definition, in id order.
@@ -71,14 +72,72 @@ static CHECKS: &[Check] = &[
 ];
 
 /// Judge one sandboxed run: the dynamic rules' findings and neutral behaviours.
+///
+/// What the package did on its own (install, import, the time-bomb pass) is judged as it
+/// is. What it did only when dsca called its exported functions with no arguments is
+/// judged apart and weighs little: a library's function that looks up its API, reads a
+/// config file or broadcasts on the LAN when called is doing its job. Proof stays proof:
+/// a bait credential sent out, a probe run, a persistence place written are as critical
+/// from a called function as from an install script.
 pub fn analyse(run: &DynamicAnalysis) -> Analysis {
+    let (own, called) = split_called(run);
+    let mut analysis = judge(own.as_ref().unwrap_or(run));
+    if let Some(called) = called {
+        for mut finding in judge(&called).findings {
+            if finding.severity < Severity::Critical {
+                finding.severity = Severity::Low;
+            }
+            let covered = analysis
+                .findings
+                .iter()
+                .any(|f| f.rule == finding.rule && f.severity >= finding.severity);
+            if covered {
+                continue;
+            }
+            finding.message = format!(
+                "when dsca called its exported functions: {}",
+                finding.message
+            );
+            analysis.findings.push(finding);
+        }
+    }
+    analysis.behaviours = behaviours::summarise(&RunContext::new(run));
+    analysis
+}
+
+fn judge(run: &DynamicAnalysis) -> Analysis {
     let context = RunContext::new(run);
     let mut analysis = Analysis::default();
     for check in CHECKS {
         check(&context, &mut analysis);
     }
-    analysis.behaviours = behaviours::summarise(&context);
     analysis
+}
+
+/// The run without its execute phase, and the execute phase alone; `(None, None)` when
+/// the run has no execute phase (the whole run is the package's own doing).
+fn split_called(run: &DynamicAnalysis) -> (Option<DynamicAnalysis>, Option<DynamicAnalysis>) {
+    if !run.phases.iter().any(|p| p.name == EXECUTE_PHASE) {
+        return (None, None);
+    }
+    let part = |called: bool| {
+        let keep = |phase: &str| (phase == EXECUTE_PHASE) == called;
+        let mut part = run.clone();
+        part.phases.retain(|p| keep(&p.name));
+        part.dns.retain(|r| keep(&r.phase));
+        part.connections.retain(|r| keep(&r.phase));
+        part.http.retain(|r| keep(&r.phase));
+        part.processes.retain(|r| keep(&r.phase));
+        part.files.retain(|r| keep(&r.phase));
+        part.honeytokens.reads.retain(|r| keep(&r.phase));
+        part.honeytokens.exfiltrations.retain(|r| keep(&r.phase));
+        part.probes.retain(|r| keep(&r.phase));
+        if called {
+            part.dropped.clear();
+        }
+        part
+    };
+    (Some(part(false)), Some(part(true)))
 }
 
 /// Parent chains longer than this are not followed (a hostile tree could loop).

@@ -14,7 +14,8 @@ pub const RULE: Rule = Rule {
     severity: Severity::High,
     title: "Loading it never returns: the CPU spins",
     problem: "In the sandbox, `require()` of the package did not return before the time \
-        limit, and the time went on the CPU, not on waiting for the network or a timer: \
+        limit, and the time went on the CPU (running, or queued for one on a busy \
+        machine), not on waiting for the network or a timer: \
         the package's top-level code runs an endless loop. Every program that loads it \
         hangs. This is how maintainers sabotaged their own packages (colors 1.4.44, \
         faker 6.6.6) and how a denial of service is shipped in an update.",
@@ -24,7 +25,8 @@ pub const RULE: Rule = Rule {
         purpose.",
 };
 
-/// The share of the phase's length spent on the CPU above which the import was spinning.
+/// The share of the phase's length spent running or queued for a CPU above which the
+/// import was spinning.
 const SPINNING_SHARE: f64 = 0.7;
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
@@ -37,11 +39,11 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
                     && phase.status == PhaseStatus::Timeout
             })
             .filter_map(|phase| {
-                let cpu = phase.cpu_ms_at_timeout?;
-                (phase.duration_ms > 0 && cpu as f64 >= SPINNING_SHARE * phase.duration_ms as f64)
+                let busy = phase.busy_ms_at_timeout?;
+                (phase.duration_ms > 0 && busy as f64 >= SPINNING_SHARE * phase.duration_ms as f64)
                     .then(|| {
                         Evidence::new(format!(
-                            "the {} phase ran out its {} ms having used {cpu} ms of CPU",
+                            "the {} phase ran out its {} ms, {busy} ms of it running or queued for a CPU",
                             phase.name, phase.duration_ms
                         ))
                     })
