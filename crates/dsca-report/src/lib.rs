@@ -31,23 +31,38 @@ pub use text::{TextOptions, write_text};
 /// which the `dsca` binary shares.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// An output format, as named on the command line (`--format text|json|sarif`).
+/// An output format, as named on the command line (`--format text|json|...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
+    /// Human-readable report.
     #[default]
     Text,
+    /// One JSON document for one package, a JSON array for several.
     Json,
+    /// JSON Lines: one compact document per package.
+    Jsonl,
+    /// SARIF 2.1.0 for code-scanning dashboards.
     Sarif,
+    /// Markdown for a pull-request comment.
+    Markdown,
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
+    pub const ALL: [Format; 5] = [
+        Format::Text,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Markdown,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
         }
     }
 }
@@ -65,24 +80,89 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|format| format.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown format `{s}` (expected text, json or sarif)"))
+            .ok_or_else(|| {
+                format!("unknown format `{s}` (expected text, json, jsonl, sarif or markdown)")
+            })
     }
 }
 
-/// Write `reports` in `format`. `rules` are the rules that ran (SARIF lists them as
-/// the tool's rules); `options` only matter for text. JSON output is [`write_json`]'s
-/// (one object for one report, an array otherwise); SARIF uses [`TOOL_VERSION`].
+/// Reports of one audit (a lockfile, or what npm is about to install): the text report
+/// starts with a headline and shows only the packages with something to say (all of
+/// them when verbose); markdown is titled after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Audit<'a> {
+    /// What was audited: a lockfile's path, or what npm would install.
+    pub label: &'a str,
+    /// The kind of lockfile (`package-lock.json v3`, ...).
+    pub kind: &'a str,
+}
+
+/// How [`write`] prints, beyond the format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions<'a> {
+    pub text: TextOptions,
+    pub audit: Option<Audit<'a>>,
+}
+
+/// Write `reports` in `format`: the one entry point every command prints through.
+/// `rules` are the rules that ran (SARIF lists them as the tool's rules); JSON output is
+/// [`write_json`]'s (one object for one report, an array otherwise); SARIF uses
+/// [`TOOL_VERSION`].
 pub fn write(
     out: &mut dyn io::Write,
     format: Format,
     reports: &[Report],
     rules: &[&Rule],
+    options: &WriteOptions<'_>,
+) -> io::Result<()> {
+    match (format, options.audit) {
+        (Format::Text, None) => write_text(out, reports, &options.text),
+        (Format::Text, Some(audit)) => write_audit_text(out, reports, audit, &options.text),
+        (Format::Json, _) => write_json(out, reports),
+        (Format::Jsonl, _) => write_json_lines(out, reports),
+        (Format::Sarif, _) => write_sarif(out, reports, rules, TOOL_VERSION),
+        (Format::Markdown, audit) => {
+            let title = match audit {
+                Some(audit) => format!("dsca audit of {}", audit.label),
+                None => "dsca scan".to_string(),
+            };
+            write_markdown(out, &title, reports)
+        }
+    }
+}
+
+/// An audit of hundreds of clean packages is read for what is not clean: a headline,
+/// then the packages with findings or errors.
+fn write_audit_text(
+    out: &mut dyn io::Write,
+    reports: &[Report],
+    audit: Audit<'_>,
     options: &TextOptions,
 ) -> io::Result<()> {
-    match format {
-        Format::Text => write_text(out, reports, options),
-        Format::Json => write_json(out, reports),
-        Format::Sarif => write_sarif(out, reports, rules, TOOL_VERSION),
+    let shown: Vec<Report> = reports
+        .iter()
+        .filter(|r| options.verbose || !r.findings.is_empty() || r.has_errors())
+        .cloned()
+        .collect();
+    writeln!(
+        out,
+        "{} ({}): {} scanned, {} with findings or errors\n",
+        sanitize_for_terminal(audit.label),
+        audit.kind,
+        packages(reports.len()),
+        shown.len()
+    )?;
+    if shown.is_empty() {
+        return Ok(());
+    }
+    write_text(out, &shown, options)
+}
+
+/// `1 package`, `3 packages`.
+pub(crate) fn packages(count: usize) -> String {
+    match count {
+        1 => "1 package".to_string(),
+        n => format!("{n} packages"),
     }
 }
 
@@ -96,6 +176,7 @@ mod tests {
             assert_eq!(format.to_string().parse::<Format>(), Ok(format));
         }
         assert_eq!("SARIF".parse::<Format>(), Ok(Format::Sarif));
+        assert_eq!("markdown".parse::<Format>(), Ok(Format::Markdown));
         assert!("xml".parse::<Format>().is_err());
     }
 }

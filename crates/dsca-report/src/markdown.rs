@@ -23,8 +23,8 @@ pub fn write_markdown(out: &mut dyn Write, title: &str, reports: &[Report]) -> i
     writeln!(out, "### {}\n", escape(title))?;
     writeln!(
         out,
-        "{} packages scanned, {} with findings or errors.\n",
-        reports.len(),
+        "{} scanned, {} with findings or errors.\n",
+        crate::packages(reports.len()),
         shown.len()
     )?;
     if shown.is_empty() {

@@ -3,7 +3,7 @@
 //! with where the package sits in the project and checked against what the lockfile
 //! pins (integrity, resolved URL).
 
-use crate::cli::{AuditArgs, AuditFormat as OutputFormat};
+use crate::cli::AuditArgs;
 use crate::output;
 use crate::policy::Policy;
 use crate::scan::exit_status;
@@ -11,7 +11,7 @@ use anyhow::{Context as _, bail};
 use dsca_lockfile::{Limits, Lockfile, LockfileKind, Package, PackageSource};
 use dsca_model::{DependencyInfo, Evidence, Finding, Report, Severity, Source};
 use dsca_registry::RegistryConfig;
-use dsca_report::{TextOptions, sanitize_for_terminal};
+use dsca_report::TextOptions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -136,7 +136,7 @@ pub fn scan_packages(
 
 /// How a set of lockfile reports is shown.
 pub struct View<'a> {
-    pub format: OutputFormat,
+    pub format: dsca_report::Format,
     pub output: Option<&'a Path>,
     pub color: crate::cli::ColorChoice,
     pub verbose: bool,
@@ -154,39 +154,16 @@ pub fn write_reports(view: &View<'_>, reports: &[Report]) -> anyhow::Result<()> 
         color,
         verbose: view.verbose,
     };
-    let label = view.label;
-    let delivered = output::deliver(view.output, |out| match view.format {
-        OutputFormat::Text => {
-            // An audit of hundreds of clean packages is read for what is not clean.
-            let shown: Vec<Report> = reports
-                .iter()
-                .filter(|r| view.verbose || !r.findings.is_empty() || r.has_errors())
-                .cloned()
-                .collect();
-            writeln!(
-                out,
-                "{} ({}): {} scanned, {} with findings or errors\n",
-                sanitize_for_terminal(label),
-                view.kind,
-                match reports.len() {
-                    1 => "1 package".to_string(),
-                    n => format!("{n} packages"),
-                },
-                shown.len()
-            )?;
-            if shown.is_empty() {
-                return Ok(());
-            }
-            dsca_report::write_text(out, &shown, &text_options)
-        }
-        OutputFormat::Json => dsca_report::write_json(out, reports),
-        OutputFormat::Jsonl => dsca_report::write_json_lines(out, reports),
-        OutputFormat::Sarif => {
-            dsca_report::write_sarif(out, reports, &rules, env!("CARGO_PKG_VERSION"))
-        }
-        OutputFormat::Markdown => {
-            dsca_report::write_markdown(out, &format!("dsca audit of {label}"), reports)
-        }
+    let kind = view.kind.to_string();
+    let options = dsca_report::WriteOptions {
+        text: text_options,
+        audit: Some(dsca_report::Audit {
+            label: view.label,
+            kind: &kind,
+        }),
+    };
+    let delivered = output::deliver(view.output, |out| {
+        dsca_report::write(out, view.format, reports, &rules, &options)
     });
     match delivered {
         Err(err) if !output::is_broken_pipe(&err) => Err(err),

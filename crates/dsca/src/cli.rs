@@ -98,16 +98,11 @@ pub enum DbCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Human-readable report.
-    Text,
-    /// One JSON document for one package, a JSON array for several.
-    Json,
-    /// JSON Lines: one compact document per package.
-    Jsonl,
-    /// SARIF 2.1.0 for code-scanning dashboards.
-    Sarif,
+/// `--format`: one of dsca-report's formats, by name.
+fn report_format() -> impl clap::builder::TypedValueParser<Value = dsca_report::Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(dsca_report::Format::ALL.map(|f| f.as_str()))
+        .map(|name| name.parse::<dsca_report::Format>().unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,9 +140,11 @@ pub struct ScanArgs {
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<String>,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format: text, json (one document, an array for several), jsonl (one
+    /// document per line), sarif (code-scanning dashboards), markdown (a pull-request
+    /// comment).
+    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
+    pub format: dsca_report::Format,
 
     /// Write the report to FILE instead of standard output (written whole or not at all).
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -254,9 +251,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
-    pub format: AuditFormat,
+    /// Output format: text, json (one document, an array for several), jsonl (one
+    /// document per line), sarif (code-scanning dashboards), markdown (a pull-request
+    /// comment).
+    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
+    pub format: dsca_report::Format,
 
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -303,21 +302,6 @@ pub enum AuditDynamic {
     All,
 }
 
-/// `dsca scan`'s formats plus markdown, for a pull-request comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuditFormat {
-    /// Human-readable report of the packages with findings or errors.
-    Text,
-    /// A JSON array of reports, one per package (an object when there is only one).
-    Json,
-    /// JSON Lines: one compact document per package.
-    Jsonl,
-    /// SARIF 2.1.0 for code-scanning dashboards.
-    Sarif,
-    /// Markdown for a pull-request comment.
-    Markdown,
-}
-
 /// `dsca npm [OPTIONS] install|ci [NPM ARGS...]`: dsca's options come before npm's
 /// command; everything from the command on goes to npm.
 #[derive(Debug, Args)]
@@ -344,9 +328,10 @@ pub struct NpmArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Format of the report shown before installing.
-    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
-    pub format: AuditFormat,
+    /// Format of the report shown before installing (text, json, jsonl, sarif,
+    /// markdown).
+    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
+    pub format: dsca_report::Format,
 
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]

@@ -1,4 +1,4 @@
-use crate::cli::{OutputFormat, RegistryArgs, RulesArgs, ScanArgs};
+use crate::cli::{RegistryArgs, RulesArgs, ScanArgs};
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
 use anyhow::Context as _;
@@ -39,13 +39,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         color,
         verbose: args.verbose,
     };
-    let delivered = output::deliver(args.output.as_deref(), |out| match args.format {
-        OutputFormat::Text => dsca_report::write_text(out, &reports, &text_options),
-        OutputFormat::Json => dsca_report::write_json(out, &reports),
-        OutputFormat::Jsonl => dsca_report::write_json_lines(out, &reports),
-        OutputFormat::Sarif => {
-            dsca_report::write_sarif(out, &reports, &rules, env!("CARGO_PKG_VERSION"))
-        }
+    let options = dsca_report::WriteOptions {
+        text: text_options,
+        audit: None,
+    };
+    let delivered = output::deliver(args.output.as_deref(), |out| {
+        dsca_report::write(out, args.format, &reports, &rules, &options)
     });
     // A reader that went away (`dsca scan x | head`) does not change the verdict: the
     // exit status and the error lines still tell a pipeline what happened.

@@ -350,6 +350,17 @@ fn local_tarball_and_directory_are_scanned_without_a_registry() {
             .is_some_and(|i| i.starts_with("sha512-"))
     );
     assert!(rules_of(&report).contains(&"DSCA102"));
+    // Every format of the one printer entry point serves dsca scan, markdown included.
+    let markdown = run(dsca(&home).args(["scan", "--format", "markdown", "./local-1.0.0.tgz"]));
+    assert_eq!(markdown.code, 0, "{}", markdown.stderr);
+    assert!(
+        markdown
+            .stdout
+            .starts_with("### dsca scan\n\n1 package scanned, 1 with findings or errors."),
+        "{}",
+        markdown.stdout
+    );
+    assert!(markdown.stdout.contains("DSCA102"), "{}", markdown.stdout);
 
     let dir = home.project_dir().join("unpacked");
     std::fs::create_dir_all(&dir).expect("mkdir");
