@@ -1102,6 +1102,17 @@ fn dsca1014_an_import_that_spins_until_the_limit_is_high() {
         "{}",
         found[0].message
     );
+    // Measured against the limit, not the phase's length with the clean-up after it: a
+    // one-second limit spun through is a spin.
+    let mut short = timed_out_import(Some(950));
+    let import = short
+        .phases
+        .iter_mut()
+        .find(|p| p.name == "import")
+        .expect("import");
+    import.timeout_ms = 1_000;
+    import.duration_ms = 3_400;
+    assert_eq!(findings(&short, "DSCA1014").len(), 1);
 }
 
 #[test]
@@ -1164,6 +1175,24 @@ fn a_called_function_that_reaches_the_network_weighs_little() {
     let mut loaded = with_execute_phase();
     loaded.connections.push(broadcast("import"));
     let found = findings(&loaded, "DSCA1002");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::High);
+}
+
+#[test]
+fn a_called_function_that_runs_a_downloaded_script_keeps_its_weight() {
+    let mut run = with_execute_phase();
+    let mut download = request("GET", "http://stage.example/setup.sh", false);
+    download.phase = "execute".into();
+    download.probe = true;
+    run.http.push(download);
+    run.processes.push(process(
+        81,
+        Some(80),
+        "execute",
+        vec![exec(1300, &["/bin/echo", "dsca-probe-00112233aabbccdd"])],
+    ));
+    let found = findings(&run, "DSCA1012");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].severity, Severity::High);
 }

@@ -801,34 +801,35 @@ fn run_phase(
     outcome.duration_ms = started.elapsed().as_millis() as u64;
     outcome.stdout_tail = tail(&stdout_path, 4096);
     outcome.stderr_tail = tail(&stderr_path, 4096);
-    // The logs one after another, within one budget for the phase.
+    // strace could not write all it saw: the record is incomplete.
+    let run_dir_filled = run_dir_full();
+    // The logs one after another, within one budget for the phase. Each is deleted once
+    // read: the phases after this one need the room.
     let mut trace = Vec::new();
     for (path, mut segment) in logs {
-        let room = config.limits.max_trace_bytes - trace.len() as u64;
-        let before = trace.len();
-        if let Ok(file) = std::fs::File::open(&path) {
-            let _ = file.take(room + 1).read_to_end(&mut trace);
+        if !outcome.trace_truncated {
+            let room = config.limits.max_trace_bytes - trace.len() as u64;
+            let before = trace.len();
+            if let Ok(file) = std::fs::File::open(&path) {
+                let _ = file.take(room + 1).read_to_end(&mut trace);
+            }
+            if trace.len() as u64 > config.limits.max_trace_bytes {
+                trace.truncate(config.limits.max_trace_bytes as usize);
+                outcome.trace_truncated = true;
+            }
+            segment.bytes = (trace.len() - before) as u64;
+            outcome.segments.push(segment);
         }
-        if trace.len() as u64 > config.limits.max_trace_bytes {
-            trace.truncate(config.limits.max_trace_bytes as usize);
-            outcome.trace_truncated = true;
-        }
-        segment.bytes = (trace.len() - before) as u64;
-        outcome.segments.push(segment);
-        if outcome.trace_truncated {
-            break;
-        }
+        let _ = std::fs::remove_file(&path);
     }
-    if run_dir_full() {
-        // strace could not write all it saw: the record is incomplete.
-        outcome.trace_truncated = true;
-    }
+    outcome.trace_truncated |= run_dir_filled;
     outcome.trace_bytes = trace.len() as u64;
     (outcome, trace)
 }
 
-/// Room for the logs of a phase (up to the trace limit, read back per phase) plus the
-/// phases' output and the stale logs of the phase before.
+/// Room for the logs of a phase (up to the trace limit, read back and deleted at the
+/// end of each phase) plus the phases' output, with a margin: a log may outgrow the
+/// limit before it is read (the rest is cut then).
 fn run_dir_bytes(max_trace_bytes: u64) -> u64 {
     max_trace_bytes
         .saturating_mul(2)

@@ -280,10 +280,12 @@ try {{ readFileSync(0); }} catch {{}}
 const require = createRequire(import.meta.url);
 const name = process.argv[2];
 const exit = process.exit.bind(process);
+// Kept before the package loads: fake-timer libraries replace the globals.
+const {{ setTimeout: later, Date: RealDate }} = globalThis;
 process.exit = (code) => {{ throw new Error('process.exit(' + code + ') refused'); }};
 process.on('uncaughtException', (err) => console.error('uncaught: ' + (err && err.message)));
 process.on('unhandledRejection', (err) => console.error('unhandled: ' + (err && err.message)));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms) => new Promise((resolve) => later(resolve, ms));
 const message = (err) => String(err && err.message).slice(0, 200);
 let loaded;
 try {{ loaded = require(name); }}
@@ -308,9 +310,9 @@ collect(loaded, name, 0);
 if (loaded && typeof loaded === 'object' && loaded.default && loaded.default !== loaded) {{
   collect(loaded.default, name + '.default', 0);
 }}
-const deadline = Date.now() + 5000;
+const deadline = RealDate.now() + 5000;
 for (const [path, fn] of calls) {{
-  if (Date.now() > deadline) break;
+  if (RealDate.now() > deadline) break;
   let result;
   try {{ result = fn(); }}
   catch (err) {{
@@ -318,11 +320,13 @@ for (const [path, fn] of calls) {{
     try {{ result = new fn(); }} catch (err2) {{ console.log('new ' + path + ': ' + message(err2)); continue; }}
   }}
   console.log('called ' + path);
-  if (result && typeof result.then === 'function') {{
-    await Promise.race([Promise.resolve(result).catch(() => {{}}), sleep(100)]);
-  }}
+  try {{
+    if (result && typeof result.then === 'function') {{
+      await Promise.race([Promise.resolve(result).catch(() => {{}}), sleep(100)]);
+    }}
+  }} catch (err) {{ console.log('result of ' + path + ': ' + message(err)); }}
 }}
-setTimeout(() => exit(0), {settle_ms}).unref();
+later(() => exit(0), {settle_ms}).unref();
 "#
     )
 }
@@ -545,7 +549,7 @@ pub fn run(
     preflight()?;
     let layout = layout(options.profile);
     let ca = Arc::new(
-        CertificateAuthority::generate()
+        CertificateAuthority::generate_for(options.clock_offset_days)
             .map_err(|err| SandboxError::Setup(format!("cannot make the run's CA: {err}")))?,
     );
     let ca_pem = ca.certificate_pem();

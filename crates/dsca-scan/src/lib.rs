@@ -226,13 +226,19 @@ impl Scanner {
             // as they are known (at once for an exact version), while the registry is
             // asked for the rest and the static analysis runs. npm's own start-up in the
             // sandbox takes longer than all of that.
-            let exact = requested
-                .as_deref()
-                .filter(|v| nodejs_semver::Version::parse(v).is_ok());
+            // Exactly a version, as npm reads it: `1.2.3` (not a range that starts like one).
+            let exact = requested.as_deref().filter(|v| {
+                nodejs_semver::Version::parse(v).is_ok_and(|parsed| parsed.to_string() == *v)
+            });
             let mut early = exact.and_then(|version| self.start_sandbox(scope, &name, version));
             let resolved = match self.resolve_version(&name, requested.as_deref()) {
                 Ok(resolved) => resolved,
                 Err(err) => {
+                    // No package to judge: the early run's record is not wanted (and a
+                    // panic in it must not take this report down).
+                    if let Some(run) = early {
+                        let _ = run.join();
+                    }
                     return self
                         .removed_but_known(spec, &name, requested.as_deref(), &err)
                         .unwrap_or_else(|| {

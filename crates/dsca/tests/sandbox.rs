@@ -1245,6 +1245,15 @@ fn a_time_bomb_shows_itself_when_the_clock_moves_ahead() {
         .any(|n| n == "wake.dormant.example"),
         "{later:#}"
     );
+    // The sink's certificates are valid on the moved clock too: the HTTPS request
+    // itself is seen, with what it sent.
+    let requests = later["http"].as_array().cloned().unwrap_or_default();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r["method"] == "POST" && r["url"] == "https://wake.dormant.example/ping"),
+        "{later:#}"
+    );
     let rules = rule_ids(&report);
     assert!(rules.iter().any(|r| r == "DSCA1013"), "{rules:?}");
 

@@ -77,14 +77,16 @@ static CHECKS: &[Check] = &[
 /// is. What it did only when dsca called its exported functions with no arguments is
 /// judged apart and weighs little: a library's function that looks up its API, reads a
 /// config file or broadcasts on the LAN when called is doing its job. Proof stays proof:
-/// a bait credential sent out, a probe run, a persistence place written are as critical
-/// from a called function as from an install script.
+/// a bait credential sent out, a persistence place written are as critical from a called
+/// function as from an install script, and a probe it ran keeps its weight (DSCA1012).
 pub fn analyse(run: &DynamicAnalysis) -> Analysis {
     let (own, called) = split_called(run);
     let mut analysis = judge(own.as_ref().unwrap_or(run));
     if let Some(called) = called {
         for mut finding in judge(&called).findings {
-            if finding.severity < Severity::Critical {
+            if finding.severity < Severity::Critical
+                && finding.rule != remote_command_executed::RULE.id
+            {
                 finding.severity = Severity::Low;
             }
             let covered = analysis

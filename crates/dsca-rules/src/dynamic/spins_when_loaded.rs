@@ -30,25 +30,29 @@ pub const RULE: Rule = Rule {
 const SPINNING_SHARE: f64 = 0.7;
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
-    let evidence: Vec<Evidence> =
-        run.run
-            .phases
-            .iter()
-            .filter(|phase| {
-                matches!(phase.name.as_str(), IMPORT_PHASE | LATER_PHASE)
-                    && phase.status == PhaseStatus::Timeout
+    let evidence: Vec<Evidence> = run
+        .run
+        .phases
+        .iter()
+        .filter(|phase| {
+            matches!(phase.name.as_str(), IMPORT_PHASE | LATER_PHASE)
+                && phase.status == PhaseStatus::Timeout
+        })
+        .filter_map(|phase| {
+            let busy = phase.busy_ms_at_timeout?;
+            // The limit, not the phase's length (which adds the clean-up after it).
+            let limit = match phase.timeout_ms {
+                0 => phase.duration_ms,
+                limit => limit,
+            };
+            (limit > 0 && busy as f64 >= SPINNING_SHARE * limit as f64).then(|| {
+                Evidence::new(format!(
+                    "the {} phase ran out its {} ms, {busy} ms of it running or queued for a CPU",
+                    phase.name, phase.duration_ms
+                ))
             })
-            .filter_map(|phase| {
-                let busy = phase.busy_ms_at_timeout?;
-                (phase.duration_ms > 0 && busy as f64 >= SPINNING_SHARE * phase.duration_ms as f64)
-                    .then(|| {
-                        Evidence::new(format!(
-                            "the {} phase ran out its {} ms, {busy} ms of it running or queued for a CPU",
-                            phase.name, phase.duration_ms
-                        ))
-                    })
-            })
-            .collect();
+        })
+        .collect();
     let Some(first) = evidence.first() else {
         return;
     };

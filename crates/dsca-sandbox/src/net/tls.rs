@@ -16,7 +16,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
-/// Certificates are valid from a day before the run (clock skew) to a week after.
+/// Certificates are valid from a day before the run (clock skew) to a week after (and
+/// past the clock of the time-bomb pass, see [`CertificateAuthority::generate_for`]).
 const VALID_BEFORE: Duration = Duration::days(1);
 const VALID_AFTER: Duration = Duration::days(7);
 /// Handshake records read before giving up on a ClientHello.
@@ -24,6 +25,8 @@ const MAX_HELLO_READS: usize = 64;
 
 /// The run's certificate authority. Its private key never leaves the supervisor.
 pub struct CertificateAuthority {
+    /// How long after now the certificates it issues stay valid.
+    valid_after: Duration,
     params: CertificateParams,
     key: KeyPair,
     certificate_pem: String,
@@ -52,6 +55,14 @@ fn certificate_error(error: rcgen::Error) -> NetError {
 impl CertificateAuthority {
     /// A new CA with a fresh ECDSA P-256 key.
     pub fn generate() -> Result<Self, NetError> {
+        Self::generate_for(0)
+    }
+
+    /// A new CA whose certificates are still valid to a package whose clock runs
+    /// `clock_ahead_days` ahead (the time-bomb pass): an expired certificate would make
+    /// every HTTPS request of that pass fail before the sink saw it.
+    pub fn generate_for(clock_ahead_days: u32) -> Result<Self, NetError> {
+        let valid_after = VALID_AFTER + Duration::days(i64::from(clock_ahead_days));
         let key = KeyPair::generate().map_err(certificate_error)?;
         let now = OffsetDateTime::now_utc();
         let mut params = CertificateParams::default();
@@ -66,10 +77,11 @@ impl CertificateAuthority {
             KeyUsagePurpose::DigitalSignature,
         ];
         params.not_before = now - VALID_BEFORE;
-        params.not_after = now + VALID_AFTER;
+        params.not_after = now + valid_after;
         params.serial_number = Some(random_serial()?);
         let certificate = params.self_signed(&key).map_err(certificate_error)?;
         Ok(CertificateAuthority {
+            valid_after,
             certificate_pem: certificate.pem(),
             certificate_der: certificate.der().clone(),
             params,
@@ -102,7 +114,7 @@ impl CertificateAuthority {
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.use_authority_key_identifier_extension = true;
         params.not_before = now - VALID_BEFORE;
-        params.not_after = now + VALID_AFTER;
+        params.not_after = now + self.valid_after;
         params.serial_number = Some(random_serial()?);
         let issuer = Issuer::from_params(&self.params, &self.key);
         let certificate = params.signed_by(&key, &issuer).map_err(certificate_error)?;
