@@ -224,6 +224,11 @@ pub const IMPORT_PHASE: &str = "import";
 pub const LATER_PHASE: &str = "import-later";
 pub const EXECUTE_PHASE: &str = "execute";
 
+/// The path the execute phase's script opens (and fails to) once the package is loaded
+/// and before the first call: the trace shows when the calls began, so what the second
+/// load of the package did is told apart from what the calls did.
+pub const CALLS_MARKER: &str = "/.dsca-calls-begin";
+
 /// One phase of the run (see [`INSTALL_PHASE`] and the others).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhaseResult {
@@ -244,6 +249,10 @@ pub struct PhaseResult {
     /// not waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub busy_ms_at_timeout: Option<u64>,
+    /// The execute phase: when the package was loaded and the first call began (see
+    /// [`CALLS_MARKER`]); what happened before is the load's doing, not a call's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls_began_ms: Option<u64>,
     /// The last lines of what the phase printed (escaped, bounded).
     pub stdout_tail: String,
     pub stderr_tail: String,
@@ -549,6 +558,7 @@ pub mod wire {
                     timeout_ms: 0,
                     clock_offset_days: None,
                     busy_ms_at_timeout: None,
+                    calls_began_ms: None,
                     stdout_tail: String::new(),
                     stderr_tail: String::new(),
                     error: Some("the run recorded no phase".to_string()),
@@ -723,6 +733,7 @@ mod tests {
             timeout_ms: 0,
             clock_offset_days: None,
             busy_ms_at_timeout: None,
+            calls_began_ms: None,
             stdout_tail: String::new(),
             stderr_tail: String::new(),
             error: None,

@@ -109,6 +109,7 @@ fn phase(name: &str, command: &[&str]) -> PhaseResult {
         timeout_ms: 0,
         clock_offset_days: None,
         busy_ms_at_timeout: None,
+        calls_began_ms: None,
         stdout_tail: "added 1 package in 4s\n".into(),
         stderr_tail: String::new(),
         error: None,
@@ -1195,6 +1196,31 @@ fn a_called_function_that_runs_a_downloaded_script_keeps_its_weight() {
     let found = findings(&run, "DSCA1012");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].severity, Severity::High);
+}
+
+fn calls_began(run: &mut DynamicAnalysis, time_ms: u64) {
+    if let Some(execute) = run.phases.iter_mut().find(|p| p.name == "execute") {
+        execute.calls_began_ms = Some(time_ms);
+    }
+}
+
+#[test]
+fn what_the_second_load_did_before_the_calls_is_the_packages_own() {
+    // The execute phase loads the package again before calling anything; a payload
+    // that waits for a later load acts before the marker and keeps its weight.
+    let mut run = with_execute_phase();
+    calls_began(&mut run, 1240);
+    let mut early = broadcast("execute");
+    early.time_ms = 1220;
+    run.connections.push(early);
+    let found = findings(&run, "DSCA1002");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::High);
+    // After the marker, it is what a call did.
+    let mut called = with_execute_phase();
+    calls_began(&mut called, 1240);
+    called.connections.push(broadcast("execute"));
+    assert_eq!(findings(&called, "DSCA1002")[0].severity, Severity::Low);
 }
 
 #[test]

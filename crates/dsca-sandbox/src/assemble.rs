@@ -8,8 +8,9 @@ use crate::net::NetRecord;
 use crate::protocol::{PhaseOutcome, TraceSegment};
 use crate::trace::{self, SocketEvent, Trace, TraceLimits, TracedProcess};
 use dsca_model::dynamic::{
-    Connection, DnsQuery, DroppedEvents, DynamicAnalysis, Exec, Exfiltration, FileEvent, FileOp,
-    HoneytokenRead, PROBED_CONNECTION, PhaseResult, PhaseStatus, Probe, Process, SandboxInfo,
+    CALLS_MARKER, Connection, DnsQuery, DroppedEvents, DynamicAnalysis, EXECUTE_PHASE, Exec,
+    Exfiltration, FileEvent, FileOp, HoneytokenRead, PROBED_CONNECTION, PhaseResult, PhaseStatus,
+    Probe, Process, SandboxInfo,
 };
 use dsca_model::truncate_snippet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -81,6 +82,7 @@ pub fn assemble(
             timeout_ms: 0,
             clock_offset_days: None,
             busy_ms_at_timeout: outcome.busy_ms_at_timeout,
+            calls_began_ms: None,
             stdout_tail: last_lines(&outcome.stdout_tail, 20),
             stderr_tail: last_lines(&outcome.stderr_tail, 20),
             error: outcome.error.clone().or_else(|| {
@@ -153,7 +155,17 @@ pub fn assemble(
     let npm_home = format!("{}/.npm/", run.sandbox.home);
     let mut kept = 0usize;
     let mut dropped_files = 0u64;
+    // The execute phase's script opens CALLS_MARKER between loading the package and its
+    // first call. The last time counts: a package that opens the path itself can only
+    // move its own doing into the load's part.
+    let mut calls_began = None;
     for event in all_files {
+        if event.path == CALLS_MARKER {
+            if event.phase == EXECUTE_PHASE {
+                calls_began = calls_began.max(Some(event.time_ms));
+            }
+            continue;
+        }
         if let Some(bait) = honey.bait_file(&event.path)
             && event.op == FileOp::Read
             && event.error.is_none()
@@ -177,6 +189,9 @@ pub fn assemble(
         }
         kept += 1;
         run.files.push(event);
+    }
+    if let Some(execute) = run.phases.iter_mut().find(|p| p.name == EXECUTE_PHASE) {
+        execute.calls_began_ms = calls_began;
     }
     if dropped_files > 0 {
         merge_dropped(

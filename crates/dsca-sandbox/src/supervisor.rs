@@ -12,7 +12,8 @@ use crate::protocol::{self, FromInit, InitConfig, PhaseSpec, ResourceLimits, San
 use crate::sys;
 use crate::{SandboxError, SandboxOptions, Target};
 use dsca_model::dynamic::{
-    DynamicAnalysis, EXECUTE_PHASE, IMPORT_PHASE, INSTALL_PHASE, LATER_PHASE, SandboxInfo,
+    CALLS_MARKER, DynamicAnalysis, EXECUTE_PHASE, IMPORT_PHASE, INSTALL_PHASE, LATER_PHASE,
+    SandboxInfo,
 };
 use std::io::Read as _;
 use std::net::{TcpListener, UdpSocket};
@@ -310,6 +311,7 @@ collect(loaded, name, 0);
 if (loaded && typeof loaded === 'object' && loaded.default && loaded.default !== loaded) {{
   collect(loaded.default, name + '.default', 0);
 }}
+try {{ readFileSync('{CALLS_MARKER}'); }} catch {{}}
 const deadline = RealDate.now() + 5000;
 for (const [path, fn] of calls) {{
   if (RealDate.now() > deadline) break;

@@ -1325,6 +1325,25 @@ fn an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it() 
             .is_some_and(|out| out.contains("called env-config-loader.load")),
         "{execute:#}"
     );
+    // The moment the calls began is recorded (the script's mark), not the mark itself.
+    let began = execute["calls_began_ms"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{execute:#}"));
+    assert!(
+        texts(
+            execute["files"].as_array().map_or(&[][..], Vec::as_slice),
+            "path"
+        )
+        .iter()
+        .all(|p| p != "/.dsca-calls-begin"),
+        "{execute:#}"
+    );
+    assert!(
+        execute["http"].as_array().is_some_and(|requests| requests
+            .iter()
+            .all(|r| r["time_ms"].as_u64() >= Some(began))),
+        "{execute:#}"
+    );
     let hosts = texts(
         execute["http"].as_array().map_or(&[][..], Vec::as_slice),
         "host",

@@ -116,24 +116,42 @@ fn judge(run: &DynamicAnalysis) -> Analysis {
     analysis
 }
 
-/// The run without its execute phase, and the execute phase alone; `(None, None)` when
-/// the run has no execute phase (the whole run is the package's own doing).
+/// The run without what its exported functions did when called, and that alone;
+/// `(None, None)` when the run has no execute phase (the whole run is the package's own
+/// doing). The execute phase loads the package before it calls anything: what happened
+/// before `calls_began_ms` is the load's (all of it counts as called without the mark).
 fn split_called(run: &DynamicAnalysis) -> (Option<DynamicAnalysis>, Option<DynamicAnalysis>) {
-    if !run.phases.iter().any(|p| p.name == EXECUTE_PHASE) {
+    let Some(execute) = run.phases.iter().find(|p| p.name == EXECUTE_PHASE) else {
         return (None, None);
-    }
+    };
+    let calls_began = execute.calls_began_ms.unwrap_or(0);
     let part = |called: bool| {
-        let keep = |phase: &str| (phase == EXECUTE_PHASE) == called;
+        let keep = |phase: &str, time_ms: u64| {
+            (phase == EXECUTE_PHASE && time_ms >= calls_began) == called
+        };
         let mut part = run.clone();
-        part.phases.retain(|p| keep(&p.name));
-        part.dns.retain(|r| keep(&r.phase));
-        part.connections.retain(|r| keep(&r.phase));
-        part.http.retain(|r| keep(&r.phase));
-        part.processes.retain(|r| keep(&r.phase));
-        part.files.retain(|r| keep(&r.phase));
-        part.honeytokens.reads.retain(|r| keep(&r.phase));
-        part.honeytokens.exfiltrations.retain(|r| keep(&r.phase));
-        part.probes.retain(|r| keep(&r.phase));
+        part.phases.retain(|p| !called || p.name == EXECUTE_PHASE);
+        part.dns.retain(|r| keep(&r.phase, r.time_ms));
+        part.connections.retain(|r| keep(&r.phase, r.time_ms));
+        part.http.retain(|r| keep(&r.phase, r.time_ms));
+        // The script's own process stays in both: the calls' children hang under it.
+        let script = |process: &Process| {
+            process.phase == EXECUTE_PHASE
+                && process.execs.iter().any(|exec| {
+                    run.phases
+                        .iter()
+                        .any(|p| p.name == EXECUTE_PHASE && p.command == exec.argv)
+                })
+        };
+        part.processes.retain(|r| {
+            script(r) || keep(&r.phase, r.execs.first().map_or(calls_began, |e| e.time_ms))
+        });
+        part.files.retain(|r| keep(&r.phase, r.time_ms));
+        part.honeytokens.reads.retain(|r| keep(&r.phase, r.time_ms));
+        part.honeytokens
+            .exfiltrations
+            .retain(|r| keep(&r.phase, r.time_ms));
+        part.probes.retain(|r| keep(&r.phase, r.time_ms));
         if called {
             part.dropped.clear();
         }
