@@ -1239,3 +1239,26 @@ fn a_called_function_that_sends_bait_away_is_still_proof() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].severity, Severity::Critical);
 }
+
+#[test]
+fn hosts_only_a_called_function_reached_join_the_packages_own_finding() {
+    let mut run = with_execute_phase();
+    run.dns.push(in_phase(
+        dns("cdn.vendor.example", "A", RESOLVER, 5, false),
+        "import",
+    ));
+    run.dns.push(in_phase(
+        dns("api.vendor.example", "A", RESOLVER, 80, false),
+        "execute",
+    ));
+    let found = findings(&run, "DSCA1001");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .evidence
+            .iter()
+            .any(|e| e.detail.starts_with("when called: ")
+                && e.detail.contains("api.vendor.example")),
+        "{found:#?}"
+    );
+}

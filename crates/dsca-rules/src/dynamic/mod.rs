@@ -89,11 +89,18 @@ pub fn analyse(run: &DynamicAnalysis) -> Analysis {
             {
                 finding.severity = Severity::Low;
             }
-            let covered = analysis
+            // The package's own finding of the same rule says more: the calls' evidence
+            // joins it (the hosts only a called function reached stay in the report).
+            if let Some(own) = analysis
                 .findings
-                .iter()
-                .any(|f| f.rule == finding.rule && f.severity >= finding.severity);
-            if covered {
+                .iter_mut()
+                .find(|f| f.rule == finding.rule && f.severity >= finding.severity)
+            {
+                let room = crate::metadata::MAX_EVIDENCE.saturating_sub(own.evidence.len());
+                for mut item in finding.evidence.into_iter().take(room) {
+                    item.detail = format!("when called: {}", item.detail);
+                    own.evidence.push(item);
+                }
                 continue;
             }
             finding.message = format!(
