@@ -9,9 +9,9 @@ use super::{RunContext, count, short};
 use crate::Analysis;
 use crate::code::strings::sensitive_place;
 use crate::code::tables::SecretWeight;
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use dsca_model::dynamic::FileOp;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
@@ -125,12 +125,8 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
             Evidence::new(detail)
         })
         .collect();
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }
 
 /// Bait reads and credential-file reads that count, once per path and process.

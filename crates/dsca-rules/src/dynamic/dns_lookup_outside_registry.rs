@@ -4,9 +4,9 @@ use super::{RunContext, count, host_part, is_build_host, short};
 use crate::Analysis;
 use crate::code::strings::{classify_host, entropy, ip_class};
 use crate::code::tables::DestinationClass;
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use dsca_model::dynamic::DnsQuery;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const RULE: Rule = Rule {
@@ -130,12 +130,8 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
         let reasons: Vec<String> = reasons.into_iter().collect();
         message.push_str(&format!(" (including {})", reasons.join(", ")));
     }
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }
 
 fn describe(run: &RunContext, name: &str, seen: &Name, notes: &[String]) -> Evidence {

@@ -3,10 +3,10 @@
 
 use super::{RunContext, SHELLS, basename, command_line, shell_command, short};
 use crate::Analysis;
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use crate::shell::{self, Separator};
 use dsca_model::dynamic::{Exec, FileOp};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
@@ -88,12 +88,8 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     if paired {
         message.push_str(", after downloading from outside the registry");
     }
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }
 
 /// Files the run created, wrote, renamed into place or made executable outside the

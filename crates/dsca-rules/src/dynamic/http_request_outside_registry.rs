@@ -4,9 +4,9 @@ use super::{RunContext, count, is_build_host, short};
 use crate::Analysis;
 use crate::code::strings::{classify_url, host_of};
 use crate::code::tables::DestinationClass;
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use dsca_model::dynamic::HttpRequest;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1003",
@@ -73,12 +73,8 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     if let Some(worst) = worst.filter(|_| severity >= Severity::High) {
         message.push_str(&format!(" ({worst})"));
     }
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }
 
 /// How much one request weighs, and why when it is more than a request.

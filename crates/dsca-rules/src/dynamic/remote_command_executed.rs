@@ -2,9 +2,9 @@
 
 use super::{RunContext, short};
 use crate::Analysis;
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use dsca_model::dynamic::{PROBE_MARK_PREFIX, PROBED_CONNECTION};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1012",
@@ -75,10 +75,6 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
             Severity::High,
         ),
     };
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }

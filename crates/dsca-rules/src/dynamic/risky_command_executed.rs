@@ -9,10 +9,10 @@
 use super::{RunContext, command_line, program_name, shell_command};
 use crate::Analysis;
 use crate::inline_code::{Language, risky_capabilities};
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use crate::metadata::risky_install_command::risky_shapes;
 use dsca_model::dynamic::Exec;
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
@@ -75,12 +75,8 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     if evidence.len() > 1 {
         message.push_str(&format!(" (and {} more)", evidence.len() - 1));
     }
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }
 
 fn judge(exec: &Exec) -> Vec<Hit> {

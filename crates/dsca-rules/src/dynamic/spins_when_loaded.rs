@@ -3,8 +3,9 @@
 
 use super::RunContext;
 use crate::Analysis;
+use crate::metadata::finding_with_evidence;
 use dsca_model::dynamic::{IMPORT_PHASE, LATER_PHASE, PhaseStatus};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1014",
@@ -56,13 +57,14 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     let Some(first) = evidence.first() else {
         return;
     };
-    let finding = Finding::new(
-        &RULE,
-        format!(
-            "loading the package never returned and kept the CPU busy ({})",
-            first.detail
-        ),
+    let message = format!(
+        "loading the package never returned and kept the CPU busy ({})",
+        first.detail
     );
-    out.findings
-        .push(evidence.into_iter().fold(finding, Finding::with_evidence));
+    out.findings.push(finding_with_evidence(
+        &RULE,
+        RULE.severity,
+        message,
+        evidence,
+    ));
 }

@@ -4,9 +4,9 @@
 use super::write_outside_project::outside_changes;
 use super::{RunContext, is_loopback, program_name, short};
 use crate::Analysis;
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use dsca_model::dynamic::{IMPORT_PHASE, LATER_PHASE};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 use std::collections::BTreeSet;
 
 pub const RULE: Rule = Rule {
@@ -148,10 +148,6 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
         .iter()
         .map(|(_, action)| Evidence::new(action.clone()))
         .collect();
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }

@@ -3,9 +3,9 @@
 use super::{RunContext, short};
 use crate::Analysis;
 use crate::code::strings::persistence_place;
-use crate::metadata::cap_evidence;
+use crate::metadata::finding_with_evidence;
 use dsca_model::dynamic::{FileEvent, FileOp};
-use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA1006",
@@ -63,12 +63,8 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
         ),
         None => format!("changed {} files outside the project", changes.len()),
     };
-    let finding = Finding::new(&RULE, message).with_severity(severity);
-    out.findings.push(
-        cap_evidence(evidence)
-            .into_iter()
-            .fold(finding, Finding::with_evidence),
-    );
+    out.findings
+        .push(finding_with_evidence(&RULE, severity, message, evidence));
 }
 
 /// Every change outside the allowed places, once per path and operation, with the
