@@ -68,6 +68,29 @@ fn texts(values: &[Value], field: &str) -> Vec<String> {
         .collect()
 }
 
+/// The texts of `field` in the array `list` (none when `list` is not an array).
+fn list_texts(list: &Value, field: &str) -> Vec<String> {
+    texts(list.as_array().map_or(&[][..], Vec::as_slice), field)
+}
+
+/// The phase of a dynamic record named `name`, if it ran.
+fn phase_named<'a>(run: &'a Value, name: &str) -> Option<&'a Value> {
+    run["phases"]
+        .as_array()
+        .and_then(|phases| phases.iter().find(|p| p["name"] == name))
+}
+
+/// Publish packages of one `index.js` each, version 1.0.0, to `registry`.
+fn publish_modules(registry: &TestRegistry, modules: &[(&str, &str)]) {
+    for (name, source) in modules {
+        registry.publish(
+            PackageBuilder::new(name, "1.0.0")
+                .file("index.js", *source)
+                .build(),
+        );
+    }
+}
+
 /// What a credential stealer with a dropper does at install time, aimed at reserved names.
 const STEALER_SCRIPT: &str = r#"
 const dns = require('dns');
@@ -186,18 +209,11 @@ fn a_stealer_is_caught_in_the_act() {
     let import = &run["phases"][1];
     assert_eq!(import["name"], "import", "{run:#}");
     assert!(
-        texts(
-            import["honeytokens"]["reads"]
-                .as_array()
-                .map_or(&[], Vec::as_slice),
-            "path"
-        )
-        .contains(&"~/.npmrc".to_string()),
+        list_texts(&import["honeytokens"]["reads"], "path").contains(&"~/.npmrc".to_string()),
         "the import's bait read was not seen: {import:#}"
     );
     assert!(
-        texts(import["dns"].as_array().map_or(&[], Vec::as_slice), "name")
-            .contains(&"imported.example".to_string()),
+        list_texts(&import["dns"], "name").contains(&"imported.example".to_string()),
         "the import's lookup was not seen: {import:#}"
     );
     // npm runs untraced and hands the postinstall to PID 1 through the script shell:
@@ -281,10 +297,7 @@ fn a_stealer_is_caught_in_the_act() {
     let (_, captured, stderr) =
         scan_json(dsca(&home).args(["pcap", "--format", "json", capture.to_str().unwrap()]));
     let network = &captured["network"];
-    let captured_names = texts(
-        network["names"].as_array().map_or(&[], Vec::as_slice),
-        "name",
-    );
+    let captured_names = list_texts(&network["names"], "name");
     for name in &names {
         assert!(
             captured_names.contains(name),
@@ -301,12 +314,7 @@ fn a_stealer_is_caught_in_the_act() {
             .any(|c| c["destination"] == "198.51.100.23" && c["port"] == 4444),
         "{captured_connections:#?}"
     );
-    let sni = texts(
-        network["tls_server_names"]
-            .as_array()
-            .map_or(&[], Vec::as_slice),
-        "host",
-    );
+    let sni = list_texts(&network["tls_server_names"], "host");
     assert!(sni.iter().any(|h| h == "collect.example"), "{sni:?}");
 }
 
@@ -1203,33 +1211,24 @@ fn a_time_bomb_shows_itself_when_the_clock_moves_ahead() {
         return;
     }
     let registry = TestRegistry::start();
-    registry.publish(
-        PackageBuilder::new("quiet-logger", "1.0.0")
-            .file("index.js", DORMANT_MODULE)
-            .build(),
-    );
-    registry.publish(
-        PackageBuilder::new("region-data", "1.0.0")
-            .file("index.js", STALE_NOTICE_MODULE)
-            .build(),
+    publish_modules(
+        &registry,
+        &[
+            ("quiet-logger", DORMANT_MODULE),
+            ("region-data", STALE_NOTICE_MODULE),
+        ],
     );
     let report = scan_dynamic(&registry, &[], "quiet-logger@1.0.0");
     let run = &report["dynamic"];
-    let later = run["phases"]
-        .as_array()
-        .and_then(|phases| phases.iter().find(|p| p["name"] == "import-later"))
-        .unwrap_or_else(|| {
-            panic!(
-                "no time-bomb pass (is libfaketime installed?): {:#}",
-                run["sandbox"]
-            )
-        });
+    let later = phase_named(run, "import-later").unwrap_or_else(|| {
+        panic!(
+            "no time-bomb pass (is libfaketime installed?): {:#}",
+            run["sandbox"]
+        )
+    });
     assert_eq!(later["clock_offset_days"], 400);
     // Today the import is quiet; a year ahead it calls home.
-    let import = run["phases"]
-        .as_array()
-        .and_then(|phases| phases.iter().find(|p| p["name"] == "import"))
-        .expect("an import phase");
+    let import = phase_named(run, "import").expect("an import phase");
     assert!(
         import["dns"]
             .as_array()
@@ -1237,12 +1236,9 @@ fn a_time_bomb_shows_itself_when_the_clock_moves_ahead() {
         "{import:#}"
     );
     assert!(
-        texts(
-            later["dns"].as_array().map_or(&[][..], Vec::as_slice),
-            "name"
-        )
-        .iter()
-        .any(|n| n == "wake.dormant.example"),
+        list_texts(&later["dns"], "name")
+            .iter()
+            .any(|n| n == "wake.dormant.example"),
         "{later:#}"
     );
     // The sink's certificates are valid on the moved clock too: the HTTPS request
@@ -1258,10 +1254,7 @@ fn a_time_bomb_shows_itself_when_the_clock_moves_ahead() {
     assert!(rules.iter().any(|r| r == "DSCA1013"), "{rules:?}");
 
     let honest = scan_dynamic(&registry, &[], "region-data@1.0.0");
-    let later = honest["dynamic"]["phases"]
-        .as_array()
-        .and_then(|phases| phases.iter().find(|p| p["name"] == "import-later"))
-        .expect("the time-bomb pass ran");
+    let later = phase_named(&honest["dynamic"], "import-later").expect("the time-bomb pass ran");
     assert!(
         later["stderr_tail"]
             .as_str()
@@ -1303,21 +1296,16 @@ fn an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it() 
         return;
     }
     let registry = TestRegistry::start();
-    registry.publish(
-        PackageBuilder::new("env-config-loader", "1.0.0")
-            .file("index.js", CALLED_STEALER_MODULE)
-            .build(),
-    );
-    registry.publish(
-        PackageBuilder::new("text-kit", "1.0.0")
-            .file("index.js", HONEST_EXPORTS_MODULE)
-            .build(),
+    publish_modules(
+        &registry,
+        &[
+            ("env-config-loader", CALLED_STEALER_MODULE),
+            ("text-kit", HONEST_EXPORTS_MODULE),
+        ],
     );
     let report = scan_dynamic(&registry, &[], "env-config-loader@1.0.0");
     let run = &report["dynamic"];
-    let execute = run["phases"]
-        .as_array()
-        .and_then(|phases| phases.iter().find(|p| p["name"] == "execute"))
+    let execute = phase_named(run, "execute")
         .unwrap_or_else(|| panic!("no execute phase: {:#}", run["phases"]));
     assert!(
         execute["stdout_tail"]
@@ -1330,12 +1318,9 @@ fn an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it() 
         .as_u64()
         .unwrap_or_else(|| panic!("{execute:#}"));
     assert!(
-        texts(
-            execute["files"].as_array().map_or(&[][..], Vec::as_slice),
-            "path"
-        )
-        .iter()
-        .all(|p| p != "/.dsca-calls-begin"),
+        list_texts(&execute["files"], "path")
+            .iter()
+            .all(|p| p != "/.dsca-calls-begin"),
         "{execute:#}"
     );
     assert!(
@@ -1344,10 +1329,7 @@ fn an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it() 
             .all(|r| r["time_ms"].as_u64() >= Some(began))),
         "{execute:#}"
     );
-    let hosts = texts(
-        execute["http"].as_array().map_or(&[][..], Vec::as_slice),
-        "host",
-    );
+    let hosts = list_texts(&execute["http"], "host");
     assert!(
         hosts.iter().any(|h| h == "config-sync.example"),
         "{hosts:?}"
@@ -1357,10 +1339,7 @@ fn an_exported_function_that_steals_is_caught_when_the_execute_phase_calls_it() 
     assert_eq!(report["verdict"]["level"], "malicious", "{rules:?}");
 
     let honest = scan_dynamic(&registry, &[], "text-kit@1.0.0");
-    let execute = honest["dynamic"]["phases"]
-        .as_array()
-        .and_then(|phases| phases.iter().find(|p| p["name"] == "execute"))
-        .expect("an execute phase");
+    let execute = phase_named(&honest["dynamic"], "execute").expect("an execute phase");
     let out = execute["stdout_tail"].as_str().unwrap_or_default();
     for called in [
         "text-kit.slugify",
@@ -1384,20 +1363,20 @@ fn an_import_that_spins_forever_is_caught_and_the_later_passes_are_skipped() {
         return;
     }
     let registry = TestRegistry::start();
-    // The colors 1.4.44 shape: an endless loop at top level.
-    registry.publish(
-        PackageBuilder::new("liberty-colors", "1.0.0")
-            .file("index.js", "let i = 0;\nfor (;;) { i = (i + 1) % 7; }\n")
-            .build(),
-    );
-    // An import that blocks without using the CPU (a synchronous wait).
-    registry.publish(
-        PackageBuilder::new("slow-start", "1.0.0")
-            .file(
-                "index.js",
+    publish_modules(
+        &registry,
+        &[
+            // The colors 1.4.44 shape: an endless loop at top level.
+            (
+                "liberty-colors",
+                "let i = 0;\nfor (;;) { i = (i + 1) % 7; }\n",
+            ),
+            // An import that blocks without using the CPU (a synchronous wait).
+            (
+                "slow-start",
                 "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);\nmodule.exports = 1;\n",
-            )
-            .build(),
+            ),
+        ],
     );
     let options = ["--import-timeout", "4"];
     let report = scan_dynamic(&registry, &options, "liberty-colors@1.0.0");
