@@ -111,6 +111,25 @@ pub struct SandboxInfo {
     /// missing ...`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped_phases: Vec<String>,
+    /// The run's memory: its limit for all processes together, what they used and how
+    /// many the kernel ended at the limit; `None` when the run had no such limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<RunMemory>,
+    /// Why the run had no limit on its processes' memory together (only per process),
+    /// empty when it had one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub memory_limit_missing: String,
+}
+
+/// The memory of a run's processes together, from the cgroup around the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunMemory {
+    pub limit_bytes: u64,
+    /// The most held at once, when the kernel keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_bytes: Option<u64>,
+    /// Processes the kernel ended because the run reached its limit.
+    pub oom_kills: u64,
 }
 
 /// Places under the home directory npm and build tools write to: `~/.npm` (cache,

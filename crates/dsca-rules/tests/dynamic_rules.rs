@@ -137,6 +137,8 @@ fn benign() -> DynamicAnalysis {
             resolver: RESOLVER.into(),
             timezone: String::new(),
             skipped_phases: Vec::new(),
+            memory: None,
+            memory_limit_missing: String::new(),
         },
         domains_outside_registry: Vec::new(),
         phases: vec![phase("install", &npm), phase("import", &import)],

@@ -7,6 +7,7 @@
 
 mod assemble;
 pub mod capture;
+mod cgroup;
 pub mod honey;
 mod idmap;
 pub mod init;
@@ -56,7 +57,11 @@ pub struct SandboxOptions {
     pub response: net::SimulatedResponse,
     pub max_processes: u64,
     pub max_file_bytes: u64,
+    /// Address space of each process (RLIMIT_DATA).
     pub max_memory_bytes: u64,
+    /// Memory of all the run's processes together (a cgroup around the run, when dsca
+    /// may make one).
+    pub max_run_memory_bytes: u64,
     /// Size of each writable file system (home, /tmp).
     pub max_disk_bytes: u64,
     pub max_trace_bytes: u64,
@@ -99,6 +104,7 @@ impl Default for SandboxOptions {
             max_processes: 512,
             max_file_bytes: 512 * 1024 * 1024,
             max_memory_bytes: 4 * 1024 * 1024 * 1024,
+            max_run_memory_bytes: 4 * 1024 * 1024 * 1024,
             max_disk_bytes: 2 * 1024 * 1024 * 1024,
             max_trace_bytes: 256 * 1024 * 1024,
             extra_registry_hosts: Vec::new(),

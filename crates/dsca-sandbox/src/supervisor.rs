@@ -4,7 +4,8 @@
 
 use crate::assemble::{self, PhaseRecord};
 use crate::capture::{self, Capture, CaptureLimits};
-use crate::honey::Honeytokens;
+use crate::cgroup::{self, RunCgroup};
+use crate::honey::{self, Honeytokens};
 use crate::idmap::{self, SANDBOX_UID};
 use crate::init::{CONTROL_FD, INIT_ARG};
 use crate::net::{self, CertificateAuthority, Listeners, NetConfig, RegistryUpstream, Sinks};
@@ -13,7 +14,7 @@ use crate::sys;
 use crate::{SandboxError, SandboxOptions, Target};
 use dsca_model::dynamic::{
     CALLS_MARKER, DynamicAnalysis, EXECUTE_PHASE, IMPORT_PHASE, INSTALL_PHASE, LATER_PHASE,
-    SandboxInfo,
+    RunMemory, SandboxInfo,
 };
 use std::io::Read as _;
 use std::net::{TcpListener, UdpSocket};
@@ -123,6 +124,13 @@ pub fn requirements() -> Vec<Requirement> {
             optional: false,
         });
     }
+    list.push(Requirement {
+        what: "a cgroup for the run's memory together (root)",
+        missing: RunCgroup::create(&format!("check-{}", std::process::id()), 1 << 30, 64)
+            .err()
+            .map(|why| format!("the run's processes are limited one by one only: {why}")),
+        optional: true,
+    });
     list.push(Requirement {
         what: "libfaketime (the time-bomb pass)",
         missing: faketime_library()
@@ -742,6 +750,20 @@ fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, Sandb
         None => PathBuf::from("/proc/self/exe"),
     };
     let their_fd = theirs.as_raw_fd();
+    let cgroup = RunCgroup::create(
+        &format!(
+            "run-{}-{}",
+            std::process::id(),
+            hex::encode(honey::random_bytes(4))
+        ),
+        parts.options.max_run_memory_bytes,
+        // Tasks, threads included (node starts about ten), and dsca's own tracers.
+        parts.options.max_processes.saturating_mul(2),
+    );
+    let procs_files = cgroup
+        .as_ref()
+        .map(RunCgroup::procs_files)
+        .unwrap_or_default();
     let mut command = std::process::Command::new(&init_program);
     command
         .arg(INIT_ARG)
@@ -749,14 +771,16 @@ fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, Sandb
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
-    // SAFETY: only async-signal-safe calls (dup2, fcntl) between fork and exec.
+    // SAFETY: only async-signal-safe calls (dup2, fcntl, open, write, close) between
+    // fork and exec.
     unsafe {
         command.pre_exec(move || {
             if libc::dup2(their_fd, CONTROL_FD) < 0 || libc::fcntl(CONTROL_FD, libc::F_SETFD, 0) < 0
             {
                 return Err(std::io::Error::last_os_error());
             }
-            Ok(())
+            // Inside before it starts anything: whatever it starts stays inside.
+            cgroup::join_self(&procs_files)
         });
     }
     let mut child = command.spawn().map_err(|err| {
@@ -769,7 +793,19 @@ fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, Sandb
     let outcome = drive(&ours, child.id(), root_dir, epoch, epoch_micros, &parts);
     let _ = child.kill();
     let _ = child.wait();
-    outcome
+    let mut run = outcome?;
+    match &cgroup {
+        Ok(cgroup) => {
+            let used = cgroup.memory_use();
+            run.sandbox.memory = Some(RunMemory {
+                limit_bytes: parts.options.max_run_memory_bytes,
+                peak_bytes: used.peak_bytes,
+                oom_kills: used.oom_kills,
+            });
+        }
+        Err(why) => run.sandbox.memory_limit_missing = why.clone(),
+    }
+    Ok(run)
 }
 
 fn expect_message(control: &UnixStream) -> Result<FromInit, SandboxError> {
@@ -944,6 +980,9 @@ fn drive(
         resolver: RESOLVER_ADDRESS.to_string(),
         timezone: parts.layout.timezone.clone(),
         skipped_phases: skipped_phases(parts, &phases),
+        // Filled in once the run's processes are gone (see `run_in`).
+        memory: None,
+        memory_limit_missing: String::new(),
     };
     let mut run = assemble::assemble(info, phases, net, parts.honey, epoch_micros);
     run.probes = assemble::probes(&run, &probe_mark);

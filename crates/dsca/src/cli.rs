@@ -442,6 +442,12 @@ pub struct DynamicArgs {
           value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub clock_offset_days: u32,
 
+    /// Memory of all the sandbox's processes together, in MiB: a cgroup around the run
+    /// (needs root; without it each process is still held to 4 GiB).
+    #[arg(long, value_name = "MIB", default_value_t = 4096, requires = "dynamic",
+          value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
+    pub memory_limit: u64,
+
     /// Write every packet the sandbox's network saw to FILE as pcapng (one package per run).
     #[arg(long, value_name = "FILE", requires = "dynamic")]
     pub pcap: Option<std::path::PathBuf>,
@@ -484,6 +490,7 @@ impl DynamicArgs {
             import_timeout: std::time::Duration::from_secs(self.import_timeout.max(1)),
             execute_timeout: std::time::Duration::from_secs(self.execute_timeout),
             clock_offset_days: self.clock_offset_days,
+            max_run_memory_bytes: self.memory_limit * 1024 * 1024,
             ..dsca_sandbox::SandboxOptions::default()
         };
         options.response.status = self.response_status;

@@ -667,6 +667,70 @@ fn real_packages_show_the_hosts_they_download_from() {
 /// The same sandbox without root: through newuidmap/newgidmap and the user's
 /// subordinate ids. Runs when DSCA_UNPRIVILEGED_USER names an account that has them
 /// (`.ci/run` creates one); the test, as root, runs dsca as that user.
+/// A memory bomb made of many processes, each under the per-process limit: six
+/// children of 100 MiB each, touched, held for two seconds.
+const MEMORY_BOMB_SCRIPT: &str = r#"const { spawn } = require('child_process');
+const child = "const b = Buffer.alloc(100 * 1024 * 1024, 1); setTimeout(() => console.log('held ' + b[7]), 2000);";
+let left = 6;
+for (let i = 0; i < 6; i++) {
+  spawn(process.execPath, ['-e', child], { stdio: 'inherit' }).on('exit', (code, signal) => {
+    console.log('child ended: ' + (signal || code));
+    if (--left === 0) process.exit(0);
+  });
+}
+"#;
+
+#[test]
+fn a_memory_bomb_of_many_processes_is_held_to_the_runs_limit() {
+    let name = "a_memory_bomb_of_many_processes_is_held_to_the_runs_limit";
+    if !sandbox_tests_enabled(name) {
+        return;
+    }
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("cache-warmer", "1.0.0")
+            .script("postinstall", "node warm.js")
+            .file("warm.js", MEMORY_BOMB_SCRIPT)
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let home = TempHome::new();
+    let (code, report, stderr) = scan_json(dsca(&home).args([
+        "scan",
+        "--dynamic",
+        "--memory-limit",
+        "256",
+        "--install-timeout",
+        "30",
+        "--format",
+        "json",
+        "--registry",
+        registry.url(),
+        "cache-warmer@1.0.0",
+    ]));
+    assert!(code <= 2, "stderr: {stderr}\n{report:#}");
+    let run = &report["dynamic"];
+    let install = &run["phases"][0];
+    assert_eq!(install["status"], "completed", "{install:#}");
+    let memory = &run["sandbox"]["memory"];
+    assert_eq!(
+        memory["limit_bytes"],
+        256 * 1024 * 1024,
+        "{:#}",
+        run["sandbox"]
+    );
+    // 600 MiB asked for under a 256 MiB limit: the kernel ended some of the children.
+    assert!(
+        memory["oom_kills"].as_u64().is_some_and(|kills| kills >= 1),
+        "{memory:#}\n{install:#}"
+    );
+    if let Some(peak) = memory["peak_bytes"].as_u64() {
+        assert!(peak <= 256 * 1024 * 1024, "{memory:#}");
+    }
+    let out = install["stdout_tail"].as_str().unwrap_or_default();
+    assert!(out.contains("child ended: SIGKILL"), "{out}");
+}
+
 #[test]
 fn an_unprivileged_user_gets_the_same_sandbox() {
     let name = "an_unprivileged_user_gets_the_same_sandbox";
@@ -688,6 +752,16 @@ fn an_unprivileged_user_gets_the_same_sandbox() {
     assert!(channels.iter().any(|c| c == "dns"), "{channels:?}");
     assert!(channels.iter().any(|c| c == "https"), "{channels:?}");
     assert_eq!(report["verdict"]["level"], "malicious");
+    // Without root there is no cgroup for the run (unless one was given to the user):
+    // the report says the processes were limited one by one.
+    let sandbox = &run["sandbox"];
+    assert!(
+        sandbox["memory"].is_object()
+            || sandbox["memory_limit_missing"]
+                .as_str()
+                .is_some_and(|why| !why.is_empty()),
+        "{sandbox:#}"
+    );
 }
 
 /// The account named by DSCA_UNPRIVILEGED_USER, or None (and a line saying `test` was

@@ -161,6 +161,24 @@ impl Printer {
         for skipped in &run.sandbox.skipped_phases {
             let _ = writeln!(buf, "  phase skipped: {}", self.short(skipped));
         }
+        if let Some(memory) = &run.sandbox.memory
+            && memory.oom_kills > 0
+        {
+            let _ = writeln!(
+                buf,
+                "  memory: the run reached its limit of {} MiB; the kernel ended {} process{}",
+                memory.limit_bytes / (1024 * 1024),
+                memory.oom_kills,
+                if memory.oom_kills == 1 { "" } else { "es" }
+            );
+        }
+        if !run.sandbox.memory_limit_missing.is_empty() {
+            let _ = writeln!(
+                buf,
+                "  memory: limited per process only ({})",
+                self.short(&run.sandbox.memory_limit_missing)
+            );
+        }
     }
 
     fn dns(&self, buf: &mut String, run: &DynamicAnalysis) {

@@ -354,6 +354,8 @@ pub fn sandboxed() -> Report {
             resolver: "10.0.2.3".into(),
             timezone: String::new(),
             skipped_phases: Vec::new(),
+            memory: None,
+            memory_limit_missing: String::new(),
         },
         domains_outside_registry: vec!["cdn.attacker.example".into()],
         phases: vec![

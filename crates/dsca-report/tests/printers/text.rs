@@ -129,3 +129,32 @@ fn verbose_dynamic_section_lists_everything() {
     assert!(verbose.contains("/home/user/.local/share/x/11"));
     assert!(!verbose.contains("use verbose output"));
 }
+
+#[test]
+fn the_runs_memory_shows_only_when_its_limit_was_reached_or_missing() {
+    let mut report = fixtures::sandboxed();
+    let quiet = render(std::slice::from_ref(&report), PLAIN);
+    assert!(!quiet.contains("memory:"), "{quiet}");
+    let sandbox = &mut report.dynamic.as_mut().expect("a sandboxed run").sandbox;
+    sandbox.memory = Some(dsca_model::dynamic::RunMemory {
+        limit_bytes: 256 * 1024 * 1024,
+        peak_bytes: Some(255 * 1024 * 1024),
+        oom_kills: 3,
+    });
+    let killed = render(std::slice::from_ref(&report), PLAIN);
+    assert!(
+        killed
+            .contains("memory: the run reached its limit of 256 MiB; the kernel ended 3 processes"),
+        "{killed}"
+    );
+    let sandbox = &mut report.dynamic.as_mut().expect("a sandboxed run").sandbox;
+    sandbox.memory = None;
+    sandbox.memory_limit_missing = "/sys/fs/cgroup/memory/dsca: Permission denied".into();
+    let unlimited = render(std::slice::from_ref(&report), PLAIN);
+    assert!(
+        unlimited.contains(
+            "memory: limited per process only (/sys/fs/cgroup/memory/dsca: Permission denied)"
+        ),
+        "{unlimited}"
+    );
+}
