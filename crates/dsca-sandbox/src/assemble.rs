@@ -116,15 +116,20 @@ pub fn assemble(
             processes.insert(0, command);
         }
         merge_dropped(&mut run.dropped, dropped);
-        // Still running when the grace period after the command ran out: killed by
-        // dsca's clean-up, or never seen to end.
-        let outlived_after = (outcome.command_end_micros.is_some()
-            && status == PhaseStatus::Completed)
+        // Still running when the linger period after the command ran out (killed by
+        // dsca's clean-up, or never seen to end), or ending more than the grace period
+        // after the command: it outlived the command.
+        let completed = outcome.command_end_micros.is_some() && status == PhaseStatus::Completed;
+        let killed_at = completed
             .then_some(outcome.cleanup_kill_micros)
             .flatten()
             .map(|micros| micros_to_ms(micros, epoch_micros));
+        let outlived_from = completed
+            .then_some(outcome.command_end_micros)
+            .flatten()
+            .map(|micros| micros_to_ms(micros, epoch_micros) + outcome.grace_ms);
         for process in processes {
-            let outlived = match outlived_after {
+            let killed = match killed_at {
                 Some(kill_ms) => match (&process.end, process.end_time_ms) {
                     (None, _) => true,
                     (Some(end), Some(end_ms)) => end.contains("SIGKILL") && end_ms + 50 >= kill_ms,
@@ -132,6 +137,10 @@ pub fn assemble(
                 },
                 None => false,
             };
+            let ran_past_grace = outlived_from
+                .zip(process.end_time_ms)
+                .is_some_and(|(from, end_ms)| end_ms >= from);
+            let outlived = killed || ran_past_grace;
             run.processes.push(Process {
                 pid: process.pid,
                 ppid: process.ppid,
@@ -698,6 +707,7 @@ mod tests {
             command_end_micros: Some(EPOCH + 900_000),
             cleanup_kill_micros: None,
             busy_ms_at_timeout: None,
+            grace_ms: 2_000,
             command_pid: Some(2),
             trace_bytes: segments.iter().map(|s| s.bytes).sum(),
             segments,

@@ -778,6 +778,7 @@ fn run_phase(
         command_end_micros: None,
         cleanup_kill_micros: None,
         busy_ms_at_timeout: None,
+        grace_ms: phase.grace_ms,
         command_pid: None,
         trace_bytes: 0,
         segments: Vec::new(),
@@ -1282,7 +1283,7 @@ fn supervise_phase(
                 }
                 return Ok(());
             }
-            if now >= ended + Duration::from_millis(phase.grace_ms) {
+            if now >= ended + Duration::from_millis(phase.grace_ms.max(phase.linger_ms)) {
                 // Processes the command left behind: killed, and reported as outliving it.
                 outcome.status = "completed".to_string();
                 outcome.cleanup_kill_micros = Some(now_micros());

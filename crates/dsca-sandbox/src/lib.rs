@@ -51,6 +51,9 @@ pub struct SandboxOptions {
     /// How long processes may go on after a phase's command ended before they are killed
     /// (and reported as having outlived it).
     pub grace: Duration,
+    /// How long processes still running after a phase's command are watched (and
+    /// recorded) before they are killed: a detached child that waits before it acts.
+    pub linger: Duration,
     /// How long the import phase waits for asynchronous work after loading the package.
     pub import_settle: Duration,
     /// What the sink answers to HTTP(S) requests outside the registry.
@@ -99,6 +102,7 @@ impl Default for SandboxOptions {
             // another day of the week.
             clock_offset_days: 400,
             grace: Duration::from_secs(2),
+            linger: Duration::from_secs(10),
             import_settle: Duration::from_secs(3),
             response: net::SimulatedResponse::default(),
             max_processes: 512,

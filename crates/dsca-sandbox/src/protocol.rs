@@ -32,8 +32,13 @@ pub struct PhaseSpec {
     pub argv: Vec<String>,
     pub timeout_ms: u64,
     /// How long processes may keep running after the command itself finished before
-    /// they are killed and reported as having outlived it.
+    /// they are reported as having outlived it.
     pub grace_ms: u64,
+    /// How long processes still running after the command are watched (and recorded)
+    /// before they are killed (at least `grace_ms`): a detached child that waits a few
+    /// seconds before it sends shows what it sends.
+    #[serde(default)]
+    pub linger_ms: u64,
     /// The command is dsca's own tool (npm), not the package's code: it runs untraced,
     /// and each script it starts through the script shell ([`SCRIPT_SHELL`]) is run by
     /// PID 1 under a tracer of its own. Tracing npm itself stopped on every file node
@@ -148,7 +153,11 @@ pub struct PhaseOutcome {
     pub error: Option<String>,
     /// When the phase's command itself finished (UNIX micros).
     pub command_end_micros: Option<u64>,
-    /// When the processes still running after the grace period were killed.
+    /// The phase's `grace_ms`: a process that ended later than that after the command
+    /// outlived it.
+    #[serde(default)]
+    pub grace_ms: u64,
+    /// When the processes still running after the linger period were killed.
     pub cleanup_kill_micros: Option<u64>,
     /// How long the package's processes had run on a CPU or waited for one when the
     /// time limit ran out.

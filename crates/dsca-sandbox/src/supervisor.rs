@@ -630,11 +630,13 @@ pub fn run(
     }
     install.push(install_spec);
     let grace_ms = options.grace.as_millis() as u64;
+    let linger_ms = options.linger.as_millis() as u64;
     let mut phases = vec![PhaseSpec {
         name: INSTALL_PHASE.to_string(),
         argv: install,
         timeout_ms: options.install_timeout.as_millis() as u64,
         grace_ms,
+        linger_ms,
         trace_scripts_only,
         prestart: false,
         env: Vec::new(),
@@ -648,6 +650,7 @@ pub fn run(
             argv: argv(&["node", script, name]),
             timeout_ms: timeout.as_millis() as u64,
             grace_ms,
+            linger_ms,
             trace_scripts_only: false,
             prestart: true,
             env: Vec::new(),
@@ -1020,7 +1023,7 @@ fn collect_phases(
     let budget: u64 = parts
         .phases
         .iter()
-        .map(|phase| phase.timeout_ms + phase.grace_ms + 10_000)
+        .map(|phase| phase.timeout_ms + phase.grace_ms.max(phase.linger_ms) + 10_000)
         .sum();
     let deadline = Instant::now() + Duration::from_millis(budget + 30_000);
     let _ = protocol::send_message(control, &ToInit::Go);

@@ -442,6 +442,12 @@ pub struct DynamicArgs {
           value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub clock_offset_days: u32,
 
+    /// How long processes a phase leaves behind (detached children, daemons) are still
+    /// watched and recorded before they are killed, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10, requires = "dynamic",
+          value_parser = clap::value_parser!(u64).range(0..=600))]
+    pub linger: u64,
+
     /// Memory of all the sandbox's processes together, in MiB: a cgroup around the run
     /// (needs root; without it each process is still held to 4 GiB).
     #[arg(long, value_name = "MIB", default_value_t = 4096, requires = "dynamic",
@@ -491,6 +497,7 @@ impl DynamicArgs {
             execute_timeout: std::time::Duration::from_secs(self.execute_timeout),
             clock_offset_days: self.clock_offset_days,
             max_run_memory_bytes: self.memory_limit * 1024 * 1024,
+            linger: std::time::Duration::from_secs(self.linger),
             ..dsca_sandbox::SandboxOptions::default()
         };
         options.response.status = self.response_status;

