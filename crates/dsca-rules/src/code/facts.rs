@@ -14,6 +14,10 @@ pub(crate) struct FileFacts {
     pub indicators: Vec<(u32, Indicator)>,
     /// Relative module names this file loads (`./lib/x`), as written.
     pub local_requires: Vec<String>,
+    /// Code the file hands to a Node.js process it starts (`spawn(process.execPath,
+    /// ['-e', CODE])`, `exec('node -e "..."')`), with the line of the call: walked and
+    /// counted as this file's own (see `code::analyse`).
+    pub inline_code: Vec<(u32, String)>,
     pub obfuscation: Obfuscation,
     /// Why the file was not (fully) parsed, when it was not.
     pub anomaly: Option<FileAnomaly>,

@@ -30,6 +30,8 @@ const MAX_RESOLVE_DEPTH: usize = 24;
 const MAX_EVENTS: usize = 5_000;
 /// String literals searched for indicators per file.
 const MAX_INDICATOR_STRINGS: usize = 20_000;
+/// Pieces of inline code kept per file (`node -e` of the processes it starts).
+const MAX_INLINE_CODE: usize = 16;
 
 /// Parse `source` and walk it. `None` when oxc could not build a tree (the caller falls
 /// back to the byte-level pass).
@@ -935,6 +937,12 @@ impl<'s> Walker<'s> {
                 if let Some(command) = &command {
                     self.shell_shapes(command, span);
                 }
+                let line = self.lines.line(span.start as usize);
+                for code in self.inline_node_code(last, arguments) {
+                    if self.facts.inline_code.len() < MAX_INLINE_CODE {
+                        self.facts.inline_code.push((line, code));
+                    }
+                }
                 if let Some(command) = &command {
                     // Files a constant command starts run like the file that starts them.
                     for target in super::node_targets(command, "index.js") {
@@ -1253,6 +1261,13 @@ impl<'s> Walker<'s> {
 
     /// The command of an exec/spawn call when its parts are constants.
     fn command_text(&self, arguments: &[Argument]) -> Option<String> {
+        let words = self.command_words(arguments)?;
+        Some(words.join(" "))
+    }
+
+    /// The program and the argument array of a child_process call, each constant
+    /// resolved (`…` where it is not); `None` when the program is not a constant.
+    fn command_words(&self, arguments: &[Argument]) -> Option<Vec<String>> {
         let program = match self.resolve_argument(arguments.first(), 0) {
             Sym::Str { value, .. } => value,
             // `spawn(process.execPath, [file])` starts another Node.js process.
@@ -1261,7 +1276,7 @@ impl<'s> Walker<'s> {
             }
             _ => return None,
         };
-        let mut command = program;
+        let mut words = vec![program];
         if let Some(Expression::ArrayExpression(array)) = arguments
             .get(1)
             .and_then(Argument::as_expression)
@@ -1269,15 +1284,28 @@ impl<'s> Walker<'s> {
         {
             for element in &array.elements {
                 match element.as_expression().map(|e| self.resolve(e, 0)) {
-                    Some(Sym::Str { value, .. }) => {
-                        command.push(' ');
-                        command.push_str(&value);
-                    }
-                    _ => command.push_str(" …"),
+                    Some(Sym::Str { value, .. }) => words.push(value),
+                    _ => words.push("…".to_string()),
                 }
             }
         }
-        Some(command)
+        Some(words)
+    }
+
+    /// The Node.js code a child_process call hands to a node it starts: from `-e` in the
+    /// argument array of `spawn`/`execFile`/`fork`, or in the command line of `exec`.
+    fn inline_node_code(&self, api: &str, arguments: &[Argument]) -> Vec<String> {
+        let Some(words) = self.command_words(arguments) else {
+            return Vec::new();
+        };
+        if matches!(api, "exec" | "execSync") {
+            return crate::metadata::risky_install_command::inline_node_code(&words[0]);
+        }
+        let program = words[0].rsplit('/').next().unwrap_or_default();
+        if !matches!(program, "node" | "nodejs" | "node.exe") {
+            return Vec::new();
+        }
+        crate::metadata::risky_install_command::node_eval_code(&words[1..])
     }
 
     fn shell_shapes(&mut self, text: &str, span: oxc_span::Span) {

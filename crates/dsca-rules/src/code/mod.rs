@@ -131,9 +131,10 @@ impl CodeContext {
     }
 }
 
-/// Code given to `node -e` in a command npm runs at install: walked like a file and
-/// added to the facts of the place that holds it (the manifest, binding.gyp). Inline
-/// code is small; larger or deeply nested code keeps the byte-level reading only.
+/// Code given to `node -e` in a command npm runs at install, or by a file to a node it
+/// starts: walked like a file and added to the facts of the place that holds it (the
+/// manifest, binding.gyp, the file). Inline code is small; larger or deeply nested code
+/// keeps the byte-level reading only.
 fn add_inline_code(files: &mut Vec<FileFacts>, path: &str, line: u32, code: &str) {
     const MAX_INLINE_BYTES: usize = 64 * 1024;
     if code.len() > MAX_INLINE_BYTES || nesting_beyond(code.as_bytes(), 64).is_some() {
@@ -166,6 +167,20 @@ pub(crate) fn analyse(
     threads: Option<usize>,
 ) -> Analysis {
     let (mut files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules), threads);
+    // What a file hands to a node it starts (`spawn(process.execPath, ['-e', CODE])`)
+    // runs when the file does: a dropper hides its payload from the walk there.
+    let handed: Vec<(String, u32, String)> = files
+        .iter_mut()
+        .flat_map(|file| {
+            let path = file.path.clone();
+            std::mem::take(&mut file.inline_code)
+                .into_iter()
+                .map(move |(line, code)| (path.clone(), line, code))
+        })
+        .collect();
+    for (path, line, code) in handed {
+        add_inline_code(&mut files, &path, line, &code);
+    }
     let mut reach = reachability(ctx, &files);
     // The install commands themselves are the first script that runs: what they
     // collect and send counts as a file's would.

@@ -474,24 +474,27 @@ fn collect_node_code(command: &str, depth: usize, found: &mut Vec<String>) {
         if !matches!(program.as_str(), "node" | "nodejs") {
             continue;
         }
-        for (flag, value) in node_options(args) {
-            if is_eval_flag(flag)
-                && let Some(code) = value
-            {
-                found.push(code.to_string());
-            }
-        }
+        found.extend(node_eval_code(args));
     }
+}
+
+/// The code the arguments of a `node` command line (after the program) hand it to run
+/// (`-e CODE`, `--eval=CODE`, `-p CODE`).
+pub(crate) fn node_eval_code<T: AsRef<str>>(args: &[T]) -> Vec<String> {
+    node_options(args)
+        .filter(|(flag, _)| is_eval_flag(flag))
+        .filter_map(|(_, value)| value.map(str::to_string))
+        .collect()
 }
 
 /// Each argument of a `node` command line as (option, its value): `--eval=CODE` split at
 /// `=`, otherwise the next argument.
-fn node_options(args: &[Word]) -> impl Iterator<Item = (&str, Option<&str>)> {
+fn node_options<T: AsRef<str>>(args: &[T]) -> impl Iterator<Item = (&str, Option<&str>)> {
     args.iter().enumerate().map(|(index, arg)| {
-        let text = arg.text.as_str();
+        let text = arg.as_ref();
         match text.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
-            _ => (text, args.get(index + 1).map(|w| w.text.as_str())),
+            _ => (text, args.get(index + 1).map(AsRef::as_ref)),
         }
     })
 }
