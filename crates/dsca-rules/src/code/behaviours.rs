@@ -103,6 +103,11 @@ fn behaviour_of(kind: &Kind) -> Option<(&'static str, Category, &'static str)> {
             Category::Filesystem,
             "Deletes files or folders",
         ),
+        Kind::CredentialCommand(_) => (
+            "recon.credential-command",
+            Category::Recon,
+            "Runs commands that print credentials (gh auth token, a keychain look-up)",
+        ),
         Kind::Sensitive { .. } => (
             "filesystem.sensitive",
             Category::Filesystem,
@@ -187,6 +192,9 @@ fn detail(kind: &Kind) -> String {
         Kind::HiddenModule { module, how } => format!("loads `{module}`, its name {how}"),
         Kind::Decode(what) => format!("decodes {what}"),
         Kind::EnvSecret(name) => format!("reads `{name}`"),
+        Kind::CredentialCommand(command) => {
+            format!("runs `{}`", crate::inline_code::short(command))
+        }
         Kind::Sensitive { what, .. } => format!("names {what}"),
         Kind::Recon(what) => format!("reads {what}"),
         Kind::Persistence(what) => format!("names {what}"),

@@ -210,6 +210,9 @@ fn command_kinds(command: &[&str], language: Language, kinds: &mut Vec<Kind>) {
         "bitsadmin" if has_arg(&["/transfer", "/addfile"]) => {
             kinds.push(Kind::Http(program.to_string()));
         }
+        _ if prints_credential(program, args) => {
+            kinds.push(Kind::CredentialCommand(command.join(" ")));
+        }
         "hostname" => kinds.push(Kind::Recon("the host name")),
         "whoami" | "logname" => kinds.push(Kind::Recon("the user account")),
         // `id` prints the user; `uname -m`/`-s` only pick a download for the platform,
@@ -278,6 +281,51 @@ fn command_kinds(command: &[&str], language: Language, kinds: &mut Vec<Kind>) {
     {
         // An upload of a file is a read of it.
         kinds.push(Kind::FileRead);
+    }
+}
+
+/// What a constant command line that JavaScript starts reveals about what it collects:
+/// host details, the environment, credentials a command prints. (What it runs is the
+/// walk's own `Exec` event; its risky shapes are DSCA809's.)
+pub(crate) fn command_line_kinds(command: &str) -> Vec<Kind> {
+    let mut kinds = Vec::new();
+    for words in shell_commands(command) {
+        command_kinds(&words, Language::Shell, &mut kinds);
+    }
+    kinds.retain(|kind| {
+        matches!(
+            kind,
+            Kind::Recon(_) | Kind::EnvWhole | Kind::EnvSecret(_) | Kind::CredentialCommand(_)
+        )
+    });
+    kinds
+}
+
+/// Commands whose output is a credential: the GitHub CLI's token, the cloud CLIs' keys
+/// and access tokens, npm's configured auth token, the macOS keychain and the Secret
+/// Service, git's credential helper. A stealer runs them when the token is not in a
+/// file it knows (THREATS.md: `gh auth token`).
+fn prints_credential(program: &str, args: &[&str]) -> bool {
+    let has = |word: &str| args.iter().any(|a| a.eq_ignore_ascii_case(word));
+    let any_contains = |part: &str| args.iter().any(|a| a.contains(part));
+    match program.rsplit('/').next().unwrap_or(program) {
+        "gh" => has("auth") && (has("token") || has("--show-token") || has("-t")),
+        "aws" => {
+            (has("configure") && (any_contains("secret_access_key") || has("export-credentials")))
+                || (has("sts") && has("get-session-token"))
+                || (has("ecr") && has("get-login-password"))
+        }
+        "gcloud" => has("print-access-token") || has("print-identity-token"),
+        "az" => has("get-access-token"),
+        "npm" | "yarn" | "pnpm" => {
+            has("config") && has("get") && (any_contains("_authToken") || any_contains("_auth"))
+        }
+        "security" => has("find-generic-password") || has("find-internet-password"),
+        "secret-tool" => has("lookup"),
+        "git" => has("credential") && (has("fill") || has("get")),
+        "heroku" => has("auth:token"),
+        "vault" => has("print") && has("token"),
+        _ => false,
     }
 }
 

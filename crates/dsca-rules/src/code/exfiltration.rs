@@ -59,6 +59,13 @@ fn loot(file: &FileFacts) -> Vec<(&super::facts::Event, String, bool)> {
                 format!("reads the credential `{name}` from the environment"),
                 true,
             ),
+            Kind::CredentialCommand(command) => (
+                format!(
+                    "runs `{}`, which prints a credential",
+                    crate::inline_code::short(command)
+                ),
+                true,
+            ),
             Kind::Sensitive {
                 what,
                 weight,

@@ -164,6 +164,9 @@ pub(crate) enum Kind {
     EnvWhole,
     /// A credential-bearing environment variable.
     EnvSecret(String),
+    /// A command that prints a credential (`gh auth token`, `aws configure get
+    /// aws_secret_access_key`, a keychain look-up), as it was written.
+    CredentialCommand(String),
     EnvRead,
     FileRead,
     FileWrite {

@@ -936,6 +936,9 @@ impl<'s> Walker<'s> {
                 let command = self.command_text(arguments);
                 if let Some(command) = &command {
                     self.shell_shapes(command, span);
+                    for kind in super::bytes::command_line_kinds(command) {
+                        self.push(kind, span);
+                    }
                 }
                 let line = self.lines.line(span.start as usize);
                 for code in self.inline_node_code(last, arguments) {
