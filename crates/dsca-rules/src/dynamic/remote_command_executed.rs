@@ -14,8 +14,9 @@ pub const RULE: Rule = Rule {
     severity: Severity::Critical,
     title: "Ran what a network peer sent it",
     problem: "The sandbox answered the package as a controller would: a raw connection \
-        that waited for orders got a harmless `echo`, a script download got a harmless \
-        script of the same language, each carrying a mark unique to the run. The package \
+        that waited for orders, or a WebSocket it opened, got a harmless `echo`, a script \
+        download got a harmless script of the same language, each carrying a mark unique \
+        to the run. The package \
         ran it: the mark showed up in a command it started, or in the output it sent back. \
         This is a backdoor (a reverse shell, remote command execution) or a dropper caught \
         working, not a capability.",
@@ -64,7 +65,7 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
     {
         Some(c) => (
             format!(
-                "ran the command the sandbox sent it over a raw connection from {}:{}",
+                "ran the command the sandbox sent it over a connection to {}:{} (a raw socket or a WebSocket)",
                 short(&c.destination, 60),
                 c.port
             ),

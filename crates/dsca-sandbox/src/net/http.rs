@@ -307,8 +307,14 @@ pub(crate) fn serve<C: HttpConnection>(
         };
         let failure = read_body.err().map(io_failure);
 
-        let probe = match &failure {
-            None if !registry => probe_script(&head.method, &url, &shared.config.probe_mark),
+        let upgrade = match &failure {
+            None if !registry => websocket_key(&head),
+            _ => None,
+        };
+        let probe = match (&failure, &upgrade) {
+            (None, None) if !registry => {
+                probe_script(&head.method, &url, &shared.config.probe_mark)
+            }
             _ => None,
         };
         let probed = probe.is_some();
@@ -340,11 +346,20 @@ pub(crate) fn serve<C: HttpConnection>(
             destination: context.destination_text(),
             pid: None,
             registry,
-            status: answer.status,
+            status: if upgrade.is_some() {
+                101
+            } else {
+                answer.status
+            },
             probe: probed,
         };
         shared.record(|r| r.http(request));
-        record_payload(context, scheme, url, sent, time_ms);
+        record_payload(context, scheme, url.clone(), sent, time_ms);
+        if let Some(key) = upgrade {
+            let leftover = std::mem::take(&mut input.buf);
+            super::websocket::serve(context, input.connection, &key, leftover, url, time_ms);
+            return;
+        }
 
         let keep_alive = failure.is_none() && head.keep_alive();
         let head_only = head.method.eq_ignore_ascii_case("HEAD");
@@ -371,6 +386,16 @@ fn record_payload(
         time_ms,
     };
     context.shared.record(|r| r.payload(payload));
+}
+
+/// The client's `Sec-WebSocket-Key` when the request asks to become a WebSocket.
+fn websocket_key(head: &Head) -> Option<String> {
+    if !head.method.eq_ignore_ascii_case("GET") || !head.has_token("upgrade", "websocket") {
+        return None;
+    }
+    head.header("sec-websocket-key")
+        .map(|key| key.trim().to_string())
+        .filter(|key| !key.is_empty())
 }
 
 /// The host without its port (`[::1]:80` -> `[::1]`).

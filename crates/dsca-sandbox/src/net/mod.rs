@@ -13,6 +13,7 @@ mod socket;
 mod tcp;
 mod tls;
 mod upstream;
+pub mod websocket;
 
 pub use tls::CertificateAuthority;
 pub use upstream::ClientUpstream;
