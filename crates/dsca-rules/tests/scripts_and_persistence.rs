@@ -1021,3 +1021,20 @@ console.log(status);
         fixture.analyse_code().findings
     );
 }
+
+#[test]
+fn words_inside_node_code_or_an_argument_vector_are_no_commands() {
+    // `(env) => …` and `{ hostname }` are JavaScript handed to node, and `spawn`'s
+    // arguments reach the program as they are, not through a shell.
+    let install = r#"const { execFileSync, spawnSync } = require('child_process');
+execFileSync(process.execPath, ['-e', "const pick = (env) => env.PATH; const { hostname } = { hostname: 1 }; console.log(pick({ PATH: hostname }))"]);
+spawnSync('git', ['log', '--format=(id) %s; env']);
+require('https').get('https://registry.npmjs.org/demo-pkg', (res) => res.resume());
+"#;
+    let fixture = hooked("node install.js", &[("install.js", install)]);
+    assert!(
+        fixture.code_findings("DSCA801").is_empty(),
+        "{:#?}",
+        fixture.analyse_code().findings
+    );
+}

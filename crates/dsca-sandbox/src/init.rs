@@ -1022,6 +1022,10 @@ fn limit_phase_process(
     sys::set_rlimit(libc::RLIMIT_NOFILE, limits.max_open_files)?;
     sys::set_rlimit(libc::RLIMIT_CPU, phase.timeout_ms / 1000 + 5)?;
     sys::set_rlimit(libc::RLIMIT_CORE, 0)?;
+    // dsca's own init and PID 1 are spared by the kernel when the run reaches its memory
+    // limit (see `supervisor::run_in`); what a phase starts is not. Raising the value is
+    // allowed to anyone; it fails only where it was never lowered.
+    let _ = std::fs::write("/proc/self/oom_score_adj", "0");
     if let Some(cpu) = cpu {
         // Only speed depends on it: a CPU gone offline leaves the phase unpinned.
         let _ = sys::pin_to_cpu(cpu);
@@ -1291,7 +1295,10 @@ fn supervise_phase(
                 return Ok(());
             }
         }
-        if now >= deadline {
+        // The limit is the command's: once it has ended, what it left behind has its
+        // linger period, even past the limit (a package must not turn a finished phase
+        // into a timed-out one by leaving a process behind just before the limit).
+        if now >= deadline && command_ended.is_none() {
             outcome.status = "timeout".to_string();
             outcome.busy_ms_at_timeout = Some(busy_ms(&sandbox_processes().1));
             outcome.cleanup_kill_micros = Some(now_micros());

@@ -284,19 +284,44 @@ fn command_kinds(command: &[&str], language: Language, kinds: &mut Vec<Kind>) {
     }
 }
 
-/// What a constant command line that JavaScript starts reveals about what it collects:
-/// host details, the environment, credentials a command prints. (What it runs is the
-/// walk's own `Exec` event; its risky shapes are DSCA809's.)
+/// What a constant command line that JavaScript hands to a shell (`exec`, `execSync`)
+/// reveals about what it collects: host details, the environment, credentials a
+/// command prints. (What it runs is the walk's own `Exec` event; its risky shapes are
+/// DSCA809's.)
 pub(crate) fn command_line_kinds(command: &str) -> Vec<Kind> {
     let mut kinds = Vec::new();
     for words in shell_commands(command) {
         command_kinds(&words, Language::Shell, &mut kinds);
     }
-    kinds.retain(|kind| {
-        matches!(
-            kind,
-            Kind::Recon(_) | Kind::EnvWhole | Kind::EnvSecret(_) | Kind::CredentialCommand(_)
-        )
+    collected_by_javascript(kinds)
+}
+
+/// The same for a program JavaScript starts without a shell (`spawn`, `execFile`): the
+/// argument vector is one command, quotes and parentheses included. Node's own inline
+/// code is walked as code instead (see `js::inline_node_code`).
+pub(crate) fn argv_kinds(words: &[String]) -> Vec<Kind> {
+    let program = words
+        .first()
+        .map_or("", |p| p.rsplit('/').next().unwrap_or(p));
+    if matches!(program, "node" | "nodejs" | "node.exe") {
+        return Vec::new();
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let mut kinds = Vec::new();
+    command_kinds(&words, Language::Shell, &mut kinds);
+    collected_by_javascript(kinds)
+}
+
+/// Cloud SDKs ask their own CLI for a token (`@azure/identity` runs `az account
+/// get-access-token`, Google's libraries `gcloud auth print-access-token`): from
+/// JavaScript those are a credential provider at work, the other commands are not.
+fn collected_by_javascript(mut kinds: Vec<Kind>) -> Vec<Kind> {
+    kinds.retain(|kind| match kind {
+        Kind::Recon(_) | Kind::EnvWhole | Kind::EnvSecret(_) => true,
+        Kind::CredentialCommand(command) => {
+            !command.starts_with("az ") && !command.starts_with("gcloud ")
+        }
+        _ => false,
     });
     kinds
 }

@@ -936,9 +936,9 @@ impl<'s> Walker<'s> {
                 let command = self.command_text(arguments);
                 if let Some(command) = &command {
                     self.shell_shapes(command, span);
-                    for kind in super::bytes::command_line_kinds(command) {
-                        self.push(kind, span);
-                    }
+                }
+                for kind in self.collected_by_command(last, arguments) {
+                    self.push(kind, span);
                 }
                 let line = self.lines.line(span.start as usize);
                 for code in self.inline_node_code(last, arguments) {
@@ -1300,6 +1300,19 @@ impl<'s> Walker<'s> {
             }
         }
         Some(words)
+    }
+
+    /// What the constant command of a child_process call collects (host details, the
+    /// environment, a credential a command prints).
+    fn collected_by_command(&self, api: &str, arguments: &[Argument]) -> Vec<Kind> {
+        let Some(words) = self.command_words(arguments) else {
+            return Vec::new();
+        };
+        if matches!(api, "exec" | "execSync") {
+            super::bytes::command_line_kinds(&words[0])
+        } else {
+            super::bytes::argv_kinds(&words)
+        }
     }
 
     /// The Node.js code a child_process call hands to a node it starts: from `-e` in the
