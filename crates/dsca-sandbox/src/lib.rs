@@ -108,7 +108,7 @@ impl Default for SandboxOptions {
             max_processes: 512,
             max_file_bytes: 512 * 1024 * 1024,
             max_memory_bytes: 4 * 1024 * 1024 * 1024,
-            max_run_memory_bytes: 4 * 1024 * 1024 * 1024,
+            max_run_memory_bytes: 6 * 1024 * 1024 * 1024,
             max_disk_bytes: 2 * 1024 * 1024 * 1024,
             max_trace_bytes: 256 * 1024 * 1024,
             extra_registry_hosts: Vec::new(),

@@ -74,9 +74,10 @@ pub struct Requirement {
     pub optional: bool,
 }
 
-/// Everything a sandboxed run needs, in the order it is checked: ids, the kernel's
-/// user namespaces, the host tools that set up the network and trace, node and npm.
-pub fn requirements() -> Vec<Requirement> {
+/// What a sandboxed run cannot go without, in the order it is checked: ids, the
+/// kernel's user namespaces, the host tools that set up the network and trace, node and
+/// npm.
+fn required() -> Vec<Requirement> {
     let mut list = vec![Requirement {
         what: "root, or uidmap with subordinate ids",
         missing: idmap::plan().err().map(|err| match err {
@@ -124,6 +125,13 @@ pub fn requirements() -> Vec<Requirement> {
             optional: false,
         });
     }
+    list
+}
+
+/// Everything a sandboxed run needs, in the order it is checked, then what it can do
+/// without (each run's report names what it went without).
+pub fn requirements() -> Vec<Requirement> {
+    let mut list = required();
     list.push(Requirement {
         what: "a cgroup for the run's memory together (root)",
         missing: RunCgroup::create(&format!("check-{}", std::process::id()), 1 << 30, 64)
@@ -175,11 +183,8 @@ fn faketime_library() -> Option<&'static str> {
 
 /// Refuse early, with the reason, when this machine cannot isolate a run.
 pub fn preflight() -> Result<(), SandboxError> {
-    match requirements()
-        .into_iter()
-        .filter(|r| !r.optional)
-        .find_map(|r| r.missing)
-    {
+    // The optional ones are not looked at: each run says itself what it went without.
+    match required().into_iter().find_map(|r| r.missing) {
         Some(missing) => Err(SandboxError::Unsupported(missing)),
         None => Ok(()),
     }
@@ -783,7 +788,12 @@ fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, Sandb
                 return Err(std::io::Error::last_os_error());
             }
             // Inside before it starts anything: whatever it starts stays inside.
-            cgroup::join_self(&procs_files)
+            cgroup::join_self(&procs_files)?;
+            // A package that fills the memory (its tmpfs files belong to no process)
+            // must not get dsca's init or PID 1 killed and the whole record lost: they
+            // are spared (as root; the phases' processes reset it, see init.rs).
+            cgroup::spare_self_from_oom_killer();
+            Ok(())
         });
     }
     let mut child = command.spawn().map_err(|err| {
@@ -860,7 +870,9 @@ fn drive(
             max_file_bytes: options.max_file_bytes,
             max_data_bytes: options.max_memory_bytes,
             max_open_files: 4096,
-            tmpfs_bytes: options.max_disk_bytes,
+            // Files in the sandbox's tmpfs count against the run's memory and no OOM
+            // kill frees them: all of them together stay well under the limit.
+            tmpfs_bytes: options.max_disk_bytes.min(options.max_run_memory_bytes / 4),
             max_trace_bytes: options.max_trace_bytes,
         },
         epoch_micros,

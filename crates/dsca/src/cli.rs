@@ -450,7 +450,7 @@ pub struct DynamicArgs {
 
     /// Memory of all the sandbox's processes together, in MiB: a cgroup around the run
     /// (needs root; without it each process is still held to 4 GiB).
-    #[arg(long, value_name = "MIB", default_value_t = 4096, requires = "dynamic",
+    #[arg(long, value_name = "MIB", default_value_t = 6144, requires = "dynamic",
           value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
     pub memory_limit: u64,
 

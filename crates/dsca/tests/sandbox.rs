@@ -742,6 +742,37 @@ fn a_detached_child_that_waits_before_it_steals_is_watched_until_it_does() {
     assert_eq!(report["verdict"]["level"], "clean", "{rules:?}");
 }
 
+#[test]
+fn a_process_left_just_before_the_limit_keeps_the_phase_completed() {
+    if !sandbox_tests_enabled("a_process_left_just_before_the_limit_keeps_the_phase_completed") {
+        return;
+    }
+    // The postinstall ends a few seconds before the install's limit and leaves a process
+    // that never ends: its linger period runs past the limit, the phase still counts as
+    // completed and the process as having outlived it.
+    let install = "setTimeout(() => {\n\
+          require('child_process').spawn('sleep', ['600'], { detached: true, stdio: 'ignore' }).unref();\n\
+        }, 5000);\n";
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("late-leaver", "1.0.0")
+            .script("postinstall", "node install.js")
+            .file("install.js", install)
+            .file("index.js", "module.exports = 1;\n")
+            .build(),
+    );
+    let report = scan_dynamic(
+        &registry,
+        &["--install-timeout", "8", "--linger", "5"],
+        "late-leaver@1.0.0",
+    );
+    let run = &report["dynamic"];
+    let install = phase_named(run, "install").unwrap_or_else(|| panic!("{run:#}"));
+    assert_eq!(install["status"], "completed", "{install:#}");
+    let rules = rule_ids(&report);
+    assert!(rules.iter().any(|r| r == "DSCA1007"), "{rules:?}");
+}
+
 /// A memory bomb made of many processes, each under the per-process limit: six
 /// children of 100 MiB each, touched, held for two seconds.
 const MEMORY_BOMB_SCRIPT: &str = r#"const { spawn } = require('child_process');

@@ -13,8 +13,6 @@ use std::io::{Read, Write};
 
 /// The GUID every server appends to the client's key (RFC 6455, 1.3).
 const HANDSHAKE_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-/// Messages read back from one client.
-const MAX_FRAMES: usize = 256;
 /// Characters of the client's messages shown in the connection record.
 const SHOWN: usize = 512;
 
@@ -51,10 +49,8 @@ pub(crate) fn text_frame(text: &str) -> Vec<u8> {
 pub fn client_messages(bytes: &[u8], max: usize) -> Vec<u8> {
     let mut out = Vec::new();
     let mut at = 0usize;
-    for _ in 0..MAX_FRAMES {
-        let Some(&[first, second]) = bytes.get(at..at + 2) else {
-            break;
-        };
+    // Each frame takes at least its two header bytes, or the reading ends.
+    while let Some(&[first, second]) = bytes.get(at..at + 2) {
         at += 2;
         let opcode = first & 0x0f;
         let masked = second & 0x80 != 0;
@@ -154,7 +150,16 @@ pub(crate) fn serve<C: Read + Write>(
         }
     }
     let messages = client_messages(&received, max);
-    let shown = escape_bytes(&messages, SHOWN);
+    // The record shows the start, or where the probe's mark came back when that is
+    // further on (the proof must not hide behind a long first message).
+    let mark = shared.config.probe_mark.as_bytes();
+    let shown = match messages.windows(mark.len()).position(|w| w == mark) {
+        Some(at) if at > SHOWN / 2 => format!(
+            "… {}",
+            escape_bytes(&messages[at.saturating_sub(64)..], SHOWN)
+        ),
+        _ => escape_bytes(&messages, SHOWN),
+    };
     context.update(|c| c.first_bytes = shown);
     let payload = Payload {
         channel: "websocket".to_string(),
