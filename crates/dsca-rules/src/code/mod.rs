@@ -135,13 +135,21 @@ impl CodeContext {
 /// starts: walked like a file and added to the facts of the place that holds it (the
 /// manifest, binding.gyp, the file). Inline code is small; larger or deeply nested code
 /// keeps the byte-level reading only.
-fn add_inline_code(files: &mut Vec<FileFacts>, path: &str, line: u32, code: &str) {
+///
+/// Returns the inline code this code hands on in turn (a `node -e` that starts another),
+/// with its lines counted the same way.
+fn add_inline_code(
+    files: &mut Vec<FileFacts>,
+    path: &str,
+    line: u32,
+    code: &str,
+) -> Vec<(u32, String)> {
     const MAX_INLINE_BYTES: usize = 64 * 1024;
     if code.len() > MAX_INLINE_BYTES || nesting_beyond(code.as_bytes(), 64).is_some() {
-        return;
+        return Vec::new();
     }
     let Some(mut facts) = js::analyse(path, code) else {
-        return;
+        return Vec::new();
     };
     // Lines count from the line that holds the command.
     let shift = line.saturating_sub(1);
@@ -151,6 +159,10 @@ fn add_inline_code(files: &mut Vec<FileFacts>, path: &str, line: u32, code: &str
     for (event_line, _) in &mut facts.indicators {
         *event_line = event_line.saturating_add(shift);
     }
+    let handed_on: Vec<(u32, String)> = std::mem::take(&mut facts.inline_code)
+        .into_iter()
+        .map(|(inner, code)| (inner.saturating_add(shift), code))
+        .collect();
     match files.iter_mut().find(|f| f.path == path) {
         Some(existing) => {
             existing.events.extend(facts.events);
@@ -158,6 +170,7 @@ fn add_inline_code(files: &mut Vec<FileFacts>, path: &str, line: u32, code: &str
         }
         None => files.push(facts),
     }
+    handed_on
 }
 
 /// Run the code analysis over one package.
@@ -169,7 +182,8 @@ pub(crate) fn analyse(
     let (mut files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules), threads);
     // What a file hands to a node it starts (`spawn(process.execPath, ['-e', CODE])`)
     // runs when the file does: a dropper hides its payload from the walk there.
-    let handed: Vec<(String, u32, String)> = files
+    // Code in code (`node -e` starting `node -e`) is followed a few levels down.
+    let mut handed: Vec<(String, u32, String)> = files
         .iter_mut()
         .flat_map(|file| {
             let path = file.path.clone();
@@ -178,8 +192,19 @@ pub(crate) fn analyse(
                 .map(move |(line, code)| (path.clone(), line, code))
         })
         .collect();
-    for (path, line, code) in handed {
-        add_inline_code(&mut files, &path, line, &code);
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        for (path, line, code) in handed {
+            next.extend(
+                add_inline_code(&mut files, &path, line, &code)
+                    .into_iter()
+                    .map(|(line, code)| (path.clone(), line, code)),
+            );
+        }
+        if next.is_empty() {
+            break;
+        }
+        handed = next;
     }
     let mut reach = reachability(ctx, &files);
     // The install commands themselves are the first script that runs: what they
