@@ -664,9 +664,6 @@ fn real_packages_show_the_hosts_they_download_from() {
     }
 }
 
-/// The same sandbox without root: through newuidmap/newgidmap and the user's
-/// subordinate ids. Runs when DSCA_UNPRIVILEGED_USER names an account that has them
-/// (`.ci/run` creates one); the test, as root, runs dsca as that user.
 /// A postinstall that starts `child.js` detached and returns at once, as installers of
 /// background helpers do.
 const DETACHING_INSTALL: &str = r#"const { spawn } = require('child_process');
@@ -837,6 +834,9 @@ fn a_memory_bomb_of_many_processes_is_held_to_the_runs_limit() {
     assert!(out.contains("child ended: SIGKILL"), "{out}");
 }
 
+/// The same sandbox without root: through newuidmap/newgidmap and the user's
+/// subordinate ids. Runs when DSCA_UNPRIVILEGED_USER names an account that has them
+/// (`.ci/run` creates one); the test, as root, runs dsca as that user.
 #[test]
 fn an_unprivileged_user_gets_the_same_sandbox() {
     let name = "an_unprivileged_user_gets_the_same_sandbox";
