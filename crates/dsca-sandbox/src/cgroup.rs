@@ -136,6 +136,15 @@ impl RunCgroup {
         self.procs_files.clone()
     }
 
+    /// Whether `pid` is in every directory of the cgroup (it joined them all).
+    pub fn holds(&self, pid: u32) -> bool {
+        let pid = pid.to_string();
+        self.dirs.iter().all(|dir| {
+            std::fs::read_to_string(dir.join("cgroup.procs"))
+                .is_ok_and(|procs| procs.lines().any(|line| line.trim() == pid))
+        })
+    }
+
     /// The memory the run used, read before the cgroup goes.
     pub fn memory_use(&self) -> MemoryUse {
         let read = |file: &str| std::fs::read_to_string(self.memory_dir.join(file)).ok();

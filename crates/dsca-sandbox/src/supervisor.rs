@@ -787,8 +787,10 @@ fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, Sandb
             {
                 return Err(std::io::Error::last_os_error());
             }
-            // Inside before it starts anything: whatever it starts stays inside.
-            cgroup::join_self(&procs_files)?;
+            // Inside before it starts anything: whatever it starts stays inside. A
+            // cgroup it cannot join leaves the run without the limit, not refused
+            // (checked below).
+            let _ = cgroup::join_self(&procs_files);
             // A package that fills the memory (its tmpfs files belong to no process)
             // must not get dsca's init or PID 1 killed and the whole record lost: they
             // are spared (as root; the phases' processes reset it, see init.rs).
@@ -803,11 +805,16 @@ fn run_in(root_dir: &Path, parts: RunParts<'_>) -> Result<DynamicAnalysis, Sandb
         ))
     })?;
     drop(theirs);
+    let joined = cgroup.as_ref().is_ok_and(|cgroup| cgroup.holds(child.id()));
     let outcome = drive(&ours, child.id(), root_dir, epoch, epoch_micros, &parts);
     let _ = child.kill();
     let _ = child.wait();
     let mut run = outcome?;
     match &cgroup {
+        Ok(_) if !joined => {
+            run.sandbox.memory_limit_missing =
+                "the sandbox could not be moved into the cgroup made for it".to_string();
+        }
         Ok(cgroup) => {
             let used = cgroup.memory_use();
             run.sandbox.memory = Some(RunMemory {
