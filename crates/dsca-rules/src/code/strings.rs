@@ -448,6 +448,30 @@ pub(crate) fn sensitive_place_normalised(normalised: &str) -> Option<(&'static s
     })
     .and_then(|i| SENSITIVE_PATHS.get(i))
     .map(|(_, what, weight)| (*what, *weight))
+    .or_else(|| credential_folder(normalised))
+}
+
+/// A folder that holds nothing but credentials, named as the folder itself (`~/.ssh`,
+/// `path.join(home, '.aws')`): code that lists it reads every key in it without naming
+/// one. A file in it is named by [`SENSITIVE_PATHS`] (`~/.ssh/config` is no secret).
+fn credential_folder(normalised: &str) -> Option<(&'static str, SecretWeight)> {
+    const FOLDERS: &[(&str, &str)] = &[
+        (".ssh", "the SSH folder (~/.ssh: private keys)"),
+        (".aws", "the AWS folder (~/.aws: access keys)"),
+        (".gnupg", "the GnuPG folder (~/.gnupg: private keys)"),
+        (
+            ".kube",
+            "the Kubernetes folder (~/.kube: cluster credentials)",
+        ),
+    ];
+    let folder = normalised.trim_end_matches('/');
+    FOLDERS.iter().find_map(|(name, what)| {
+        let named = folder == *name
+            || folder
+                .strip_suffix(name)
+                .is_some_and(|parent| parent.ends_with('/'));
+        named.then_some((*what, SecretWeight::Credential))
+    })
 }
 
 /// The persistence location `text` names, if any (see [`PERSISTENCE_PATHS`]).
@@ -664,6 +688,12 @@ mod tests {
                 .is_some()
         );
         assert!(sensitive_place("/home/u/.ssh/id_rsa").is_some());
+        // The folder itself, not a file in it that holds no secret, nor a look-alike.
+        assert!(sensitive_place("~/.ssh/").is_some());
+        assert!(sensitive_place("/root/.aws").is_some());
+        assert!(sensitive_place("~/.ssh/config").is_none());
+        assert!(sensitive_place("/srv/app.ssh").is_none());
+        assert!(sensitive_place("deploy/.kube-lint").is_none());
         assert_eq!(
             persistence_place("/home/u/.bashrc"),
             Some("a shell start-up file (.bashrc)")
