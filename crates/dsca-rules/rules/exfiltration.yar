@@ -67,14 +67,17 @@ rule dsca_npm_token_worm
         $list1 = "maintainer:" nocase
         $list2 = "/-/whoami"
         $list3 = "/-/user/"
+        $list4 = "npm whoami"
+        $list5 = /npm\s+search\s/
         $publish1 = "npm publish"
         $publish2 = /["']publish["']/
         $publish3 = "/-/package/"
         $tamper1 = /\.scripts\.(postinstall|preinstall|install)\s*=/
         $tamper2 = /scripts\[\s*["'](postinstall|preinstall|install)["']\s*\]\s*=/
         $tamper3 = "npm pack"
+        $tamper4 = /npm\s+version\s+(patch|minor|major|prerelease)/
     condition:
-        any of ($token*) and $list1 and any of ($list2, $list3) and any of ($publish*) and any of ($tamper*)
+        any of ($token*) and $list1 and any of ($list2, $list3, $list4, $list5) and any of ($publish*) and any of ($tamper*)
 }
 
 rule dsca_ci_secrets_dump

