@@ -637,8 +637,9 @@ impl Scanner {
             .as_deref()
             .unwrap_or_else(|| YaraRules::builtin());
 
-        // DSCA101 is how the metadata rules say npm runs code at install.
-        let runs_at_install = findings.iter().any(|f| f.rule == "DSCA101");
+        // The install-script rule is how the metadata rules say npm runs code at install.
+        let install_script = dsca_rules::metadata::install_script::RULE.id;
+        let runs_at_install = findings.iter().any(|f| f.rule == install_script);
         let in_scope = match self.options.dynamic_scope {
             DynamicScope::All => true,
             DynamicScope::InstallScripts => runs_at_install,
