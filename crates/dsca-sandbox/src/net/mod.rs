@@ -539,6 +539,22 @@ impl Recorder {
 
 /// Printable ASCII kept, everything else (and backslashes) as `\xHH`, at most `max`
 /// input bytes.
+/// What a connection's record shows of the bytes a client sent: their start, or where
+/// the run's probe mark came back when that is further on (the proof must not hide
+/// behind a long first message).
+pub(crate) fn shown_with_mark(bytes: &[u8], mark: &str, max: usize) -> String {
+    let mark = mark.as_bytes();
+    let found = (!mark.is_empty())
+        .then(|| bytes.windows(mark.len()).position(|w| w == mark))
+        .flatten();
+    match found {
+        Some(at) if at > max / 2 => {
+            format!("… {}", escape_bytes(&bytes[at.saturating_sub(64)..], max))
+        }
+        _ => escape_bytes(bytes, max),
+    }
+}
+
 pub(crate) fn escape_bytes(bytes: &[u8], max: usize) -> String {
     let mut out = String::with_capacity(bytes.len().min(max));
     for &byte in bytes.iter().take(max) {
@@ -568,6 +584,21 @@ mod tests {
             "GET /\\r\\n\\x00\\\\"
         );
         assert_eq!(escape_bytes(b"abcdef", 3), "abc...");
+    }
+
+    #[test]
+    fn the_probe_mark_is_shown_even_after_a_long_start() {
+        let mark = "dsca-probe-0011223344556677";
+        let early = format!("uid=1000 {mark}\n");
+        assert_eq!(
+            shown_with_mark(early.as_bytes(), mark, 256),
+            escape_bytes(early.as_bytes(), 256)
+        );
+        let late = format!("{}\n{mark}\n", "x".repeat(1000));
+        let shown = shown_with_mark(late.as_bytes(), mark, 256);
+        assert!(shown.starts_with("… ") && shown.contains(mark), "{shown}");
+        assert_eq!(shown_with_mark(b"no mark here", mark, 256), "no mark here");
+        assert_eq!(shown_with_mark(b"", "", 8), "");
     }
 
     #[test]

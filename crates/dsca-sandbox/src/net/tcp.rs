@@ -314,7 +314,11 @@ pub(crate) fn serve_raw(context: &ConnectionContext<'_>, stream: &mut impl Read,
             }
         }
     }
-    let first = escape_bytes(&captured, FIRST_BYTES_SHOWN);
+    let first = super::shown_with_mark(
+        &captured,
+        &context.shared.config.probe_mark,
+        FIRST_BYTES_SHOWN,
+    );
     context.update(|c| c.first_bytes = first);
     let payload = Payload {
         channel: "tcp".to_string(),

@@ -7,7 +7,7 @@
 //! for bait like any payload.
 
 use super::tcp::ConnectionContext;
-use super::{Payload, escape_bytes};
+use super::{Payload, shown_with_mark};
 use base64::Engine as _;
 use std::io::{Read, Write};
 
@@ -150,16 +150,7 @@ pub(crate) fn serve<C: Read + Write>(
         }
     }
     let messages = client_messages(&received, max);
-    // The record shows the start, or where the probe's mark came back when that is
-    // further on (the proof must not hide behind a long first message).
-    let mark = shared.config.probe_mark.as_bytes();
-    let shown = match messages.windows(mark.len()).position(|w| w == mark) {
-        Some(at) if at > SHOWN / 2 => format!(
-            "… {}",
-            escape_bytes(&messages[at.saturating_sub(64)..], SHOWN)
-        ),
-        _ => escape_bytes(&messages, SHOWN),
-    };
+    let shown = shown_with_mark(&messages, &shared.config.probe_mark, SHOWN);
     context.update(|c| c.first_bytes = shown);
     let payload = Payload {
         channel: "websocket".to_string(),
