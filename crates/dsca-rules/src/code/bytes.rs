@@ -300,16 +300,22 @@ pub(crate) fn command_line_kinds(command: &str) -> Vec<Kind> {
 /// argument vector is one command, quotes and parentheses included. Node's own inline
 /// code is walked as code instead (see `js::inline_node_code`).
 pub(crate) fn argv_kinds(words: &[String]) -> Vec<Kind> {
-    let program = words
+    if words
         .first()
-        .map_or("", |p| p.rsplit('/').next().unwrap_or(p));
-    if matches!(program, "node" | "nodejs" | "node.exe") {
+        .is_some_and(|program| is_node_program(program))
+    {
         return Vec::new();
     }
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut kinds = Vec::new();
     command_kinds(&words, Language::Shell, &mut kinds);
     collected_by_javascript(kinds)
+}
+
+/// The program (a path or a name) is Node.js itself.
+pub(crate) fn is_node_program(program: &str) -> bool {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    matches!(name, "node" | "nodejs" | "node.exe")
 }
 
 /// Cloud SDKs ask their own CLI for a token (`@azure/identity` runs `az account

@@ -935,15 +935,18 @@ impl<'s> Walker<'s> {
                         | "execFileSync"
                 ) =>
             {
-                let command = self.command_text(arguments);
+                // Resolved once: the command's text, what it collects and the node code
+                // it hands on all read the same words.
+                let words = self.command_words(arguments).unwrap_or_default();
+                let command = (!words.is_empty()).then(|| words.join(" "));
                 if let Some(command) = &command {
                     self.shell_shapes(command, span);
                 }
-                for kind in self.collected_by_command(last, arguments) {
+                for kind in collected_by_command(last, &words) {
                     self.push(kind, span);
                 }
                 let line = self.lines.line(span.start as usize);
-                for code in self.inline_node_code(last, arguments) {
+                for code in inline_node_code(last, &words) {
                     let kept: usize = self.facts.inline_code.iter().map(|(_, c)| c.len()).sum();
                     if self.facts.inline_code.len() < MAX_INLINE_CODE_PIECES
                         && kept + code.len() <= MAX_INLINE_CODE_BYTES
@@ -1275,12 +1278,6 @@ impl<'s> Walker<'s> {
         }
     }
 
-    /// The command of an exec/spawn call when its parts are constants.
-    fn command_text(&self, arguments: &[Argument]) -> Option<String> {
-        let words = self.command_words(arguments)?;
-        Some(words.join(" "))
-    }
-
     /// The program and the argument array of a child_process call, each constant
     /// resolved (`…` where it is not); `None` when the program is not a constant.
     fn command_words(&self, arguments: &[Argument]) -> Option<Vec<String>> {
@@ -1306,42 +1303,6 @@ impl<'s> Walker<'s> {
             }
         }
         Some(words)
-    }
-
-    /// What the constant command of a child_process call collects (host details, the
-    /// environment, a credential a command prints).
-    fn collected_by_command(&self, api: &str, arguments: &[Argument]) -> Vec<Kind> {
-        let Some(words) = self.command_words(arguments) else {
-            return Vec::new();
-        };
-        if matches!(api, "exec" | "execSync") {
-            super::bytes::command_line_kinds(&words[0])
-        } else {
-            super::bytes::argv_kinds(&words)
-        }
-    }
-
-    /// The Node.js code a child_process call hands to a node it starts: from `-e` in the
-    /// argument array of `spawn`/`execFile`/`fork`, or in the command line of `exec`.
-    fn inline_node_code(&self, api: &str, arguments: &[Argument]) -> Vec<String> {
-        let Some(words) = self.command_words(arguments) else {
-            return Vec::new();
-        };
-        if matches!(api, "exec" | "execSync") {
-            return crate::metadata::risky_install_command::inline_node_code(&words[0]);
-        }
-        let program = words[0].rsplit('/').next().unwrap_or_default();
-        // `spawn('sh', ['-c', 'node -e …'])`: the shell's command line.
-        if matches!(program, "sh" | "bash" | "dash" | "zsh")
-            && let Some(at) = words.iter().position(|w| w == "-c")
-            && let Some(command) = words.get(at + 1)
-        {
-            return crate::metadata::risky_install_command::inline_node_code(command);
-        }
-        if !matches!(program, "node" | "nodejs" | "node.exe") {
-            return Vec::new();
-        }
-        crate::metadata::risky_install_command::node_eval_code(&words[1..])
     }
 
     fn shell_shapes(&mut self, text: &str, span: oxc_span::Span) {
@@ -2432,6 +2393,41 @@ fn single_return<'b, 'a>(body: Option<&'b FunctionBody<'a>>) -> Option<&'b Expre
         [Statement::ReturnStatement(ret)] => ret.argument.as_ref(),
         _ => None,
     }
+}
+
+/// What the constant command of a child_process call (its words, see `command_words`;
+/// empty when the program is not a constant) collects: host details, the environment,
+/// a credential a command prints.
+fn collected_by_command(api: &str, words: &[String]) -> Vec<Kind> {
+    match words.first() {
+        None => Vec::new(),
+        Some(line) if matches!(api, "exec" | "execSync") => super::bytes::command_line_kinds(line),
+        Some(_) => super::bytes::argv_kinds(words),
+    }
+}
+
+/// The Node.js code a child_process call hands to a node it starts: from `-e` in the
+/// argument array of `spawn`/`execFile`/`fork`, or in the command line of `exec`.
+fn inline_node_code(api: &str, words: &[String]) -> Vec<String> {
+    use crate::metadata::risky_install_command::{inline_node_code, node_eval_code};
+    let Some(first) = words.first() else {
+        return Vec::new();
+    };
+    if matches!(api, "exec" | "execSync") {
+        return inline_node_code(first);
+    }
+    let program = first.rsplit('/').next().unwrap_or_default();
+    // `spawn('sh', ['-c', 'node -e …'])`: the shell's command line.
+    if matches!(program, "sh" | "bash" | "dash" | "zsh")
+        && let Some(at) = words.iter().position(|w| w == "-c")
+        && let Some(command) = words.get(at + 1)
+    {
+        return inline_node_code(command);
+    }
+    if !super::bytes::is_node_program(first) {
+        return Vec::new();
+    }
+    node_eval_code(&words[1..])
 }
 
 /// The parts of a command line between matching quotes (`"…"` or `'…'`), outermost.
