@@ -301,19 +301,11 @@ fn classify(start: &[u8]) -> Option<Start> {
 
 /// Records what a client that speaks neither TLS nor HTTP sends, until it stops.
 pub(crate) fn serve_raw(context: &ConnectionContext<'_>, stream: &mut impl Read, start: Vec<u8>) {
-    let max = context.shared.config.limits.max_capture_bytes;
-    let mut captured = start;
-    captured.truncate(max);
-    let mut chunk = [0u8; 8192];
-    loop {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                let room = max.saturating_sub(captured.len());
-                captured.extend_from_slice(&chunk[..n.min(room)]);
-            }
-        }
-    }
+    let captured = read_until_gone(
+        stream,
+        start,
+        context.shared.config.limits.max_capture_bytes,
+    );
     let first = super::shown_with_mark(
         &captured,
         &context.shared.config.probe_mark,
@@ -327,6 +319,24 @@ pub(crate) fn serve_raw(context: &ConnectionContext<'_>, stream: &mut impl Read,
         time_ms: context.time_ms,
     };
     context.shared.record(|r| r.payload(payload));
+}
+
+/// `start` and what the client sends after it until it goes away (or the connection's
+/// time limits end it), keeping the first `max` bytes and reading the rest away.
+pub(crate) fn read_until_gone(stream: &mut impl Read, start: Vec<u8>, max: usize) -> Vec<u8> {
+    let mut kept = start;
+    kept.truncate(max);
+    let mut chunk = [0u8; 8192];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let room = max.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..n.min(room)]);
+            }
+        }
+    }
+    kept
 }
 
 #[cfg(test)]

@@ -137,18 +137,7 @@ pub(crate) fn serve<C: Read + Write>(
     }
     context.update(|c| c.kind = dsca_model::dynamic::PROBED_CONNECTION.to_string());
     let max = shared.config.limits.max_capture_bytes;
-    let mut received = leftover;
-    received.truncate(max);
-    let mut chunk = [0u8; 8192];
-    while received.len() < max {
-        match connection.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                let room = max - received.len();
-                received.extend_from_slice(&chunk[..n.min(room)]);
-            }
-        }
-    }
+    let received = super::tcp::read_until_gone(connection, leftover, max);
     let messages = client_messages(&received, max);
     let shown = shown_with_mark(&messages, &shared.config.probe_mark, SHOWN);
     context.update(|c| c.first_bytes = shown);
