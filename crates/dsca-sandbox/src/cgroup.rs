@@ -192,24 +192,11 @@ impl Drop for RunCgroup {
     }
 }
 
-/// Between fork and exec: write this process into each `cgroup.procs`. Only
-/// async-signal-safe calls (open, write, close).
+/// Between fork and exec: write this process into each `cgroup.procs` ("0" is the
+/// writing process itself).
 pub(crate) fn join_self(procs_files: &[CString]) -> io::Result<()> {
     for file in procs_files {
-        // SAFETY: a NUL-terminated path; the fd is closed below.
-        let fd = unsafe { libc::open(file.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // "0" is the writing process itself.
-        // SAFETY: one byte from a static buffer to an fd of ours.
-        let written = unsafe { libc::write(fd, b"0".as_ptr().cast(), 1) };
-        let err = io::Error::last_os_error();
-        // SAFETY: closing the fd opened above.
-        unsafe { libc::close(fd) };
-        if written != 1 {
-            return Err(err);
-        }
+        write_between_fork_and_exec(file, b"0")?;
     }
     Ok(())
 }
@@ -217,16 +204,26 @@ pub(crate) fn join_self(procs_files: &[CString]) -> io::Result<()> {
 /// Between fork and exec: ask the kernel's OOM killer to pass this process (and what it
 /// forks until they say otherwise) over. Needs root; without it nothing changes.
 pub(crate) fn spare_self_from_oom_killer() {
-    const PATH: &[u8] = b"/proc/self/oom_score_adj\0";
-    // SAFETY: a NUL-terminated static path; the fd is closed below.
-    let fd = unsafe { libc::open(PATH.as_ptr().cast(), libc::O_WRONLY | libc::O_CLOEXEC) };
-    if fd >= 0 {
-        // SAFETY: five bytes from a static buffer to an fd of ours, then closing it.
-        unsafe {
-            libc::write(fd, b"-1000".as_ptr().cast(), 5);
-            libc::close(fd);
-        }
+    let _ = write_between_fork_and_exec(c"/proc/self/oom_score_adj", b"-1000");
+}
+
+/// Writes `bytes` to the file at `path` with only async-signal-safe calls (open, write,
+/// close), as a forked child may before it execs.
+fn write_between_fork_and_exec(path: &std::ffi::CStr, bytes: &[u8]) -> io::Result<()> {
+    // SAFETY: a NUL-terminated path; the fd is closed below.
+    let fd = unsafe { libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
     }
+    // SAFETY: `bytes` is a live buffer of that length; the fd is ours.
+    let written = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
+    let err = io::Error::last_os_error();
+    // SAFETY: closing the fd opened above.
+    unsafe { libc::close(fd) };
+    if written != bytes.len() as isize {
+        return Err(err);
+    }
+    Ok(())
 }
 
 fn make_dir(dir: &Path) -> io::Result<()> {
@@ -238,7 +235,7 @@ fn make_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
-fn write(file: &Path, value: u64) -> io::Result<()> {
+fn write(file: &Path, value: impl std::fmt::Display) -> io::Result<()> {
     std::fs::write(file, value.to_string())
         .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", file.display())))
 }
@@ -260,8 +257,7 @@ fn enable_controllers(dir: &Path) -> io::Result<()> {
         .map(|c| format!("+{c}"))
         .collect::<Vec<_>>()
         .join(" ");
-    std::fs::write(&control, line)
-        .map_err(|err| io::Error::new(err.kind(), format!("{}: {err}", control.display())))
+    write(&control, line)
 }
 
 /// The `oom_kill N` line of `memory.events` (v2) or `memory.oom_control` (v1).
