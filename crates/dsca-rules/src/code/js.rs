@@ -1313,8 +1313,10 @@ impl<'s> Walker<'s> {
         // `(crontab -l; echo "*/10 * * * * curl … | sh") | crontab -`: the quoted line is
         // the command the crontab will run, a command all the same.
         if text.contains("crontab") {
-            for quoted in quoted_parts(text) {
-                hits.extend(risky_shapes(quoted));
+            for segment in crate::shell::parse(text).segments {
+                for word in segment.words.iter().filter(|w| w.text.contains(' ')) {
+                    hits.extend(risky_shapes(&word.text));
+                }
             }
         }
         for hit in hits {
@@ -2428,23 +2430,6 @@ fn inline_node_code(api: &str, words: &[String]) -> Vec<String> {
         return Vec::new();
     }
     node_eval_code(&words[1..])
-}
-
-/// The parts of a command line between matching quotes (`"…"` or `'…'`), outermost.
-fn quoted_parts(text: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut open: Option<(char, usize)> = None;
-    for (at, c) in text.char_indices() {
-        match open {
-            None if c == '"' || c == '\'' => open = Some((c, at + 1)),
-            Some((quote, start)) if c == quote => {
-                parts.push(&text[start..at]);
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    parts
 }
 
 /// A class whose instances carry messages from the network: WebSocket clients (the
