@@ -209,7 +209,7 @@ pub(crate) fn spare_self_from_oom_killer() {
 
 /// Writes `bytes` to the file at `path` with only async-signal-safe calls (open, write,
 /// close), as a forked child may before it execs.
-fn write_between_fork_and_exec(path: &std::ffi::CStr, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_between_fork_and_exec(path: &std::ffi::CStr, bytes: &[u8]) -> io::Result<()> {
     // SAFETY: a NUL-terminated path; the fd is closed below.
     let fd = unsafe { libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC) };
     if fd < 0 {

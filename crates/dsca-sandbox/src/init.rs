@@ -1025,7 +1025,7 @@ fn limit_phase_process(
     // dsca's own init and PID 1 are spared by the kernel when the run reaches its memory
     // limit (see `supervisor::run_in`); what a phase starts is not. Raising the value is
     // allowed to anyone; it fails only where it was never lowered.
-    let _ = std::fs::write("/proc/self/oom_score_adj", "0");
+    let _ = crate::cgroup::write_between_fork_and_exec(c"/proc/self/oom_score_adj", b"0");
     if let Some(cpu) = cpu {
         // Only speed depends on it: a CPU gone offline leaves the phase unpinned.
         let _ = sys::pin_to_cpu(cpu);
