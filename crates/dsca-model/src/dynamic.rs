@@ -248,6 +248,10 @@ pub const EXECUTE_PHASE: &str = "execute";
 /// load of the package did is told apart from what the calls did.
 pub const CALLS_MARKER: &str = "/.dsca-calls-begin";
 
+/// The line the execute phase's script prints on its standard output and error when it
+/// opens [`CALLS_MARKER`]: what the phase printed before it is the load's.
+pub const CALLS_BEGIN_LINE: &str = "-- dsca: the calls begin --";
+
 /// One phase of the run (see [`INSTALL_PHASE`] and the others).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhaseResult {

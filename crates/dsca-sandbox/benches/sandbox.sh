@@ -6,7 +6,8 @@
 #     through the registry proxy, import, teardown; dsca's cache warm);
 #  2. the sandbox's own set-up and teardown: a package with nothing to install, whole run
 #     minus the two phases and the static analysis.
-# Every case runs once untimed first so both caches are warm.
+# Every case runs once untimed first so both caches are warm. DSCA_EXTRA adds flags to
+# every dsca run (`DSCA_EXTRA="--execute-timeout 0"`: what a phase costs).
 #   sudo bash crates/dsca-sandbox/benches/sandbox.sh [path/to/dsca] [N]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -27,7 +28,7 @@ npm_install() {
 }
 
 dsca_run() {
-    "$dsca" scan --dynamic --format json -o "$work/report.json" "$1" </dev/null >/dev/null 2>&1 || true
+    "$dsca" scan --dynamic ${DSCA_EXTRA:-} --format json -o "$work/report.json" "$1" </dev/null >/dev/null 2>&1 || true
 }
 
 phase_ms() {

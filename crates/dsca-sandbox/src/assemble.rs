@@ -8,9 +8,9 @@ use crate::net::NetRecord;
 use crate::protocol::{PhaseOutcome, TraceSegment};
 use crate::trace::{self, SocketEvent, Trace, TraceLimits, TracedProcess};
 use dsca_model::dynamic::{
-    CALLS_MARKER, Connection, DnsQuery, DroppedEvents, DynamicAnalysis, EXECUTE_PHASE, Exec,
-    Exfiltration, FileEvent, FileOp, HoneytokenRead, PROBED_CONNECTION, PhaseResult, PhaseStatus,
-    Probe, Process, SandboxInfo,
+    CALLS_BEGIN_LINE, CALLS_MARKER, Connection, DnsQuery, DroppedEvents, DynamicAnalysis,
+    EXECUTE_PHASE, Exec, Exfiltration, FileEvent, FileOp, HoneytokenRead, LATER_PHASE,
+    PROBED_CONNECTION, PhaseResult, PhaseStatus, Probe, Process, SandboxInfo,
 };
 use dsca_model::truncate_snippet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,12 +42,15 @@ fn micros_to_ms(micros: u64, epoch_micros: u64) -> u64 {
     micros.saturating_sub(epoch_micros) / 1000
 }
 
+/// `time_bomb_in_execute`: the execute phase ran with its clock moved and its load is
+/// the time-bomb pass (see [`split_time_bomb_pass`]).
 pub fn assemble(
     info: SandboxInfo,
     phases: Vec<PhaseRecord>,
     net: NetRecord,
     honey: &Honeytokens,
     epoch_micros: u64,
+    time_bomb_in_execute: bool,
 ) -> DynamicAnalysis {
     let mut run = DynamicAnalysis {
         sandbox: info,
@@ -56,7 +59,7 @@ pub fn assemble(
     run.honeytokens.planted = honey.planted();
     let mut sockets: Vec<SocketEvent> = Vec::new();
     // (name, start ms) of each phase, to tell which one a network event belongs to.
-    let starts: Vec<(String, u64)> = phases
+    let mut starts: Vec<(String, u64)> = phases
         .iter()
         .map(|p| {
             (
@@ -155,6 +158,9 @@ pub fn assemble(
         sockets.extend(phase_sockets);
     }
 
+    if time_bomb_in_execute {
+        split_time_bomb_pass(&mut run, &mut all_files, &mut starts);
+    }
     let executed: BTreeSet<String> = run
         .processes
         .iter()
@@ -472,6 +478,112 @@ fn add_datagrams(run: &mut DynamicAnalysis, sockets: &[SocketEvent]) {
     }
 }
 
+/// The execute phase ran with its clock moved (see `supervisor::execute_script`): what
+/// it did before the calls marker is the time-bomb pass and becomes the import-later
+/// phase; the calls after it stay the execute phase. Without a marker the load never
+/// finished (it hung, or the package ended the process): all of it is the pass, and
+/// nothing was called. The script's own process stays with the calls, whose children
+/// hang under it.
+fn split_time_bomb_pass(
+    run: &mut DynamicAnalysis,
+    files: &mut [FileEvent],
+    starts: &mut Vec<(String, u64)>,
+) {
+    let Some(index) = run.phases.iter().position(|p| p.name == EXECUTE_PHASE) else {
+        return;
+    };
+    let Some(start) = starts.iter().position(|(name, _)| name == EXECUTE_PHASE) else {
+        return;
+    };
+    let start_ms = starts[start].1;
+    // The last opening counts, as for `calls_began_ms`.
+    let marker = files
+        .iter()
+        .filter(|e| e.path == CALLS_MARKER && e.phase == EXECUTE_PHASE)
+        .map(|e| e.time_ms)
+        .max();
+    let before = |time_ms: u64| marker.is_none_or(|marker| time_ms < marker);
+    for event in files
+        .iter_mut()
+        .filter(|e| e.phase == EXECUTE_PHASE && e.path != CALLS_MARKER && before(e.time_ms))
+    {
+        event.phase = LATER_PHASE.to_string();
+    }
+    let command = run.phases[index].command.clone();
+    for process in run
+        .processes
+        .iter_mut()
+        .filter(|p| p.phase == EXECUTE_PHASE)
+    {
+        let script = process.execs.iter().any(|exec| exec.argv == command);
+        let loaded = match process.execs.first() {
+            Some(exec) => before(exec.time_ms),
+            None => marker.is_none(),
+        };
+        if (!script || marker.is_none()) && loaded {
+            process.phase = LATER_PHASE.to_string();
+        }
+    }
+    starts[start].0 = LATER_PHASE.to_string();
+    let execute = run.phases.remove(index);
+    let Some(marker) = marker else {
+        run.phases.insert(
+            index,
+            PhaseResult {
+                name: LATER_PHASE.to_string(),
+                ..execute
+            },
+        );
+        run.sandbox.skipped_phases.push(format!(
+            "{EXECUTE_PHASE}: nothing called, the load with the clock moved did not finish"
+        ));
+        return;
+    };
+    starts.insert(start + 1, (EXECUTE_PHASE.to_string(), marker));
+    let load_ms = marker.saturating_sub(start_ms).min(execute.duration_ms);
+    let (load_stdout, calls_stdout) = split_at_calls(&execute.stdout_tail);
+    let (load_stderr, calls_stderr) = split_at_calls(&execute.stderr_tail);
+    run.phases.insert(
+        index,
+        PhaseResult {
+            name: LATER_PHASE.to_string(),
+            // The process that ran it: the pass has no exit of its own.
+            status: PhaseStatus::Completed,
+            duration_ms: load_ms,
+            busy_ms_at_timeout: None,
+            calls_began_ms: None,
+            stdout_tail: load_stdout,
+            stderr_tail: load_stderr,
+            error: None,
+            ..execute.clone()
+        },
+    );
+    run.phases.insert(
+        index + 1,
+        PhaseResult {
+            duration_ms: execute.duration_ms - load_ms,
+            stdout_tail: calls_stdout,
+            stderr_tail: calls_stderr,
+            ..execute
+        },
+    );
+}
+
+/// An execute phase's output before and after the script's [`CALLS_BEGIN_LINE`] (all
+/// of it the calls' when the line fell out of the tail).
+fn split_at_calls(tail: &str) -> (String, String) {
+    let mut lines = tail.lines();
+    let load: Vec<&str> = lines
+        .by_ref()
+        .take_while(|line| *line != CALLS_BEGIN_LINE)
+        .collect();
+    let calls: Vec<&str> = lines.collect();
+    if calls.is_empty() && load.len() == tail.lines().count() {
+        return (String::new(), tail.to_string());
+    }
+    (load.join("\n"), calls.join("\n"))
+}
+
 /// An HTTP(S) request belongs to the process of the connection that carried it: the
 /// last one to its destination the sink accepted before the request.
 fn attribute_requests(run: &mut DynamicAnalysis) {
@@ -757,6 +869,129 @@ mod tests {
         assert_eq!((npm.pid, npm.ppid), (2, None));
         assert_eq!(npm.execs[0].argv, phase.argv);
         assert_eq!(npm.end.as_deref(), Some("exited 0"));
+    }
+
+    /// The execute phase of a run whose clock was moved: node loads the package (which
+    /// reads a file and starts `curl`), the script opens the calls marker at 300 ms,
+    /// and a call starts `git`.
+    fn execute_with_time_bomb_pass(marker: bool) -> (DynamicAnalysis, Vec<FileEvent>) {
+        let command: Vec<String> = ["node", "execute.mjs", "pkg"].map(String::from).into();
+        let exec = |time_ms: u64, argv: Vec<String>| Exec {
+            path: argv[0].clone(),
+            argv,
+            time_ms,
+        };
+        let process = |pid: u32, execs: Vec<Exec>| Process {
+            pid,
+            ppid: Some(1),
+            phase: EXECUTE_PHASE.into(),
+            execs,
+            cwd: None,
+            end: None,
+            outlived: false,
+        };
+        let file = |path: &str, time_ms: u64| FileEvent {
+            op: FileOp::Read,
+            path: path.into(),
+            target: None,
+            error: None,
+            pid: 5,
+            phase: EXECUTE_PHASE.into(),
+            time_ms,
+        };
+        let mut run = DynamicAnalysis::default();
+        run.phases.push(PhaseResult {
+            name: EXECUTE_PHASE.into(),
+            command: command.clone(),
+            status: PhaseStatus::Completed,
+            exit_code: Some(0),
+            duration_ms: 400,
+            timeout_ms: 0,
+            clock_offset_days: None,
+            busy_ms_at_timeout: None,
+            calls_began_ms: None,
+            stdout_tail: format!("loading\n{CALLS_BEGIN_LINE}\ncalled pkg"),
+            stderr_tail: String::new(),
+            error: None,
+        });
+        run.processes = vec![
+            process(5, vec![exec(100, command)]),
+            process(6, vec![exec(250, vec!["curl".into()])]),
+            process(7, vec![exec(350, vec!["git".into()])]),
+        ];
+        let mut files = vec![file("/p/load.txt", 200), file("/p/call.txt", 400)];
+        if marker {
+            files.push(file(CALLS_MARKER, 300));
+        }
+        (run, files)
+    }
+
+    #[test]
+    fn the_load_of_an_execute_phase_with_its_clock_moved_is_the_time_bomb_pass() {
+        let (mut run, mut files) = execute_with_time_bomb_pass(true);
+        let mut starts = vec![("import".to_string(), 0), (EXECUTE_PHASE.to_string(), 100)];
+        split_time_bomb_pass(&mut run, &mut files, &mut starts);
+        let phases: Vec<(&str, u64, PhaseStatus)> = run
+            .phases
+            .iter()
+            .map(|p| (p.name.as_str(), p.duration_ms, p.status))
+            .collect();
+        assert_eq!(
+            phases,
+            [
+                (LATER_PHASE, 200, PhaseStatus::Completed),
+                (EXECUTE_PHASE, 200, PhaseStatus::Completed)
+            ]
+        );
+        assert_eq!(run.phases[0].command, run.phases[1].command);
+        assert_eq!(run.phases[0].stdout_tail, "loading");
+        assert_eq!(run.phases[1].stdout_tail, "called pkg");
+        assert_eq!(
+            starts,
+            [
+                ("import".to_string(), 0),
+                (LATER_PHASE.to_string(), 100),
+                (EXECUTE_PHASE.to_string(), 300)
+            ]
+        );
+        let of_files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.phase.as_str()))
+            .collect();
+        assert_eq!(
+            of_files,
+            [
+                ("/p/load.txt", LATER_PHASE),
+                ("/p/call.txt", EXECUTE_PHASE),
+                (CALLS_MARKER, EXECUTE_PHASE)
+            ]
+        );
+        // The script stays with the calls (their children hang under it).
+        let of_processes: Vec<(u32, &str)> = run
+            .processes
+            .iter()
+            .map(|p| (p.pid, p.phase.as_str()))
+            .collect();
+        assert_eq!(
+            of_processes,
+            [(5, EXECUTE_PHASE), (6, LATER_PHASE), (7, EXECUTE_PHASE)]
+        );
+        assert!(run.sandbox.skipped_phases.is_empty());
+    }
+
+    #[test]
+    fn a_load_that_never_finished_is_all_time_bomb_pass_and_nothing_was_called() {
+        let (mut run, mut files) = execute_with_time_bomb_pass(false);
+        run.phases[0].status = PhaseStatus::Timeout;
+        let mut starts = vec![(EXECUTE_PHASE.to_string(), 100)];
+        split_time_bomb_pass(&mut run, &mut files, &mut starts);
+        assert_eq!(run.phases.len(), 1);
+        assert_eq!(run.phases[0].name, LATER_PHASE);
+        assert_eq!(run.phases[0].status, PhaseStatus::Timeout);
+        assert_eq!(starts, [(LATER_PHASE.to_string(), 100)]);
+        assert!(run.processes.iter().all(|p| p.phase == LATER_PHASE));
+        assert!(files.iter().all(|f| f.phase == LATER_PHASE));
+        assert!(run.sandbox.skipped_phases[0].starts_with("execute: nothing called"));
     }
 
     #[test]

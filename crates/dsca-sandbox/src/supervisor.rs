@@ -13,8 +13,8 @@ use crate::protocol::{self, FromInit, InitConfig, PhaseSpec, ResourceLimits, San
 use crate::sys;
 use crate::{SandboxError, SandboxOptions, Target};
 use dsca_model::dynamic::{
-    CALLS_MARKER, DynamicAnalysis, EXECUTE_PHASE, IMPORT_PHASE, INSTALL_PHASE, LATER_PHASE,
-    RunMemory, SandboxInfo,
+    CALLS_BEGIN_LINE, CALLS_MARKER, DynamicAnalysis, EXECUTE_PHASE, IMPORT_PHASE, INSTALL_PHASE,
+    LATER_PHASE, RunMemory, SandboxInfo,
 };
 use std::io::Read as _;
 use std::net::{TcpListener, UdpSocket};
@@ -281,13 +281,22 @@ setTimeout(() => process.exit(0), {settle_ms}).unref();
     )
 }
 
-/// The execute phase: loads the package as the import does, then calls each function
-/// it exports (the module itself when it is one, and the functions among its own
-/// properties, one level down) with no arguments, a class with `new`. Their promises
-/// are not awaited: work they wait for keeps the process alive until the settle time,
-/// and a promise that waits for nothing would only cost time (100 ms each, when the
-/// calls were awaited one by one). What a package does only when used shows up here.
-/// The package may not end the phase early through `process.exit`.
+/// The execute phase: loads the package as the import does (require, then import()),
+/// waits until what the load started has settled, then calls each function it exports
+/// (the module itself when it is one, and the functions among its own properties, one
+/// level down) with no arguments, a class with `new`. Their promises are not awaited:
+/// work they wait for keeps the process alive until the settle time, and a promise that
+/// waits for nothing would only cost time (100 ms each, when the calls were awaited one
+/// by one). What a package does only when used shows up here. The package may not end
+/// the phase early through `process.exit`.
+///
+/// With a clock offset the phase is also the time-bomb pass: its load, up to
+/// [`CALLS_MARKER`], is reported as the import-later phase (see
+/// `assemble::split_time_bomb_pass`), which saves a node start and a load per run. The
+/// wait for the load to settle keeps the load's delayed work on its side of the marker:
+/// until nothing but the wait's own timer and standard input and output keep node
+/// alive (`getActiveResourcesInfo`), or the settle time is up, as the import's script
+/// would have ended then.
 fn execute_script(settle_ms: u64) -> String {
     format!(
         r#"import {{ createRequire }} from 'node:module';
@@ -303,10 +312,29 @@ process.on('uncaughtException', (err) => console.error('uncaught: ' + (err && er
 process.on('unhandledRejection', (err) => console.error('unhandled: ' + (err && err.message)));
 const message = (err) => String(err && err.message).slice(0, 200);
 let loaded;
-try {{ loaded = require(name); }}
-catch (err) {{
-  try {{ loaded = await import(name); }} catch (err2) {{ console.error('load: ' + message(err2)); }}
-}}
+try {{ loaded = require(name); }} catch (err) {{ console.error('require: ' + message(err)); }}
+try {{
+  const imported = await import(name);
+  if (loaded === undefined) loaded = imported;
+}} catch (err) {{ console.error('import: ' + message(err)); }}
+// Standard input, output and error count as handles once touched; they are not work.
+const stdio = () => {{
+  try {{ return process._getActiveHandles().filter((h) => h && [0, 1, 2].includes(h.fd)).length; }}
+  catch {{ return 0; }}
+}};
+const busy = () => {{
+  if (typeof process.getActiveResourcesInfo !== 'function') return false;
+  let timers = 0, others = 0;
+  for (const kind of process.getActiveResourcesInfo()) {{
+    if (kind === 'Timeout') timers += 1; else others += 1;
+  }}
+  return timers > 1 || others > stdio();
+}};
+await new Promise((resolve) => {{
+  const until = RealDate.now() + {settle_ms};
+  const look = () => (busy() && RealDate.now() < until ? later(look, 2) : resolve());
+  later(look, 0);
+}});
 const calls = [];
 const seen = new Set();
 const collect = (value, path, depth) => {{
@@ -325,6 +353,8 @@ collect(loaded, name, 0);
 if (loaded && typeof loaded === 'object' && loaded.default && loaded.default !== loaded) {{
   collect(loaded.default, name + '.default', 0);
 }}
+console.log('{CALLS_BEGIN_LINE}');
+console.error('{CALLS_BEGIN_LINE}');
 try {{ readFileSync('{CALLS_MARKER}'); }} catch {{}}
 const deadline = RealDate.now() + 5000;
 for (const [path, fn] of calls) {{
@@ -661,16 +691,26 @@ pub fn run(
             env: Vec::new(),
         };
         phases.push(node_phase(IMPORT_PHASE, "main.mjs", options.import_timeout));
-        if options.clock_offset_days > 0 {
-            match faketime_library() {
-                Some(library) => phases.push(PhaseSpec {
-                    env: faketime_env(library, options.clock_offset_days),
-                    ..node_phase(LATER_PHASE, "main.mjs", options.import_timeout)
-                }),
-                None => skipped_phases.push(format!("{LATER_PHASE}: {FAKETIME_MISSING}")),
-            }
+        let execute = !options.execute_timeout.is_zero();
+        let faketime = (options.clock_offset_days > 0).then(faketime_library);
+        match faketime {
+            // The time-bomb pass rides on the execute phase: its load is the pass.
+            Some(Some(library)) if execute => phases.push(PhaseSpec {
+                env: faketime_env(library, options.clock_offset_days),
+                ..node_phase(
+                    EXECUTE_PHASE,
+                    "execute.mjs",
+                    options.import_timeout + options.execute_timeout,
+                )
+            }),
+            Some(Some(library)) => phases.push(PhaseSpec {
+                env: faketime_env(library, options.clock_offset_days),
+                ..node_phase(LATER_PHASE, "main.mjs", options.import_timeout)
+            }),
+            Some(None) => skipped_phases.push(format!("{LATER_PHASE}: {FAKETIME_MISSING}")),
+            None => {}
         }
-        if !options.execute_timeout.is_zero() {
+        if execute && !matches!(faketime, Some(Some(_))) {
             phases.push(node_phase(
                 EXECUTE_PHASE,
                 "execute.mjs",
@@ -1006,17 +1046,38 @@ fn drive(
         memory: None,
         memory_limit_missing: String::new(),
     };
-    let mut run = assemble::assemble(info, phases, net, parts.honey, epoch_micros);
+    let time_bomb_in_execute = parts.phases.iter().any(carries_time_bomb_pass);
+    let mut run = assemble::assemble(
+        info,
+        phases,
+        net,
+        parts.honey,
+        epoch_micros,
+        time_bomb_in_execute,
+    );
     run.probes = assemble::probes(&run, &probe_mark);
     for result in &mut run.phases {
         if let Some(spec) = parts.phases.iter().find(|spec| spec.name == result.name) {
             result.timeout_ms = spec.timeout_ms;
+        }
+        if time_bomb_in_execute {
+            // The phase's limit is the two parts' together.
+            result.timeout_ms = match result.name.as_str() {
+                LATER_PHASE => options.import_timeout.as_millis() as u64,
+                EXECUTE_PHASE => options.execute_timeout.as_millis() as u64,
+                _ => result.timeout_ms,
+            };
         }
         if result.name == LATER_PHASE {
             result.clock_offset_days = Some(options.clock_offset_days);
         }
     }
     Ok(run)
+}
+
+/// The execute phase that runs with its clock moved: its load is the time-bomb pass.
+fn carries_time_bomb_pass(spec: &PhaseSpec) -> bool {
+    spec.name == EXECUTE_PHASE && spec.env.iter().any(|(name, _)| name == "FAKETIME")
 }
 
 /// The phases not run: those left out before the start (with why), and those the
@@ -1026,10 +1087,14 @@ fn skipped_phases(parts: &RunParts<'_>, ran: &[PhaseRecord]) -> Vec<String> {
     let mut skipped = parts.skipped_phases.clone();
     for spec in &parts.phases {
         if !ran.iter().any(|record| record.outcome.name == spec.name) {
-            skipped.push(format!(
-                "{}: not run, the import did not end within its time limit",
-                spec.name
-            ));
+            let names = if carries_time_bomb_pass(spec) {
+                vec![LATER_PHASE, EXECUTE_PHASE]
+            } else {
+                vec![spec.name.as_str()]
+            };
+            skipped.extend(names.into_iter().map(|name| {
+                format!("{name}: not run, the import did not end within its time limit")
+            }));
         }
     }
     skipped
