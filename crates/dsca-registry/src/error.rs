@@ -64,6 +64,9 @@ pub enum RegistryError {
 
     #[error("cannot set up the HTTP client: {0}")]
     Setup(String),
+
+    #[error("not fetching {url}: {reason}")]
+    Refused { url: String, reason: String },
 }
 
 impl RegistryError {
@@ -81,6 +84,7 @@ impl RegistryError {
             RegistryError::InvalidName { .. } => "invalid-name",
             RegistryError::Io { .. } => "io",
             RegistryError::Config(_) | RegistryError::Setup(_) => "config",
+            RegistryError::Refused { .. } => "refused",
         }
     }
 }

@@ -13,6 +13,7 @@ mod error;
 mod http;
 pub mod integrity;
 pub mod names;
+pub mod remote;
 mod signatures;
 pub mod spec;
 
@@ -23,4 +24,5 @@ pub use downloads::{Downloads, DownloadsClient, DownloadsOptions, Period};
 pub use error::RegistryError;
 pub use integrity::{HashAlgorithm, Verification};
 pub use names::{NamesError, NamesFileReader, NamesJsonReader};
+pub use remote::{ConnectTo, RemoteFetcher, RemoteOptions, RemoteResponse};
 pub use spec::{Spec, SpecError, parse_spec, validate_name};

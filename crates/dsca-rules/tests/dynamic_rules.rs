@@ -96,6 +96,7 @@ fn request(method: &str, url: &str, registry: bool) -> HttpRequest {
         registry,
         status: 200,
         probe: false,
+        fetched: None,
     }
 }
 

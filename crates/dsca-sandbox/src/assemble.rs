@@ -1043,6 +1043,7 @@ mod tests {
             registry: false,
             status: 200,
             probe: true,
+            fetched: None,
         });
         run.processes.push(Process {
             pid: 9,

@@ -76,6 +76,13 @@ pub struct SandboxOptions {
     pub pcap: Option<PathBuf>,
     /// Whose machine the sandbox looks like.
     pub profile: SandboxProfile,
+    /// Fetch on the host the URL dependencies (`https://…/x.tgz`) that the served
+    /// manifests name, so their install runs in the sandbox as npm would run it
+    /// (public addresses only); off, npm gets the sink's answer for them.
+    pub fetch_url_dependencies: bool,
+    /// Where those fetches connect instead (`HOST:PORT:ADDRESS:PORT`, as curl's
+    /// `--connect-to`): a mirror, a test server. Trusted as given.
+    pub connect_to: Vec<dsca_registry::ConnectTo>,
 }
 
 /// Whose machine the sandbox looks like: malware that acts only on CI runners (to steal
@@ -115,6 +122,8 @@ impl Default for SandboxOptions {
             init_program: None,
             pcap: None,
             profile: SandboxProfile::Developer,
+            fetch_url_dependencies: true,
+            connect_to: Vec::new(),
         }
     }
 }

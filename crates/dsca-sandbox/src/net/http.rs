@@ -311,18 +311,26 @@ pub(crate) fn serve<C: HttpConnection>(
             None if !registry => websocket_key(&head),
             _ => None,
         };
-        let probe = match (&failure, &upgrade) {
-            (None, None) if !registry => {
+        // A URL dependency a served manifest names gets what its host has (fetched on
+        // the host); anything else outside the registry gets a probe or the sink's answer.
+        let dependency = match (&failure, &upgrade) {
+            (None, None) if !registry => shared.upstream.url_dependency(&head.method, &url),
+            _ => None,
+        };
+        let probe = match (&failure, &upgrade, &dependency) {
+            (None, None, None) if !registry => {
                 probe_script(&head.method, &url, &shared.config.probe_mark)
             }
             _ => None,
         };
         let probed = probe.is_some();
-        let answer = match (&failure, probe) {
-            (Some(failure), _) => failure_response(failure),
-            (None, _) if registry => registry_response(shared, &head, scheme, &host),
-            (None, Some(probe)) => probe,
-            (None, None) => simulated(&shared.config.response),
+        let fetched = dependency.as_ref().map(|d| d.note.clone());
+        let answer = match (&failure, dependency, probe) {
+            (Some(failure), _, _) => failure_response(failure),
+            (None, _, _) if registry => registry_response(shared, &head, scheme, &host),
+            (None, Some(dependency), _) => dependency.response,
+            (None, None, Some(probe)) => probe,
+            (None, None, None) => simulated(&shared.config.response),
         };
         context.update(|c| {
             if registry {
@@ -352,6 +360,7 @@ pub(crate) fn serve<C: HttpConnection>(
                 answer.status
             },
             probe: probed,
+            fetched,
         };
         shared.record(|r| r.http(request));
         record_payload(context, scheme, url.clone(), sent, time_ms);

@@ -16,7 +16,7 @@ mod upstream;
 pub mod websocket;
 
 pub use tls::CertificateAuthority;
-pub use upstream::ClientUpstream;
+pub use upstream::{ClientUpstream, url_dependencies};
 
 use dsca_model::dynamic::{Connection, DnsQuery, DroppedEvents, HttpRequest};
 use std::collections::{BTreeMap, HashMap};
@@ -123,6 +123,20 @@ pub trait RegistryUpstream: Send + Sync {
     /// "/lodash/-/lodash-4.17.21.tgz"); `origin` = scheme://host the client used inside
     /// the sandbox, for rewriting tarball URLs.
     fn fetch(&self, path: &str, origin: &str) -> UpstreamResponse;
+
+    /// A request outside the registry that a served manifest names as a URL dependency,
+    /// fetched on the host; `None` when it is not one (it gets the sink's answer).
+    fn url_dependency(&self, _method: &str, _url: &str) -> Option<FetchedDependency> {
+        None
+    }
+}
+
+/// What the upstream answered a URL dependency's request with, and how it got it
+/// (`fetched 5 KiB from https://…`, or why it could not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedDependency {
+    pub response: UpstreamResponse,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

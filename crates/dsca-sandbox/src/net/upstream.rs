@@ -1,12 +1,14 @@
 //! The registry proxy's upstream over dsca's registry client: packuments (with every
-//! tarball URL pointed back at the proxy) and verified tarballs. Nothing else passes.
+//! tarball URL pointed back at the proxy) and verified tarballs. Nothing else passes,
+//! but for the URL dependencies the served manifests name, when the run fetches them.
 
-use super::{RegistryUpstream, UpstreamResponse, lock};
+use super::{FetchedDependency, RegistryUpstream, UpstreamResponse, lock};
 use dsca_model::npm::{Manifest, Packument};
+use dsca_registry::remote::{self, RemoteFetcher};
 use dsca_registry::{Client, RegistryError};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// Packuments kept for tarball look-ups.
@@ -21,6 +23,34 @@ const PACKUMENT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30
 pub struct ClientUpstream {
     client: Arc<Client>,
     packuments: Mutex<HashMap<String, Arc<Packument>>>,
+    url_dependencies: Option<UrlDependencies>,
+}
+
+/// URL dependencies fetched on the host: only URLs a manifest named, each once a run.
+struct UrlDependencies {
+    fetcher: RemoteFetcher,
+    declared: Mutex<HashSet<String>>,
+    fetched: Mutex<HashMap<String, FetchedDependency>>,
+}
+
+/// URLs remembered as declared; a packument naming more is not believed further.
+const MAX_DECLARED_URLS: usize = 10_000;
+/// Bytes of fetched dependencies kept for a second request in the same run.
+const MAX_KEPT_BYTES: usize = 256 * 1024 * 1024;
+
+/// The http(s) URLs `manifest` depends on (dependencies, optional and peer
+/// dependencies), normalised as the proxy compares them.
+pub fn url_dependencies(manifest: &Value) -> Vec<String> {
+    let manifest = Manifest(manifest);
+    ["dependencies", "optionalDependencies", "peerDependencies"]
+        .iter()
+        .flat_map(|field| manifest.dependencies(field))
+        .filter(|(_, spec)| {
+            let spec = spec.trim_start();
+            spec.starts_with("http://") || spec.starts_with("https://")
+        })
+        .filter_map(|(_, spec)| remote::normalize(spec))
+        .collect()
 }
 
 /// The two request shapes the proxy serves.
@@ -96,10 +126,46 @@ impl ClientUpstream {
         ClientUpstream {
             client,
             packuments: Mutex::new(HashMap::new()),
+            url_dependencies: None,
         }
     }
 
+    /// Also fetch, on the host, the URL dependencies that `declared` (the scanned
+    /// package's own) and the manifests of every packument served name: npm's install
+    /// asks for them, and what they install runs in the sandbox like any dependency.
+    pub fn with_url_dependencies(
+        mut self,
+        fetcher: RemoteFetcher,
+        declared: impl IntoIterator<Item = String>,
+    ) -> ClientUpstream {
+        self.url_dependencies = Some(UrlDependencies {
+            fetcher,
+            declared: Mutex::new(
+                declared
+                    .into_iter()
+                    .filter_map(|url| remote::normalize(&url))
+                    .collect(),
+            ),
+            fetched: Mutex::new(HashMap::new()),
+        });
+        self
+    }
+
     fn remember(&self, packument: Packument) -> Arc<Packument> {
+        if let Some(dependencies) = &self.url_dependencies {
+            let found: Vec<String> = packument
+                .versions
+                .values()
+                .flat_map(url_dependencies)
+                .collect();
+            let mut declared = lock(&dependencies.declared);
+            for url in found {
+                if declared.len() >= MAX_DECLARED_URLS {
+                    break;
+                }
+                declared.insert(url);
+            }
+        }
         let packument = Arc::new(packument);
         let mut cache = lock(&self.packuments);
         if cache.len() >= MAX_CACHED_PACKUMENTS {
@@ -203,6 +269,45 @@ impl RegistryUpstream for ClientUpstream {
                 "dsca's registry proxy serves only packuments and tarballs",
             ),
         }
+    }
+
+    fn url_dependency(&self, method: &str, url: &str) -> Option<FetchedDependency> {
+        let dependencies = self.url_dependencies.as_ref()?;
+        if !method.eq_ignore_ascii_case("GET") {
+            return None;
+        }
+        let url = remote::normalize(url)?;
+        if !lock(&dependencies.declared).contains(&url) {
+            return None;
+        }
+        if let Some(kept) = lock(&dependencies.fetched).get(&url) {
+            return Some(kept.clone());
+        }
+        let fetched = match dependencies.fetcher.get(&url) {
+            Ok(answer) => FetchedDependency {
+                note: format!(
+                    "fetched on the host: HTTP {}, {} bytes from {}",
+                    answer.status,
+                    answer.body.len(),
+                    answer.url
+                ),
+                response: UpstreamResponse {
+                    status: answer.status,
+                    content_type: answer.content_type,
+                    body: answer.body,
+                },
+            },
+            Err(error) => FetchedDependency {
+                note: format!("could not be fetched on the host: {error}"),
+                response: respond(502, &error.to_string()),
+            },
+        };
+        let mut kept = lock(&dependencies.fetched);
+        let kept_bytes: usize = kept.values().map(|f| f.response.body.len()).sum();
+        if kept_bytes + fetched.response.body.len() <= MAX_KEPT_BYTES {
+            kept.insert(url, fetched.clone());
+        }
+        Some(fetched)
     }
 }
 
