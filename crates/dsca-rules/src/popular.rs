@@ -19,7 +19,7 @@ pub(crate) struct PopularIndex {
     pub by_name: HashMap<String, usize>,
     /// Character count -> entries of that length, in rank order.
     pub by_length: HashMap<usize, Vec<usize>>,
-    /// Lookalike skeleton (see `typosquat::skeleton`) -> most popular entry with it.
+    /// Lookalike skeleton (see [`skeleton`]) -> most popular entry with it.
     pub by_skeleton: HashMap<String, usize>,
 }
 
@@ -50,9 +50,7 @@ pub(crate) static POPULAR: LazyLock<PopularIndex> = LazyLock::new(|| {
         let lower = entry.name.to_lowercase();
         by_length.entry(lower.chars().count()).or_default().push(i);
         // Entries are in rank order, so the first one seen is the most popular.
-        by_skeleton
-            .entry(crate::metadata::typosquat::skeleton(&lower))
-            .or_insert(i);
+        by_skeleton.entry(skeleton(&lower)).or_insert(i);
         by_name.entry(lower).or_insert(i);
     }
     PopularIndex {
@@ -62,3 +60,37 @@ pub(crate) static POPULAR: LazyLock<PopularIndex> = LazyLock::new(|| {
         by_skeleton,
     }
 });
+
+pub(crate) fn is_separator(c: char) -> bool {
+    matches!(c, '-' | '_' | '.' | '/' | '@')
+}
+
+/// A name reduced to how it looks: lowercase, no separators or scope marks, lookalike
+/// characters folded together (`0`->`o`; `1`, `i`, `l`->`l`; `rn`->`m`; `vv`->`w`;
+/// Cyrillic letters to their Latin twins).
+pub(crate) fn skeleton(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .filter(|c| !is_separator(*c))
+        .map(|c| match c.to_lowercase().next().unwrap_or(c) {
+            '0' | 'о' => 'o',
+            '1' | 'i' | 'l' | '|' | 'і' | 'ӏ' => 'l',
+            'а' => 'a',
+            'е' => 'e',
+            'р' => 'p',
+            'с' => 'c',
+            'у' => 'y',
+            'х' => 'x',
+            'ј' => 'j',
+            'ѕ' => 's',
+            'ԁ' => 'd',
+            'к' => 'k',
+            'м' => 'm',
+            'т' => 't',
+            'в' => 'b',
+            'н' => 'h',
+            other => other,
+        })
+        .collect();
+    folded.replace("rn", "m").replace("vv", "w")
+}

@@ -14,7 +14,6 @@ use dsca_registry::RegistryConfig;
 use dsca_report::TextOptions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use time::OffsetDateTime;
 
 pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     let lockfile_path = locate_lockfile(args.path.as_deref())?;
@@ -295,9 +294,4 @@ fn origin(url: &url::Url) -> Option<String> {
         Some(port) => format!("{}://{host}:{port}", url.scheme()),
         None => format!("{}://{host}", url.scheme()),
     })
-}
-
-/// The clock the policy's expiry dates read: `DSCA_NOW` when set, as for the age rules.
-pub fn now() -> anyhow::Result<OffsetDateTime> {
-    Ok(crate::scan::pinned_clock()?.unwrap_or_else(OffsetDateTime::now_utc))
 }

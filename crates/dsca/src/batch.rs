@@ -6,7 +6,8 @@
 //! a run killed at any moment resumes with nothing lost or doubled.
 
 use crate::cli::{BatchArgs, PopularityArgs, StoreArgs, WorkerArgs};
-use crate::scan::{build_scanner, pinned_clock};
+use crate::clock::pinned_clock;
+use crate::scan::build_scanner;
 use anyhow::Context as _;
 use dsca_model::{Report, ReportError};
 use dsca_registry::downloads::read_downloads_tsv;

@@ -17,99 +17,13 @@
 //! offline-fast. Exit status: 0 every gate passed, 1 a gate failed (one line each), 2 a
 //! usage error or an input that cannot be read.
 
+use crate::cli::EvalArgs;
 use anyhow::Context as _;
-use clap::Args;
 use dsca_model::{Report, VerdictLevel};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-#[derive(Debug, Args)]
-#[command(after_help = "\
-Exit codes: 0 every gate passed; 1 a gate failed (one line per failed gate, with its bar \
-and the figure); 2 a usage error or an input that cannot be read.")]
-pub struct EvalArgs {
-    /// Directory of malicious npm tarballs (`*.tgz`): each should be flagged.
-    #[arg(long, value_name = "DIR")]
-    pub malicious: Option<PathBuf>,
-
-    /// Development corpus: `DIR/malicious/<technique>/<fixture>/` should be flagged,
-    /// `DIR/benign/<technique>/<fixture>/` (near misses) should stay clean. Each fixture
-    /// is an unpacked package directory (or a `.tgz`).
-    #[arg(long, value_name = "DIR")]
-    pub corpus: Option<PathBuf>,
-
-    /// Benign packages, a set of their own per list (repeatable): `rank name version
-    /// downloads` (header `rank...`), `name version downloads` (header `name...`), or a
-    /// name per line; tab-separated, `#` comments.
-    #[arg(long, value_name = "FILE")]
-    pub benign_list: Vec<PathBuf>,
-
-    /// How many benign packages to take from the top of each list.
-    #[arg(long, value_name = "N", default_value_t = 200)]
-    pub top: usize,
-
-    /// Risky but honest installers, one name per line (`#` comments): a set of their own;
-    /// any of them judged `malicious` fails the run.
-    #[arg(long, value_name = "FILE")]
-    pub installers: Option<PathBuf>,
-
-    /// Count `suspicious` benign packages as false positives too (default: only `malicious`
-    /// counts against precision; suspicious ones are listed and counted separately).
-    #[arg(long)]
-    pub strict: bool,
-
-    #[command(flatten)]
-    pub registry: crate::cli::RegistryArgs,
-
-    /// Exit with status 1 when recall on `--malicious` is below this fraction, e.g. 0.85.
-    #[arg(long, value_name = "FRACTION", value_parser = fraction)]
-    pub min_recall: Option<f64>,
-
-    /// Exit with status 1 when fewer `--malicious` packages than this are judged `malicious`.
-    #[arg(long, value_name = "N")]
-    pub min_malicious: Option<usize>,
-
-    /// Exit with status 1 when more than this fraction of the scanned packages of a benign
-    /// list (each list on its own) is judged `malicious`, e.g. 0.01.
-    #[arg(long, value_name = "FRACTION", value_parser = fraction)]
-    pub max_benign_malicious: Option<f64>,
-
-    /// Exit with status 1 when more than this fraction of the scanned packages of a benign
-    /// list (each list on its own) is judged `suspicious`, e.g. 0.05.
-    #[arg(long, value_name = "FRACTION", value_parser = fraction)]
-    pub max_benign_suspicious: Option<f64>,
-
-    /// Exit with status 1 when less than this fraction of the corpus's malicious fixtures
-    /// is flagged (suspicious or malicious), e.g. 1.0.
-    #[arg(long, value_name = "FRACTION", value_parser = fraction, requires = "corpus")]
-    pub min_corpus_flagged: Option<f64>,
-
-    /// Exit with status 1 when less than this fraction of the corpus's malicious fixtures
-    /// is judged `malicious`, e.g. 0.9.
-    #[arg(long, value_name = "FRACTION", value_parser = fraction, requires = "corpus")]
-    pub min_corpus_malicious: Option<f64>,
-
-    /// Exit with status 1 when more than N of the corpus's near misses (benign fixtures)
-    /// are judged suspicious or malicious.
-    #[arg(long, value_name = "N", requires = "corpus")]
-    pub max_near_miss_flagged: Option<usize>,
-
-    /// Also write every scanned package's full report to FILE, one JSON object per line
-    /// (to compare two runs package by package, finding by finding).
-    #[arg(long, value_name = "FILE")]
-    pub reports: Option<PathBuf>,
-}
-
-/// A fraction from 0 to 1, for the gates' bars.
-fn fraction(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
-        Ok(_) => Err("a fraction must be between 0 and 1".to_string()),
-        Err(err) => Err(err.to_string()),
-    }
-}
 
 /// One scanned package as the evaluation sees it.
 struct Scored {
@@ -956,15 +870,6 @@ mod tests {
             parse_list(text, 100).unwrap(),
             ["semver@7.8.6", "recurly@4.81.0", "skeleton-elements"]
         );
-    }
-
-    #[test]
-    fn fractions_are_between_0_and_1() {
-        assert_eq!(fraction("0.86"), Ok(0.86));
-        assert_eq!(fraction("1"), Ok(1.0));
-        assert!(fraction("86").is_err());
-        assert!(fraction("-0.1").is_err());
-        assert!(fraction("x").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod audit;
 mod batch;
 mod cli;
+mod clock;
 mod db;
 mod eval;
 mod export;

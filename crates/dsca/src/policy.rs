@@ -280,7 +280,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Today, or the day `DSCA_NOW` pins (tests).
 fn today() -> anyhow::Result<Date> {
-    Ok(crate::audit::now()?.date())
+    Ok(crate::clock::now()?.date())
 }
 
 /// `dsca policy init`: write the starting file, never over an existing one.

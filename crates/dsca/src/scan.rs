@@ -8,8 +8,6 @@ use dsca_report::{TextOptions, sanitize_for_terminal};
 use dsca_scan::{ScanOptions, Scanner};
 use std::io::Write;
 use std::path::Path;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let project_dir = match &args.project_dir {
@@ -86,7 +84,7 @@ pub fn build_scanner(args: &RegistryArgs, project_dir: &Path) -> anyhow::Result<
     Ok(Scanner::new(
         client,
         ScanOptions {
-            now: pinned_clock()?,
+            now: crate::clock::pinned_clock()?,
             yara,
             advisories,
             ..ScanOptions::default()
@@ -131,16 +129,6 @@ pub fn exit_status(reports: &[Report], fail_on: Option<Severity>) -> u8 {
             .any(|severity| severity >= threshold)
     });
     if reached { EXIT_FINDINGS } else { 0 }
-}
-
-/// `DSCA_NOW` pins the clock the age rules use, for reproducible reports and tests.
-pub fn pinned_clock() -> anyhow::Result<Option<OffsetDateTime>> {
-    match std::env::var("DSCA_NOW") {
-        Ok(value) if !value.is_empty() => OffsetDateTime::parse(&value, &Rfc3339)
-            .map(Some)
-            .with_context(|| format!("DSCA_NOW=`{value}` is not an RFC 3339 time")),
-        _ => Ok(None),
-    }
 }
 
 pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {

@@ -4,7 +4,7 @@
 //! squat of another, and this keeps the false positives away.
 
 use super::install_time_scripts;
-use crate::popular::{POPULAR, Popular};
+use crate::popular::{POPULAR, Popular, is_separator, skeleton};
 use crate::{Analysis, ScanContext};
 use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
@@ -278,40 +278,6 @@ fn bounded_osa(a: &[char], b: &[char], limit: usize) -> Option<usize> {
 
 fn strip_separators(name: &str) -> String {
     name.chars().filter(|c| !is_separator(*c)).collect()
-}
-
-fn is_separator(c: char) -> bool {
-    matches!(c, '-' | '_' | '.' | '/' | '@')
-}
-
-/// A name reduced to how it looks: lowercase, no separators or scope marks, lookalike
-/// characters folded together (`0`->`o`; `1`, `i`, `l`->`l`; `rn`->`m`; `vv`->`w`;
-/// Cyrillic letters to their Latin twins).
-pub(crate) fn skeleton(name: &str) -> String {
-    let folded: String = name
-        .chars()
-        .filter(|c| !is_separator(*c))
-        .map(|c| match c.to_lowercase().next().unwrap_or(c) {
-            '0' | 'о' => 'o',
-            '1' | 'i' | 'l' | '|' | 'і' | 'ӏ' => 'l',
-            'а' => 'a',
-            'е' => 'e',
-            'р' => 'p',
-            'с' => 'c',
-            'у' => 'y',
-            'х' => 'x',
-            'ј' => 'j',
-            'ѕ' => 's',
-            'ԁ' => 'd',
-            'к' => 'k',
-            'м' => 'm',
-            'т' => 't',
-            'в' => 'b',
-            'н' => 'h',
-            other => other,
-        })
-        .collect();
-    folded.replace("rn", "m").replace("vv", "w")
 }
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

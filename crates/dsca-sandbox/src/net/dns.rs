@@ -8,8 +8,8 @@
 //! the client's question.
 
 use super::Shared;
+use super::conn::Metered;
 use super::socket;
-use super::tcp::Metered;
 use dsca_model::dynamic::DnsQuery;
 use dsca_pcap::dns::{parse, type_name};
 use std::collections::HashMap;

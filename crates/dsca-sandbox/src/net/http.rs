@@ -3,7 +3,7 @@
 //! hosts through the upstream and everything else with the simulated response, records
 //! the request, and keeps the connection alive while the client wants it.
 
-use super::tcp::{ConnectionContext, Metered};
+use super::conn::{ConnectionContext, Metered};
 use super::{Payload, SimulatedResponse, UpstreamResponse, escape_bytes};
 use dsca_model::dynamic::HttpRequest;
 use std::io::{self, Read, Write};

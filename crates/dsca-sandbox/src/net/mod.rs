@@ -7,6 +7,7 @@
 //! sandbox's network namespace and handed over. Nothing here connects anywhere except
 //! the [`RegistryUpstream`].
 
+mod conn;
 pub mod dns;
 mod http;
 mod socket;

@@ -2,7 +2,7 @@
 //! the sandbox trust), a leaf certificate minted per server name on first use, and the
 //! handshake that lets the sink read the HTTP requests inside.
 
-use super::tcp::{ConnectionContext, Metered, serve_raw};
+use super::conn::{ConnectionContext, Metered, serve_raw};
 use super::{NetError, http, lock};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,

@@ -6,7 +6,7 @@
 //! proof as a raw socket's. What it sends on its own (a host name, a token) is searched
 //! for bait like any payload.
 
-use super::tcp::ConnectionContext;
+use super::conn::ConnectionContext;
 use super::{Payload, shown_with_mark};
 use base64::Engine as _;
 use std::io::{Read, Write};
@@ -137,7 +137,7 @@ pub(crate) fn serve<C: Read + Write>(
     }
     context.update(|c| c.kind = dsca_model::dynamic::PROBED_CONNECTION.to_string());
     let max = shared.config.limits.max_capture_bytes;
-    let received = super::tcp::read_until_gone(connection, leftover, max);
+    let received = super::conn::read_until_gone(connection, leftover, max);
     let messages = client_messages(&received, max);
     let shown = shown_with_mark(&messages, &shared.config.probe_mark, SHOWN);
     context.update(|c| c.first_bytes = shown);
