@@ -10,6 +10,7 @@ pub mod client;
 pub mod config;
 pub mod downloads;
 mod error;
+pub mod hosted_git;
 mod http;
 pub mod integrity;
 pub mod names;

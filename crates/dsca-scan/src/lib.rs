@@ -737,19 +737,19 @@ impl Scanner {
             .as_ref()
             .and_then(PackageContents::manifest)
         {
-            Some(Ok(manifest)) => dsca_sandbox::net::url_dependencies(&manifest),
+            Some(Ok(manifest)) => dsca_sandbox::net::outside_dependencies(&manifest),
             _ => Vec::new(),
         };
         Some(self.run_sandbox(&target, options, declared))
     }
 
-    /// `declared`: URL dependencies of the scanned package that no served packument
-    /// names (a local tarball's).
+    /// `declared`: dependencies from outside the registry of the scanned package that
+    /// no served packument names (a local tarball's).
     fn run_sandbox(
         &self,
         target: &dsca_sandbox::Target,
         options: &dsca_sandbox::SandboxOptions,
-        declared: Vec<String>,
+        declared: Vec<dsca_sandbox::net::Dependency>,
     ) -> Result<dsca_model::dynamic::DynamicAnalysis, ReportError> {
         let mut upstream = dsca_sandbox::net::ClientUpstream::new(self.client.clone());
         if options.fetch_url_dependencies {

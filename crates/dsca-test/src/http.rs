@@ -48,7 +48,8 @@ impl Response {
 
 type Handler = dyn Fn(&Request) -> Response + Send + Sync;
 
-/// Serves `handler` on `127.0.0.1:<random port>` until dropped.
+/// Serves `handler` on `127.0.0.1:<random port>` until dropped (over TLS when started
+/// with a configuration).
 pub(crate) struct Server {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
@@ -60,6 +61,14 @@ impl Server {
         name: &str,
         handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
     ) -> Server {
+        Server::start_with(name, None, handler)
+    }
+
+    pub fn start_with(
+        name: &str,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test server");
         let addr = listener.local_addr().expect("test server address");
         let stop = Arc::new(AtomicBool::new(false));
@@ -69,7 +78,7 @@ impl Server {
             let name = name.to_string();
             std::thread::Builder::new()
                 .name(name.clone())
-                .spawn(move || accept_loop(listener, &name, &stop, &handler))
+                .spawn(move || accept_loop(listener, &name, &stop, &handler, tls))
                 .expect("spawn a test server")
         };
         Server {
@@ -95,23 +104,41 @@ impl Drop for Server {
     }
 }
 
-fn accept_loop(listener: TcpListener, name: &str, stop: &AtomicBool, handler: &Arc<Handler>) {
+fn accept_loop(
+    listener: TcpListener,
+    name: &str,
+    stop: &AtomicBool,
+    handler: &Arc<Handler>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) {
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let Ok(stream) = stream else { continue };
         let handler = Arc::clone(handler);
+        let tls = tls.clone();
         let _ = std::thread::Builder::new()
             .name(format!("{name}-conn"))
             .spawn(move || {
-                let _ = handle_connection(stream, handler.as_ref());
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                match tls.map(rustls::ServerConnection::new) {
+                    None => {
+                        let _ = handle_connection(stream, handler.as_ref());
+                    }
+                    Some(Ok(connection)) => {
+                        let mut tls = rustls::StreamOwned::new(connection, stream);
+                        let _ = handle_connection(&mut tls, handler.as_ref());
+                        tls.conn.send_close_notify();
+                        let _ = tls.flush();
+                    }
+                    Some(Err(_)) => {}
+                }
             });
     }
 }
 
-fn handle_connection(mut stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+fn handle_connection(mut stream: impl Read + Write, handler: &Handler) -> std::io::Result<()> {
     let Some(head) = read_head(&mut stream)? else {
         return Ok(());
     };
@@ -159,7 +186,7 @@ fn handle_connection(mut stream: TcpStream, handler: &Handler) -> std::io::Resul
 }
 
 /// Reads the request head (up to the blank line), bounded at 64 KiB.
-fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
+fn read_head(stream: &mut impl Read) -> std::io::Result<Option<String>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {

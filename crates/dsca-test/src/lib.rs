@@ -9,6 +9,7 @@ mod home;
 mod http;
 mod package;
 mod registry;
+mod tls;
 
 pub use downloads::TestDownloadsApi;
 pub use files::TestFileHost;

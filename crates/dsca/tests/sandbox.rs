@@ -1790,3 +1790,88 @@ fn a_url_dependency_is_fetched_on_the_host_and_its_install_judged() {
     );
     assert_eq!(files.requests().len(), 2, "{:?}", files.requests());
 }
+
+#[test]
+fn a_git_dependencys_prepare_runs_from_the_hosts_tarball_and_is_judged() {
+    if !sandbox_tests_enabled("a_git_dependencys_prepare_runs_from_the_hosts_tarball_and_is_judged")
+    {
+        return;
+    }
+    let commit = "a17dba25ee3ea8eb66770b2e68e9351ea83ef1eb";
+    let scratch = dsca_test::temp_dir();
+    let github = TestFileHost::start_tls(&["codeload.github.com"]);
+    github.serve(
+        &format!("/acme/build-helpers/tar.gz/{commit}"),
+        PackageBuilder::new("build-helpers", "1.0.0")
+            .prefix(&format!("build-helpers-{commit}"))
+            .script("prepare", "node prepare.js")
+            .file("prepare.js", URL_PAYLOAD_SCRIPT)
+            .build(),
+    );
+    let ca = scratch.path().join("test-ca.pem");
+    std::fs::write(&ca, github.ca_pem().expect("a TLS host")).expect("the test CA");
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("router-kit", "1.0.0")
+            .manifest_field(
+                "optionalDependencies",
+                // Pinned to a commit, as TanStack's was: npm fetches the host's tarball of
+                // it (a branch name would make npm clone with git).
+                serde_json::json!({"build-helpers": format!("github:acme/build-helpers#{commit}")}),
+            )
+            .file("index.js", "module.exports = {};\n")
+            .build(),
+    );
+    let home = TempHome::new();
+    let connect = |host: &str| format!("{host}:443:{}", github.addr());
+    let (code, report, stderr) = scan_json(
+        dsca(&home)
+            .env("SSL_CERT_FILE", &ca)
+            .args(["scan", "--dynamic", "--format", "json", "--registry"])
+            .arg(registry.url())
+            .args(["--connect-to", &connect("codeload.github.com")])
+            .arg("router-kit@1.0.0"),
+    );
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    let run = &report["dynamic"];
+    let tarball = format!("https://codeload.github.com/acme/build-helpers/tar.gz/{commit}");
+    let requests = phase_records(run, "/http");
+    let outside: Vec<&Value> = requests.iter().filter(|r| r["registry"] != true).collect();
+    assert!(
+        outside.iter().any(|r| r["url"] == tarball.as_str()
+            && r["status"] == 200
+            && r["fetched"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("fetched on the host"))),
+        "{requests:#?}"
+    );
+    // What the payload sent is answered by the sink, never fetched.
+    assert!(
+        outside
+            .iter()
+            .filter(|r| r["url"] != tarball.as_str())
+            .all(|r| r["fetched"].is_null()),
+        "{requests:#?}"
+    );
+    assert_eq!(
+        github.requests(),
+        [format!("/acme/build-helpers/tar.gz/{commit}")]
+    );
+    let commands = phase_records(run, "/commands");
+    assert!(
+        commands
+            .iter()
+            .any(|p| p.to_string().contains("node prepare.js")),
+        "the git dependency's prepare did not run: {commands:#?}"
+    );
+    assert!(
+        !phase_records(run, "/honeytokens/exfiltrations").is_empty(),
+        "{run:#}"
+    );
+    assert_eq!(
+        report["verdict"]["level"],
+        "malicious",
+        "{:?}",
+        rule_ids(&report)
+    );
+}

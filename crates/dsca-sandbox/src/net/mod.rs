@@ -17,7 +17,7 @@ mod upstream;
 pub mod websocket;
 
 pub use tls::CertificateAuthority;
-pub use upstream::{ClientUpstream, url_dependencies};
+pub use upstream::{ClientUpstream, Dependency, outside_dependencies};
 
 use dsca_model::dynamic::{Connection, DnsQuery, DroppedEvents, HttpRequest};
 use std::collections::{BTreeMap, HashMap};
@@ -125,8 +125,9 @@ pub trait RegistryUpstream: Send + Sync {
     /// the sandbox, for rewriting tarball URLs.
     fn fetch(&self, path: &str, origin: &str) -> UpstreamResponse;
 
-    /// A request outside the registry that a served manifest names as a URL dependency,
-    /// fetched on the host; `None` when it is not one (it gets the sink's answer).
+    /// A GET outside the registry that installs a dependency a served manifest names (a
+    /// tarball's URL, a hosted git repository's refs or commit tarball), fetched on the
+    /// host; `None` when it is not one (it gets the sink's answer).
     fn url_dependency(&self, _method: &str, _url: &str) -> Option<FetchedDependency> {
         None
     }

@@ -4,6 +4,7 @@
 
 use super::{FetchedDependency, RegistryUpstream, UpstreamResponse, lock};
 use dsca_model::npm::{Manifest, Packument};
+use dsca_registry::hosted_git::{HostedRepo, hosted_repo};
 use dsca_registry::remote::{self, RemoteFetcher};
 use dsca_registry::{Client, RegistryError};
 use percent_encoding::percent_decode_str;
@@ -26,11 +27,43 @@ pub struct ClientUpstream {
     url_dependencies: Option<UrlDependencies>,
 }
 
-/// URL dependencies fetched on the host: only URLs a manifest named, each once a run.
+/// URL dependencies fetched on the host: only URLs a manifest named (and the two
+/// requests a hosted git dependency is installed with), each once a run.
 struct UrlDependencies {
     fetcher: RemoteFetcher,
-    declared: Mutex<HashSet<String>>,
+    declared: Mutex<Declared>,
     fetched: Mutex<HashMap<String, FetchedDependency>>,
+}
+
+#[derive(Default)]
+struct Declared {
+    urls: HashSet<String>,
+    repos: HashSet<HostedRepo>,
+}
+
+impl Declared {
+    fn add(&mut self, dependency: Dependency) {
+        if self.urls.len() + self.repos.len() >= MAX_DECLARED_URLS {
+            return;
+        }
+        match dependency {
+            Dependency::Url(url) => self.urls.insert(url),
+            Dependency::Repo(repo) => self.repos.insert(repo),
+        };
+    }
+
+    fn allows(&self, url: &str) -> bool {
+        self.urls.contains(url) || self.repos.iter().any(|repo| repo.allows(url))
+    }
+}
+
+/// A dependency npm fetches from outside the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dependency {
+    /// A tarball's URL, normalised as the proxy compares them.
+    Url(String),
+    /// A repository on GitHub, GitLab or Bitbucket.
+    Repo(HostedRepo),
 }
 
 /// URLs remembered as declared; a packument naming more is not believed further.
@@ -38,18 +71,23 @@ const MAX_DECLARED_URLS: usize = 10_000;
 /// Bytes of fetched dependencies kept for a second request in the same run.
 const MAX_KEPT_BYTES: usize = 256 * 1024 * 1024;
 
-/// The http(s) URLs `manifest` depends on (dependencies, optional and peer
-/// dependencies), normalised as the proxy compares them.
-pub fn url_dependencies(manifest: &Value) -> Vec<String> {
+/// What `manifest` depends on from outside the registry (dependencies, optional and
+/// peer dependencies): tarball URLs and hosted git repositories.
+pub fn outside_dependencies(manifest: &Value) -> Vec<Dependency> {
     let manifest = Manifest(manifest);
     ["dependencies", "optionalDependencies", "peerDependencies"]
         .iter()
         .flat_map(|field| manifest.dependencies(field))
-        .filter(|(_, spec)| {
+        .filter_map(|(_, spec)| {
+            if let Some(repo) = hosted_repo(spec) {
+                return Some(Dependency::Repo(repo));
+            }
             let spec = spec.trim_start();
-            spec.starts_with("http://") || spec.starts_with("https://")
+            (spec.starts_with("http://") || spec.starts_with("https://"))
+                .then(|| remote::normalize(spec))
+                .flatten()
+                .map(Dependency::Url)
         })
-        .filter_map(|(_, spec)| remote::normalize(spec))
         .collect()
 }
 
@@ -130,22 +168,22 @@ impl ClientUpstream {
         }
     }
 
-    /// Also fetch, on the host, the URL dependencies that `declared` (the scanned
-    /// package's own) and the manifests of every packument served name: npm's install
-    /// asks for them, and what they install runs in the sandbox like any dependency.
+    /// Also fetch, on the host, the dependencies from outside the registry that
+    /// `declared` (the scanned package's own) and the manifests of every packument
+    /// served name: npm's install asks for them, and what they install runs in the
+    /// sandbox like any dependency.
     pub fn with_url_dependencies(
         mut self,
         fetcher: RemoteFetcher,
-        declared: impl IntoIterator<Item = String>,
+        declared: impl IntoIterator<Item = Dependency>,
     ) -> ClientUpstream {
+        let mut known = Declared::default();
+        for dependency in declared {
+            known.add(dependency);
+        }
         self.url_dependencies = Some(UrlDependencies {
             fetcher,
-            declared: Mutex::new(
-                declared
-                    .into_iter()
-                    .filter_map(|url| remote::normalize(&url))
-                    .collect(),
-            ),
+            declared: Mutex::new(known),
             fetched: Mutex::new(HashMap::new()),
         });
         self
@@ -153,17 +191,14 @@ impl ClientUpstream {
 
     fn remember(&self, packument: Packument) -> Arc<Packument> {
         if let Some(dependencies) = &self.url_dependencies {
-            let found: Vec<String> = packument
+            let found: Vec<Dependency> = packument
                 .versions
                 .values()
-                .flat_map(url_dependencies)
+                .flat_map(outside_dependencies)
                 .collect();
             let mut declared = lock(&dependencies.declared);
-            for url in found {
-                if declared.len() >= MAX_DECLARED_URLS {
-                    break;
-                }
-                declared.insert(url);
+            for dependency in found {
+                declared.add(dependency);
             }
         }
         let packument = Arc::new(packument);
@@ -277,7 +312,7 @@ impl RegistryUpstream for ClientUpstream {
             return None;
         }
         let url = remote::normalize(url)?;
-        if !lock(&dependencies.declared).contains(&url) {
+        if !lock(&dependencies.declared).allows(&url) {
             return None;
         }
         if let Some(kept) = lock(&dependencies.fetched).get(&url) {

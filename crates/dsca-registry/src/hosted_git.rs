@@ -1,0 +1,234 @@
+//! Git dependencies on GitHub, GitLab and Bitbucket (`github:owner/repo#ref`,
+//! `owner/repo`, `git+https://github.com/owner/repo.git`, `git@github.com:owner/repo`):
+//! Pinned to a commit (`#<40 hex digits>`, as TanStack's payload was, May 2026), npm
+//! installs one with a single GET of the host's tarball of that commit, and that is
+//! what the sandbox lets through for it; the dependency's `prepare` then runs in the
+//! sandbox like any install script. Named by a branch or a tag (or on another host),
+//! npm clones it with git, whose requests are not forwarded (a clone is a POST: nothing
+//! a process in the sandbox sends leaves it), and the dependency fails to install as
+//! it would offline.
+
+/// The hosts npm knows by name (hosted-git-info's), with a tarball per commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GitHost {
+    GitHub,
+    GitLab,
+    Bitbucket,
+}
+
+impl GitHost {
+    fn domain(self) -> &'static str {
+        match self {
+            GitHost::GitHub => "github.com",
+            GitHost::GitLab => "gitlab.com",
+            GitHost::Bitbucket => "bitbucket.org",
+        }
+    }
+
+    fn by_shortcut(shortcut: &str) -> Option<GitHost> {
+        match shortcut {
+            "github" => Some(GitHost::GitHub),
+            "gitlab" => Some(GitHost::GitLab),
+            "bitbucket" => Some(GitHost::Bitbucket),
+            _ => None,
+        }
+    }
+
+    fn by_domain(domain: &str) -> Option<GitHost> {
+        let domain = domain.strip_prefix("www.").unwrap_or(domain);
+        [GitHost::GitHub, GitHost::GitLab, GitHost::Bitbucket]
+            .into_iter()
+            .find(|host| host.domain().eq_ignore_ascii_case(domain))
+    }
+}
+
+/// A repository on one of the [`GitHost`]s, names lowercased (the hosts ignore case).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HostedRepo {
+    pub host: GitHost,
+    pub owner: String,
+    pub repo: String,
+}
+
+/// Longest dependency spec looked at.
+const MAX_SPEC: usize = 512;
+
+fn valid_part(part: &str) -> bool {
+    !part.is_empty()
+        && part.len() <= 100
+        && part != "."
+        && part != ".."
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+fn repo(host: GitHost, owner: &str, repo: &str) -> Option<HostedRepo> {
+    let repo = repo.strip_suffix(".git").unwrap_or(repo);
+    (valid_part(owner) && valid_part(repo)).then(|| HostedRepo {
+        host,
+        owner: owner.to_ascii_lowercase(),
+        repo: repo.to_ascii_lowercase(),
+    })
+}
+
+/// The hosted repository a dependency spec names, as npm reads it; `None` for a
+/// version range, a tarball URL, a path or a repository elsewhere.
+pub fn hosted_repo(spec: &str) -> Option<HostedRepo> {
+    let spec = spec.trim();
+    if spec.len() > MAX_SPEC {
+        return None;
+    }
+    // The committish (a branch, a tag, a commit, `semver:…`) does not change the repo.
+    let spec = spec.split('#').next().unwrap_or_default();
+    if let Some((shortcut, rest)) = spec.split_once(':')
+        && let Some(host) = GitHost::by_shortcut(shortcut)
+    {
+        let (owner, name) = rest.split_once('/')?;
+        return repo(host, owner, name);
+    }
+    // `owner/repo`: GitHub's shorthand (a scope starts with `@`, a path with `.` or `/`).
+    if !spec.contains(':')
+        && !spec.starts_with(['@', '.', '/', '~'])
+        && let Some((owner, name)) = spec.split_once('/')
+    {
+        return repo(GitHost::GitHub, owner, name);
+    }
+    // `git@github.com:owner/repo.git`, also after `git+ssh://`.
+    let scp = spec.strip_prefix("git+ssh://").unwrap_or(spec);
+    if let Some((user_host, path)) = scp.split_once(':')
+        && let Some((_, domain)) = user_host.split_once('@')
+        && !path.starts_with('/')
+        && !path.starts_with(|c: char| c.is_ascii_digit())
+        && let Some(host) = GitHost::by_domain(domain)
+    {
+        let (owner, name) = path.split_once('/')?;
+        return repo(host, owner, name);
+    }
+    // URLs: git+https, git+ssh, git, and https to the repository itself (an https URL
+    // to anything deeper, an archive, is a tarball dependency).
+    let (scheme, rest) = spec.split_once("://")?;
+    if !matches!(
+        scheme,
+        "git+https" | "git+http" | "git+ssh" | "git" | "https" | "http" | "ssh"
+    ) {
+        return None;
+    }
+    let (authority, path) = rest.split_once('/')?;
+    let domain = authority.rsplit('@').next().unwrap_or(authority);
+    let domain = domain.split(':').next().unwrap_or(domain);
+    let host = GitHost::by_domain(domain)?;
+    let mut parts = path.trim_end_matches('/').split('/');
+    let (owner, name) = (parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    repo(host, owner, name)
+}
+
+fn is_commit(text: &str) -> bool {
+    text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+impl HostedRepo {
+    /// Whether a GET of `url` (normalised, see [`crate::remote::normalize`]) is the
+    /// host's tarball of one commit of this repository.
+    pub fn allows(&self, url: &str) -> bool {
+        let url = url.to_ascii_lowercase();
+        let (owner, repo) = (&self.owner, &self.repo);
+        match self.host {
+            GitHost::GitHub => url
+                .strip_prefix(&format!(
+                    "https://codeload.github.com/{owner}/{repo}/tar.gz/"
+                ))
+                .is_some_and(is_commit),
+            GitHost::GitLab => url
+                .strip_prefix(&format!(
+                    "https://gitlab.com/{owner}/{repo}/repository/archive.tar.gz?ref="
+                ))
+                .is_some_and(is_commit),
+            GitHost::Bitbucket => url
+                .strip_prefix(&format!("https://bitbucket.org/{owner}/{repo}/get/"))
+                .and_then(|rest| rest.strip_suffix(".tar.gz"))
+                .is_some_and(is_commit),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(host: GitHost, owner: &str, name: &str) -> Option<HostedRepo> {
+        Some(HostedRepo {
+            host,
+            owner: owner.into(),
+            repo: name.into(),
+        })
+    }
+
+    #[test]
+    fn npms_ways_of_naming_a_hosted_repository_are_read() {
+        let tanstack = on(GitHost::GitHub, "tanstack", "router");
+        for spec in [
+            "github:TanStack/router#79ac49eedf774dd4b0cfa308722bc463cfe5885c",
+            "TanStack/router",
+            "tanstack/router#semver:^1.0.0",
+            "git+https://github.com/TanStack/router.git#main",
+            "git+ssh://git@github.com/tanstack/router.git",
+            "git+ssh://git@github.com:tanstack/router.git",
+            "git@github.com:tanstack/router.git",
+            "git://github.com/tanstack/router.git",
+            "https://github.com/tanstack/router",
+        ] {
+            assert_eq!(hosted_repo(spec), tanstack, "{spec}");
+        }
+        assert_eq!(
+            hosted_repo("gitlab:group/tool#v1"),
+            on(GitHost::GitLab, "group", "tool")
+        );
+        assert_eq!(
+            hosted_repo("git+https://bitbucket.org/team/lib.git"),
+            on(GitHost::Bitbucket, "team", "lib")
+        );
+    }
+
+    #[test]
+    fn ranges_tarballs_paths_and_other_hosts_are_not_hosted_repositories() {
+        for spec in [
+            "^1.2.3",
+            "latest",
+            "npm:other@1",
+            "@scope/name",
+            "file:../lib",
+            "./lib/x",
+            "https://github.com/o/r/archive/v1.tar.gz",
+            "https://codeload.github.com/o/r/tar.gz/main",
+            "git+https://git.example/o/r.git",
+            "github:o",
+            "github:o/../x",
+            "workspace:*",
+        ] {
+            assert_eq!(hosted_repo(spec), None, "{spec}");
+        }
+    }
+
+    #[test]
+    fn only_the_refs_and_a_commits_tarball_are_allowed() {
+        let sha = "79ac49eedf774dd4b0cfa308722bc463cfe5885c";
+        let github = on(GitHost::GitHub, "o", "r").unwrap();
+        assert!(!github.allows("https://github.com/o/r.git/info/refs?service=git-upload-pack"));
+        assert!(github.allows(&format!("https://codeload.github.com/O/r/tar.gz/{sha}")));
+        assert!(!github.allows("https://codeload.github.com/o/r/tar.gz/main"));
+        assert!(!github.allows(&format!("https://codeload.github.com/o/other/tar.gz/{sha}")));
+        assert!(!github.allows("https://github.com/o/r.git/git-upload-pack"));
+        assert!(!github.allows("https://github.com/o/r/raw/main/payload.sh"));
+        let gitlab = on(GitHost::GitLab, "g", "t").unwrap();
+        assert!(gitlab.allows(&format!(
+            "https://gitlab.com/g/t/repository/archive.tar.gz?ref={sha}"
+        )));
+        let bitbucket = on(GitHost::Bitbucket, "b", "l").unwrap();
+        assert!(bitbucket.allows(&format!("https://bitbucket.org/b/l/get/{sha}.tar.gz")));
+        assert!(!bitbucket.allows("https://bitbucket.org/b/l/get/main.tar.gz"));
+    }
+}
