@@ -378,9 +378,10 @@ pub struct HttpRequest {
     /// The answer was a probe script (see [`Probe`]).
     #[serde(default, skip_serializing_if = "is_false")]
     pub probe: bool,
-    /// A URL dependency a served manifest names: dsca fetched it on the host and
-    /// answered with what its host sent (`fetched on the host: HTTP 200, 5120 bytes
-    /// from https://…`), or says why it could not.
+    /// A dependency a served manifest names from outside the registry (a tarball URL; a
+    /// hosted git repository's refs, clone or commit tarball): dsca fetched it on the
+    /// host and answered with what its host sent (`fetched on the host: HTTP 200, 5120
+    /// bytes from https://…`), or says why it did not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetched: Option<String>,
 }

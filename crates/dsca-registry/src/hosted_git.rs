@@ -1,12 +1,12 @@
 //! Git dependencies on GitHub, GitLab and Bitbucket (`github:owner/repo#ref`,
 //! `owner/repo`, `git+https://github.com/owner/repo.git`, `git@github.com:owner/repo`):
-//! Pinned to a commit (`#<40 hex digits>`, as TanStack's payload was, May 2026), npm
-//! installs one with a single GET of the host's tarball of that commit, and that is
-//! what the sandbox lets through for it; the dependency's `prepare` then runs in the
-//! sandbox like any install script. Named by a branch or a tag (or on another host),
-//! npm clones it with git, whose requests are not forwarded (a clone is a POST: nothing
-//! a process in the sandbox sends leaves it), and the dependency fails to install as
-//! it would offline.
+//! npm installs one with git's list of the repository's refs (`GET
+//! …/info/refs?service=git-upload-pack`), a clone when the spec names a branch or a tag
+//! (`POST …/git-upload-pack`, whose body may only be git's own request for objects:
+//! see [`pack_request_problem`]), and the host's tarball of the commit; pinned to a
+//! commit (TanStack's payload, May 2026), the tarball alone. Those requests are all the
+//! sandbox lets through for it; the dependency's `prepare` then runs in the sandbox
+//! like any install script. Other git hosts are not fetched.
 
 /// The hosts npm knows by name (hosted-git-info's), with a tarball per commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -131,10 +131,38 @@ fn is_commit(text: &str) -> bool {
 }
 
 impl HostedRepo {
-    /// Whether a GET of `url` (normalised, see [`crate::remote::normalize`]) is the
-    /// host's tarball of one commit of this repository.
+    /// git's request for the repository's refs (`git ls-remote`, the start of a clone).
+    pub fn refs_url(&self) -> String {
+        format!(
+            "https://{}/{}/{}.git/info/refs?service=git-upload-pack",
+            self.host.domain(),
+            self.owner,
+            self.repo
+        )
+    }
+
+    /// git's request for a pack of the repository's objects (a clone).
+    pub fn pack_url(&self) -> String {
+        format!(
+            "https://{}/{}/{}.git/git-upload-pack",
+            self.host.domain(),
+            self.owner,
+            self.repo
+        )
+    }
+
+    /// Whether a POST to `url` is this repository's pack request.
+    pub fn allows_pack(&self, url: &str) -> bool {
+        url.eq_ignore_ascii_case(&self.pack_url())
+    }
+
+    /// Whether a GET of `url` (normalised, see [`crate::remote::normalize`]) is this
+    /// repository's refs or the host's tarball of one of its commits.
     pub fn allows(&self, url: &str) -> bool {
         let url = url.to_ascii_lowercase();
+        if url == self.refs_url() {
+            return true;
+        }
         let (owner, repo) = (&self.owner, &self.repo);
         match self.host {
             GitHost::GitHub => url
@@ -153,6 +181,82 @@ impl HostedRepo {
                 .is_some_and(is_commit),
         }
     }
+}
+
+/// Longest pack request forwarded, and most lines in it.
+pub const MAX_PACK_REQUEST: usize = 64 * 1024;
+const MAX_PACK_LINES: usize = 4096;
+
+fn is_object_id(word: &str) -> bool {
+    matches!(word.len(), 40 | 64) && word.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_plain_word(word: &str) -> bool {
+    !word.is_empty()
+        && word.len() <= 128
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._=/:+-".contains(&b))
+}
+
+/// Why `body` is not git's own upload-pack request (protocol version 0: `want`, `have`,
+/// `shallow`, `deepen…` and `filter` lines with object ids and capability words, flushes
+/// and `done`), or `None` when it is one. Only such a body is sent on from the sandbox:
+/// it carries object ids and git's capabilities, never what a package chose to say.
+pub fn pack_request_problem(body: &[u8]) -> Option<String> {
+    if body.len() > MAX_PACK_REQUEST {
+        return Some(format!("longer than {MAX_PACK_REQUEST} bytes"));
+    }
+    let mut rest = body;
+    let mut lines = 0;
+    while !rest.is_empty() {
+        lines += 1;
+        if lines > MAX_PACK_LINES {
+            return Some(format!("more than {MAX_PACK_LINES} lines"));
+        }
+        let Some(length) = rest
+            .get(..4)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| usize::from_str_radix(hex, 16).ok())
+        else {
+            return Some("not a sequence of git packet lines".to_string());
+        };
+        if length == 0 {
+            rest = &rest[4..];
+            continue;
+        }
+        let Some(line) = rest.get(4..length).filter(|_| length > 4) else {
+            return Some("a packet line runs past the end".to_string());
+        };
+        rest = &rest[length..];
+        let Ok(line) = std::str::from_utf8(line) else {
+            return Some("a line is not text".to_string());
+        };
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let mut words = line.split(' ');
+        let command = words.next().unwrap_or_default();
+        let arguments: Vec<&str> = words.collect();
+        let plain = match command {
+            "want" => {
+                arguments.first().is_some_and(|id| is_object_id(id))
+                    && arguments[1..].iter().all(|w| is_plain_word(w))
+            }
+            "have" | "shallow" => arguments.len() == 1 && is_object_id(arguments[0]),
+            "deepen" | "deepen-since" => {
+                arguments.len() == 1 && arguments[0].bytes().all(|b| b.is_ascii_digit())
+            }
+            "deepen-not" | "filter" => arguments.len() == 1 && is_plain_word(arguments[0]),
+            "done" => arguments.is_empty(),
+            _ => false,
+        };
+        if !plain {
+            return Some(format!(
+                "the line `{}` is not a request for objects",
+                line.chars().take(60).collect::<String>()
+            ));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -217,7 +321,9 @@ mod tests {
     fn only_the_refs_and_a_commits_tarball_are_allowed() {
         let sha = "79ac49eedf774dd4b0cfa308722bc463cfe5885c";
         let github = on(GitHost::GitHub, "o", "r").unwrap();
-        assert!(!github.allows("https://github.com/o/r.git/info/refs?service=git-upload-pack"));
+        assert!(github.allows("https://github.com/o/r.git/info/refs?service=git-upload-pack"));
+        assert!(github.allows_pack("https://github.com/O/r.git/git-upload-pack"));
+        assert!(!github.allows_pack("https://github.com/o/other.git/git-upload-pack"));
         assert!(github.allows(&format!("https://codeload.github.com/O/r/tar.gz/{sha}")));
         assert!(!github.allows("https://codeload.github.com/o/r/tar.gz/main"));
         assert!(!github.allows(&format!("https://codeload.github.com/o/other/tar.gz/{sha}")));
@@ -230,5 +336,46 @@ mod tests {
         let bitbucket = on(GitHost::Bitbucket, "b", "l").unwrap();
         assert!(bitbucket.allows(&format!("https://bitbucket.org/b/l/get/{sha}.tar.gz")));
         assert!(!bitbucket.allows("https://bitbucket.org/b/l/get/main.tar.gz"));
+    }
+
+    fn packet(line: &str) -> String {
+        format!("{:04x}{line}", line.len() + 4)
+    }
+
+    #[test]
+    fn only_gits_own_request_for_objects_is_a_pack_request() {
+        let sha = "79ac49eedf774dd4b0cfa308722bc463cfe5885c";
+        let clone = format!(
+            "{}{}{}0000{}",
+            packet(&format!(
+                "want {sha} multi_ack_detailed side-band-64k thin-pack ofs-delta deepen-since agent=git/2.47.3\n"
+            )),
+            packet(&format!("want {sha}\n")),
+            packet("deepen 1\n"),
+            packet("done\n"),
+        );
+        assert_eq!(pack_request_problem(clone.as_bytes()), None);
+        let fetch = format!(
+            "{}0000{}{}",
+            packet(&format!("want {sha}\n")),
+            packet(&format!("have {sha}\n")),
+            packet("done\n")
+        );
+        assert_eq!(pack_request_problem(fetch.as_bytes()), None);
+        for smuggled in [
+            packet("want npm_secret_token_in_a_want\n"),
+            packet(&format!("want {sha} token=AKIA(EXAMPLE)\n")),
+            packet(&format!("have {sha} extra\n")),
+            packet("command=ls-refs\n"),
+            "0009done".to_string(),
+            "zzzz".to_string(),
+            "0003".to_string(),
+        ] {
+            assert!(
+                pack_request_problem(smuggled.as_bytes()).is_some(),
+                "{smuggled}"
+            );
+        }
+        assert!(pack_request_problem(&vec![b'0'; MAX_PACK_REQUEST + 1]).is_some());
     }
 }

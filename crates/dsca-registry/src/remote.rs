@@ -100,6 +100,24 @@ impl RemoteFetcher {
 
     /// GET `url`, following redirects (each checked like the first).
     pub fn get(&self, url: &str) -> Result<RemoteResponse, RegistryError> {
+        self.send(url, None)
+    }
+
+    /// POST `body` as `content_type` to `url`; a redirect is returned as it came.
+    pub fn post(
+        &self,
+        url: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<RemoteResponse, RegistryError> {
+        self.send(url, Some((content_type, body)))
+    }
+
+    fn send(
+        &self,
+        url: &str,
+        post: Option<(&str, Vec<u8>)>,
+    ) -> Result<RemoteResponse, RegistryError> {
         let started = std::time::Instant::now();
         let mut url = Url::parse(url).map_err(|err| refused(url, &format!("not a URL: {err}")))?;
         for _ in 0..=self.options.max_redirects {
@@ -112,13 +130,20 @@ impl RemoteFetcher {
                     reason: "timed out".to_string(),
                 })?;
             let client = self.client_for(&url, left)?;
-            let response = client
-                .get(url.clone())
+            let request = match &post {
+                None => client.get(url.clone()),
+                Some((content_type, body)) => client
+                    .post(url.clone())
+                    .header(reqwest::header::CONTENT_TYPE, *content_type)
+                    .body(body.clone()),
+            };
+            let response = request
                 .header(reqwest::header::ACCEPT, "*/*")
                 .send()
                 .map_err(|err| http::network(&url, &err))?;
             let status = response.status();
             if status.is_redirection()
+                && post.is_none()
                 && let Some(location) = response
                     .headers()
                     .get(reqwest::header::LOCATION)

@@ -1,15 +1,20 @@
 //! A plain web host serving fixed files and redirects: where a URL dependency's tarball
 //! lives (PhantomRaven's own server, a CDN behind a redirect), or, over TLS with a CA of
-//! its own, a stand-in for a git host's tarballs.
+//! its own, a stand-in for a git host (refs, packs and commit tarballs).
 
 use crate::http::{Request, Response, Server};
 use std::collections::HashMap;
+use std::io::{Read as _, Write as _};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 enum Entry {
     File(Vec<u8>, &'static str),
     Redirect(String),
+    /// A bare repository served over git's smart HTTP (`git upload-pack`).
+    GitRepository(PathBuf),
 }
 
 #[derive(Default)]
@@ -78,6 +83,16 @@ impl TestFileHost {
             .insert(path.to_string(), Entry::File(body, content_type));
     }
 
+    /// Serve the bare repository `dir` under `prefix` (`/acme/helpers.git`) as a git
+    /// host does over smart HTTP: its refs at `prefix/info/refs?service=git-upload-pack`
+    /// and packs at `prefix/git-upload-pack`, answered by `git upload-pack` (protocol
+    /// version 0, as to a client that asks for no other).
+    pub fn serve_git_repository(&self, prefix: &str, dir: &Path) {
+        self.lock()
+            .entries
+            .insert(prefix.to_string(), Entry::GitRepository(dir.to_path_buf()));
+    }
+
     /// Answer `path` with a 302 to `location`.
     pub fn redirect(&self, path: &str, location: &str) {
         self.lock()
@@ -97,6 +112,19 @@ impl TestFileHost {
 
 fn respond(state: &mut State, request: &Request) -> Response {
     state.requests.push(request.path.clone());
+    let git = state
+        .entries
+        .iter()
+        .find_map(|(prefix, entry)| match entry {
+            Entry::GitRepository(dir) => request
+                .path
+                .strip_prefix(prefix.as_str())
+                .map(|rest| (rest.to_string(), dir.clone())),
+            _ => None,
+        });
+    if let Some((rest, dir)) = git {
+        return git_response(&rest, &dir, request);
+    }
     match state.entries.get(&request.path) {
         Some(Entry::File(body, content_type)) => Response {
             status: 200,
@@ -110,11 +138,72 @@ fn respond(state: &mut State, request: &Request) -> Response {
             body: Vec::new(),
             extra_headers: vec![("Location", location.clone())],
         },
-        None => Response {
+        Some(Entry::GitRepository(_)) | None => Response {
             status: 404,
             content_type: "text/plain",
             body: b"not found\n".to_vec(),
             extra_headers: Vec::new(),
         },
     }
+}
+
+fn git_response(rest: &str, dir: &Path, request: &Request) -> Response {
+    let (content_type, body) = match (request.method.as_str(), rest) {
+        ("GET", "/info/refs?service=git-upload-pack") => {
+            let mut body = b"001e# service=git-upload-pack\n0000".to_vec();
+            body.extend_from_slice(&upload_pack(dir, &["--advertise-refs"], &[]));
+            ("application/x-git-upload-pack-advertisement", body)
+        }
+        ("POST", "/git-upload-pack") => {
+            let mut input = request.body.clone();
+            if request
+                .header("content-encoding")
+                .is_some_and(|e| e.eq_ignore_ascii_case("gzip"))
+            {
+                let mut plain = Vec::new();
+                let _ = flate2::read::GzDecoder::new(&input[..]).read_to_end(&mut plain);
+                input = plain;
+            }
+            (
+                "application/x-git-upload-pack-result",
+                upload_pack(dir, &[], &input),
+            )
+        }
+        _ => {
+            return Response {
+                status: 404,
+                content_type: "text/plain",
+                body: b"not found\n".to_vec(),
+                extra_headers: Vec::new(),
+            };
+        }
+    };
+    Response {
+        status: 200,
+        content_type,
+        body,
+        extra_headers: vec![("Cache-Control", "no-cache".to_string())],
+    }
+}
+
+/// `git upload-pack --stateless-rpc` on `dir`, fed `input`.
+fn upload_pack(dir: &Path, args: &[&str], input: &[u8]) -> Vec<u8> {
+    let mut child = Command::new("git")
+        .arg("upload-pack")
+        .arg("--stateless-rpc")
+        .args(args)
+        .arg(dir)
+        .env_remove("GIT_PROTOCOL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("git upload-pack runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input);
+    }
+    child
+        .wait_with_output()
+        .map(|output| output.stdout)
+        .unwrap_or_default()
 }

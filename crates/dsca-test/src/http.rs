@@ -17,6 +17,8 @@ pub(crate) struct Request {
     /// The raw request target, as sent (still percent-encoded).
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The body, by its Content-Length (bounded).
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -138,22 +140,41 @@ fn accept_loop(
     }
 }
 
+/// Longest request body read.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
 fn handle_connection(mut stream: impl Read + Write, handler: &Handler) -> std::io::Result<()> {
-    let Some(head) = read_head(&mut stream)? else {
+    let Some((head, mut body)) = read_head(&mut stream)? else {
         return Ok(());
     };
     let mut lines = head.split("\r\n");
     let mut request_line = lines.next().unwrap_or_default().split(' ');
     let method = request_line.next().unwrap_or_default().to_string();
     let path = request_line.next().unwrap_or_default().to_string();
-    let headers = lines
+    let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
         .collect();
+    let length = headers
+        .iter()
+        .find(|(name, _): &&(String, String)| name.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_BODY);
+    let mut chunk = [0u8; 8192];
+    while body.len() < length {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    body.truncate(length);
     let request = Request {
         method,
         path,
         headers,
+        body,
     };
     let response = handler(&request);
     let reason = match response.status {
@@ -185,8 +206,9 @@ fn handle_connection(mut stream: impl Read + Write, handler: &Handler) -> std::i
     stream.flush()
 }
 
-/// Reads the request head (up to the blank line), bounded at 64 KiB.
-fn read_head(stream: &mut impl Read) -> std::io::Result<Option<String>> {
+/// Reads the request head (up to the blank line), bounded at 64 KiB, and the bytes read
+/// past it.
+fn read_head(stream: &mut impl Read) -> std::io::Result<Option<(String, Vec<u8>)>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -196,7 +218,11 @@ fn read_head(stream: &mut impl Read) -> std::io::Result<Option<String>> {
         }
         buf.extend_from_slice(&chunk[..n]);
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            return Ok(Some(String::from_utf8_lossy(&buf[..end]).into_owned()));
+            let rest = buf[end + 4..].to_vec();
+            return Ok(Some((
+                String::from_utf8_lossy(&buf[..end]).into_owned(),
+                rest,
+            )));
         }
         if buf.len() > 64 * 1024 {
             return Ok(None);

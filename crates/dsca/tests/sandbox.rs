@@ -1875,3 +1875,120 @@ fn a_git_dependencys_prepare_runs_from_the_hosts_tarball_and_is_judged() {
         rule_ids(&report)
     );
 }
+
+/// A bare repository whose one commit (on `main`) holds `files`: its directory and the
+/// commit.
+fn git_repository(dir: &std::path::Path, files: &[(&str, &str)]) -> (std::path::PathBuf, String) {
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work).expect("a work tree");
+    for (path, contents) in files {
+        std::fs::write(work.join(path), contents).expect("a file of the repository");
+    }
+    let git = |args: &[&str], cwd: &std::path::Path| {
+        let output = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    };
+    git(&["init", "-q", "-b", "main"], &work);
+    git(&["add", "."], &work);
+    git(&["commit", "-q", "-m", "build helpers"], &work);
+    let commit = git(&["rev-parse", "HEAD"], &work);
+    git(&["clone", "-q", "--bare", "work", "bare.git"], dir);
+    (dir.join("bare.git"), commit)
+}
+
+#[test]
+fn a_git_dependency_on_a_branch_is_cloned_through_the_host_and_judged() {
+    let name = "a_git_dependency_on_a_branch_is_cloned_through_the_host_and_judged";
+    if !sandbox_tests_enabled(name) {
+        return;
+    }
+    let manifest =
+        r#"{"name":"build-helpers","version":"1.0.0","scripts":{"prepare":"node prepare.js"}}"#;
+    let scratch = dsca_test::temp_dir();
+    let (bare, commit) = git_repository(
+        scratch.path(),
+        &[
+            ("package.json", manifest),
+            ("prepare.js", URL_PAYLOAD_SCRIPT),
+        ],
+    );
+    let host = TestFileHost::start_tls(&["github.com", "codeload.github.com"]);
+    host.serve_git_repository("/acme/build-helpers.git", &bare);
+    host.serve(
+        &format!("/acme/build-helpers/tar.gz/{commit}"),
+        PackageBuilder::new("build-helpers", "1.0.0")
+            .prefix(&format!("build-helpers-{commit}"))
+            .script("prepare", "node prepare.js")
+            .file("prepare.js", URL_PAYLOAD_SCRIPT)
+            .build(),
+    );
+    let ca = scratch.path().join("test-ca.pem");
+    std::fs::write(&ca, host.ca_pem().expect("a TLS host")).expect("the test CA");
+    let registry = TestRegistry::start();
+    registry.publish(
+        PackageBuilder::new("router-kit", "2.0.0")
+            .dependency("build-helpers", "github:acme/build-helpers#main")
+            .file("index.js", "module.exports = {};\n")
+            .build(),
+    );
+    let home = TempHome::new();
+    let connect = |name: &str| format!("{name}:443:{}", host.addr());
+    let (code, report, stderr) = scan_json(
+        dsca(&home)
+            .env("SSL_CERT_FILE", &ca)
+            .args(["scan", "--dynamic", "--format", "json", "--registry"])
+            .arg(registry.url())
+            .args(["--connect-to", &connect("github.com")])
+            .args(["--connect-to", &connect("codeload.github.com")])
+            .arg("router-kit@2.0.0"),
+    );
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    let run = &report["dynamic"];
+    let requests = phase_records(run, "/http");
+    let fetched = |method: &str, url: &str| {
+        requests.iter().any(|r| {
+            r["method"] == method
+                && r["url"] == url
+                && r["status"] == 200
+                && r["fetched"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("fetched on the host"))
+        })
+    };
+    for (method, url) in [
+        (
+            "GET",
+            "https://github.com/acme/build-helpers.git/info/refs?service=git-upload-pack"
+                .to_string(),
+        ),
+        (
+            "POST",
+            "https://github.com/acme/build-helpers.git/git-upload-pack".to_string(),
+        ),
+        (
+            "GET",
+            format!("https://codeload.github.com/acme/build-helpers/tar.gz/{commit}"),
+        ),
+    ] {
+        assert!(fetched(method, &url), "{method} {url}: {requests:#?}");
+    }
+    let commands = phase_records(run, "/commands");
+    assert!(
+        commands
+            .iter()
+            .any(|p| p.to_string().contains("node prepare.js")),
+        "the git dependency's prepare did not run: {commands:#?}"
+    );
+    assert_eq!(
+        report["verdict"]["level"],
+        "malicious",
+        "{:?}",
+        rule_ids(&report)
+    );
+}

@@ -314,7 +314,13 @@ pub(crate) fn serve<C: HttpConnection>(
         // A URL dependency a served manifest names gets what its host has (fetched on
         // the host); anything else outside the registry gets a probe or the sink's answer.
         let dependency = match (&failure, &upgrade) {
-            (None, None) if !registry => shared.upstream.url_dependency(&head.method, &url),
+            (None, None) if !registry => shared.upstream.url_dependency(&super::OutsideRequest {
+                method: &head.method,
+                url: &url,
+                headers: &head.headers,
+                body: &body.kept,
+                body_complete: body.kept.len() as u64 == body.total,
+            }),
             _ => None,
         };
         let probe = match (&failure, &upgrade, &dependency) {

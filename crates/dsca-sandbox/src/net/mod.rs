@@ -125,12 +125,23 @@ pub trait RegistryUpstream: Send + Sync {
     /// the sandbox, for rewriting tarball URLs.
     fn fetch(&self, path: &str, origin: &str) -> UpstreamResponse;
 
-    /// A GET outside the registry that installs a dependency a served manifest names (a
-    /// tarball's URL, a hosted git repository's refs or commit tarball), fetched on the
-    /// host; `None` when it is not one (it gets the sink's answer).
-    fn url_dependency(&self, _method: &str, _url: &str) -> Option<FetchedDependency> {
+    /// A request outside the registry that installs a dependency a served manifest
+    /// names (a tarball's URL; a hosted git repository's refs, pack or commit tarball),
+    /// fetched on the host; `None` when it is not one (it gets the sink's answer).
+    fn url_dependency(&self, _request: &OutsideRequest<'_>) -> Option<FetchedDependency> {
         None
     }
+}
+
+/// A request outside the registry, as the sink read it.
+#[derive(Debug, Clone, Copy)]
+pub struct OutsideRequest<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a [(String, String)],
+    /// The body as kept (bounded), and whether that is all of it.
+    pub body: &'a [u8],
+    pub body_complete: bool,
 }
 
 /// What the upstream answered a URL dependency's request with, and how it got it

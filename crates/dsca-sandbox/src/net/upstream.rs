@@ -2,9 +2,9 @@
 //! tarball URL pointed back at the proxy) and verified tarballs. Nothing else passes,
 //! but for the URL dependencies the served manifests name, when the run fetches them.
 
-use super::{FetchedDependency, RegistryUpstream, UpstreamResponse, lock};
+use super::{FetchedDependency, OutsideRequest, RegistryUpstream, UpstreamResponse, lock};
 use dsca_model::npm::{Manifest, Packument};
-use dsca_registry::hosted_git::{HostedRepo, hosted_repo};
+use dsca_registry::hosted_git::{self, HostedRepo, hosted_repo};
 use dsca_registry::remote::{self, RemoteFetcher};
 use dsca_registry::{Client, RegistryError};
 use percent_encoding::percent_decode_str;
@@ -54,6 +54,37 @@ impl Declared {
 
     fn allows(&self, url: &str) -> bool {
         self.urls.contains(url) || self.repos.iter().any(|repo| repo.allows(url))
+    }
+
+    fn allows_pack(&self, url: &str) -> bool {
+        self.repos.iter().any(|repo| repo.allows_pack(url))
+    }
+}
+
+/// A git pack request's body as git sent it (gunzipped), if it is small enough and
+/// plain: only git's own request for objects goes on (see
+/// [`hosted_git::pack_request_problem`]).
+fn plain_pack_request(request: &OutsideRequest<'_>) -> Result<Vec<u8>, String> {
+    if !request.body_complete {
+        return Err("longer than the sink keeps".to_string());
+    }
+    let gzipped = request.headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("content-encoding") && value.trim().eq_ignore_ascii_case("gzip")
+    });
+    let body = if gzipped {
+        use std::io::Read as _;
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(request.body)
+            .take(hosted_git::MAX_PACK_REQUEST as u64 + 1)
+            .read_to_end(&mut plain)
+            .map_err(|err| format!("not gzip: {err}"))?;
+        plain
+    } else {
+        request.body.to_vec()
+    };
+    match hosted_git::pack_request_problem(&body) {
+        Some(problem) => Err(problem),
+        None => Ok(body),
     }
 }
 
@@ -294,6 +325,29 @@ impl ClientUpstream {
     }
 }
 
+/// What the host answered, as the proxy serves it, with a note for the report.
+fn fetched_note(answer: Result<dsca_registry::RemoteResponse, RegistryError>) -> FetchedDependency {
+    match answer {
+        Ok(answer) => FetchedDependency {
+            note: format!(
+                "fetched on the host: HTTP {}, {} bytes from {}",
+                answer.status,
+                answer.body.len(),
+                answer.url
+            ),
+            response: UpstreamResponse {
+                status: answer.status,
+                content_type: answer.content_type,
+                body: answer.body,
+            },
+        },
+        Err(error) => FetchedDependency {
+            note: format!("could not be fetched on the host: {error}"),
+            response: respond(502, &error.to_string()),
+        },
+    }
+}
+
 impl RegistryUpstream for ClientUpstream {
     fn fetch(&self, path: &str, origin: &str) -> UpstreamResponse {
         match parse_path(path) {
@@ -306,37 +360,40 @@ impl RegistryUpstream for ClientUpstream {
         }
     }
 
-    fn url_dependency(&self, method: &str, url: &str) -> Option<FetchedDependency> {
+    fn url_dependency(&self, request: &OutsideRequest<'_>) -> Option<FetchedDependency> {
         let dependencies = self.url_dependencies.as_ref()?;
-        if !method.eq_ignore_ascii_case("GET") {
+        let url = remote::normalize(request.url)?;
+        if request.method.eq_ignore_ascii_case("POST") {
+            if !lock(&dependencies.declared).allows_pack(&url) {
+                return None;
+            }
+            let body = match plain_pack_request(request) {
+                Ok(body) => body,
+                Err(problem) => {
+                    return Some(FetchedDependency {
+                        note: format!(
+                            "not forwarded: the pack request is not git's own ({problem})"
+                        ),
+                        response: respond(403, "not forwarded"),
+                    });
+                }
+            };
+            let answer =
+                dependencies
+                    .fetcher
+                    .post(&url, "application/x-git-upload-pack-request", body);
+            return Some(fetched_note(answer));
+        }
+        if !request.method.eq_ignore_ascii_case("GET") {
             return None;
         }
-        let url = remote::normalize(url)?;
         if !lock(&dependencies.declared).allows(&url) {
             return None;
         }
         if let Some(kept) = lock(&dependencies.fetched).get(&url) {
             return Some(kept.clone());
         }
-        let fetched = match dependencies.fetcher.get(&url) {
-            Ok(answer) => FetchedDependency {
-                note: format!(
-                    "fetched on the host: HTTP {}, {} bytes from {}",
-                    answer.status,
-                    answer.body.len(),
-                    answer.url
-                ),
-                response: UpstreamResponse {
-                    status: answer.status,
-                    content_type: answer.content_type,
-                    body: answer.body,
-                },
-            },
-            Err(error) => FetchedDependency {
-                note: format!("could not be fetched on the host: {error}"),
-                response: respond(502, &error.to_string()),
-            },
-        };
+        let fetched = fetched_note(dependencies.fetcher.get(&url));
         let mut kept = lock(&dependencies.fetched);
         let kept_bytes: usize = kept.values().map(|f| f.response.body.len()).sum();
         if kept_bytes + fetched.response.body.len() <= MAX_KEPT_BYTES {
