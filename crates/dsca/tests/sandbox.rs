@@ -1791,6 +1791,50 @@ fn a_url_dependency_is_fetched_on_the_host_and_its_install_judged() {
     assert_eq!(files.requests().len(), 2, "{:?}", files.requests());
 }
 
+/// A stand-in for GitHub over TLS (`names` among github.com and codeload.github.com)
+/// serving the tarball of `commit` of acme/build-helpers, whose prepare steals the npm
+/// token; and the file of its CA, for dsca's trust store.
+fn github_with_payload(
+    scratch: &std::path::Path,
+    names: &[&str],
+    commit: &str,
+) -> (TestFileHost, std::path::PathBuf) {
+    let host = TestFileHost::start_tls(names);
+    host.serve(
+        &format!("/acme/build-helpers/tar.gz/{commit}"),
+        PackageBuilder::new("build-helpers", "1.0.0")
+            .prefix(&format!("build-helpers-{commit}"))
+            .script("prepare", "node prepare.js")
+            .file("prepare.js", URL_PAYLOAD_SCRIPT)
+            .build(),
+    );
+    let ca = scratch.join("test-ca.pem");
+    std::fs::write(&ca, host.ca_pem().expect("a TLS host")).expect("the test CA");
+    (host, ca)
+}
+
+/// `dsca scan --dynamic` of `spec` with `host` trusted and standing in for `names`.
+fn scan_with_git_host(
+    registry: &TestRegistry,
+    host: &TestFileHost,
+    ca: &std::path::Path,
+    names: &[&str],
+    spec: &str,
+) -> Value {
+    let home = TempHome::new();
+    let mut command = dsca(&home);
+    command
+        .env("SSL_CERT_FILE", ca)
+        .args(["scan", "--dynamic", "--format", "json", "--registry"])
+        .arg(registry.url());
+    for name in names {
+        command.args(["--connect-to", &format!("{name}:443:{}", host.addr())]);
+    }
+    let (code, report, stderr) = scan_json(command.arg(spec));
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    report
+}
+
 #[test]
 fn a_git_dependencys_prepare_runs_from_the_hosts_tarball_and_is_judged() {
     if !sandbox_tests_enabled("a_git_dependencys_prepare_runs_from_the_hosts_tarball_and_is_judged")
@@ -1799,17 +1843,8 @@ fn a_git_dependencys_prepare_runs_from_the_hosts_tarball_and_is_judged() {
     }
     let commit = "a17dba25ee3ea8eb66770b2e68e9351ea83ef1eb";
     let scratch = dsca_test::temp_dir();
-    let github = TestFileHost::start_tls(&["codeload.github.com"]);
-    github.serve(
-        &format!("/acme/build-helpers/tar.gz/{commit}"),
-        PackageBuilder::new("build-helpers", "1.0.0")
-            .prefix(&format!("build-helpers-{commit}"))
-            .script("prepare", "node prepare.js")
-            .file("prepare.js", URL_PAYLOAD_SCRIPT)
-            .build(),
-    );
-    let ca = scratch.path().join("test-ca.pem");
-    std::fs::write(&ca, github.ca_pem().expect("a TLS host")).expect("the test CA");
+    let names = ["codeload.github.com"];
+    let (github, ca) = github_with_payload(scratch.path(), &names, commit);
     let registry = TestRegistry::start();
     registry.publish(
         PackageBuilder::new("router-kit", "1.0.0")
@@ -1822,17 +1857,7 @@ fn a_git_dependencys_prepare_runs_from_the_hosts_tarball_and_is_judged() {
             .file("index.js", "module.exports = {};\n")
             .build(),
     );
-    let home = TempHome::new();
-    let connect = |host: &str| format!("{host}:443:{}", github.addr());
-    let (code, report, stderr) = scan_json(
-        dsca(&home)
-            .env("SSL_CERT_FILE", &ca)
-            .args(["scan", "--dynamic", "--format", "json", "--registry"])
-            .arg(registry.url())
-            .args(["--connect-to", &connect("codeload.github.com")])
-            .arg("router-kit@1.0.0"),
-    );
-    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    let report = scan_with_git_host(&registry, &github, &ca, &names, "router-kit@1.0.0");
     let run = &report["dynamic"];
     let tarball = format!("https://codeload.github.com/acme/build-helpers/tar.gz/{commit}");
     let requests = phase_records(run, "/http");
@@ -1918,18 +1943,9 @@ fn a_git_dependency_on_a_branch_is_cloned_through_the_host_and_judged() {
             ("prepare.js", URL_PAYLOAD_SCRIPT),
         ],
     );
-    let host = TestFileHost::start_tls(&["github.com", "codeload.github.com"]);
+    let names = ["github.com", "codeload.github.com"];
+    let (host, ca) = github_with_payload(scratch.path(), &names, &commit);
     host.serve_git_repository("/acme/build-helpers.git", &bare);
-    host.serve(
-        &format!("/acme/build-helpers/tar.gz/{commit}"),
-        PackageBuilder::new("build-helpers", "1.0.0")
-            .prefix(&format!("build-helpers-{commit}"))
-            .script("prepare", "node prepare.js")
-            .file("prepare.js", URL_PAYLOAD_SCRIPT)
-            .build(),
-    );
-    let ca = scratch.path().join("test-ca.pem");
-    std::fs::write(&ca, host.ca_pem().expect("a TLS host")).expect("the test CA");
     let registry = TestRegistry::start();
     registry.publish(
         PackageBuilder::new("router-kit", "2.0.0")
@@ -1937,18 +1953,7 @@ fn a_git_dependency_on_a_branch_is_cloned_through_the_host_and_judged() {
             .file("index.js", "module.exports = {};\n")
             .build(),
     );
-    let home = TempHome::new();
-    let connect = |name: &str| format!("{name}:443:{}", host.addr());
-    let (code, report, stderr) = scan_json(
-        dsca(&home)
-            .env("SSL_CERT_FILE", &ca)
-            .args(["scan", "--dynamic", "--format", "json", "--registry"])
-            .arg(registry.url())
-            .args(["--connect-to", &connect("github.com")])
-            .args(["--connect-to", &connect("codeload.github.com")])
-            .arg("router-kit@2.0.0"),
-    );
-    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    let report = scan_with_git_host(&registry, &host, &ca, &names, "router-kit@2.0.0");
     let run = &report["dynamic"];
     let requests = phase_records(run, "/http");
     let fetched = |method: &str, url: &str| {
