@@ -9,11 +9,13 @@
 //! Printers only write; they never decide exit codes or colour support. That is the
 //! CLI's job. Output is deterministic: nothing in it comes from the clock or the run.
 
+pub mod export;
 mod json;
 mod markdown;
 mod safe_json;
 mod sanitize;
 mod sarif;
+pub mod stats;
 mod text;
 
 use dsca_model::{Report, Rule};
