@@ -9,6 +9,7 @@
 //! Printers only write; they never decide exit codes or colour support. That is the
 //! CLI's job. Output is deterministic: nothing in it comes from the clock or the run.
 
+pub mod capture;
 pub mod export;
 mod json;
 mod markdown;
