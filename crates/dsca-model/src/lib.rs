@@ -11,6 +11,7 @@ pub mod npm;
 mod purl;
 mod report;
 mod rule;
+pub mod study;
 mod verdict;
 
 pub use finding::{

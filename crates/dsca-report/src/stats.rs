@@ -2,7 +2,7 @@
 //! each rule and behaviour per popularity tier.
 
 use crate::sanitize_for_terminal;
-use dsca_store::{RulePrevalence, StudyStats};
+use dsca_model::study::{RulePrevalence, StudyStats};
 use std::io::Write;
 
 /// The study's table (`dsca stats`); `rule_name` names a rule by its id.

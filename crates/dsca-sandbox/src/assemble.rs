@@ -57,7 +57,6 @@ pub fn assemble(
         ..DynamicAnalysis::default()
     };
     run.honeytokens.planted = honey.planted();
-    let mut sockets: Vec<SocketEvent> = Vec::new();
     // (name, start ms) of each phase, to tell which one a network event belongs to.
     let mut starts: Vec<(String, u64)> = phases
         .iter()
@@ -68,7 +67,40 @@ pub fn assemble(
             )
         })
         .collect();
-    let mut all_files: Vec<FileEvent> = Vec::new();
+    let Traced { mut files, sockets } = add_phases(&mut run, phases, epoch_micros);
+    if time_bomb_in_execute {
+        split_time_bomb_pass(&mut run, &mut files, &mut starts);
+    }
+    keep_files(&mut run, files, honey);
+    let NetRecord {
+        dns,
+        connections,
+        http,
+        payloads,
+        dropped,
+        ..
+    } = net;
+    run.dns = dns;
+    run.connections = connections;
+    run.http = http;
+    merge_dropped(&mut run.dropped, dropped);
+    attribute_network(&mut run, &sockets, &starts);
+    run.honeytokens.exfiltrations = exfiltrations(&run, honey, &payloads, &sockets, &starts);
+    run
+}
+
+/// What the traces saw beyond the processes: file events and socket calls, in order.
+struct Traced {
+    files: Vec<FileEvent>,
+    sockets: Vec<SocketEvent>,
+}
+
+/// Each phase's result and processes from its outcome and trace.
+fn add_phases(run: &mut DynamicAnalysis, phases: Vec<PhaseRecord>, epoch_micros: u64) -> Traced {
+    let mut traced = Traced {
+        files: Vec::new(),
+        sockets: Vec::new(),
+    };
     for record in phases {
         let outcome = &record.outcome;
         let status = match outcome.status.as_str() {
@@ -111,7 +143,7 @@ pub fn assemble(
         let Trace {
             mut processes,
             files,
-            sockets: phase_sockets,
+            sockets,
             dropped,
             ..
         } = trace;
@@ -119,48 +151,59 @@ pub fn assemble(
             processes.insert(0, command);
         }
         merge_dropped(&mut run.dropped, dropped);
-        // Still running when the linger period after the command ran out (killed by
-        // dsca's clean-up, or never seen to end), or ending more than the grace period
-        // after the command: it outlived the command.
-        let completed = outcome.command_end_micros.is_some() && status == PhaseStatus::Completed;
-        let killed_at = completed
-            .then_some(outcome.cleanup_kill_micros)
-            .flatten()
-            .map(|micros| micros_to_ms(micros, epoch_micros));
-        let outlived_from = completed
-            .then_some(outcome.command_end_micros)
-            .flatten()
-            .map(|micros| micros_to_ms(micros, epoch_micros) + outcome.grace_ms);
-        for process in processes {
-            let killed = match killed_at {
-                Some(kill_ms) => match (&process.end, process.end_time_ms) {
-                    (None, _) => true,
-                    (Some(end), Some(end_ms)) => end.contains("SIGKILL") && end_ms + 50 >= kill_ms,
-                    (Some(_), None) => false,
-                },
-                None => false,
-            };
-            let ran_past_grace = outlived_from
-                .zip(process.end_time_ms)
-                .is_some_and(|(from, end_ms)| end_ms >= from);
-            let outlived = killed || ran_past_grace;
-            run.processes.push(Process {
-                pid: process.pid,
-                ppid: process.ppid,
-                phase: outcome.name.clone(),
-                execs: process.execs,
-                cwd: process.cwd,
-                end: process.end,
-                outlived,
-            });
-        }
-        all_files.extend(files);
-        sockets.extend(phase_sockets);
+        add_processes(run, outcome, status, processes, epoch_micros);
+        traced.files.extend(files);
+        traced.sockets.extend(sockets);
     }
+    traced
+}
 
-    if time_bomb_in_execute {
-        split_time_bomb_pass(&mut run, &mut all_files, &mut starts);
+/// A phase's processes, each marked when it outlived the phase's command: still
+/// running when the linger period after the command ran out (killed by dsca's
+/// clean-up, or never seen to end), or ending more than the grace period after it.
+fn add_processes(
+    run: &mut DynamicAnalysis,
+    outcome: &PhaseOutcome,
+    status: PhaseStatus,
+    processes: Vec<TracedProcess>,
+    epoch_micros: u64,
+) {
+    let completed = outcome.command_end_micros.is_some() && status == PhaseStatus::Completed;
+    let killed_at = completed
+        .then_some(outcome.cleanup_kill_micros)
+        .flatten()
+        .map(|micros| micros_to_ms(micros, epoch_micros));
+    let outlived_from = completed
+        .then_some(outcome.command_end_micros)
+        .flatten()
+        .map(|micros| micros_to_ms(micros, epoch_micros) + outcome.grace_ms);
+    for process in processes {
+        let killed = match killed_at {
+            Some(kill_ms) => match (&process.end, process.end_time_ms) {
+                (None, _) => true,
+                (Some(end), Some(end_ms)) => end.contains("SIGKILL") && end_ms + 50 >= kill_ms,
+                (Some(_), None) => false,
+            },
+            None => false,
+        };
+        let ran_past_grace = outlived_from
+            .zip(process.end_time_ms)
+            .is_some_and(|(from, end_ms)| end_ms >= from);
+        run.processes.push(Process {
+            pid: process.pid,
+            ppid: process.ppid,
+            phase: outcome.name.clone(),
+            execs: process.execs,
+            cwd: process.cwd,
+            end: process.end,
+            outlived: killed || ran_past_grace,
+        });
     }
+}
+
+/// The file events worth reporting (bounded), the bait files read, and when the
+/// execute phase's calls began.
+fn keep_files(run: &mut DynamicAnalysis, files: Vec<FileEvent>, honey: &Honeytokens) {
     let executed: BTreeSet<String> = run
         .processes
         .iter()
@@ -174,7 +217,7 @@ pub fn assemble(
     // first call. The last time counts: a package that opens the path itself can only
     // move its own doing into the load's part.
     let mut calls_began = None;
-    for event in all_files {
+    for event in files {
         if event.path == CALLS_MARKER {
             if event.phase == EXECUTE_PHASE {
                 calls_began = calls_began.max(Some(event.time_ms));
@@ -217,40 +260,51 @@ pub fn assemble(
             }],
         );
     }
+}
 
-    run.dns = net.dns;
-    run.connections = net.connections;
-    run.http = net.http;
-    merge_dropped(&mut run.dropped, net.dropped);
-    attribute_dns(&mut run.dns, &sockets);
-    attribute_connections(&mut run, &sockets);
-    add_datagrams(&mut run, &sockets);
-    run.domains_outside_registry = domains_outside_registry(&run);
-    let phase_at = |time_ms: u64| {
-        starts
-            .iter()
-            .rev()
-            .find(|(_, start)| *start <= time_ms)
-            .or(starts.first())
-            .map(|(name, _)| name.clone())
-            .unwrap_or_default()
-    };
+/// The phase a network event at `time_ms` belongs to: the last one started by then.
+fn phase_at(starts: &[(String, u64)], time_ms: u64) -> String {
+    starts
+        .iter()
+        .rev()
+        .find(|(_, start)| *start <= time_ms)
+        .or(starts.first())
+        .map(|(name, _)| name.clone())
+        .unwrap_or_default()
+}
+
+/// The sinks' records with their processes (from the traced socket calls) and phases.
+fn attribute_network(run: &mut DynamicAnalysis, sockets: &[SocketEvent], starts: &[(String, u64)]) {
+    attribute_dns(&mut run.dns, sockets);
+    attribute_connections(run, sockets);
+    add_datagrams(run, sockets);
+    run.domains_outside_registry = domains_outside_registry(run);
     for query in &mut run.dns {
-        query.phase = phase_at(query.time_ms);
+        query.phase = phase_at(starts, query.time_ms);
     }
     for connection in &mut run.connections {
-        connection.phase = phase_at(connection.time_ms);
+        connection.phase = phase_at(starts, connection.time_ms);
     }
     for request in &mut run.http {
-        request.phase = phase_at(request.time_ms);
+        request.phase = phase_at(starts, request.time_ms);
     }
-    attribute_requests(&mut run);
+    attribute_requests(run);
+}
 
-    // Exfiltration: every channel a bait value could leave by.
+/// Every bait value found in what left a process, by every channel it could leave by:
+/// DNS names, HTTP(S) requests, raw TCP, UDP and WebSocket payloads, datagrams the
+/// tracer saw; one per token, channel and destination.
+fn exfiltrations(
+    run: &DynamicAnalysis,
+    honey: &Honeytokens,
+    payloads: &[crate::net::Payload],
+    sockets: &[SocketEvent],
+    starts: &[(String, u64)],
+) -> Vec<Exfiltration> {
     let mut found = Vec::new();
     let sent_by = |mut exfiltrations: Vec<Exfiltration>, pid: Option<u32>| {
         for exfiltration in &mut exfiltrations {
-            exfiltration.phase = phase_at(exfiltration.time_ms);
+            exfiltration.phase = phase_at(starts, exfiltration.time_ms);
             exfiltration.pid = pid;
         }
         exfiltrations
@@ -284,7 +338,7 @@ pub fn assemble(
             request.pid,
         ));
     }
-    for payload in &net.payloads {
+    for payload in payloads {
         // HTTP payloads are the requests above; a WebSocket's messages come after its
         // request, unmasked.
         if matches!(payload.channel.as_str(), "tcp" | "udp" | "websocket") {
@@ -300,7 +354,7 @@ pub fn assemble(
             ));
         }
     }
-    for event in &sockets {
+    for event in sockets {
         if event.data.is_empty() || event.port == Some(53) {
             continue;
         }
@@ -315,8 +369,7 @@ pub fn assemble(
     }
     let mut seen = BTreeSet::new();
     found.retain(|e| seen.insert((e.token.clone(), e.channel.clone(), e.destination.clone())));
-    run.honeytokens.exfiltrations = found;
-    run
+    found
 }
 
 fn merge_dropped(into: &mut Vec<DroppedEvents>, more: Vec<DroppedEvents>) {

@@ -46,7 +46,7 @@ mod stats;
 pub use journal::{Journal, Replayed, replay};
 pub use record::{ResultRecord, non_registry_dns_names};
 pub use schema::SCHEMA_VERSION;
-pub use stats::{RulePrevalence, StudyStats, TierSize};
+pub use dsca_model::study::{RulePrevalence, StudyStats, TierSize};
 
 use sqlx::Row as _;
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -3,55 +3,10 @@
 //! popularity tier.
 
 use crate::{Pool, Result, Store};
-use serde::Serialize;
+use dsca_model::study::{RulePrevalence, StudyStats, TierSize};
 
 /// The popularity tiers prevalence is reported for (ranks in the bundled list).
 pub const TIERS: [i64; 3] = [100, 1_000, 10_000];
-
-/// How many scanned packages fall in one popularity tier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TierSize {
-    /// The tier's largest rank; `None` is every scanned package.
-    pub top: Option<i64>,
-    pub scanned: i64,
-}
-
-/// In how many packages of each tier a rule (or behaviour) fired.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RulePrevalence {
-    pub id: String,
-    /// Counts in the order of [`TIERS`], then all scanned packages.
-    pub packages: Vec<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StudyStats {
-    /// Results in the store (analysed, or recorded with an error).
-    pub packages: i64,
-    /// Results with an error (unknown or unpublished names among them).
-    pub failed: i64,
-    /// Results that include a sandboxed run.
-    pub with_dynamic: i64,
-    /// Packages that looked up a name outside the registry.
-    pub non_registry_dns: i64,
-    pub tiers: Vec<TierSize>,
-    pub verdicts: Vec<(String, i64)>,
-    pub errors: Vec<(String, i64)>,
-    /// Jobs left out by the popularity filter, by reason.
-    pub skipped: Vec<(String, i64)>,
-    pub rules: Vec<RulePrevalence>,
-    pub behaviours: Vec<RulePrevalence>,
-    /// Non-registry names by the number of packages that looked them up, most first.
-    pub domains: Vec<(String, i64)>,
-}
-
-impl StudyStats {
-    /// The share of dynamically analysed packages with non-registry lookups, in percent.
-    pub fn non_registry_dns_percent(&self) -> Option<f64> {
-        (self.with_dynamic > 0)
-            .then(|| self.non_registry_dns as f64 * 100.0 / self.with_dynamic as f64)
-    }
-}
 
 /// One count per tier of [`TIERS`], then all scanned packages.
 type TierCounts = (i64, i64, i64, i64);
@@ -60,25 +15,21 @@ const _: () = assert!(
     "TierCounts has one column per tier and all"
 );
 
-impl TierSize {
-    fn from_counts(counts: TierCounts) -> Vec<TierSize> {
-        let (a, b, c, all) = counts;
-        TIERS
-            .iter()
-            .map(|&top| Some(top))
-            .chain([None])
-            .zip([a, b, c, all])
-            .map(|(top, scanned)| TierSize { top, scanned })
-            .collect()
-    }
+fn tier_sizes(counts: TierCounts) -> Vec<TierSize> {
+    let (a, b, c, all) = counts;
+    TIERS
+        .iter()
+        .map(|&top| Some(top))
+        .chain([None])
+        .zip([a, b, c, all])
+        .map(|(top, scanned)| TierSize { top, scanned })
+        .collect()
 }
 
-impl RulePrevalence {
-    fn from_row((id, a, b, c, all): (String, i64, i64, i64, i64)) -> Self {
-        RulePrevalence {
-            id,
-            packages: vec![a, b, c, all],
-        }
+fn prevalence_row((id, a, b, c, all): (String, i64, i64, i64, i64)) -> RulePrevalence {
+    RulePrevalence {
+        id,
+        packages: vec![a, b, c, all],
     }
 }
 
@@ -126,7 +77,7 @@ impl Store {
                 )
                 .fetch_one(pool)
                 .await?;
-                let tiers = TierSize::from_counts(sqlx::query_as(&tiers_sql).fetch_one(pool).await?);
+                let tiers = tier_sizes(sqlx::query_as(&tiers_sql).fetch_one(pool).await?);
                 let verdicts: Vec<(String, i64)> = sqlx::query_as(
                     "SELECT COALESCE(verdict, 'none'), COUNT(*) FROM results
                      GROUP BY COALESCE(verdict, 'none') ORDER BY COUNT(*) DESC, 1",
@@ -163,8 +114,8 @@ impl Store {
                     verdicts,
                     errors,
                     skipped,
-                    rules: rules.into_iter().map(RulePrevalence::from_row).collect(),
-                    behaviours: behaviours.into_iter().map(RulePrevalence::from_row).collect(),
+                    rules: rules.into_iter().map(prevalence_row).collect(),
+                    behaviours: behaviours.into_iter().map(prevalence_row).collect(),
                     domains,
                 })
             })
@@ -183,7 +134,7 @@ impl Store {
         let tiers_sql = tiers_sql();
         self.block_on(async {
             with_pool!(self, pool => {
-                let tiers = TierSize::from_counts(sqlx::query_as(&tiers_sql).fetch_one(pool).await?);
+                let tiers = tier_sizes(sqlx::query_as(&tiers_sql).fetch_one(pool).await?);
                 if rules.is_empty() {
                     return Ok((tiers, Vec::new()));
                 }
@@ -192,7 +143,7 @@ impl Store {
                     query = query.bind(rule);
                 }
                 let rows: Vec<_> = query.fetch_all(pool).await?;
-                Ok((tiers, rows.into_iter().map(RulePrevalence::from_row).collect()))
+                Ok((tiers, rows.into_iter().map(prevalence_row).collect()))
             })
         })
     }
