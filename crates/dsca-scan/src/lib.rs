@@ -277,6 +277,21 @@ impl Scanner {
         Some(scope.spawn(move || self.run_sandbox(&target, options, Vec::new())))
     }
 
+    /// [`Scanner::scan`], with a panic turned into a failed report: one package that
+    /// trips a bug must not take a batch down.
+    pub fn scan_guarded(&self, spec: &str) -> Report {
+        std::panic::catch_unwind(AssertUnwindSafe(|| self.scan(spec))).unwrap_or_else(|_| {
+            Report::failed(
+                spec,
+                spec,
+                ReportError::new(
+                    "internal",
+                    "dsca failed while analysing this package (a bug: please report it)",
+                ),
+            )
+        })
+    }
+
     /// Scan several specs on `jobs` threads. Reports come back in the order of `specs`.
     pub fn scan_many(&self, specs: &[String], jobs: usize) -> Vec<Report> {
         let jobs = jobs.clamp(1, specs.len().max(1));
@@ -289,15 +304,7 @@ impl Scanner {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(spec) = specs.get(index) else { break };
-                        // One package that trips a bug must not take the batch down.
-                        let report = std::panic::catch_unwind(AssertUnwindSafe(|| self.scan(spec)))
-                            .unwrap_or_else(|_| {
-                                Report::failed(
-                                    spec,
-                                    spec,
-                                    ReportError::new("internal", "dsca failed while analysing this package (a bug: please report it)"),
-                                )
-                            });
+                        let report = self.scan_guarded(spec);
                         if let Ok(mut slots) = results.lock() {
                             slots[index] = Some(report);
                         }

@@ -20,7 +20,6 @@ use dsca_store::{Job, JobCounts, Journal, NewJob, ResultRecord, Store};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, IsTerminal as _, Write as _};
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -599,7 +598,7 @@ impl Shared<'_> {
                 ),
             )
         } else {
-            scan_guarded(self.scanner, &job.spec)
+            self.scanner.scan_guarded(&job.spec)
         };
         let rank = dsca_rules::popularity_rank(&report.package.name);
         let record = ResultRecord::from_report(&report, rank)?;
@@ -770,20 +769,6 @@ fn counted<'a>(
         let _live = LiveThread { live, waiting };
         work();
     }
-}
-
-/// A scan that panics becomes a failed report: one package must not stop the batch.
-fn scan_guarded(scanner: &Scanner, spec: &str) -> Report {
-    std::panic::catch_unwind(AssertUnwindSafe(|| scanner.scan(spec))).unwrap_or_else(|_| {
-        Report::failed(
-            spec,
-            spec,
-            ReportError::new(
-                "internal",
-                "dsca failed while analysing this package (a bug: please report it)",
-            ),
-        )
-    })
 }
 
 fn drain(store: &Store, scanner: &Scanner, options: &DrainOptions) -> anyhow::Result<u8> {

@@ -4,12 +4,11 @@
 
 use crate::cli::{PcapArgs, PcapFormat};
 use crate::output;
-use crate::scan::exit_status;
+use crate::scan::{exit_status, report_errors};
 use anyhow::Context as _;
 use dsca_model::{Report, ReportError, Severity, Source};
 use dsca_pcap::Allowlist;
-use dsca_report::{TextOptions, sanitize_for_terminal};
-use std::io::Write;
+use dsca_report::TextOptions;
 
 pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
     let allowlist = allowlist(&args)?;
@@ -47,17 +46,7 @@ pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
         Err(err) if !output::is_broken_pipe(&err) => return Err(err),
         _ => {}
     }
-    let mut stderr = std::io::stderr().lock();
-    for report in &reports {
-        for error in &report.errors {
-            let _ = writeln!(
-                stderr,
-                "dsca: error: {}: {}",
-                sanitize_for_terminal(&report.spec),
-                sanitize_for_terminal(&error.message)
-            );
-        }
-    }
+    report_errors(&reports);
     Ok(exit_status(&reports, args.fail_on.map(Severity::from)))
 }
 
