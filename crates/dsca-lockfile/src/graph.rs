@@ -192,140 +192,33 @@ impl Builder {
             .or_else(|| manifest.and_then(|m| m.name.clone()))
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| "(project)".to_string());
-
-        // Workspaces are part of the project: walk them, never report them.
-        let is_project = |index: usize| {
-            self.workspaces.contains(&index)
-                || self.nodes[index].source == Some(PackageSource::Local)
+        let graph = self.merge();
+        let direct = graph.direct();
+        let graph_known = !graph.roots.is_empty();
+        // What the roots of the kinds `start` keeps reach along the edges `follow` keeps.
+        let from_roots = |start: &dyn Fn(EdgeKind) -> bool, follow: &dyn Fn(EdgeKind) -> bool| {
+            graph.reach(
+                graph
+                    .roots
+                    .iter()
+                    .filter(|(_, k)| start(*k))
+                    .map(|(s, _)| *s),
+                follow,
+            )
         };
-
-        // Graph over unique (name, version); project nodes keep their own slot.
-        let mut slot_of_key: HashMap<(String, String), usize> = HashMap::new();
-        let mut slot = vec![0usize; self.nodes.len()];
-        let mut slots: Vec<usize> = Vec::new(); // slot -> representative node
-        for (index, node) in self.nodes.iter().enumerate() {
-            if is_project(index) {
-                slot[index] = slots.len();
-                slots.push(index);
-                continue;
-            }
-            let key = (node.name.clone(), node.version.clone());
-            let next = slots.len();
-            let s = *slot_of_key.entry(key).or_insert(next);
-            if s == next {
-                slots.push(index);
-            }
-            slot[index] = s;
-        }
-        let mut edges: Vec<Vec<(usize, EdgeKind)>> = vec![Vec::new(); slots.len()];
-        let mut hints = vec![(true, true); slots.len()];
-        let mut merged: Vec<Node> = slots.iter().map(|&n| self.nodes[n].clone()).collect();
-        for (index, node) in self.nodes.iter().enumerate() {
-            let s = slot[index];
-            hints[s].0 &= node.dev_hint;
-            hints[s].1 &= node.optional_hint;
-            // The first placement that records a URL or hash supplies it.
-            if merged[s].resolved.is_none() {
-                merged[s].resolved.clone_from(&node.resolved);
-            }
-            if merged[s].integrity.is_none() {
-                merged[s].integrity.clone_from(&node.integrity);
-            }
-            merged[s].install_script |= node.install_script;
-            for &(to, kind) in &self.edges[index] {
-                let entry = (slot[to], kind);
-                if slot[to] != s && !edges[s].contains(&entry) {
-                    edges[s].push(entry);
-                }
-            }
-        }
-        let mut roots: Vec<(usize, EdgeKind)> = Vec::new();
-        for &(to, kind) in &self.root_edges {
-            if !roots.contains(&(slot[to], kind)) {
-                roots.push((slot[to], kind));
-            }
-        }
-        let project: Vec<bool> = slots.iter().map(|&n| is_project(n)).collect();
-        // A workspace's own dependencies are the project's direct dependencies.
-        let mut direct = vec![false; slots.len()];
-        for &(to, _) in &roots {
-            direct[to] = true;
-        }
-        for (s, edges_of) in edges.iter().enumerate() {
-            if project[s] {
-                for &(to, _) in edges_of {
-                    direct[to] = true;
-                }
-            }
-        }
-
-        let reach = |starts: &mut dyn Iterator<Item = usize>, follow: &dyn Fn(EdgeKind) -> bool| {
-            let mut seen = vec![false; slots.len()];
-            let mut queue: VecDeque<usize> = VecDeque::new();
-            for s in starts {
-                if !seen[s] {
-                    seen[s] = true;
-                    queue.push_back(s);
-                }
-            }
-            while let Some(s) = queue.pop_front() {
-                for &(to, kind) in &edges[s] {
-                    // Workspaces are followed by all kinds: they are the project.
-                    if (follow(kind) || project[s]) && !seen[to] {
-                        seen[to] = true;
-                        queue.push_back(to);
-                    }
-                }
-            }
-            seen
-        };
-        let graph_known = !roots.is_empty();
-        let prod = reach(
-            &mut roots
-                .iter()
-                .filter(|(_, k)| *k != EdgeKind::Dev)
-                .map(|(s, _)| *s),
-            &|kind| kind != EdgeKind::Dev,
-        );
-        let required = reach(
-            &mut roots
-                .iter()
-                .filter(|(_, k)| *k != EdgeKind::Optional)
-                .map(|(s, _)| *s),
-            &|kind| kind != EdgeKind::Optional && kind != EdgeKind::Peer,
-        );
-        let any = reach(&mut roots.iter().map(|(s, _)| *s), &|_| true);
-
-        // Breadth-first from the project: the first parents found give shortest paths.
-        let mut parents: Vec<Vec<usize>> = vec![Vec::new(); slots.len()];
-        let mut depth = vec![usize::MAX; slots.len()];
-        let mut queue: VecDeque<usize> = VecDeque::new();
-        for &(s, _) in &roots {
-            if depth[s] == usize::MAX {
-                depth[s] = 0;
-                queue.push_back(s);
-            }
-        }
-        while let Some(s) = queue.pop_front() {
-            for &(to, _) in &edges[s] {
-                if depth[to] == usize::MAX {
-                    depth[to] = depth[s] + 1;
-                    queue.push_back(to);
-                }
-                if depth[to] == depth[s] + 1
-                    && parents[to].len() < limits.max_paths
-                    && !parents[to].contains(&s)
-                {
-                    parents[to].push(s);
-                }
-            }
-        }
+        let not_dev = |kind| kind != EdgeKind::Dev;
+        let prod = from_roots(&not_dev, &not_dev);
+        let required = from_roots(&|kind| kind != EdgeKind::Optional, &|kind| {
+            kind != EdgeKind::Optional && kind != EdgeKind::Peer
+        });
+        let any = from_roots(&|_| true, &|_| true);
+        let (parents, depth) = graph.first_parents(limits.max_paths);
         let shortest = |mut s: usize| {
-            let mut path = vec![merged[s].name.clone()];
+            let mut path = vec![graph.nodes[s].name.clone()];
             while let Some(&parent) = parents[s].first() {
-                path.push(merged[parent].name.clone());
+                path.push(graph.nodes[parent].name.clone());
                 s = parent;
-                if path.len() > slots.len() {
+                if path.len() > graph.nodes.len() {
                     break; // cannot happen with BFS depths; a guard all the same
                 }
             }
@@ -335,14 +228,14 @@ impl Builder {
         };
 
         let mut packages: Vec<Package> = Vec::new();
-        for (s, node) in merged.iter().enumerate() {
-            if project[s] {
+        for (s, node) in graph.nodes.iter().enumerate() {
+            if graph.project[s] {
                 continue;
             }
             let (dev, optional) = if graph_known && any[s] {
                 (!prod[s], !required[s])
             } else {
-                hints[s]
+                graph.hints[s]
             };
             let mut paths: Vec<Vec<String>> = if depth[s] == 0 || parents[s].is_empty() {
                 vec![vec![root.clone(), node.name.clone()]]
@@ -360,10 +253,10 @@ impl Builder {
                 paths.clear(); // not reachable from the project: no path to show
             }
             paths.dedup();
-            let mut dependencies: Vec<String> = edges[s]
+            let mut dependencies: Vec<String> = graph.edges[s]
                 .iter()
-                .filter(|(to, _)| !project[*to])
-                .map(|(to, _)| format!("{}@{}", merged[*to].name, merged[*to].version))
+                .filter(|(to, _)| !graph.project[*to])
+                .map(|(to, _)| format!("{}@{}", graph.nodes[*to].name, graph.nodes[*to].version))
                 .collect();
             dependencies.sort();
             dependencies.dedup();
@@ -387,6 +280,153 @@ impl Builder {
             root,
             packages,
         }
+    }
+
+    /// The graph over unique (name, version): placements of one version merge (a URL or
+    /// hash from the first that records one, the hints only where all agree); project
+    /// nodes (workspaces, local packages) keep their own slot.
+    fn merge(&self) -> Merged {
+        // Workspaces are part of the project: walk them, never report them.
+        let is_project = |index: usize| {
+            self.workspaces.contains(&index)
+                || self.nodes[index].source == Some(PackageSource::Local)
+        };
+        let mut slot_of_key: HashMap<(String, String), usize> = HashMap::new();
+        let mut slot = vec![0usize; self.nodes.len()];
+        let mut slots: Vec<usize> = Vec::new(); // slot -> representative node
+        for (index, node) in self.nodes.iter().enumerate() {
+            if is_project(index) {
+                slot[index] = slots.len();
+                slots.push(index);
+                continue;
+            }
+            let key = (node.name.clone(), node.version.clone());
+            let next = slots.len();
+            let s = *slot_of_key.entry(key).or_insert(next);
+            if s == next {
+                slots.push(index);
+            }
+            slot[index] = s;
+        }
+        let mut edges: Vec<Vec<(usize, EdgeKind)>> = vec![Vec::new(); slots.len()];
+        let mut hints = vec![(true, true); slots.len()];
+        let mut nodes: Vec<Node> = slots.iter().map(|&n| self.nodes[n].clone()).collect();
+        for (index, node) in self.nodes.iter().enumerate() {
+            let s = slot[index];
+            hints[s].0 &= node.dev_hint;
+            hints[s].1 &= node.optional_hint;
+            if nodes[s].resolved.is_none() {
+                nodes[s].resolved.clone_from(&node.resolved);
+            }
+            if nodes[s].integrity.is_none() {
+                nodes[s].integrity.clone_from(&node.integrity);
+            }
+            nodes[s].install_script |= node.install_script;
+            for &(to, kind) in &self.edges[index] {
+                let entry = (slot[to], kind);
+                if slot[to] != s && !edges[s].contains(&entry) {
+                    edges[s].push(entry);
+                }
+            }
+        }
+        let mut roots: Vec<(usize, EdgeKind)> = Vec::new();
+        for &(to, kind) in &self.root_edges {
+            if !roots.contains(&(slot[to], kind)) {
+                roots.push((slot[to], kind));
+            }
+        }
+        let project = slots.iter().map(|&n| is_project(n)).collect();
+        Merged {
+            nodes,
+            edges,
+            hints,
+            roots,
+            project,
+        }
+    }
+}
+
+/// The lockfile's graph over unique (name, version), see [`Builder::merge`].
+struct Merged {
+    nodes: Vec<Node>,
+    edges: Vec<Vec<(usize, EdgeKind)>>,
+    /// (dev, optional) as the lockfile hinted them, for packages the graph cannot place.
+    hints: Vec<(bool, bool)>,
+    roots: Vec<(usize, EdgeKind)>,
+    /// Workspaces and local packages: the project itself.
+    project: Vec<bool>,
+}
+
+impl Merged {
+    /// Direct dependencies: the root's, and a workspace's own (they are the project's).
+    fn direct(&self) -> Vec<bool> {
+        let mut direct = vec![false; self.nodes.len()];
+        for &(to, _) in &self.roots {
+            direct[to] = true;
+        }
+        for (s, edges) in self.edges.iter().enumerate() {
+            if self.project[s] {
+                for &(to, _) in edges {
+                    direct[to] = true;
+                }
+            }
+        }
+        direct
+    }
+
+    /// What `starts` reach along the edges `follow` keeps (every edge out of the project).
+    fn reach(
+        &self,
+        starts: impl Iterator<Item = usize>,
+        follow: &dyn Fn(EdgeKind) -> bool,
+    ) -> Vec<bool> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for s in starts {
+            if !seen[s] {
+                seen[s] = true;
+                queue.push_back(s);
+            }
+        }
+        while let Some(s) = queue.pop_front() {
+            for &(to, kind) in &self.edges[s] {
+                // Workspaces are followed by all kinds: they are the project.
+                if (follow(kind) || self.project[s]) && !seen[to] {
+                    seen[to] = true;
+                    queue.push_back(to);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Breadth-first from the project: each node's parents on shortest paths (up to
+    /// `max_paths`) and its depth (`usize::MAX`: unreachable).
+    fn first_parents(&self, max_paths: usize) -> (Vec<Vec<usize>>, Vec<usize>) {
+        let mut parents: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        let mut depth = vec![usize::MAX; self.nodes.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for &(s, _) in &self.roots {
+            if depth[s] == usize::MAX {
+                depth[s] = 0;
+                queue.push_back(s);
+            }
+        }
+        while let Some(s) = queue.pop_front() {
+            for &(to, _) in &self.edges[s] {
+                if depth[to] == usize::MAX {
+                    depth[to] = depth[s] + 1;
+                    queue.push_back(to);
+                }
+                if depth[to] == depth[s] + 1
+                    && parents[to].len() < max_paths
+                    && !parents[to].contains(&s)
+                {
+                    parents[to].push(s);
+                }
+            }
+        }
+        (parents, depth)
     }
 }
 

@@ -43,10 +43,10 @@ mod record;
 mod schema;
 mod stats;
 
+pub use dsca_model::study::{RulePrevalence, StudyStats, TierSize};
 pub use journal::{Journal, Replayed, replay};
 pub use record::{ResultRecord, non_registry_dns_names};
 pub use schema::SCHEMA_VERSION;
-pub use dsca_model::study::{RulePrevalence, StudyStats, TierSize};
 
 use sqlx::Row as _;
 use sqlx::postgres::{PgPool, PgPoolOptions};
