@@ -881,6 +881,8 @@ fn expect_message(control: &UnixStream) -> Result<FromInit, SandboxError> {
     }
 }
 
+/// The supervisor's side of a run: configure the sandbox's init, take its sockets,
+/// serve them while the phases run, and make the run's record.
 fn drive(
     control: &UnixStream,
     pid: u32,
@@ -891,113 +893,10 @@ fn drive(
 ) -> Result<DynamicAnalysis, SandboxError> {
     let options = parts.options;
     let cpu = CpuLease::take();
-    let setup_budget = Duration::from_secs(60);
-    control
-        .set_read_timeout(Some(setup_budget))
-        .map_err(setup_error("control channel"))?;
-    let FromInit::Unshared = expect_message(control)? else {
-        return Err(SandboxError::Setup(
-            "unexpected message from the sandbox".into(),
-        ));
-    };
-    idmap::write_maps(&idmap::plan()?, pid)?;
-    let config = InitConfig {
-        root_dir: root_dir.display().to_string(),
-        hostname: parts.layout.hostname.clone(),
-        user: parts.layout.user.clone(),
-        uid: SANDBOX_UID,
-        home: parts.layout.home.clone(),
-        project_dir: parts.layout.project_dir.clone(),
-        extra_dirs: node_dirs(),
-        files: parts.files.clone(),
-        env: parts.env.clone(),
-        phases: parts.phases.clone(),
-        limits: ResourceLimits {
-            max_processes: options.max_processes,
-            max_file_bytes: options.max_file_bytes,
-            max_data_bytes: options.max_memory_bytes,
-            max_open_files: 4096,
-            // Files in the sandbox's tmpfs count against the run's memory and no OOM
-            // kill frees them: all of them together stay well under the limit.
-            tmpfs_bytes: options.max_disk_bytes.min(options.max_run_memory_bytes / 4),
-            max_trace_bytes: options.max_trace_bytes,
-        },
-        epoch_micros,
-        redirect_port: REDIRECT_PORT,
-        fallback_ports: FALLBACK_PORTS.to_vec(),
-        capture: options.pcap.is_some(),
-        cpu: cpu.0,
-    };
-    protocol::send_message(
-        control,
-        &ToInit::Config {
-            config: Box::new(config),
-            tarball: parts.tarball.is_some(),
-            script_shell: parts.script_shell.is_some(),
-        },
-    )
-    .map_err(setup_error("cannot configure the sandbox"))?;
-    if let Some(bytes) = parts.tarball {
-        protocol::send_blob(control, bytes).map_err(setup_error("cannot pass the tarball"))?;
-    }
-    if let Some(bytes) = parts.script_shell {
-        protocol::send_blob(control, bytes).map_err(setup_error("cannot pass the script shell"))?;
-    }
-
-    // The sockets arrive with their descriptors attached.
-    let mut header = [0u8; 5];
-    let (got, fds) = sys::recv_with_fds(control, &mut header, 16)
-        .map_err(setup_error("cannot receive the sandbox's sockets"))?;
-    if got == 0 {
-        return Err(SandboxError::Setup(
-            "the sandbox ended before its network was ready".to_string(),
-        ));
-    }
-    if got < header.len() {
-        std::io::Read::read_exact(&mut &*control, &mut header[got..])
-            .map_err(setup_error("control channel"))?;
-    }
-    let payload = protocol::finish_frame(
-        &mut &*control,
-        header,
-        protocol::MESSAGE_KIND,
-        protocol::MESSAGE_MAX,
-    )
-    .map_err(setup_error("control channel"))?;
-    let message: FromInit =
-        protocol::decode_message(&payload).map_err(setup_error("control channel"))?;
-    let (tcp_ports, all_ports, capture, ipv6, ipv6_dns) = match message {
-        FromInit::Sockets {
-            tcp_ports,
-            all_ports,
-            capture,
-            ipv6,
-            ipv6_dns,
-        } => (tcp_ports, all_ports, capture, ipv6, ipv6_dns),
-        FromInit::Error(message) => return Err(SandboxError::Setup(message)),
-        _ => {
-            return Err(SandboxError::Setup(
-                "unexpected message from the sandbox".into(),
-            ));
-        }
-    };
-    let order = SocketOrder {
-        capture,
-        tcp_count: tcp_ports.len(),
-        ipv6,
-        ipv6_dns,
-    };
-    let (listeners, capture_socket) = listeners_from(fds, &order)?;
+    configure_init(control, pid, root_dir, epoch_micros, parts, cpu.0)?;
+    let (listeners, capture_socket, all_ports) = receive_sockets(control)?;
     let capture = capture_socket.map(|socket| Capture::start(socket, CaptureLimits::default()));
-    let mut registry_hosts: Vec<String> = DEFAULT_REGISTRY_HOSTS
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
-    for host in &options.extra_registry_hosts {
-        if !registry_hosts.contains(host) {
-            registry_hosts.push(host.clone());
-        }
-    }
+    let registry_hosts = registry_hosts(options);
     let net_config = NetConfig {
         registry_hosts: registry_hosts.clone(),
         registry_address: REGISTRY_ADDRESS,
@@ -1046,6 +945,151 @@ fn drive(
         memory: None,
         memory_limit_missing: String::new(),
     };
+    Ok(record(info, phases, net, &probe_mark, epoch_micros, parts))
+}
+
+/// Map the sandbox's ids, then send its init the configuration, the tarball and the
+/// script shell.
+fn configure_init(
+    control: &UnixStream,
+    pid: u32,
+    root_dir: &Path,
+    epoch_micros: u64,
+    parts: &RunParts<'_>,
+    cpu: Option<usize>,
+) -> Result<(), SandboxError> {
+    let options = parts.options;
+    let setup_budget = Duration::from_secs(60);
+    control
+        .set_read_timeout(Some(setup_budget))
+        .map_err(setup_error("control channel"))?;
+    let FromInit::Unshared = expect_message(control)? else {
+        return Err(SandboxError::Setup(
+            "unexpected message from the sandbox".into(),
+        ));
+    };
+    idmap::write_maps(&idmap::plan()?, pid)?;
+    let config = InitConfig {
+        root_dir: root_dir.display().to_string(),
+        hostname: parts.layout.hostname.clone(),
+        user: parts.layout.user.clone(),
+        uid: SANDBOX_UID,
+        home: parts.layout.home.clone(),
+        project_dir: parts.layout.project_dir.clone(),
+        extra_dirs: node_dirs(),
+        files: parts.files.clone(),
+        env: parts.env.clone(),
+        phases: parts.phases.clone(),
+        limits: ResourceLimits {
+            max_processes: options.max_processes,
+            max_file_bytes: options.max_file_bytes,
+            max_data_bytes: options.max_memory_bytes,
+            max_open_files: 4096,
+            // Files in the sandbox's tmpfs count against the run's memory and no OOM
+            // kill frees them: all of them together stay well under the limit.
+            tmpfs_bytes: options.max_disk_bytes.min(options.max_run_memory_bytes / 4),
+            max_trace_bytes: options.max_trace_bytes,
+        },
+        epoch_micros,
+        redirect_port: REDIRECT_PORT,
+        fallback_ports: FALLBACK_PORTS.to_vec(),
+        capture: options.pcap.is_some(),
+        cpu,
+    };
+    protocol::send_message(
+        control,
+        &ToInit::Config {
+            config: Box::new(config),
+            tarball: parts.tarball.is_some(),
+            script_shell: parts.script_shell.is_some(),
+        },
+    )
+    .map_err(setup_error("cannot configure the sandbox"))?;
+    if let Some(bytes) = parts.tarball {
+        protocol::send_blob(control, bytes).map_err(setup_error("cannot pass the tarball"))?;
+    }
+    if let Some(bytes) = parts.script_shell {
+        protocol::send_blob(control, bytes).map_err(setup_error("cannot pass the script shell"))?;
+    }
+    Ok(())
+}
+
+/// The sockets the sandbox made inside its network namespace (they arrive with their
+/// descriptors attached), the packet socket for `--pcap` if any, and whether every
+/// port is caught.
+fn receive_sockets(
+    control: &UnixStream,
+) -> Result<(net::Listeners, Option<OwnedFd>, bool), SandboxError> {
+    let mut header = [0u8; 5];
+    let (got, fds) = sys::recv_with_fds(control, &mut header, 16)
+        .map_err(setup_error("cannot receive the sandbox's sockets"))?;
+    if got == 0 {
+        return Err(SandboxError::Setup(
+            "the sandbox ended before its network was ready".to_string(),
+        ));
+    }
+    if got < header.len() {
+        std::io::Read::read_exact(&mut &*control, &mut header[got..])
+            .map_err(setup_error("control channel"))?;
+    }
+    let payload = protocol::finish_frame(
+        &mut &*control,
+        header,
+        protocol::MESSAGE_KIND,
+        protocol::MESSAGE_MAX,
+    )
+    .map_err(setup_error("control channel"))?;
+    let message: FromInit =
+        protocol::decode_message(&payload).map_err(setup_error("control channel"))?;
+    let (tcp_ports, all_ports, capture, ipv6, ipv6_dns) = match message {
+        FromInit::Sockets {
+            tcp_ports,
+            all_ports,
+            capture,
+            ipv6,
+            ipv6_dns,
+        } => (tcp_ports, all_ports, capture, ipv6, ipv6_dns),
+        FromInit::Error(message) => return Err(SandboxError::Setup(message)),
+        _ => {
+            return Err(SandboxError::Setup(
+                "unexpected message from the sandbox".into(),
+            ));
+        }
+    };
+    let order = SocketOrder {
+        capture,
+        tcp_count: tcp_ports.len(),
+        ipv6,
+        ipv6_dns,
+    };
+    let (listeners, capture_socket) = listeners_from(fds, &order)?;
+    Ok((listeners, capture_socket, all_ports))
+}
+
+/// The hosts the registry proxy answers for: npm's and the company registry's.
+fn registry_hosts(options: &SandboxOptions) -> Vec<String> {
+    let mut hosts: Vec<String> = DEFAULT_REGISTRY_HOSTS
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    for host in &options.extra_registry_hosts {
+        if !hosts.contains(host) {
+            hosts.push(host.clone());
+        }
+    }
+    hosts
+}
+
+/// The run's record from what came back, with each phase's limit and clock.
+fn record(
+    info: SandboxInfo,
+    phases: Vec<PhaseRecord>,
+    net: net::NetRecord,
+    probe_mark: &str,
+    epoch_micros: u64,
+    parts: &RunParts<'_>,
+) -> DynamicAnalysis {
+    let options = parts.options;
     let time_bomb_in_execute = parts.phases.iter().any(carries_time_bomb_pass);
     let mut run = assemble::assemble(
         info,
@@ -1055,7 +1099,7 @@ fn drive(
         epoch_micros,
         time_bomb_in_execute,
     );
-    run.probes = assemble::probes(&run, &probe_mark);
+    run.probes = assemble::probes(&run, probe_mark);
     for result in &mut run.phases {
         if let Some(spec) = parts.phases.iter().find(|spec| spec.name == result.name) {
             result.timeout_ms = spec.timeout_ms;
@@ -1072,7 +1116,7 @@ fn drive(
             result.clock_offset_days = Some(options.clock_offset_days);
         }
     }
-    Ok(run)
+    run
 }
 
 /// The execute phase that runs with its clock moved: its load is the time-bomb pass.
