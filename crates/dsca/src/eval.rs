@@ -128,7 +128,72 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
             "give --malicious DIR, --corpus DIR, --benign-list FILE or --installers FILE"
         );
     }
-    // Read every input before anything is scanned: a typo fails at once, with status 2.
+    let inputs = read_inputs(&args)?;
+
+    // The evaluation measures what dsca's analysis finds: advisories that name the very
+    // samples would only measure memory.
+    let mut registry = args.registry.clone();
+    registry.pipeline.no_advisories = true;
+    let mut scanner = crate::scan::build_scanner(&registry, &std::env::current_dir()?)?;
+    scanner.analyse_files_serially();
+    let jobs = args.registry.jobs();
+    let started = Instant::now();
+    // One run over every set keeps every job busy to the end.
+    let reports = scanner.scan_many(&inputs.specs, jobs);
+    let cost = Cost {
+        elapsed: started.elapsed(),
+        packages: inputs.specs.len(),
+        stage: scanner.code_stage(),
+        // As /usr/bin/time counts it: start-up and the YARA rules' compilation included.
+        process_cpu: dsca_rules::cpu::process_cpu_time(),
+    };
+    if let Some(path) = &args.reports {
+        write_reports(path, reports.iter())?;
+    }
+    let scored = score(&reports);
+
+    let mut gates = Gates::default();
+    println!(
+        "{}",
+        headline(&args, &inputs.real, &inputs.fixtures, &inputs.sets)
+    );
+    let measures = Measures::of(&args, &inputs, &scored);
+    print_measures(&args, &measures, &cost);
+    check_real_malware(&args, &measures, &mut gates);
+    if args.corpus.is_some() {
+        corpus_section(
+            &args,
+            &inputs.fixtures,
+            &scored[inputs.corpus.clone()],
+            &mut gates,
+        );
+    }
+    if !inputs.sets.is_empty() {
+        sets_section(&args, &inputs.sets, &scored, &mut gates);
+    }
+    print_notable(&inputs, &scored);
+
+    println!();
+    gates.print();
+    Ok(if gates.failed > 0 {
+        crate::EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+/// The packages of every set, in one list, and which part of it each set is. Every
+/// input is read before anything is scanned: a typo fails at once, with status 2.
+struct Inputs {
+    specs: Vec<String>,
+    /// The real malware (`--malicious`).
+    real: Range<usize>,
+    fixtures: Vec<Fixture>,
+    corpus: Range<usize>,
+    sets: Vec<BenignSet>,
+}
+
+fn read_inputs(args: &EvalArgs) -> anyhow::Result<Inputs> {
     let mut specs: Vec<String> = Vec::new();
     let real = match &args.malicious {
         Some(dir) => append(&mut specs, tarballs(dir)?),
@@ -167,49 +232,88 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         });
     }
 
-    // The evaluation measures what dsca's analysis finds: advisories that name the very
-    // samples would only measure memory.
-    let mut registry = args.registry.clone();
-    registry.pipeline.no_advisories = true;
-    let mut scanner = crate::scan::build_scanner(&registry, &std::env::current_dir()?)?;
-    scanner.analyse_files_serially();
-    let jobs = args.registry.jobs();
-    let started = Instant::now();
-    // One run over every set keeps every job busy to the end.
-    let reports = scanner.scan_many(&specs, jobs);
-    let elapsed = started.elapsed();
-    let stage = scanner.code_stage();
-    // As /usr/bin/time counts it: start-up and the YARA rules' compilation included.
-    let process_cpu = dsca_rules::cpu::process_cpu_time();
-    if let Some(path) = &args.reports {
-        write_reports(path, reports.iter())?;
+    Ok(Inputs {
+        specs,
+        real,
+        fixtures,
+        corpus,
+        sets,
+    })
+}
+
+/// What the run cost.
+struct Cost {
+    elapsed: std::time::Duration,
+    packages: usize,
+    stage: dsca_scan::CodeStage,
+    process_cpu: std::time::Duration,
+}
+
+/// The real malware against the benign lists together.
+struct Measures {
+    malicious: usize,
+    true_positive: usize,
+    false_negative: usize,
+    malicious_verdicts: usize,
+    /// Packages of the benign lists, and those of them scanned without an error.
+    benign: usize,
+    benign_scanned: usize,
+    false_positive: usize,
+    true_negative: usize,
+    precision: f64,
+    recall: f64,
+    f1: f64,
+}
+
+impl Measures {
+    fn of(args: &EvalArgs, inputs: &Inputs, scored: &[Scored]) -> Measures {
+        let malicious = &scored[inputs.real.clone()];
+        let true_positive = malicious.iter().filter(|s| s.flagged()).count();
+        let false_negative = malicious.len() - true_positive;
+        let benign: Vec<&Scored> = inputs
+            .sets
+            .iter()
+            .filter(|set| set.list)
+            .flat_map(|set| &scored[set.range.clone()])
+            .collect();
+        let benign_scanned: Vec<&&Scored> = benign.iter().filter(|s| s.level.is_some()).collect();
+        let counts_as_positive = |s: &Scored| s.malicious() || (args.strict && s.suspicious());
+        let false_positive = benign_scanned
+            .iter()
+            .filter(|s| counts_as_positive(s))
+            .count();
+        let precision = ratio(true_positive, true_positive + false_positive);
+        let recall = ratio(true_positive, true_positive + false_negative);
+        Measures {
+            malicious: malicious.len(),
+            true_positive,
+            false_negative,
+            malicious_verdicts: malicious.iter().filter(|s| s.malicious()).count(),
+            benign: benign.len(),
+            benign_scanned: benign_scanned.len(),
+            false_positive,
+            true_negative: benign_scanned.len() - false_positive,
+            precision,
+            recall,
+            f1: 2.0 * precision * recall / (precision + recall),
+        }
     }
-    let scored = score(&reports);
+}
 
-    let mut gates = Gates::default();
-    println!("{}", headline(&args, &real, &fixtures, &sets));
-
-    // The real malware, against the benign lists together.
-    let malicious = &scored[real.clone()];
-    let true_positive = malicious.iter().filter(|s| s.flagged()).count();
-    let false_negative = malicious.len() - true_positive;
-    let malicious_verdicts = malicious.iter().filter(|s| s.malicious()).count();
-    let benign: Vec<&Scored> = sets
-        .iter()
-        .filter(|set| set.list)
-        .flat_map(|set| &scored[set.range.clone()])
-        .collect();
-    let benign_scanned: Vec<&&Scored> = benign.iter().filter(|s| s.level.is_some()).collect();
-    let counts_as_positive = |s: &Scored| s.malicious() || (args.strict && s.suspicious());
-    let false_positive = benign_scanned
-        .iter()
-        .filter(|s| counts_as_positive(s))
-        .count();
-    let true_negative = benign_scanned.len() - false_positive;
-    let precision = ratio(true_positive, true_positive + false_positive);
-    let recall = ratio(true_positive, true_positive + false_negative);
-    let f1 = 2.0 * precision * recall / (precision + recall);
-
+fn print_measures(args: &EvalArgs, measures: &Measures, cost: &Cost) {
+    let Measures {
+        malicious,
+        true_positive,
+        false_negative,
+        malicious_verdicts,
+        benign,
+        benign_scanned,
+        false_positive,
+        true_negative,
+        precision,
+        recall,
+        f1,
+    } = *measures;
     println!();
     println!("| measure | value |");
     println!("| --- | --- |");
@@ -218,10 +322,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         println!("| false negatives (malicious clean) | {false_negative} |");
         println!(
             "| malicious corpus judged `malicious` | {malicious_verdicts} of {} |",
-            malicious.len()
+            malicious
         );
     }
-    if !benign.is_empty() {
+    if benign > 0 {
         println!("| true negatives (benign lists) | {true_negative} |");
         println!(
             "| false positives{} | {false_positive} |",
@@ -233,41 +337,51 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         );
     }
     if args.malicious.is_some() {
-        if !benign.is_empty() {
+        if benign > 0 {
             println!("| precision | {precision:.3} |");
         }
         println!("| recall | {recall:.3} |");
-        if !benign.is_empty() {
+        if benign > 0 {
             println!("| F1 | {f1:.3} |");
         }
     }
-    if !benign.is_empty() {
+    if benign > 0 {
         println!(
             "| false-positive rate | {:.3} |",
-            ratio(false_positive, benign_scanned.len())
+            ratio(false_positive, benign_scanned)
         );
     }
     println!(
         "| time per package | {:.0} ms |",
-        elapsed.as_secs_f64() * 1000.0 / specs.len().max(1) as f64
+        cost.elapsed.as_secs_f64() * 1000.0 / cost.packages.max(1) as f64
     );
-    let megabytes = stage.javascript_bytes as f64 / 1e6;
+    let megabytes = cost.stage.javascript_bytes as f64 / 1e6;
     let per_core = |cpu: std::time::Duration| megabytes / cpu.as_secs_f64().max(1e-9);
     println!(
         "| JavaScript analysed | {megabytes:.1} MB in {} packages |",
-        stage.packages
+        cost.stage.packages
     );
     println!(
         "| CPU, whole process (user + system) | {:.2} s: {:.1} MB/s of JavaScript per core |",
-        process_cpu.as_secs_f64(),
-        per_core(process_cpu)
+        cost.process_cpu.as_secs_f64(),
+        per_core(cost.process_cpu)
     );
     println!(
         "| CPU, code analysis (unpack, parse, code rules, YARA) | {:.2} s: {:.1} MB/s of JavaScript per core |",
-        stage.cpu.as_secs_f64(),
-        per_core(stage.cpu)
+        cost.stage.cpu.as_secs_f64(),
+        per_core(cost.stage.cpu)
     );
+}
 
+/// The bars on the real malware.
+fn check_real_malware(args: &EvalArgs, measures: &Measures, gates: &mut Gates) {
+    let Measures {
+        malicious,
+        true_positive,
+        malicious_verdicts,
+        recall,
+        ..
+    } = *measures;
     if args.malicious.is_some() {
         // NaN (no malicious packages) never meets a bar.
         if let Some(min) = args.min_recall {
@@ -276,7 +390,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
                 format!("--min-recall {min}"),
                 format!(
                     "recall {recall:.3} ({true_positive} of {} flagged)",
-                    malicious.len()
+                    malicious
                 ),
             );
         }
@@ -291,22 +405,17 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         gates.check(
             malicious_verdicts >= min,
             format!("--min-malicious {min}"),
-            format!(
-                "{malicious_verdicts} of {} judged malicious",
-                malicious.len()
-            ),
+            format!("{malicious_verdicts} of {} judged malicious", malicious),
         );
     }
+}
 
-    if args.corpus.is_some() {
-        corpus_section(&args, &fixtures, &scored[corpus.clone()], &mut gates);
-    }
-    if !sets.is_empty() {
-        sets_section(&args, &sets, &scored, &mut gates);
-    }
-
+/// The malware missed and every benign package not judged clean, one line each.
+fn print_notable(inputs: &Inputs, scored: &[Scored]) {
+    let malicious = &scored[inputs.real.clone()];
     let missed: Vec<&Scored> = malicious.iter().filter(|s| !s.flagged()).collect();
-    let noisy: Vec<(&str, &Scored)> = sets
+    let noisy: Vec<(&str, &Scored)> = inputs
+        .sets
         .iter()
         .flat_map(|set| {
             scored[set.range.clone()]
@@ -325,14 +434,6 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
             println!("  {:<10} [{label}] {}: {}", s.label(), s.spec, s.reason);
         }
     }
-
-    println!();
-    gates.print();
-    Ok(if gates.failed > 0 {
-        crate::EXIT_FINDINGS
-    } else {
-        0
-    })
 }
 
 /// The bars of the run, checked one by one.
