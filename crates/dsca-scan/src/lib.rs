@@ -759,7 +759,8 @@ impl Scanner {
         declared: Vec<dsca_sandbox::net::Dependency>,
     ) -> Result<dsca_model::dynamic::DynamicAnalysis, ReportError> {
         let mut upstream = dsca_sandbox::net::ClientUpstream::new(self.client.clone());
-        if options.fetch_url_dependencies {
+        // Offline means no network at all, the dependencies' hosts included.
+        if options.fetch_url_dependencies && !self.client.options().offline {
             let fetcher = dsca_registry::RemoteFetcher::new(dsca_registry::RemoteOptions {
                 connect_to: options.connect_to.clone(),
                 ..dsca_registry::RemoteOptions::default()
