@@ -191,18 +191,78 @@ fn is_object_id(word: &str) -> bool {
     matches!(word.len(), 40 | 64) && word.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn is_plain_word(word: &str) -> bool {
-    !word.is_empty()
-        && word.len() <= 128
-        && word
+/// The capabilities a client names in its first `want` line (protocol version 0).
+const CAPABILITIES: &[&str] = &[
+    "multi_ack",
+    "multi_ack_detailed",
+    "no-done",
+    "thin-pack",
+    "side-band",
+    "side-band-64k",
+    "ofs-delta",
+    "shallow",
+    "deepen-since",
+    "deepen-not",
+    "deepen-relative",
+    "no-progress",
+    "include-tag",
+    "allow-tip-sha1-in-want",
+    "allow-reachable-sha1-in-want",
+    "filter",
+];
+
+fn is_capability(word: &str) -> bool {
+    if CAPABILITIES.contains(&word) {
+        return true;
+    }
+    match word.split_once('=') {
+        // git's own agent string: `git/2.47.3`, a version and nothing else.
+        Some(("agent", agent)) => agent.strip_prefix("git/").is_some_and(|version| {
+            !version.is_empty()
+                && version.len() <= 32
+                && version
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-_".contains(&b))
+        }),
+        Some(("object-format", format)) => matches!(format, "sha1" | "sha256"),
+        // git's trace2 session id, sent when the host advertises `session-id`.
+        Some(("session-id", id)) => {
+            !id.is_empty()
+                && id.len() <= 80
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b))
+        }
+        _ => false,
+    }
+}
+
+/// A `filter` spec git sends: `blob:none`, `blob:limit=<n>[kmg]`, `tree:<depth>`.
+fn is_filter_spec(spec: &str) -> bool {
+    let number = |text: &str| {
+        let digits = text.trim_end_matches(['k', 'm', 'g']);
+        !digits.is_empty() && digits.len() <= 20 && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    spec == "blob:none"
+        || spec.strip_prefix("blob:limit=").is_some_and(number)
+        || spec.strip_prefix("tree:").is_some_and(number)
+}
+
+/// A ref name a shallow clone may exclude (`deepen-not`).
+fn is_ref_name(name: &str) -> bool {
+    name.starts_with("refs/")
+        && name.len() <= 256
+        && !name.contains("..")
+        && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._=/:+-".contains(&b))
+            .all(|b| b.is_ascii_alphanumeric() || b"._/-".contains(&b))
 }
 
 /// Why `body` is not git's own upload-pack request (protocol version 0: `want`, `have`,
-/// `shallow`, `deepen…` and `filter` lines with object ids and capability words, flushes
-/// and `done`), or `None` when it is one. Only such a body is sent on from the sandbox:
-/// it carries object ids and git's capabilities, never what a package chose to say.
+/// `shallow`, `deepen…` and `filter` lines with object ids, git's known capabilities,
+/// its `agent=git/<version>`, filter specs and ref names; flushes and `done`), or `None`
+/// when it is one. Only such a body is sent on from the sandbox; what else it can carry
+/// (a choice of object ids, a version string) reaches only the git host.
 pub fn pack_request_problem(body: &[u8]) -> Option<String> {
     if body.len() > MAX_PACK_REQUEST {
         return Some(format!("longer than {MAX_PACK_REQUEST} bytes"));
@@ -216,6 +276,7 @@ pub fn pack_request_problem(body: &[u8]) -> Option<String> {
         }
         let Some(length) = rest
             .get(..4)
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
             .and_then(|hex| std::str::from_utf8(hex).ok())
             .and_then(|hex| usize::from_str_radix(hex, 16).ok())
         else {
@@ -239,13 +300,16 @@ pub fn pack_request_problem(body: &[u8]) -> Option<String> {
         let plain = match command {
             "want" => {
                 arguments.first().is_some_and(|id| is_object_id(id))
-                    && arguments[1..].iter().all(|w| is_plain_word(w))
+                    && arguments[1..].iter().all(|w| is_capability(w))
             }
             "have" | "shallow" => arguments.len() == 1 && is_object_id(arguments[0]),
             "deepen" | "deepen-since" => {
-                arguments.len() == 1 && arguments[0].bytes().all(|b| b.is_ascii_digit())
+                arguments.len() == 1
+                    && (1..=20).contains(&arguments[0].len())
+                    && arguments[0].bytes().all(|b| b.is_ascii_digit())
             }
-            "deepen-not" | "filter" => arguments.len() == 1 && is_plain_word(arguments[0]),
+            "deepen-not" => arguments.len() == 1 && is_ref_name(arguments[0]),
+            "filter" => arguments.len() == 1 && is_filter_spec(arguments[0]),
             "done" => arguments.is_empty(),
             _ => false,
         };
@@ -365,6 +429,11 @@ mod tests {
         for smuggled in [
             packet("want npm_secret_token_in_a_want\n"),
             packet(&format!("want {sha} token=AKIA(EXAMPLE)\n")),
+            packet(&format!("want {sha} agent=bnBtX3NlY3JldA\n")),
+            packet(&format!("want {sha} side-band-64k exfil=1\n")),
+            packet("filter blob:secretdata\n"),
+            packet("deepen-not npm_secret\n"),
+            format!("+01c{}", &packet(&format!("want {sha}\n"))[4..]),
             packet(&format!("have {sha} extra\n")),
             packet("command=ls-refs\n"),
             "0009done".to_string(),

@@ -7,7 +7,8 @@
 //! checked again, no credentials, a bounded body and time.
 
 use crate::error::RegistryError;
-use crate::http::{self, Failure};
+use crate::http;
+use std::io::Read as _;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::str::FromStr;
 use std::time::Duration;
@@ -38,6 +39,11 @@ impl FromStr for ConnectTo {
         if host.is_empty() {
             return Err(shape());
         }
+        if host.parse::<IpAddr>().is_ok() || host.starts_with('[') {
+            return Err(format!(
+                "`{text}`: HOST must be a name (a connection to an address goes there)"
+            ));
+        }
         Ok(ConnectTo {
             host: host.to_ascii_lowercase(),
             port,
@@ -45,6 +51,10 @@ impl FromStr for ConnectTo {
         })
     }
 }
+
+/// What the fetch introduces itself as: npm's own agent, as the install in the sandbox
+/// would (a host that answered dsca differently could hide its payload from it).
+pub const NPM_USER_AGENT: &str = "npm/10.9.2 node/v20.19.0 linux x64 workspaces/false";
 
 #[derive(Debug, Clone)]
 pub struct RemoteOptions {
@@ -60,10 +70,10 @@ impl Default for RemoteOptions {
     fn default() -> Self {
         RemoteOptions {
             timeout: Duration::from_secs(60),
-            max_bytes: 256 * 1024 * 1024,
+            max_bytes: 64 * 1024 * 1024,
             max_redirects: 5,
             connect_to: Vec::new(),
-            user_agent: concat!("dsca/", env!("CARGO_PKG_VERSION")).to_string(),
+            user_agent: NPM_USER_AGENT.to_string(),
         }
     }
 }
@@ -100,22 +110,30 @@ impl RemoteFetcher {
 
     /// GET `url`, following redirects (each checked like the first).
     pub fn get(&self, url: &str) -> Result<RemoteResponse, RegistryError> {
-        self.send(url, None)
+        self.send(url, &self.options.user_agent, None)
     }
 
-    /// POST `body` as `content_type` to `url`; a redirect is returned as it came.
-    pub fn post(
+    /// [`RemoteFetcher::get`], introducing itself as `agent` (`git/2.47.0`).
+    pub fn get_as(&self, url: &str, agent: &str) -> Result<RemoteResponse, RegistryError> {
+        self.send(url, agent, None)
+    }
+
+    /// POST `body` as `content_type` to `url` as `agent`; a redirect is returned as it
+    /// came.
+    pub fn post_as(
         &self,
         url: &str,
+        agent: &str,
         content_type: &str,
         body: Vec<u8>,
     ) -> Result<RemoteResponse, RegistryError> {
-        self.send(url, Some((content_type, body)))
+        self.send(url, agent, Some((content_type, body)))
     }
 
     fn send(
         &self,
         url: &str,
+        agent: &str,
         post: Option<(&str, Vec<u8>)>,
     ) -> Result<RemoteResponse, RegistryError> {
         let started = std::time::Instant::now();
@@ -139,6 +157,7 @@ impl RemoteFetcher {
             };
             let response = request
                 .header(reqwest::header::ACCEPT, "*/*")
+                .header(reqwest::header::USER_AGENT, agent)
                 .send()
                 .map_err(|err| http::network(&url, &err))?;
             let status = response.status();
@@ -160,10 +179,8 @@ impl RemoteFetcher {
                 .and_then(|value| value.to_str().ok())
                 .unwrap_or("application/octet-stream")
                 .to_string();
-            let body = match http::read_body(response, &url, self.options.max_bytes, None) {
-                Ok((body, _)) => body,
-                Err(Failure::Fatal(error) | Failure::Retryable { error, .. }) => return Err(error),
-            };
+            let deadline = started + self.options.timeout;
+            let body = read_within(response, &url, self.options.max_bytes, deadline)?;
             return Ok(RemoteResponse {
                 status: status.as_u16(),
                 content_type,
@@ -218,6 +235,52 @@ impl RemoteFetcher {
     }
 }
 
+/// The body, at most `max` bytes, read by `deadline` (reqwest's own timeout applies to
+/// each read: a host sending a byte at a time would hold the fetch for ever).
+fn read_within(
+    mut response: reqwest::blocking::Response,
+    url: &Url,
+    max: u64,
+    deadline: std::time::Instant,
+) -> Result<Vec<u8>, RegistryError> {
+    let declared = response.content_length().unwrap_or(0);
+    if declared > max {
+        return Err(too_large(url, max));
+    }
+    let mut body = Vec::with_capacity(declared.min(16 * 1024 * 1024) as usize);
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        if std::time::Instant::now() > deadline {
+            return Err(RegistryError::Network {
+                url: url.to_string(),
+                reason: "timed out reading the response".to_string(),
+            });
+        }
+        let n = match response.read(&mut chunk) {
+            Ok(0) => return Ok(body),
+            Ok(n) => n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => {
+                return Err(RegistryError::Network {
+                    url: url.to_string(),
+                    reason: format!("reading the response failed: {}", http::error_chain(&err)),
+                });
+            }
+        };
+        if body.len() as u64 + n as u64 > max {
+            return Err(too_large(url, max));
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn too_large(url: &Url, max: u64) -> RegistryError {
+    RegistryError::InvalidResponse {
+        url: url.to_string(),
+        reason: format!("the response is larger than the limit of {max} bytes"),
+    }
+}
+
 fn refused(url: &str, reason: &str) -> RegistryError {
     RegistryError::Refused {
         url: url.to_string(),
@@ -234,10 +297,11 @@ fn public_address(host: &str, port: u16) -> Result<SocketAddr, String> {
             .map_err(|err| format!("cannot resolve {host}: {err}"))?
             .collect(),
     };
+    let own = local_addresses();
     addresses
         .iter()
         .copied()
-        .find(|address| is_public(address.ip()))
+        .find(|address| is_public(address.ip()) && !own.contains(&address.ip()))
         .ok_or_else(|| {
             let shown: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
             format!(
@@ -251,8 +315,45 @@ fn public_address(host: &str, port: u16) -> Result<SocketAddr, String> {
         })
 }
 
+/// The addresses of this machine's own interfaces: a public one among them reaches the
+/// machine itself (its services listening on every address), not the internet.
+fn local_addresses() -> Vec<IpAddr> {
+    let mut found = Vec::new();
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `list` with a linked list we only read, then free.
+    if unsafe { libc::getifaddrs(&mut list) } != 0 {
+        return found;
+    }
+    let mut entry = list;
+    while !entry.is_null() {
+        // SAFETY: `entry` is a node of the list getifaddrs returned, not yet freed.
+        let address = unsafe { (*entry).ifa_addr };
+        if !address.is_null() {
+            // SAFETY: the family says which sockaddr the pointer holds.
+            match i32::from(unsafe { (*address).sa_family }) {
+                libc::AF_INET => {
+                    let v4 = unsafe { &*(address as *const libc::sockaddr_in) };
+                    found.push(IpAddr::from(u32::from_be(v4.sin_addr.s_addr).to_be_bytes()));
+                }
+                libc::AF_INET6 => {
+                    let v6 = unsafe { &*(address as *const libc::sockaddr_in6) };
+                    found.push(IpAddr::from(v6.sin6_addr.s6_addr));
+                }
+                _ => {}
+            }
+        }
+        // SAFETY: as above.
+        entry = unsafe { (*entry).ifa_next };
+    }
+    // SAFETY: the list getifaddrs made, freed once.
+    unsafe { libc::freeifaddrs(list) };
+    found
+}
+
 /// Globally routable unicast: not loopback, private, link-local, shared (CGNAT),
-/// documentation, benchmarking, reserved, multicast or unspecified.
+/// documentation, benchmarking, reserved, multicast or unspecified; nor a cloud's
+/// host-only service (Azure's WireServer) or an IPv6 range that tunnels to IPv4
+/// (6to4, Teredo) or is deprecated site-local.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -268,6 +369,7 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (a == 100 && (64..128).contains(&b))
                 || (a == 192 && b == 0 && c == 0)
                 || (a == 198 && (b == 18 || b == 19))
+                || v4.octets() == [168, 63, 129, 16]
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
@@ -282,6 +384,9 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (first & 0xffc0) == 0xfe80
                 || (first == 0x2001 && v6.segments()[1] == 0x0db8)
                 || (first == 0x0064 && v6.segments()[1] == 0xff9b)
+                || first == 0x2002
+                || (first == 0x2001 && v6.segments()[1] == 0)
+                || (first & 0xffc0) == 0xfec0
                 || first == 0)
         }
     }
@@ -316,6 +421,10 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
             "64:ff9b::a9fe:a9fe",
+            "168.63.129.16",
+            "2002:7f00:1::1",
+            "2001:0:4136:e378::1",
+            "fec0::1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
@@ -337,6 +446,7 @@ mod tests {
             "h:x:1.2.3.4:5",
             ":80:1.2.3.4:5",
             "h:80:nowhere",
+            "10.0.0.5:80:1.2.3.4:80",
         ] {
             assert!(bad.parse::<ConnectTo>().is_err(), "{bad}");
         }
@@ -350,6 +460,16 @@ mod tests {
         );
         assert_eq!(normalize("git+https://h.example/x.git"), None);
         assert_eq!(normalize("file:../x"), None);
+    }
+
+    #[test]
+    fn this_machines_own_addresses_are_not_the_internet() {
+        let own = local_addresses();
+        assert!(own.iter().any(|ip| ip.is_loopback()), "{own:?}");
+        for ip in own.into_iter().filter(|ip| is_public(*ip)) {
+            let error = public_address(&ip.to_string(), 80).unwrap_err();
+            assert!(error.contains("not a public address"), "{error}");
+        }
     }
 
     #[test]

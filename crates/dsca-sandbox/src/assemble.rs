@@ -68,9 +68,11 @@ pub fn assemble(
         })
         .collect();
     let Traced { mut files, sockets } = add_phases(&mut run, phases, epoch_micros);
-    if time_bomb_in_execute {
-        split_time_bomb_pass(&mut run, &mut files, &mut starts);
-    }
+    let load_pids = if time_bomb_in_execute {
+        split_time_bomb_pass(&mut run, &mut files, &mut starts)
+    } else {
+        BTreeSet::new()
+    };
     keep_files(&mut run, files, honey);
     let NetRecord {
         dns,
@@ -86,7 +88,33 @@ pub fn assemble(
     merge_dropped(&mut run.dropped, dropped);
     attribute_network(&mut run, &sockets, &starts);
     run.honeytokens.exfiltrations = exfiltrations(&run, honey, &payloads, &sockets, &starts);
+    network_of_the_load(&mut run, &load_pids);
     run
+}
+
+/// What the processes the time-bomb pass's load started sent is the load's too, even
+/// after the calls began (see [`split_time_bomb_pass`]).
+fn network_of_the_load(run: &mut DynamicAnalysis, load_pids: &BTreeSet<u32>) {
+    if load_pids.is_empty() {
+        return;
+    }
+    let relabel = |phase: &mut String, pid: Option<u32>| {
+        if *phase == EXECUTE_PHASE && pid.is_some_and(|pid| load_pids.contains(&pid)) {
+            *phase = LATER_PHASE.to_string();
+        }
+    };
+    for query in &mut run.dns {
+        relabel(&mut query.phase, query.pid);
+    }
+    for connection in &mut run.connections {
+        relabel(&mut connection.phase, connection.pid);
+    }
+    for request in &mut run.http {
+        relabel(&mut request.phase, request.pid);
+    }
+    for exfiltration in &mut run.honeytokens.exfiltrations {
+        relabel(&mut exfiltration.phase, exfiltration.pid);
+    }
 }
 
 /// What the traces saw beyond the processes: file events and socket calls, in order.
@@ -536,17 +564,18 @@ fn add_datagrams(run: &mut DynamicAnalysis, sockets: &[SocketEvent]) {
 /// phase; the calls after it stay the execute phase. Without a marker the load never
 /// finished (it hung, or the package ended the process): all of it is the pass, and
 /// nothing was called. The script's own process stays with the calls, whose children
-/// hang under it.
+/// hang under it; the processes the load started (and theirs) stay the load's, and so
+/// does all they do after the mark. Returns their pids, for the network's records.
 fn split_time_bomb_pass(
     run: &mut DynamicAnalysis,
     files: &mut [FileEvent],
     starts: &mut Vec<(String, u64)>,
-) {
+) -> BTreeSet<u32> {
     let Some(index) = run.phases.iter().position(|p| p.name == EXECUTE_PHASE) else {
-        return;
+        return BTreeSet::new();
     };
     let Some(start) = starts.iter().position(|(name, _)| name == EXECUTE_PHASE) else {
-        return;
+        return BTreeSet::new();
     };
     let start_ms = starts[start].1;
     // The last opening counts, as for `calls_began_ms`.
@@ -556,26 +585,39 @@ fn split_time_bomb_pass(
         .map(|e| e.time_ms)
         .max();
     let before = |time_ms: u64| marker.is_none_or(|marker| time_ms < marker);
-    for event in files
-        .iter_mut()
-        .filter(|e| e.phase == EXECUTE_PHASE && e.path != CALLS_MARKER && before(e.time_ms))
-    {
-        event.phase = LATER_PHASE.to_string();
-    }
+    // What the load started is the load's, with all it starts in turn, whenever it acts:
+    // a detached child the load left running must not pass for a call's doing.
     let command = run.phases[index].command.clone();
-    for process in run
-        .processes
-        .iter_mut()
-        .filter(|p| p.phase == EXECUTE_PHASE)
-    {
-        let script = process.execs.iter().any(|exec| exec.argv == command);
-        let loaded = match process.execs.first() {
-            Some(exec) => before(exec.time_ms),
-            None => marker.is_none(),
-        };
-        if (!script || marker.is_none()) && loaded {
-            process.phase = LATER_PHASE.to_string();
+    let mut later_pids: BTreeSet<u32> = BTreeSet::new();
+    loop {
+        let mut moved = false;
+        for process in run
+            .processes
+            .iter_mut()
+            .filter(|p| p.phase == EXECUTE_PHASE)
+        {
+            let script = process.execs.iter().any(|exec| exec.argv == command);
+            let started_by_load = match process.execs.first() {
+                Some(exec) => before(exec.time_ms),
+                None => marker.is_none(),
+            };
+            let parent_is_load = process.ppid.is_some_and(|ppid| later_pids.contains(&ppid));
+            if (!script || marker.is_none()) && (started_by_load || parent_is_load) {
+                process.phase = LATER_PHASE.to_string();
+                later_pids.insert(process.pid);
+                moved = true;
+            }
         }
+        if !moved {
+            break;
+        }
+    }
+    for event in files.iter_mut().filter(|e| {
+        e.phase == EXECUTE_PHASE
+            && e.path != CALLS_MARKER
+            && (before(e.time_ms) || later_pids.contains(&e.pid))
+    }) {
+        event.phase = LATER_PHASE.to_string();
     }
     starts[start].0 = LATER_PHASE.to_string();
     let execute = run.phases.remove(index);
@@ -590,7 +632,7 @@ fn split_time_bomb_pass(
         run.sandbox.skipped_phases.push(format!(
             "{EXECUTE_PHASE}: nothing called, the load with the clock moved did not finish"
         ));
-        return;
+        return later_pids;
     };
     starts.insert(start + 1, (EXECUTE_PHASE.to_string(), marker));
     let load_ms = marker.saturating_sub(start_ms).min(execute.duration_ms);
@@ -620,6 +662,7 @@ fn split_time_bomb_pass(
             ..execute
         },
     );
+    later_pids
 }
 
 /// An execute phase's output before and after the script's [`CALLS_BEGIN_LINE`] (all
@@ -967,12 +1010,20 @@ mod tests {
             stderr_tail: String::new(),
             error: None,
         });
+        let mut detached = process(8, vec![exec(500, vec!["sh".into()])]);
+        detached.ppid = Some(6);
         run.processes = vec![
             process(5, vec![exec(100, command)]),
             process(6, vec![exec(250, vec!["curl".into()])]),
             process(7, vec![exec(350, vec!["git".into()])]),
+            detached,
         ];
         let mut files = vec![file("/p/load.txt", 200), file("/p/call.txt", 400)];
+        // The load's child, still at work after the calls began.
+        files.push(FileEvent {
+            pid: 6,
+            ..file("/p/late.txt", 450)
+        });
         if marker {
             files.push(file(CALLS_MARKER, 300));
         }
@@ -983,7 +1034,8 @@ mod tests {
     fn the_load_of_an_execute_phase_with_its_clock_moved_is_the_time_bomb_pass() {
         let (mut run, mut files) = execute_with_time_bomb_pass(true);
         let mut starts = vec![("import".to_string(), 0), (EXECUTE_PHASE.to_string(), 100)];
-        split_time_bomb_pass(&mut run, &mut files, &mut starts);
+        let load_pids = split_time_bomb_pass(&mut run, &mut files, &mut starts);
+        assert_eq!(load_pids.into_iter().collect::<Vec<_>>(), [6, 8]);
         let phases: Vec<(&str, u64, PhaseStatus)> = run
             .phases
             .iter()
@@ -1016,6 +1068,7 @@ mod tests {
             [
                 ("/p/load.txt", LATER_PHASE),
                 ("/p/call.txt", EXECUTE_PHASE),
+                ("/p/late.txt", LATER_PHASE),
                 (CALLS_MARKER, EXECUTE_PHASE)
             ]
         );
@@ -1027,7 +1080,12 @@ mod tests {
             .collect();
         assert_eq!(
             of_processes,
-            [(5, EXECUTE_PHASE), (6, LATER_PHASE), (7, EXECUTE_PHASE)]
+            [
+                (5, EXECUTE_PHASE),
+                (6, LATER_PHASE),
+                (7, EXECUTE_PHASE),
+                (8, LATER_PHASE)
+            ]
         );
         assert!(run.sandbox.skipped_phases.is_empty());
     }

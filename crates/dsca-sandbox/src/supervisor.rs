@@ -305,8 +305,13 @@ try {{ readFileSync(0); }} catch {{}}
 const require = createRequire(import.meta.url);
 const name = process.argv[2];
 const exit = process.exit.bind(process);
-// Kept before the package loads: fake-timer libraries replace the globals.
+// Kept before the package loads: fake-timer libraries replace the globals, and a
+// package could fake an idle event loop.
 const {{ setTimeout: later, Date: RealDate }} = globalThis;
+const resources = typeof process.getActiveResourcesInfo === 'function'
+  ? process.getActiveResourcesInfo.bind(process) : null;
+const handles = typeof process._getActiveHandles === 'function'
+  ? process._getActiveHandles.bind(process) : () => [];
 process.exit = (code) => {{ throw new Error('process.exit(' + code + ') refused'); }};
 process.on('uncaughtException', (err) => console.error('uncaught: ' + (err && err.message)));
 process.on('unhandledRejection', (err) => console.error('unhandled: ' + (err && err.message)));
@@ -319,13 +324,13 @@ try {{
 }} catch (err) {{ console.error('import: ' + message(err)); }}
 // Standard input, output and error count as handles once touched; they are not work.
 const stdio = () => {{
-  try {{ return process._getActiveHandles().filter((h) => h && [0, 1, 2].includes(h.fd)).length; }}
+  try {{ return handles().filter((h) => h && [0, 1, 2].includes(h.fd)).length; }}
   catch {{ return 0; }}
 }};
 const busy = () => {{
-  if (typeof process.getActiveResourcesInfo !== 'function') return false;
+  if (!resources) return false;
   let timers = 0, others = 0;
-  for (const kind of process.getActiveResourcesInfo()) {{
+  for (const kind of resources()) {{
     if (kind === 'Timeout') timers += 1; else others += 1;
   }}
   return timers > 1 || others > stdio();

@@ -323,18 +323,19 @@ pub(crate) fn serve<C: HttpConnection>(
             }),
             _ => None,
         };
-        let probe = match (&failure, &upgrade, &dependency) {
+        let fetched = dependency.as_ref().map(|d| d.note.clone());
+        let passed = dependency.and_then(|d| d.response);
+        let probe = match (&failure, &upgrade, &passed) {
             (None, None, None) if !registry => {
                 probe_script(&head.method, &url, &shared.config.probe_mark)
             }
             _ => None,
         };
         let probed = probe.is_some();
-        let fetched = dependency.as_ref().map(|d| d.note.clone());
-        let answer = match (&failure, dependency, probe) {
+        let answer = match (&failure, passed, probe) {
             (Some(failure), _, _) => failure_response(failure),
             (None, _, _) if registry => registry_response(shared, &head, scheme, &host),
-            (None, Some(dependency), _) => dependency.response,
+            (None, Some(passed), _) => passed,
             (None, None, Some(probe)) => probe,
             (None, None, None) => simulated(&shared.config.response),
         };

