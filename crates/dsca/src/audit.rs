@@ -9,10 +9,10 @@ use crate::policy::Policy;
 use crate::scan::exit_status;
 use anyhow::{Context as _, bail};
 use dsca_lockfile::{Limits, Lockfile, LockfileKind, Package, PackageSource};
-use dsca_model::{DependencyInfo, Evidence, Finding, Report, Severity, Source};
+use dsca_model::{DependencyInfo, Report, Severity, Source};
 use dsca_registry::RegistryConfig;
 use dsca_report::TextOptions;
-use std::collections::HashMap;
+use dsca_rules::lockfile::{self as lockfile_rules, PinnedEntry};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
@@ -111,17 +111,9 @@ pub fn scan_packages(
             },
             Source::None,
         );
-        let url = package.resolved.clone().unwrap_or_default();
-        report.findings.push(
-            Finding::new(
-                &dsca_rules::lockfile::LOCKFILE_UNTRUSTED_SOURCE,
-                format!(
-                    "the lockfile installs {} from `{url}`, not from a registry; dsca did not scan it",
-                    package.name
-                ),
-            )
-            .with_evidence(Evidence::new(format!("resolved {url}"))),
-        );
+        report
+            .findings
+            .push(lockfile_rules::not_from_a_registry(&pinned(package)));
         annotate(&mut report, package, lockfile_label);
         reports.push(report);
     }
@@ -208,90 +200,44 @@ fn annotate(report: &mut Report, package: &Package, lockfile: &str) {
     });
 }
 
-/// `sha512-abc sha1-def` -> {sha512: abc, sha1: def}.
-fn sri_digests(sri: &str) -> HashMap<&str, &str> {
-    sri.split_whitespace()
-        .filter_map(|hash| hash.split_once('-'))
-        // `sha512-...?opts` carries options after a `?`; they are not part of the digest.
-        .map(|(algo, digest)| (algo, digest.split('?').next().unwrap_or(digest)))
-        .collect()
+/// What the lockfile pins for `package`, for the lockfile rules.
+fn pinned(package: &Package) -> PinnedEntry<'_> {
+    PinnedEntry {
+        name: &package.name,
+        version: &package.version,
+        integrity: package.integrity.as_deref(),
+        resolved: package.resolved.as_deref(),
+    }
 }
 
-/// DSCA951 when the lockfile pins another hash than the registry serves. Only hashes of
-/// the same algorithm are compared (old lockfiles pin sha1, the registry sha512).
+/// DSCA951, for a package the registry served (see `dsca_rules::lockfile`).
 fn check_integrity(package: &Package, report: &mut Report) {
-    let (Some(locked), Some(served)) = (&package.integrity, &report.package.integrity) else {
-        return;
-    };
     if report.has_errors() || !matches!(report.source, Source::Registry { .. }) {
         return;
     }
-    let locked_digests = sri_digests(locked);
-    let served_digests = sri_digests(served);
-    let differs = locked_digests
-        .iter()
-        .any(|(algo, digest)| served_digests.get(algo).is_some_and(|d| d != digest));
-    if differs {
-        report.findings.push(
-            Finding::new(
-                &dsca_rules::lockfile::LOCKFILE_INTEGRITY_MISMATCH,
-                format!(
-                    "the lockfile pins {}@{} to `{locked}`, the registry serves `{served}`",
-                    package.name, package.version
-                ),
-            )
-            .with_evidence(Evidence::new(format!("lockfile integrity {locked}")))
-            .with_evidence(Evidence::new(format!("registry integrity {served}"))),
-        );
-    }
+    let Some(served) = report.package.integrity.clone() else {
+        return;
+    };
+    report.findings.extend(lockfile_rules::integrity_mismatch(
+        &pinned(package),
+        &served,
+    ));
 }
 
-/// DSCA952 when the resolved URL is on a host that is none of the configured registries.
+/// DSCA952 when the resolved URL is on none of the configured registries (the one the
+/// package came from included).
 fn check_resolved(package: &Package, config: &RegistryConfig, report: &mut Report) {
-    let Some(resolved) = &package.resolved else {
-        return;
-    };
-    let Ok(url) = url::Url::parse(resolved) else {
-        return;
-    };
-    if !matches!(url.scheme(), "http" | "https") {
-        return;
-    }
     let mut trusted: Vec<String> = [
         config.registry_for(&package.name),
         config.default_registry(),
     ]
     .iter()
-    .filter_map(|u| origin(u))
+    .filter_map(|url| lockfile_rules::origin(url.as_str()))
     .collect();
-    if let Source::Registry { tarball, .. } = &report.source
-        && let Some(o) = url::Url::parse(tarball).ok().as_ref().and_then(origin)
-    {
-        trusted.push(o);
+    if let Source::Registry { tarball, .. } = &report.source {
+        trusted.extend(lockfile_rules::origin(tarball));
     }
-    // yarn 1 records the public registry under its own alias.
-    if trusted.iter().any(|t| t == "https://registry.npmjs.org") {
-        trusted.push("https://registry.yarnpkg.com".to_string());
-    }
-    let Some(actual) = origin(&url) else { return };
-    if !trusted.contains(&actual) {
-        report.findings.push(
-            Finding::new(
-                &dsca_rules::lockfile::LOCKFILE_UNTRUSTED_SOURCE,
-                format!(
-                    "the lockfile downloads {}@{} from {actual}, which is not a configured registry; dsca scanned the registry's copy, not that one",
-                    package.name, package.version
-                ),
-            )
-            .with_evidence(Evidence::new(format!("resolved {resolved}"))),
-        );
-    }
-}
-
-fn origin(url: &url::Url) -> Option<String> {
-    let host = url.host_str()?;
-    Some(match url.port() {
-        Some(port) => format!("{}://{host}:{port}", url.scheme()),
-        None => format!("{}://{host}", url.scheme()),
-    })
+    report
+        .findings
+        .extend(lockfile_rules::untrusted_source(&pinned(package), &trusted));
 }
