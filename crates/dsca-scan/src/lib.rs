@@ -11,7 +11,7 @@ use base64::Engine as _;
 use dsca_archive::{Limits, PackageContents};
 use dsca_model::advisory::{AdvisoryHit, KnownIndicators};
 use dsca_model::npm::{Manifest, Packument, SignatureCheck};
-use dsca_model::{Evidence, Finding, PackageInfo, Report, ReportError, Source, npm_purl};
+use dsca_model::{Finding, PackageInfo, Report, ReportError, Source, npm_purl};
 use dsca_registry::{Client, RegistryError, Spec, Verification};
 use dsca_rules::{Analysis, Origin, ScanContext, YaraRules};
 use serde_json::Value;
@@ -471,13 +471,13 @@ impl Scanner {
         match self.client.tarball(name, &version, &dist) {
             Ok(tarball) => {
                 if matches!(tarball.verification, Verification::Unverifiable) {
-                    fetched.findings.push(
-                        Finding::new(
-                            &dsca_rules::NO_INTEGRITY,
-                            format!("the registry gives no integrity or shasum for {name}@{version}: its tarball cannot be verified"),
-                        )
-                        .with_evidence(Evidence::new(format!("tarball {tarball_url}"))),
-                    );
+                    fetched
+                        .findings
+                        .push(dsca_rules::metadata::no_integrity::finding(
+                            name,
+                            &version,
+                            &tarball_url,
+                        ));
                 }
                 if package.integrity.is_none() {
                     package.integrity = Some(sri_sha512(&tarball.bytes));
@@ -494,16 +494,14 @@ impl Scanner {
                 url,
                 ..
             }) => {
-                let message = format!(
-                    "the tarball of {name}@{version} does not match the registry's integrity: expected {expected}, got {actual}"
+                let finding = dsca_rules::metadata::integrity_mismatch::finding(
+                    name, &version, &expected, &actual, &url,
                 );
-                fetched.findings.push(
-                    Finding::new(&dsca_rules::INTEGRITY_MISMATCH, message.clone())
-                        .with_evidence(Evidence::new(format!("downloaded from {url}"))),
-                );
-                fetched
-                    .errors
-                    .push(ReportError::new("integrity-mismatch", message));
+                fetched.errors.push(ReportError::new(
+                    "integrity-mismatch",
+                    finding.message.clone(),
+                ));
+                fetched.findings.push(finding);
             }
             Err(err) => fetched
                 .errors

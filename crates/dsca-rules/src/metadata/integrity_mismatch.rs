@@ -1,7 +1,7 @@
-//! DSCA501: the tarball does not match the registry's integrity hash. Raised by the
-//! pipeline while it fetches; defined here so the catalogue and reports know it.
+//! DSCA501: the tarball does not match the registry's integrity hash. The pipeline raises
+//! it with [`finding`] while it fetches.
 
-use dsca_model::{Category, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA501",
@@ -16,3 +16,15 @@ pub const RULE: Rule = Rule {
     next_steps: "Do not use this tarball. Fetch it again directly from the registry, check \
         the mirror, proxy or cache that served it, and find out who could write there.",
 };
+
+/// The finding for a tarball of `name@version` downloaded from `url` whose hash is
+/// `actual`, not the registry's `expected`.
+pub fn finding(name: &str, version: &str, expected: &str, actual: &str, url: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        format!(
+            "the tarball of {name}@{version} does not match the registry's integrity: expected {expected}, got {actual}"
+        ),
+    )
+    .with_evidence(Evidence::new(format!("downloaded from {url}")))
+}

@@ -1,7 +1,7 @@
-//! DSCA505: the registry gave no hash to check the tarball against. Raised by the
-//! pipeline; defined here for the catalogue.
+//! DSCA505: the registry gave no hash to check the tarball against. The pipeline raises
+//! it with [`finding`] while it fetches.
 
-use dsca_model::{Category, Rule, Severity, Signal};
+use dsca_model::{Category, Evidence, Finding, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
     id: "DSCA505",
@@ -16,3 +16,14 @@ pub const RULE: Rule = Rule {
     next_steps: "Resolve the package from a registry that serves integrity hashes (the \
         public npm registry does), or pin the expected hash in your lockfile and compare.",
 };
+
+/// The finding for `name@version`, whose tarball at `url` nothing can verify.
+pub fn finding(name: &str, version: &str, url: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        format!(
+            "the registry gives no integrity or shasum for {name}@{version}: its tarball cannot be verified"
+        ),
+    )
+    .with_evidence(Evidence::new(format!("tarball {url}")))
+}
