@@ -274,7 +274,8 @@ impl Scanner {
             name: name.to_string(),
             version: version.to_string(),
         };
-        Some(scope.spawn(move || self.run_sandbox(&target, options, Vec::new())))
+        let roots = vec![name.to_string()];
+        Some(scope.spawn(move || self.run_sandbox(&target, options, roots, Vec::new())))
     }
 
     /// [`Scanner::scan`], with a panic turned into a failed report: one package that
@@ -735,25 +736,32 @@ impl Scanner {
                 )));
             }
         };
-        // A registry package's own manifest reaches the proxy in its packument; a
-        // tarball's is read here.
-        let declared = match fetched
+        // The install starts from the package itself: a registry package's manifests
+        // reach the proxy in its packument; a tarball's dependencies are read here.
+        let mut roots = Vec::new();
+        if let dsca_sandbox::Target::Registry { name, .. } = &target {
+            roots.push(name.clone());
+        }
+        let mut declared = Vec::new();
+        if let Some(Ok(manifest)) = fetched
             .contents
             .as_ref()
             .and_then(PackageContents::manifest)
         {
-            Some(Ok(manifest)) => dsca_sandbox::net::outside_dependencies(&manifest),
-            _ => Vec::new(),
-        };
-        Some(self.run_sandbox(&target, options, declared))
+            roots.extend(dsca_sandbox::net::registry_dependency_names(&manifest));
+            declared = dsca_sandbox::net::outside_dependencies(&manifest);
+        }
+        Some(self.run_sandbox(&target, options, roots, declared))
     }
 
-    /// `declared`: dependencies from outside the registry of the scanned package that
-    /// no served packument names (a local tarball's).
+    /// `roots`: the packages the install starts from; `declared`: the scanned package's
+    /// own dependencies from outside the registry (a local tarball's reach the proxy in
+    /// no packument).
     fn run_sandbox(
         &self,
         target: &dsca_sandbox::Target,
         options: &dsca_sandbox::SandboxOptions,
+        roots: Vec<String>,
         declared: Vec<dsca_sandbox::net::Dependency>,
     ) -> Result<dsca_model::dynamic::DynamicAnalysis, ReportError> {
         let mut upstream = dsca_sandbox::net::ClientUpstream::new(self.client.clone());
@@ -763,7 +771,7 @@ impl Scanner {
                 connect_to: options.connect_to.clone(),
                 ..dsca_registry::RemoteOptions::default()
             });
-            upstream = upstream.with_url_dependencies(fetcher, declared);
+            upstream = upstream.with_url_dependencies(fetcher, roots, declared);
         }
         dsca_sandbox::run(target, options, std::sync::Arc::new(upstream))
             .map_err(|err| ReportError::new(err.code(), err.to_string()))

