@@ -419,7 +419,7 @@ impl Client {
         };
         with_retries(&policy, || {
             self.send(url, accept)
-                .and_then(|response| read_body(response, url, max, hash))
+                .and_then(|response| read_body(response, url, max, hash, None))
         })
     }
 

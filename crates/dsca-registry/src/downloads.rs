@@ -395,7 +395,7 @@ impl DownloadsClient {
                 .map_err(|e| transport_failure(url, &e))?;
             let status = response.status();
             let wait = retry_after(response.headers());
-            let (body, _) = read_body(response, url, MAX_RESPONSE_BYTES, None)?;
+            let (body, _) = read_body(response, url, MAX_RESPONSE_BYTES, None, None)?;
             if status.is_success() {
                 return Ok(Some(body));
             }

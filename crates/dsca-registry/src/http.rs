@@ -110,12 +110,15 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
 }
 
-/// Reads a body in chunks, enforcing `max` and hashing as it goes.
+/// Reads a body in chunks, enforcing `max` and hashing as it goes. reqwest's own
+/// timeout applies to each read: with a `deadline`, a server sending a byte at a time
+/// cannot hold the reading past it either.
 pub(crate) fn read_body(
     mut response: Response,
     url: &Url,
     max: u64,
     hash: Option<integrity::HashAlgorithm>,
+    deadline: Option<std::time::Instant>,
 ) -> Result<(Vec<u8>, Option<Vec<u8>>), Failure> {
     let too_large = || {
         Failure::Fatal(RegistryError::InvalidResponse {
@@ -132,6 +135,12 @@ pub(crate) fn read_body(
     let mut body = Vec::with_capacity(declared.min(16 * 1024 * 1024) as usize);
     let mut chunk = vec![0u8; READ_CHUNK];
     loop {
+        if deadline.is_some_and(|deadline| std::time::Instant::now() > deadline) {
+            return Err(Failure::Fatal(RegistryError::Network {
+                url: url.to_string(),
+                reason: "timed out reading the response".to_string(),
+            }));
+        }
         let n = match response.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => n,

@@ -8,7 +8,6 @@
 
 use crate::error::RegistryError;
 use crate::http;
-use std::io::Read as _;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::str::FromStr;
 use std::time::Duration;
@@ -180,7 +179,14 @@ impl RemoteFetcher {
                 .unwrap_or("application/octet-stream")
                 .to_string();
             let deadline = started + self.options.timeout;
-            let body = read_within(response, &url, self.options.max_bytes, deadline)?;
+            let body =
+                match http::read_body(response, &url, self.options.max_bytes, None, Some(deadline))
+                {
+                    Ok((body, _)) => body,
+                    Err(http::Failure::Fatal(error) | http::Failure::Retryable { error, .. }) => {
+                        return Err(error);
+                    }
+                };
             return Ok(RemoteResponse {
                 status: status.as_u16(),
                 content_type,
@@ -232,52 +238,6 @@ impl RemoteFetcher {
             .resolve(host, address)
             .build()
             .map_err(|err| RegistryError::Setup(http::error_chain(&err)))
-    }
-}
-
-/// The body, at most `max` bytes, read by `deadline` (reqwest's own timeout applies to
-/// each read: a host sending a byte at a time would hold the fetch for ever).
-fn read_within(
-    mut response: reqwest::blocking::Response,
-    url: &Url,
-    max: u64,
-    deadline: std::time::Instant,
-) -> Result<Vec<u8>, RegistryError> {
-    let declared = response.content_length().unwrap_or(0);
-    if declared > max {
-        return Err(too_large(url, max));
-    }
-    let mut body = Vec::with_capacity(declared.min(16 * 1024 * 1024) as usize);
-    let mut chunk = vec![0u8; 64 * 1024];
-    loop {
-        if std::time::Instant::now() > deadline {
-            return Err(RegistryError::Network {
-                url: url.to_string(),
-                reason: "timed out reading the response".to_string(),
-            });
-        }
-        let n = match response.read(&mut chunk) {
-            Ok(0) => return Ok(body),
-            Ok(n) => n,
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(err) => {
-                return Err(RegistryError::Network {
-                    url: url.to_string(),
-                    reason: format!("reading the response failed: {}", http::error_chain(&err)),
-                });
-            }
-        };
-        if body.len() as u64 + n as u64 > max {
-            return Err(too_large(url, max));
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-}
-
-fn too_large(url: &Url, max: u64) -> RegistryError {
-    RegistryError::InvalidResponse {
-        url: url.to_string(),
-        reason: format!("the response is larger than the limit of {max} bytes"),
     }
 }
 
