@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dir::read_dir;
 pub use error::ArchiveError;
-pub use tgz::read_tgz;
+pub use tgz::{ArchiveFormat, archive_format, read_tgz};
 
 /// Largest `package.json` that [`PackageContents::manifest`] parses.
 pub const MAX_MANIFEST_BYTES: usize = 5 * 1024 * 1024;

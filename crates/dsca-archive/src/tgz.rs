@@ -18,6 +18,25 @@ const END_PADDING: u64 = 1024 * 1024;
 /// Largest tar inflated in one call rather than streamed.
 const MAX_WHOLE_INFLATE: u64 = 16 * 1024 * 1024;
 
+/// How an npm package archive is stored, as told by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveFormat {
+    Gzip,
+    /// A plain tar (its `ustar` magic at offset 257).
+    Tar,
+}
+
+/// The format `bytes` start as, or `None` when they are no package archive.
+pub fn archive_format(bytes: &[u8]) -> Option<ArchiveFormat> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        Some(ArchiveFormat::Gzip)
+    } else if bytes.get(257..262) == Some(&b"ustar"[..]) {
+        Some(ArchiveFormat::Tar)
+    } else {
+        None
+    }
+}
+
 /// Reads a gzip-compressed (or plain ustar) npm package into memory.
 ///
 /// Every limit is enforced while the archive streams: a decompression bomb stops at
@@ -27,26 +46,28 @@ const MAX_WHOLE_INFLATE: u64 = 16 * 1024 * 1024;
 /// the later one replaces it, as npm would install it. A link with a hostile path gets both anomalies.
 pub fn read_tgz(bytes: &[u8], limits: &Limits) -> Result<PackageContents, ArchiveError> {
     let input_len = bytes.len() as u64;
-    if bytes.starts_with(&GZIP_MAGIC) {
-        let stream = Stream::new(limits, Some(input_len));
-        // The whole tar in one call when the trailer's size fits the budget and the
-        // package is not one of the largest (memory: the tar and its files at once);
-        // the streaming decoder takes everything else and enforces the limits as it goes.
-        if let Some(size) = crate::inflate::announced_size(bytes)
-            .filter(|&size| size <= stream.budget.min(MAX_WHOLE_INFLATE))
-            .and_then(|size| usize::try_from(size).ok())
-            && let Some(tar) = crate::inflate::inflate_single_member(bytes, size)
-        {
-            return read_stream(&tar[..], &stream, limits);
+    match archive_format(bytes) {
+        Some(ArchiveFormat::Gzip) => {
+            let stream = Stream::new(limits, Some(input_len));
+            // The whole tar in one call when the trailer's size fits the budget and the
+            // package is not one of the largest (memory: the tar and its files at once);
+            // the streaming decoder takes everything else and enforces the limits as it goes.
+            if let Some(size) = crate::inflate::announced_size(bytes)
+                .filter(|&size| size <= stream.budget.min(MAX_WHOLE_INFLATE))
+                .and_then(|size| usize::try_from(size).ok())
+                && let Some(tar) = crate::inflate::inflate_single_member(bytes, size)
+            {
+                return read_stream(&tar[..], &stream, limits);
+            }
+            read_stream(MultiGzDecoder::new(bytes), &stream, limits)
         }
-        read_stream(MultiGzDecoder::new(bytes), &stream, limits)
-    } else if bytes.get(257..262) == Some(&b"ustar"[..]) {
-        let stream = Stream::new(limits, None);
-        read_stream(bytes, &stream, limits)
-    } else {
-        Err(ArchiveError::NotAnArchive {
+        Some(ArchiveFormat::Tar) => {
+            let stream = Stream::new(limits, None);
+            read_stream(bytes, &stream, limits)
+        }
+        None => Err(ArchiveError::NotAnArchive {
             start: bytes.iter().take(4).copied().collect(),
-        })
+        }),
     }
 }
 

@@ -124,11 +124,7 @@ impl Fetched {
         };
         answer.status == 200
             && match self {
-                // gzip, or a plain tar (its `ustar` magic at 257).
-                Fetched::Tarball => {
-                    answer.body.starts_with(&[0x1f, 0x8b])
-                        || answer.body.get(257..262) == Some(b"ustar".as_slice())
-                }
+                Fetched::Tarball => dsca_archive::archive_format(&answer.body).is_some(),
                 Fetched::GitRefs => typed("application/x-git-upload-pack-advertisement"),
                 Fetched::GitPack => typed("application/x-git-upload-pack-result"),
             }
