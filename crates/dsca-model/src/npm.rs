@@ -268,6 +268,11 @@ pub const DEPENDENCY_FIELDS: [&str; 4] = [
     "devDependencies",
 ];
 
+/// The dependency fields npm installs for a package that is itself a dependency (its
+/// devDependencies only in its own directory).
+pub const INSTALLED_DEPENDENCY_FIELDS: [&str; 3] =
+    ["dependencies", "optionalDependencies", "peerDependencies"];
+
 impl<'a> Manifest<'a> {
     pub fn str_field(&self, key: &str) -> Option<&'a str> {
         self.0.get(key).and_then(Value::as_str)
@@ -300,6 +305,15 @@ impl<'a> Manifest<'a> {
     /// Dependencies of one field (`dependencies`, `devDependencies`, ...) as (name, spec).
     pub fn dependencies(&self, field: &str) -> Vec<(&'a str, &'a str)> {
         string_map(self.0.get(field))
+    }
+
+    /// What npm installs with this package as a dependency, as (name, spec): the
+    /// fields of [`INSTALLED_DEPENDENCY_FIELDS`], in order.
+    pub fn installed_dependencies(&self) -> Vec<(&'a str, &'a str)> {
+        INSTALLED_DEPENDENCY_FIELDS
+            .iter()
+            .flat_map(|field| self.dependencies(field))
+            .collect()
     }
 
     /// `bin` as (command, path). A string `bin` is named after the package (without scope).

@@ -1,6 +1,7 @@
 //! DSCA201: a dependency that npm fetches from somewhere other than the registry.
 
 use crate::{Analysis, Origin, ScanContext};
+use dsca_model::npm::INSTALLED_DEPENDENCY_FIELDS;
 use dsca_model::{Behaviour, Category, Evidence, Finding, Location, Rule, Severity, Signal};
 
 pub const RULE: Rule = Rule {
@@ -128,7 +129,7 @@ pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {
         return;
     };
     // devDependencies are only installed when working in the package's own directory.
-    let mut fields = vec!["dependencies", "optionalDependencies", "peerDependencies"];
+    let mut fields = INSTALLED_DEPENDENCY_FIELDS.to_vec();
     if ctx.origin == Origin::Directory {
         fields.push("devDependencies");
     }

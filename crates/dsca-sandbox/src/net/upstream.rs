@@ -177,10 +177,9 @@ const MAX_KEPT_BYTES: usize = 128 * 1024 * 1024;
 /// The registry packages `manifest` depends on (dependencies, optional and peer
 /// dependencies), an alias (`npm:real@^1`) by the package it stands for.
 pub fn registry_dependency_names(manifest: &Value) -> Vec<String> {
-    let manifest = Manifest(manifest);
-    ["dependencies", "optionalDependencies", "peerDependencies"]
-        .iter()
-        .flat_map(|field| manifest.dependencies(field))
+    Manifest(manifest)
+        .installed_dependencies()
+        .into_iter()
         .map(|(name, spec)| match spec.trim().strip_prefix("npm:") {
             // `@scope/name@range` or `name@range`: the name ends at the last `@` past
             // the scope's own.
@@ -196,10 +195,9 @@ pub fn registry_dependency_names(manifest: &Value) -> Vec<String> {
 /// What `manifest` depends on from outside the registry (dependencies, optional and
 /// peer dependencies): tarball URLs and hosted git repositories.
 pub fn outside_dependencies(manifest: &Value) -> Vec<Dependency> {
-    let manifest = Manifest(manifest);
-    ["dependencies", "optionalDependencies", "peerDependencies"]
-        .iter()
-        .flat_map(|field| manifest.dependencies(field))
+    Manifest(manifest)
+        .installed_dependencies()
+        .into_iter()
         .filter_map(|(_, spec)| {
             if let Some(repo) = hosted_repo(spec) {
                 return Some(Dependency::Repo(repo));
