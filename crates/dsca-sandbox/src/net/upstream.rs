@@ -55,15 +55,21 @@ impl Declared {
         if !self.reachable.contains(name) {
             return;
         }
+        // Each manifest's entries read once: this runs for every version of every
+        // packument of the tree, on npm's way.
         for manifest in manifests {
-            for dependency in outside_dependencies(manifest) {
+            let entries = Manifest(manifest).installed_dependencies();
+            for dependency in entries
+                .iter()
+                .filter_map(|(_, spec)| outside_dependency(spec))
+            {
                 self.add(dependency);
             }
-            for name in registry_dependency_names(manifest) {
+            for (name, spec) in entries {
                 if self.reachable.len() >= MAX_DECLARED_URLS {
                     return;
                 }
-                self.reachable.insert(name);
+                self.reachable.insert(registry_name(name, spec));
             }
         }
     }
@@ -180,16 +186,21 @@ pub fn registry_dependency_names(manifest: &Value) -> Vec<String> {
     Manifest(manifest)
         .installed_dependencies()
         .into_iter()
-        .map(|(name, spec)| match spec.trim().strip_prefix("npm:") {
-            // `@scope/name@range` or `name@range`: the name ends at the last `@` past
-            // the scope's own.
-            Some(aliased) => match aliased.get(1..).and_then(|rest| rest.rfind('@')) {
-                Some(at) => aliased[..at + 1].to_string(),
-                None => aliased.to_string(),
-            },
-            None => name.to_string(),
-        })
+        .map(|(name, spec)| registry_name(name, spec))
         .collect()
+}
+
+/// The registry package a dependency entry stands for: its name, or an alias's target.
+fn registry_name(name: &str, spec: &str) -> String {
+    match spec.trim().strip_prefix("npm:") {
+        // `@scope/name@range` or `name@range`: the name ends at the last `@` past the
+        // scope's own.
+        Some(aliased) => match aliased.get(1..).and_then(|rest| rest.rfind('@')) {
+            Some(at) => aliased[..at + 1].to_string(),
+            None => aliased.to_string(),
+        },
+        None => name.to_string(),
+    }
 }
 
 /// What `manifest` depends on from outside the registry (dependencies, optional and
@@ -198,17 +209,20 @@ pub fn outside_dependencies(manifest: &Value) -> Vec<Dependency> {
     Manifest(manifest)
         .installed_dependencies()
         .into_iter()
-        .filter_map(|(_, spec)| {
-            if let Some(repo) = hosted_repo(spec) {
-                return Some(Dependency::Repo(repo));
-            }
-            let spec = spec.trim_start();
-            (spec.starts_with("http://") || spec.starts_with("https://"))
-                .then(|| remote::normalize(spec))
-                .flatten()
-                .map(Dependency::Url)
-        })
+        .filter_map(|(_, spec)| outside_dependency(spec))
         .collect()
+}
+
+/// The dependency from outside the registry `spec` names, if it names one.
+fn outside_dependency(spec: &str) -> Option<Dependency> {
+    if let Some(repo) = hosted_repo(spec) {
+        return Some(Dependency::Repo(repo));
+    }
+    let spec = spec.trim_start();
+    (spec.starts_with("http://") || spec.starts_with("https://"))
+        .then(|| remote::normalize(spec))
+        .flatten()
+        .map(Dependency::Url)
 }
 
 /// The two request shapes the proxy serves.
