@@ -196,6 +196,13 @@ impl Scanner {
 
     /// Scan one spec. Never fails: problems are recorded in the report's `errors`.
     pub fn scan(&self, spec: &str) -> Report {
+        let mut report = self.scan_unfinished(spec);
+        report.finalize();
+        report
+    }
+
+    /// The report before [`Report::finalize`] orders it and derives its verdict.
+    fn scan_unfinished(&self, spec: &str) -> Report {
         let parsed = match dsca_registry::parse_spec(spec) {
             Ok(parsed) => parsed,
             Err(err) => {
@@ -278,23 +285,35 @@ impl Scanner {
         Some(scope.spawn(move || self.run_sandbox(&target, options, roots, Vec::new())))
     }
 
-    /// [`Scanner::scan`], with a panic turned into a failed report: one package that
-    /// trips a bug must not take a batch down.
-    pub fn scan_guarded(&self, spec: &str) -> Report {
-        std::panic::catch_unwind(AssertUnwindSafe(|| self.scan(spec))).unwrap_or_else(|_| {
-            Report::failed(
-                spec,
-                spec,
-                ReportError::new(
-                    "internal",
-                    "dsca failed while analysing this package (a bug: please report it)",
-                ),
-            )
-        })
+    /// [`Scanner::scan`], with a panic turned into a failed report (one package that
+    /// trips a bug must not take a batch down), and `finish` run on the report before it
+    /// is finalised: what a caller adds (a lockfile's findings, a policy) is judged with
+    /// the rest, and each report is finalised exactly once.
+    pub fn scan_guarded(&self, spec: &str, finish: &(dyn Fn(&mut Report) + Sync)) -> Report {
+        let mut report = std::panic::catch_unwind(AssertUnwindSafe(|| self.scan_unfinished(spec)))
+            .unwrap_or_else(|_| {
+                Report::failed(
+                    spec,
+                    spec,
+                    ReportError::new(
+                        "internal",
+                        "dsca failed while analysing this package (a bug: please report it)",
+                    ),
+                )
+            });
+        finish(&mut report);
+        report.finalize();
+        report
     }
 
-    /// Scan several specs on `jobs` threads. Reports come back in the order of `specs`.
-    pub fn scan_many(&self, specs: &[String], jobs: usize) -> Vec<Report> {
+    /// Scan several specs on `jobs` threads, each as [`Scanner::scan_guarded`] with
+    /// `finish` (given the spec's index). Reports come back in the order of `specs`.
+    pub fn scan_many(
+        &self,
+        specs: &[String],
+        jobs: usize,
+        finish: &(dyn Fn(usize, &mut Report) + Sync),
+    ) -> Vec<Report> {
         let jobs = jobs.clamp(1, specs.len().max(1));
         let next = AtomicUsize::new(0);
         let mut slots: Vec<Option<Report>> = vec![None; specs.len()];
@@ -305,7 +324,7 @@ impl Scanner {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(spec) = specs.get(index) else { break };
-                        let report = self.scan_guarded(spec);
+                        let report = self.scan_guarded(spec, &|report| finish(index, report));
                         if let Ok(mut slots) = results.lock() {
                             slots[index] = Some(report);
                         }
@@ -379,7 +398,6 @@ impl Scanner {
         let mut report = Report::new(spec, package, source);
         report.findings = analysis.findings;
         report.behaviours = analysis.behaviours;
-        report.finalize();
         Some(report)
     }
 
@@ -707,7 +725,6 @@ impl Scanner {
             Some(Err(error)) => report.errors.push(error),
             None => {}
         }
-        report.finalize();
         report
     }
 

@@ -1,5 +1,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dsca_model::Severity;
+use dsca_scan::DynamicScope;
+use dsca_session::{Dynamic, Settings};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -112,6 +114,29 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How reports are written: shared by `scan`, `audit` and `npm`.
+#[derive(Debug, Args)]
+pub struct ReportOutputArgs {
+    /// Output format: text, json (one document, an array for several), jsonl (one
+    /// document per line), sarif (code-scanning dashboards), markdown (a pull-request
+    /// comment).
+    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
+    pub format: dsca_report::Format,
+
+    /// Write the report to FILE instead of standard output (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// When to colour text output. `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Show every piece of evidence instead of the first few per behaviour (and, for a
+    /// lockfile, the packages without findings too).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Info,
@@ -140,15 +165,8 @@ pub struct ScanArgs {
     #[arg(required = true, value_name = "SPEC")]
     pub specs: Vec<String>,
 
-    /// Output format: text, json (one document, an array for several), jsonl (one
-    /// document per line), sarif (code-scanning dashboards), markdown (a pull-request
-    /// comment).
-    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
-    pub format: dsca_report::Format,
-
-    /// Write the report to FILE instead of standard output (written whole or not at all).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 
     /// Exit with status 1 when any finding is at or above this severity.
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -166,14 +184,6 @@ pub struct ScanArgs {
     /// Directory whose .npmrc applies (default: the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_dir: Option<PathBuf>,
-
-    /// When to colour text output. `auto` colours a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Show every piece of evidence instead of the first few per behaviour.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
 
     /// Look up every package of the resolved dependency tree in the advisory database
     /// (resolved through the registry), not only the direct dependencies.
@@ -251,15 +261,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format: text, json (one document, an array for several), jsonl (one
-    /// document per line), sarif (code-scanning dashboards), markdown (a pull-request
-    /// comment).
-    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
-    pub format: dsca_report::Format,
-
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 
     /// Exit with status 1 when any finding is at or above this severity (overrides the policy).
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -283,14 +286,6 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub prevalence: PrevalenceArgs,
-
-    /// When to colour text output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Text: also show packages without findings, and every piece of evidence.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
 }
 
 /// Which packages `dsca audit --dynamic` runs in the sandbox.
@@ -328,25 +323,12 @@ pub struct NpmArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Format of the report shown before installing (text, json, jsonl, sarif,
-    /// markdown).
-    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
-    pub format: dsca_report::Format,
-
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// How the report shown before installing is written.
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
 
     #[command(flatten)]
     pub pipeline: PipelineArgs,
-
-    /// When to colour text output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Text: also show packages without findings, and every piece of evidence.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -495,9 +477,49 @@ impl From<SandboxProfileArg> for dsca_sandbox::SandboxProfile {
     }
 }
 
+impl RegistryArgs {
+    /// The session's settings these flags make, for a project in `project_dir`.
+    pub fn settings(&self, project_dir: PathBuf) -> Settings {
+        Settings {
+            registry: self.registry.clone(),
+            offline: self.offline,
+            ..self.pipeline.settings(project_dir)
+        }
+    }
+}
+
+impl PipelineArgs {
+    /// The session's settings these flags make (the registry from `.npmrc` files).
+    pub fn settings(&self, project_dir: PathBuf) -> Settings {
+        Settings {
+            project_dir,
+            cache_dir: self.cache_dir.clone(),
+            jobs: self.jobs,
+            rules_dir: self.rules_dir.clone(),
+            no_advisories: self.no_advisories,
+            ..Settings::default()
+        }
+    }
+}
+
+impl PrevalenceArgs {
+    /// The store to read prevalence from: only one named by `--db` or `DSCA_DB`.
+    pub fn db(&self) -> Option<String> {
+        self.db.clone().filter(|_| !self.no_db)
+    }
+}
+
 impl DynamicArgs {
+    /// The sandboxed run of every package, or `None` without `--dynamic`.
+    pub fn dynamic(&self) -> Option<Dynamic> {
+        self.sandbox_options().map(|options| Dynamic {
+            options,
+            scope: DynamicScope::All,
+        })
+    }
+
     /// The sandbox's settings, or `None` without `--dynamic`.
-    pub fn sandbox_options(&self) -> Option<dsca_sandbox::SandboxOptions> {
+    fn sandbox_options(&self) -> Option<dsca_sandbox::SandboxOptions> {
         if !self.dynamic {
             return None;
         }

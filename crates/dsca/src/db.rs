@@ -3,16 +3,13 @@
 
 use crate::cli::DbCommand;
 use anyhow::Context as _;
-use dsca_advisory::{AdvisoryError, Database, Source, Status};
-use dsca_registry::Cache;
+use dsca_advisory::Source;
+use dsca_session::advisories::{age_days, database_dir};
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// OSV's export of every npm advisory; only the malware records are kept.
 pub const DEFAULT_SOURCE: &str = "https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip";
-
-/// A copy older than this is used with a warning.
-const STALE_AFTER_DAYS: u64 = 7;
 
 pub fn run(command: DbCommand) -> anyhow::Result<u8> {
     match command {
@@ -27,15 +24,6 @@ pub fn run(command: DbCommand) -> anyhow::Result<u8> {
         ),
         DbCommand::Status { cache_dir, json } => status(cache_dir, json),
     }
-}
-
-/// Where the database lives under the cache directory.
-pub fn database_dir(cache_dir: Option<&Path>) -> anyhow::Result<PathBuf> {
-    let root = match cache_dir {
-        Some(dir) => dir.to_path_buf(),
-        None => Cache::from_env()?.root().to_path_buf(),
-    };
-    Ok(root.join("advisories"))
 }
 
 fn update(from: &str, cache_dir: Option<PathBuf>, verbose: bool) -> anyhow::Result<u8> {
@@ -107,33 +95,4 @@ fn status(cache_dir: Option<PathBuf>, json: bool) -> anyhow::Result<u8> {
         None => writeln!(out, "  updated {}", status.updated_at)?,
     }
     Ok(0)
-}
-
-fn age_days(status: &Status) -> Option<u64> {
-    status.age().map(|age| age.as_secs() / 86_400)
-}
-
-/// The database every scan of this command reads, or `None` when there is no copy
-/// (scans never download it). A stale or unreadable copy is said once on stderr.
-pub fn open_for_scans(cache_root: &Path) -> Option<std::sync::Arc<Database>> {
-    let dir = cache_root.join("advisories");
-    match Database::open(&dir) {
-        Ok(db) => {
-            if let Some(days) = dsca_advisory::status(&dir)
-                .as_ref()
-                .and_then(age_days)
-                .filter(|days| *days > STALE_AFTER_DAYS)
-            {
-                eprintln!(
-                    "dsca: warning: the advisory database is {days} days old; run `dsca db update`"
-                );
-            }
-            Some(std::sync::Arc::new(db))
-        }
-        Err(AdvisoryError::NoDatabase { .. }) => None,
-        Err(err) => {
-            eprintln!("dsca: warning: known-malware advisories not checked: {err}");
-            None
-        }
-    }
 }

@@ -4,7 +4,6 @@
 //! - OSV: one record per package judged malicious (the printers are
 //!   `dsca_report::export`'s).
 
-use crate::batch::open_store;
 use crate::cli::{ExportArgs, ExportFormat};
 use anyhow::Context as _;
 use dsca_model::Report;
@@ -18,7 +17,7 @@ use std::io::{BufWriter, Write};
 const PAGE: i64 = 500;
 
 pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
-    let store = open_store(&args.store)?;
+    let store = dsca_store::Store::open(&args.store.db)?;
     let (mut out, temp): (
         Box<dyn Write>,
         Option<(std::path::PathBuf, std::path::PathBuf)>,

@@ -4,15 +4,12 @@
 mod audit;
 mod batch;
 mod cli;
-mod clock;
 mod db;
 mod eval;
 mod export;
 mod guard;
 mod output;
 mod pcap;
-mod policy;
-mod prevalence;
 mod scan;
 mod stats;
 
@@ -88,7 +85,10 @@ fn main() -> ExitCode {
         cli::Command::Npm(args) => guard::run(args),
         cli::Command::Policy(cli::PolicyArgs {
             command: cli::PolicyCommand::Init { path },
-        }) => policy::init(path.as_deref()),
+        }) => dsca_session::policy::write_starter(path.as_deref()).map(|path| {
+            eprintln!("dsca: wrote {}", path.display());
+            0
+        }),
         cli::Command::Pcap(args) => pcap::run(args),
         cli::Command::Batch(args) => batch::run_batch(args),
         cli::Command::Worker(args) => batch::run_worker(args),

@@ -1,9 +1,68 @@
-//! Where reports go: standard output, or a file that is written whole or not at all.
+//! Where reports go: standard output, or a file that is written whole or not at all;
+//! what standard error says of failed scans, and the exit status they make.
 
-use crate::cli::ColorChoice;
+use crate::cli::{ColorChoice, ReportOutputArgs};
+use crate::{EXIT_ERROR, EXIT_FINDINGS};
 use anyhow::Context as _;
+use dsca_model::{Report, Severity};
+use dsca_report::sanitize_for_terminal;
 use std::io::{IsTerminal as _, Write};
 use std::path::Path;
+
+/// Write `reports` as the flags ask (`audit` says which lockfile they come from). A
+/// reader that went away (`dsca scan x | head`) does not change the verdict: the exit
+/// status and the error lines still tell a pipeline what happened.
+pub fn write_reports(
+    args: &ReportOutputArgs,
+    reports: &[Report],
+    audit: Option<dsca_report::Audit<'_>>,
+) -> anyhow::Result<()> {
+    let options = dsca_report::WriteOptions {
+        text: dsca_report::TextOptions {
+            color: use_color(args.color, args.output.is_some()),
+            verbose: args.verbose,
+        },
+        audit,
+    };
+    let rules = dsca_rules::catalogue();
+    let delivered = deliver(args.output.as_deref(), |out| {
+        dsca_report::write(out, args.format, reports, &rules, &options)
+    });
+    match delivered {
+        Err(err) if !is_broken_pipe(&err) => Err(err),
+        _ => Ok(()),
+    }
+}
+
+/// One line on standard error per failed or partial scan, so scripts see the cause.
+pub fn report_errors(reports: &[Report]) {
+    let mut stderr = std::io::stderr().lock();
+    for report in reports {
+        for error in &report.errors {
+            // Messages can quote registry and tarball data: never let it drive the terminal.
+            let _ = writeln!(
+                stderr,
+                "dsca: error: {}: {}",
+                sanitize_for_terminal(&report.spec),
+                sanitize_for_terminal(&error.message)
+            );
+        }
+    }
+}
+
+/// 2 when any scan failed, else 1 when a finding reaches the threshold, else 0.
+pub fn exit_status(reports: &[Report], fail_on: Option<Severity>) -> u8 {
+    if reports.iter().any(Report::has_errors) {
+        return EXIT_ERROR;
+    }
+    let reached = fail_on.is_some_and(|threshold| {
+        reports
+            .iter()
+            .filter_map(Report::max_severity)
+            .any(|severity| severity >= threshold)
+    });
+    if reached { EXIT_FINDINGS } else { 0 }
+}
 
 /// Render with `render` into memory, then deliver: to a `path` that is (or will be) a
 /// regular file through a temporary file in the same directory and a rename (so a

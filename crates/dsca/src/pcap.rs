@@ -4,7 +4,7 @@
 
 use crate::cli::{PcapArgs, PcapFormat};
 use crate::output;
-use crate::scan::{exit_status, report_errors};
+use crate::output::{exit_status, report_errors};
 use anyhow::Context as _;
 use dsca_model::{Report, ReportError, Severity, Source};
 use dsca_pcap::Allowlist;

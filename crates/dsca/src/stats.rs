@@ -1,11 +1,10 @@
 //! `dsca stats`: the study's table from a results store.
 
-use crate::batch::open_store;
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::output;
 
 pub fn run(args: StatsArgs) -> anyhow::Result<u8> {
-    let store = open_store(&args.store)?;
+    let store = dsca_store::Store::open(&args.store.db)?;
     let stats = store.stats(args.domains.max(0))?;
     output::deliver(None, |out| match args.format {
         StatsFormat::Json => {

@@ -2,27 +2,24 @@
 //! `dsca scan` and `dsca audit` says in how many stored packages its rule fired, per
 //! popularity tier (the figures of `dsca stats`, computed by the same queries).
 
-use crate::cli::PrevalenceArgs;
 use dsca_model::{PrevalenceTier, Report};
 use dsca_store::{Location, Store};
 use std::collections::{BTreeSet, HashMap};
 
-/// Fill `prevalence` on every finding of `reports` from the store `--db` (or `DSCA_DB`)
-/// names. Without one, nothing: what a scan prints does not depend on the files that
-/// happen to be in the current directory. A store without results adds nothing.
-pub fn annotate(args: &PrevalenceArgs, reports: &mut [Report]) -> anyhow::Result<()> {
-    if args.no_db {
-        return Ok(());
-    }
-    let Some(db) = &args.db else {
-        return Ok(());
-    };
+/// The store `--db` (or `DSCA_DB`) names. Only a named store is read: what a scan prints
+/// does not depend on the files that happen to be in the current directory.
+pub fn open(db: &str) -> anyhow::Result<Store> {
     if let Location::Sqlite(path) = Location::parse(db)
         && !path.exists()
     {
         anyhow::bail!("--db {}: no such results store", path.display());
     }
-    let store = Store::open(db)?;
+    Ok(Store::open(db)?)
+}
+
+/// Fill `prevalence` on every finding of `reports` from `store`. A store without results
+/// adds nothing.
+pub fn annotate(store: &Store, reports: &mut [Report]) -> anyhow::Result<()> {
     let rules: BTreeSet<&str> = reports
         .iter()
         .flat_map(|report| &report.findings)

@@ -283,15 +283,15 @@ fn today() -> anyhow::Result<Date> {
     Ok(crate::clock::now()?.date())
 }
 
-/// `dsca policy init`: write the starting file, never over an existing one.
-pub fn init(path: Option<&Path>) -> anyhow::Result<u8> {
+/// `dsca policy init`: write the starting file at `path` (default `./dsca.toml`), never
+/// over an existing one. Returns where it went.
+pub fn write_starter(path: Option<&Path>) -> anyhow::Result<PathBuf> {
     let path = path.map_or_else(|| PathBuf::from(FILE_NAME), Path::to_path_buf);
     if path.exists() {
         bail!("{} exists already; not overwriting it", path.display());
     }
     std::fs::write(&path, STARTER).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))?;
-    eprintln!("dsca: wrote {}", path.display());
-    Ok(0)
+    Ok(path)
 }
 
 #[cfg(test)]

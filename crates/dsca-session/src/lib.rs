@@ -1,0 +1,235 @@
+//! One dsca session: [`Settings`] made once from a command's flags and checked in one
+//! place, and a [`Session`] that runs the pipeline over its targets. Whatever a command
+//! adds to a report (a lockfile's findings, the policy) is added before the report is
+//! finalised, once; prevalence is read only from a store the settings name.
+//!
+//! `dsca scan`, `audit`, `npm`, `eval`, `batch` and `worker` are loops over a session;
+//! none of them sets up the scanner or adds findings itself.
+
+pub mod advisories;
+pub mod batch;
+pub mod clock;
+pub mod eval;
+pub mod lockfile;
+pub mod npm;
+pub mod policy;
+mod prevalence;
+
+use anyhow::Context as _;
+use dsca_model::Report;
+use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
+use dsca_scan::{DynamicScope, ScanOptions, Scanner};
+use dsca_store::Store;
+use policy::Policy;
+use std::path::{Path, PathBuf};
+
+/// Everything the flags decide about a session's pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The directory whose `.npmrc` files (and `dsca.toml`) apply.
+    pub project_dir: PathBuf,
+    /// The registry URL, over `NPM_CONFIG_REGISTRY` and `.npmrc` files.
+    pub registry: Option<String>,
+    /// Only the cache; never the network.
+    pub offline: bool,
+    /// The cache directory; `None` is `$DSCA_CACHE_DIR`, `$XDG_CACHE_HOME/dsca` or
+    /// `~/.cache/dsca`.
+    pub cache_dir: Option<PathBuf>,
+    /// Packages scanned at once; `None` is one per CPU.
+    pub jobs: Option<usize>,
+    /// A directory of the user's own YARA rules, beside dsca's.
+    pub rules_dir: Option<PathBuf>,
+    /// Leave the known-malware advisories out (`--no-advisories`; the evaluation, which
+    /// measures the analysis and not the advisories' memory of its samples).
+    pub no_advisories: bool,
+    /// Look up the whole resolved dependency tree in the advisories (`--deps`).
+    pub dependency_tree: bool,
+    /// Analyse each package's files on one thread: for sessions that keep the CPUs busy
+    /// with packages side by side.
+    pub files_serially: bool,
+    /// The sandboxed run, and which packages it takes.
+    pub dynamic: Option<Dynamic>,
+    /// Which policy file applies.
+    pub policy: PolicyChoice,
+    /// A results store of `dsca batch` to show each finding's prevalence from.
+    pub prevalence_db: Option<String>,
+}
+
+/// The sandbox's settings and the packages that run in it.
+#[derive(Debug, Clone)]
+pub struct Dynamic {
+    pub options: dsca_sandbox::SandboxOptions,
+    pub scope: DynamicScope,
+}
+
+/// Where a session's policy comes from.
+#[derive(Debug, Clone, Default)]
+pub enum PolicyChoice {
+    /// No policy (`dsca scan`, the evaluation, batches).
+    #[default]
+    None,
+    /// `dsca.toml` in the project directory, when there is one.
+    Project,
+    /// This file (`--config FILE`), which must exist.
+    File(PathBuf),
+}
+
+impl Settings {
+    /// Packages scanned at once: `jobs`, or one per CPU.
+    pub fn jobs(&self) -> usize {
+        self.jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1)
+    }
+
+    /// The cache the registry client and the advisory database use.
+    pub fn cache(&self) -> anyhow::Result<Cache> {
+        Ok(match &self.cache_dir {
+            Some(dir) => Cache::new(dir.clone()),
+            None => Cache::from_env()?,
+        })
+    }
+
+    /// Whether a single run records one package only (`--pcap`).
+    fn records_one_package(&self) -> bool {
+        self.dynamic
+            .as_ref()
+            .is_some_and(|dynamic| dynamic.options.pcap.is_some())
+    }
+}
+
+/// The pipeline as the settings configure it, the policy, and the prevalence store.
+pub struct Session {
+    scanner: Scanner,
+    policy: Policy,
+    prevalence: Option<Store>,
+    jobs: usize,
+    dynamic: bool,
+    records_one_package: bool,
+}
+
+impl Session {
+    /// Check the settings and set up everything they name. A machine that cannot isolate
+    /// a sandboxed run is refused here, before any work.
+    pub fn new(settings: &Settings) -> anyhow::Result<Session> {
+        let policy = match &settings.policy {
+            PolicyChoice::None => Policy::default(),
+            PolicyChoice::Project => Policy::load(None, &settings.project_dir)?,
+            PolicyChoice::File(path) => Policy::load(Some(path), &settings.project_dir)?,
+        };
+        let prevalence = match &settings.prevalence_db {
+            Some(db) => Some(prevalence::open(db)?),
+            None => None,
+        };
+        let mut scanner = build_scanner(settings)?;
+        if settings.files_serially {
+            scanner.analyse_files_serially();
+        }
+        scanner.set_dependency_tree(settings.dependency_tree);
+        if let Some(dynamic) = &settings.dynamic {
+            dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
+            scanner.set_dynamic(dynamic.options.clone(), dynamic.scope);
+        }
+        Ok(Session {
+            scanner,
+            policy,
+            prevalence,
+            jobs: settings.jobs(),
+            dynamic: settings.dynamic.is_some(),
+            records_one_package: settings.records_one_package(),
+        })
+    }
+
+    /// Scan `specs` on the session's jobs; reports come back in their order, each
+    /// finalised once with the policy applied, and with prevalence when a store is named.
+    pub fn scan(&self, specs: &[String]) -> anyhow::Result<Vec<Report>> {
+        if self.records_one_package && specs.len() > 1 {
+            anyhow::bail!("--pcap records one package at a time: give a single spec");
+        }
+        let mut reports = self
+            .scanner
+            .scan_many(specs, self.jobs, &|_, report| self.policy.apply(report));
+        self.annotate_prevalence(&mut reports)?;
+        Ok(reports)
+    }
+
+    /// One package, as a batch job: a panic is a failed report, never the end of the run.
+    pub fn scan_one(&self, spec: &str) -> Report {
+        self.scanner
+            .scan_guarded(spec, &|report| self.policy.apply(report))
+    }
+
+    /// The policy the session applies.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The pipeline (for what it measured: [`Scanner::code_stage`]).
+    pub fn scanner(&self) -> &Scanner {
+        &self.scanner
+    }
+
+    /// Packages scanned at once.
+    pub fn jobs(&self) -> usize {
+        self.jobs
+    }
+
+    /// Whether packages run in the sandbox.
+    pub fn is_dynamic(&self) -> bool {
+        self.dynamic
+    }
+
+    /// Whether each run records its one package's packets (batches refuse it).
+    pub fn records_one_package(&self) -> bool {
+        self.records_one_package
+    }
+
+    fn annotate_prevalence(&self, reports: &mut [Report]) -> anyhow::Result<()> {
+        match &self.prevalence {
+            Some(store) => prevalence::annotate(store, reports),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The pipeline as the registry settings and the project's `.npmrc` files configure it.
+fn build_scanner(settings: &Settings) -> anyhow::Result<Scanner> {
+    let config = RegistryConfig::load(&settings.project_dir, settings.registry.as_deref())?;
+    let cache = settings.cache()?;
+    let advisories = if settings.no_advisories {
+        None
+    } else {
+        advisories::open_for_scans(cache.root())
+    };
+    let client = Client::new(
+        config,
+        cache,
+        ClientOptions {
+            offline: settings.offline,
+            ..ClientOptions::default()
+        },
+    )?;
+    let yara = match &settings.rules_dir {
+        Some(dir) => Some(std::sync::Arc::new(dsca_rules::YaraRules::with_user_rules(
+            dir,
+        )?)),
+        None => None,
+    };
+    Ok(Scanner::new(
+        client,
+        ScanOptions {
+            now: clock::pinned_clock()?,
+            yara,
+            advisories,
+            ..ScanOptions::default()
+        },
+    ))
+}
+
+/// `dir`, or the current directory.
+pub fn dir_or_current(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match dir {
+        Some(dir) => Ok(dir.to_path_buf()),
+        None => std::env::current_dir().context("cannot read the current directory"),
+    }
+}
