@@ -6,13 +6,14 @@
 //!   `schema/report.schema.json` at the workspace root.
 //! - [`write_sarif`]: SARIF 2.1.0 for code-scanning dashboards.
 //!
-//! Printers only write; they never decide exit codes or colour support. That is the
-//! CLI's job. Output is deterministic: nothing in it comes from the clock or the run.
+//! Printers only write; they never decide exit codes. [`deliver`] puts what they wrote
+//! in its place (a file written whole or not at all, or standard output). Output is deterministic: nothing in it comes from the clock or the run.
 
 pub mod capture;
 pub mod export;
 mod json;
 mod markdown;
+pub mod output;
 mod safe_json;
 mod sanitize;
 mod sarif;
@@ -26,6 +27,7 @@ use std::str::FromStr;
 
 pub use json::{write_json, write_json_lines};
 pub use markdown::write_markdown;
+pub use output::{ColorChoice, deliver, is_broken_pipe};
 pub use sanitize::sanitize_for_terminal;
 pub use sarif::{SARIF_SCHEMA_URI, write_sarif};
 pub use text::{TextOptions, write_text};
@@ -48,16 +50,36 @@ pub enum Format {
     Sarif,
     /// Markdown for a pull-request comment.
     Markdown,
+    /// One row per stored package (`dsca export`).
+    Csv,
+    /// OSV records of the packages judged malicious (`dsca export`).
+    Osv,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Csv,
+        Format::Osv,
+    ];
+    /// What [`write`] prints reports in (`scan`, `audit`, `npm`).
+    pub const REPORTS: [Format; 5] = [
         Format::Text,
         Format::Json,
         Format::Jsonl,
         Format::Sarif,
         Format::Markdown,
     ];
+    /// What the reports of packet captures are printed in (`dsca pcap`).
+    pub const CAPTURES: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
+    /// What the study's figures are printed in (`dsca stats`).
+    pub const STUDY: [Format; 2] = [Format::Text, Format::Json];
+    /// What a results store is exported in (`dsca export`).
+    pub const EXPORT: [Format; 3] = [Format::Jsonl, Format::Csv, Format::Osv];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,6 +88,8 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Osv => "osv",
         }
     }
 }
@@ -84,7 +108,11 @@ impl FromStr for Format {
             .into_iter()
             .find(|format| format.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                format!("unknown format `{s}` (expected text, json, jsonl, sarif or markdown)")
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+                format!(
+                    "unknown format `{s}` (expected one of {})",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -118,7 +146,14 @@ pub fn write(
     rules: &[&Rule],
     options: &WriteOptions<'_>,
 ) -> io::Result<()> {
+    let captures = !reports.is_empty()
+        && reports
+            .iter()
+            .all(|report| matches!(report.source, dsca_model::Source::Capture { .. }));
     match (format, options.audit) {
+        (Format::Text, None) if captures => {
+            capture::write_captures_text(out, reports, &options.text)
+        }
         (Format::Text, None) => write_text(out, reports, &options.text),
         (Format::Text, Some(audit)) => write_audit_text(out, reports, audit, &options.text),
         (Format::Json, _) => write_json(out, reports),
@@ -131,6 +166,10 @@ pub fn write(
             };
             write_markdown(out, &title, reports)
         }
+        (Format::Csv | Format::Osv, _) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{format} is a format of dsca export, not of reports"),
+        )),
     }
 }
 

@@ -5,6 +5,29 @@ use crate::sanitize_for_terminal;
 use dsca_model::study::{RulePrevalence, StudyStats};
 use std::io::Write;
 
+/// The study's figures in `format` (`dsca stats`): the table, or JSON with the share of
+/// sandboxed runs that looked up names outside the registry. `rule_name` names a rule by
+/// its id.
+pub fn write(
+    out: &mut dyn Write,
+    format: crate::Format,
+    stats: &StudyStats,
+    rule_name: impl Fn(&str) -> Option<String>,
+) -> std::io::Result<()> {
+    if format != crate::Format::Json {
+        return write_study(out, stats, rule_name);
+    }
+    let mut value = serde_json::to_value(stats)?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "non_registry_dns_percent".to_string(),
+            serde_json::json!(stats.non_registry_dns_percent()),
+        );
+    }
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)
+}
+
 /// The study's table (`dsca stats`); `rule_name` names a rule by its id.
 pub fn write_study(
     out: &mut dyn Write,

@@ -10,6 +10,7 @@ pub mod advisories;
 pub mod batch;
 pub mod clock;
 pub mod eval;
+pub mod export;
 pub mod lockfile;
 pub mod npm;
 pub mod policy;

@@ -50,7 +50,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         label: &label,
         kind: &kind,
     };
-    output::write_reports(&args.output, &reports, Some(audit))?;
+    output::write_reports(
+        &args.output,
+        &reports,
+        &dsca_rules::catalogue(),
+        Some(audit),
+    )?;
     output::report_errors(&reports);
     let fail_on = args
         .fail_on

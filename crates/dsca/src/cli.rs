@@ -1,5 +1,6 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dsca_model::Severity;
+use dsca_report::{ColorChoice, Format};
 use dsca_scan::DynamicScope;
 use dsca_session::{Dynamic, Settings};
 use std::path::PathBuf;
@@ -100,18 +101,24 @@ pub enum DbCommand {
     },
 }
 
-/// `--format`: one of dsca-report's formats, by name.
-fn report_format() -> impl clap::builder::TypedValueParser<Value = dsca_report::Format> {
+/// `--format`: one of `formats`, dsca-report's formats, by name.
+fn format_of(formats: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser as _;
-    clap::builder::PossibleValuesParser::new(dsca_report::Format::ALL.map(|f| f.as_str()))
-        .map(|name| name.parse::<dsca_report::Format>().unwrap_or_default())
+    clap::builder::PossibleValuesParser::new(formats.iter().map(|f| f.as_str()))
+        .map(|name| name.parse::<Format>().unwrap_or_default())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+/// `--color`: dsca-report's colour choice, by name.
+fn color_choice() -> impl clap::builder::TypedValueParser<Value = ColorChoice> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(ColorChoice::ALL.map(ColorChoice::as_str)).map(
+        |name| {
+            ColorChoice::ALL
+                .into_iter()
+                .find(|choice| choice.as_str() == name)
+                .unwrap_or_default()
+        },
+    )
 }
 
 /// How reports are written: shared by `scan`, `audit` and `npm`.
@@ -120,15 +127,15 @@ pub struct ReportOutputArgs {
     /// Output format: text, json (one document, an array for several), jsonl (one
     /// document per line), sarif (code-scanning dashboards), markdown (a pull-request
     /// comment).
-    #[arg(long, short = 'f', default_value = "text", value_parser = report_format())]
-    pub format: dsca_report::Format,
+    #[arg(long, short = 'f', default_value = "text", value_parser = format_of(&Format::REPORTS))]
+    pub format: Format,
 
     /// Write the report to FILE instead of standard output (written whole or not at all).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// When to colour text output. `auto` colours a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, default_value = "auto", value_parser = color_choice())]
     pub color: ColorChoice,
 
     /// Show every piece of evidence instead of the first few per behaviour (and, for a
@@ -198,25 +205,16 @@ pub struct RulesArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PcapFormat {
-    /// Human-readable report with the names table.
-    Text,
-    /// One JSON document for one capture, a JSON array for several.
-    Json,
-    /// SARIF 2.1.0 for code-scanning dashboards.
-    Sarif,
-}
-
 #[derive(Debug, Args)]
 pub struct PcapArgs {
     /// Capture files (pcap or pcapng).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = PcapFormat::Text)]
-    pub format: PcapFormat,
+    /// Output format: text (with the names table), json (one document for one capture,
+    /// an array for several), sarif (code-scanning dashboards).
+    #[arg(long, short = 'f', default_value = "text", value_parser = format_of(&Format::CAPTURES))]
+    pub format: Format,
 
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -239,7 +237,7 @@ pub struct PcapArgs {
     pub fail_on: Option<FailOn>,
 
     /// When to colour text output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, default_value = "auto", value_parser = color_choice())]
     pub color: ColorChoice,
 
     /// Show every piece of evidence.
@@ -649,34 +647,18 @@ pub struct WorkerArgs {
     pub project_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatsFormat {
-    Text,
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     #[command(flatten)]
     pub store: StoreArgs,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = StatsFormat::Text)]
-    pub format: StatsFormat,
+    /// Output format: text or json.
+    #[arg(long, short = 'f', default_value = "text", value_parser = format_of(&Format::STUDY))]
+    pub format: Format,
 
     /// How many non-registry domains to list.
     #[arg(long, value_name = "N", default_value_t = 25)]
     pub domains: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// One report (the full JSON document) per line.
-    Jsonl,
-    /// One row per package: spec, name, version, verdict, score, rank, DNS, error, rules.
-    Csv,
-    /// OSV records (MAL-style) for packages judged malicious, one JSON document per line.
-    Osv,
 }
 
 #[derive(Debug, Args)]
@@ -684,9 +666,11 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub store: StoreArgs,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum)]
-    pub format: ExportFormat,
+    /// Output format: jsonl (one report, the full JSON document, per line), csv (one row
+    /// per package: spec, name, version, verdict, score, rank, DNS, error, rules), osv
+    /// (MAL-style records of the packages judged malicious, one per line).
+    #[arg(long, short = 'f', value_parser = format_of(&Format::EXPORT))]
+    pub format: Format,
 
     /// Write to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]

@@ -60,7 +60,12 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         label: &label,
         kind: "npm",
     };
-    output::write_reports(&args.output, &reports, Some(audit))?;
+    output::write_reports(
+        &args.output,
+        &reports,
+        &dsca_rules::catalogue(),
+        Some(audit),
+    )?;
     output::report_errors(&reports);
 
     let interactive = interactive();

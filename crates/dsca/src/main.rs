@@ -4,9 +4,7 @@
 mod audit;
 mod batch;
 mod cli;
-mod db;
 mod eval;
-mod export;
 mod guard;
 mod output;
 mod pcap;
@@ -14,6 +12,7 @@ mod scan;
 mod stats;
 
 use clap::Parser as _;
+use dsca_session::advisories;
 use std::process::ExitCode;
 
 /// mimalloc: the scan allocates and frees many small objects (JSON values, AST strings,
@@ -93,8 +92,26 @@ fn main() -> ExitCode {
         cli::Command::Batch(args) => batch::run_batch(args),
         cli::Command::Worker(args) => batch::run_worker(args),
         cli::Command::Stats(args) => stats::run(args),
-        cli::Command::Export(args) => export::run(args),
-        cli::Command::Db(args) => db::run(args.command),
+        cli::Command::Export(args) => dsca_store::Store::open(&args.store.db)
+            .map_err(anyhow::Error::from)
+            .and_then(|store| {
+                dsca_session::export::export(&store, args.format, args.output.as_deref())
+            })
+            .map(|()| 0),
+        cli::Command::Db(args) => {
+            let mut out = std::io::stdout().lock();
+            match args.command {
+                cli::DbCommand::Update {
+                    from,
+                    cache_dir,
+                    verbose,
+                } => advisories::update(from.as_deref(), cache_dir.as_deref(), verbose, &mut out),
+                cli::DbCommand::Status { cache_dir, json } => {
+                    advisories::print_status(cache_dir.as_deref(), json, &mut out)
+                }
+            }
+            .map(|()| 0)
+        }
         cli::Command::Sandbox(cli::SandboxArgs {
             command: cli::SandboxCommand::Check,
         }) => sandbox_check(),

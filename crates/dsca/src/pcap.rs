@@ -2,13 +2,12 @@
 //! checked against an allowlist. The work is in `dsca-pcap`; this only wires arguments,
 //! printers and exit codes.
 
-use crate::cli::{PcapArgs, PcapFormat};
+use crate::cli::{PcapArgs, ReportOutputArgs};
 use crate::output;
 use crate::output::{exit_status, report_errors};
 use anyhow::Context as _;
 use dsca_model::{Report, ReportError, Severity, Source};
 use dsca_pcap::Allowlist;
-use dsca_report::TextOptions;
 
 pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
     let allowlist = allowlist(&args)?;
@@ -29,23 +28,13 @@ pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
         })
         .collect();
 
-    let color = output::use_color(args.color, args.output.is_some());
-    let rules = dsca_pcap::rules::catalogue();
-    let text_options = TextOptions {
-        color,
+    let output = ReportOutputArgs {
+        format: args.format,
+        output: args.output.clone(),
+        color: args.color,
         verbose: args.verbose,
     };
-    let delivered = output::deliver(args.output.as_deref(), |out| match args.format {
-        PcapFormat::Text => dsca_report::capture::write_captures_text(out, &reports, &text_options),
-        PcapFormat::Json => dsca_report::write_json(out, &reports),
-        PcapFormat::Sarif => {
-            dsca_report::write_sarif(out, &reports, &rules, env!("CARGO_PKG_VERSION"))
-        }
-    });
-    match delivered {
-        Err(err) if !output::is_broken_pipe(&err) => return Err(err),
-        _ => {}
-    }
+    output::write_reports(&output, &reports, &dsca_pcap::rules::catalogue(), None)?;
     report_errors(&reports);
     Ok(exit_status(&reports, args.fail_on.map(Severity::from)))
 }

@@ -15,7 +15,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         ..args.registry.settings(project_dir)
     };
     let reports = Session::new(&settings)?.scan(&args.specs)?;
-    output::write_reports(&args.output, &reports, None)?;
+    output::write_reports(&args.output, &reports, &dsca_rules::catalogue(), None)?;
     output::report_errors(&reports);
     Ok(output::exit_status(
         &reports,
@@ -28,7 +28,7 @@ pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {
     let mut rules = dsca_rules::catalogue();
     rules.extend(dsca_pcap::rules::catalogue());
     dsca_rules::sort_by_id(&mut rules);
-    output::deliver(None, |out| {
+    dsca_report::deliver(None, |out| {
         if args.json {
             serde_json::to_writer_pretty(&mut *out, &rules)?;
             return writeln!(out);

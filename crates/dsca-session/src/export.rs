@@ -4,34 +4,39 @@
 //! - OSV: one record per package judged malicious (the printers are
 //!   `dsca_report::export`'s).
 
-use crate::cli::{ExportArgs, ExportFormat};
 use anyhow::Context as _;
 use dsca_model::Report;
+use dsca_report::Format;
 use dsca_report::export::{CSV_HEADER, csv_line, osv_record};
-use dsca_store::StoredResult;
+use dsca_store::{Store, StoredResult};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufWriter, Write};
+use std::path::Path;
 
 /// Results read per query while exporting.
 const PAGE: i64 = 500;
 
-pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
-    let store = dsca_store::Store::open(&args.store.db)?;
+/// Stream every result of `store` in `format` (jsonl, csv or osv) to `output` (written
+/// beside it and renamed at the end: never half a file) or standard output.
+pub fn export(store: &Store, format: Format, output: Option<&Path>) -> anyhow::Result<()> {
     let (mut out, temp): (
         Box<dyn Write>,
         Option<(std::path::PathBuf, std::path::PathBuf)>,
-    ) = match &args.output {
+    ) = match output {
         Some(path) => {
             // Written beside the target and renamed at the end: never half a file.
             let temp = path.with_extension(format!("dsca-{}.tmp", std::process::id()));
             let file = std::fs::File::create(&temp)
                 .with_context(|| format!("cannot write {}", temp.display()))?;
-            (Box::new(BufWriter::new(file)), Some((temp, path.clone())))
+            (
+                Box::new(BufWriter::new(file)),
+                Some((temp, path.to_path_buf())),
+            )
         }
         None => (Box::new(BufWriter::new(std::io::stdout().lock())), None),
     };
-    if args.format == ExportFormat::Csv {
+    if format == Format::Csv {
         writeln!(out, "{CSV_HEADER}")?;
     }
     let mut after = 0;
@@ -40,10 +45,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
         let Some(last) = page.last() else { break };
         after = last.job_id;
         for result in &page {
-            match args.format {
-                ExportFormat::Jsonl => writeln!(out, "{}", result.report_json)?,
-                ExportFormat::Csv => write_csv_row(&mut out, result)?,
-                ExportFormat::Osv => {
+            match format {
+                Format::Csv => write_csv_row(&mut out, result)?,
+                Format::Osv => {
                     if result.verdict.as_deref() == Some("malicious") {
                         let report: Report = serde_json::from_str(&result.report_json)
                             .with_context(|| {
@@ -60,6 +64,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
                         writeln!(out)?;
                     }
                 }
+                _ => writeln!(out, "{}", result.report_json)?,
             }
         }
     }
@@ -69,7 +74,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
         std::fs::rename(&temp, &path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(0)
+    Ok(())
 }
 
 fn write_csv_row(out: &mut dyn Write, result: &StoredResult) -> anyhow::Result<()> {
