@@ -56,7 +56,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         &dsca_rules::catalogue(),
         Some(audit),
     )?;
-    output::report_errors(&reports);
     let fail_on = args
         .fail_on
         .map(Severity::from)

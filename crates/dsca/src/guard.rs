@@ -66,7 +66,6 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         &dsca_rules::catalogue(),
         Some(audit),
     )?;
-    output::report_errors(&reports);
 
     let interactive = interactive();
     let status = output::exit_status(&reports, Some(fail_on));

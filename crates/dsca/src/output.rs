@@ -10,7 +10,8 @@ use std::io::Write;
 /// Write `reports` as the flags ask (`audit` says which lockfile they come from). A
 /// reader that went away (`dsca scan x | head`) does not change the verdict: the exit
 /// status and the error lines still tell a pipeline what happened.
-/// `rules` are those that ran (SARIF lists them).
+/// `rules` are those that ran (SARIF lists them). Each scan's errors are also said on
+/// standard error.
 pub fn write_reports(
     args: &ReportOutputArgs,
     reports: &[Report],
@@ -29,12 +30,15 @@ pub fn write_reports(
     });
     match delivered {
         Err(err) if !dsca_report::is_broken_pipe(&err) => Err(err.into()),
-        _ => Ok(()),
+        _ => {
+            report_errors(reports);
+            Ok(())
+        }
     }
 }
 
 /// One line on standard error per failed or partial scan, so scripts see the cause.
-pub fn report_errors(reports: &[Report]) {
+fn report_errors(reports: &[Report]) {
     let mut stderr = std::io::stderr().lock();
     for report in reports {
         for error in &report.errors {

@@ -4,7 +4,7 @@
 
 use crate::cli::{PcapArgs, ReportOutputArgs};
 use crate::output;
-use crate::output::{exit_status, report_errors};
+use crate::output::exit_status;
 use anyhow::Context as _;
 use dsca_model::{Report, ReportError, Severity, Source};
 use dsca_pcap::Allowlist;
@@ -35,7 +35,6 @@ pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
         verbose: args.verbose,
     };
     output::write_reports(&output, &reports, &dsca_pcap::rules::catalogue(), None)?;
-    report_errors(&reports);
     Ok(exit_status(&reports, args.fail_on.map(Severity::from)))
 }
 

@@ -16,7 +16,6 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     };
     let reports = Session::new(&settings)?.scan(&args.specs)?;
     output::write_reports(&args.output, &reports, &dsca_rules::catalogue(), None)?;
-    output::report_errors(&reports);
     Ok(output::exit_status(
         &reports,
         args.fail_on.map(Severity::from),
