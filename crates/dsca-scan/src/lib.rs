@@ -113,6 +113,31 @@ impl StageMeter {
     }
 }
 
+/// The report `make` makes, with `finish` run on it, then finalised. A panic in either
+/// is a failed report (with `finish` run on it too, when that does not panic as well):
+/// one package that trips a bug must not take a batch down.
+fn finished(
+    make: impl FnOnce() -> Report,
+    spec: &str,
+    why: &str,
+    finish: &(dyn Fn(&mut Report) + Sync),
+) -> Report {
+    let failed = || Report::failed(spec, spec, ReportError::new("internal", why));
+    let guarded = |make: &mut dyn FnMut() -> Report| {
+        std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut report = make();
+            finish(&mut report);
+            report
+        }))
+    };
+    let mut make = Some(make);
+    let mut report = guarded(&mut || make.take().map_or_else(failed, |make| make()))
+        .or_else(|_| guarded(&mut || failed()))
+        .unwrap_or_else(|_| failed());
+    report.finalize();
+    report
+}
+
 /// Start a thread that runs scans in `scope`. With the parser's stack, a scan thread
 /// analyses a package's files itself when they are to be analysed on one thread (and
 /// keeps its YARA scanner from package to package) instead of starting a thread for
@@ -290,20 +315,12 @@ impl Scanner {
     /// is finalised: what a caller adds (a lockfile's findings, a policy) is judged with
     /// the rest, and each report is finalised exactly once.
     pub fn scan_guarded(&self, spec: &str, finish: &(dyn Fn(&mut Report) + Sync)) -> Report {
-        let mut report = std::panic::catch_unwind(AssertUnwindSafe(|| self.scan_unfinished(spec)))
-            .unwrap_or_else(|_| {
-                Report::failed(
-                    spec,
-                    spec,
-                    ReportError::new(
-                        "internal",
-                        "dsca failed while analysing this package (a bug: please report it)",
-                    ),
-                )
-            });
-        finish(&mut report);
-        report.finalize();
-        report
+        finished(
+            || self.scan_unfinished(spec),
+            spec,
+            "dsca failed while analysing this package (a bug: please report it)",
+            finish,
+        )
     }
 
     /// Scan several specs on `jobs` threads, each as [`Scanner::scan_guarded`] with
@@ -336,12 +353,21 @@ impl Scanner {
         slots
             .into_iter()
             .zip(specs)
-            .map(|(report, spec)| {
+            .enumerate()
+            .map(|(index, (report, spec))| {
                 report.unwrap_or_else(|| {
-                    Report::failed(
+                    let failed = || {
+                        Report::failed(
+                            spec,
+                            spec,
+                            ReportError::new("internal", "the scan thread stopped unexpectedly"),
+                        )
+                    };
+                    finished(
+                        failed,
                         spec,
-                        spec,
-                        ReportError::new("internal", "the scan thread stopped unexpectedly"),
+                        "the scan thread stopped unexpectedly",
+                        &|report| finish(index, report),
                     )
                 })
             })
@@ -839,4 +865,31 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ReportError> {
         ));
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note_the_finish(report: &mut Report) {
+        report
+            .errors
+            .push(ReportError::new("finished", "by the caller"));
+    }
+
+    #[test]
+    fn a_scan_that_panics_is_a_failed_report_that_is_still_finished() {
+        let report = finished(|| panic!("a bug"), "x@1.0.0", "a bug", &note_the_finish);
+        let codes: Vec<&str> = report.errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["internal", "finished"]);
+        assert!(report.verdict.is_none());
+    }
+
+    #[test]
+    fn a_finish_that_panics_is_a_failed_report() {
+        let made = || Report::failed("x", "x", ReportError::new("made", "fine"));
+        let report = finished(made, "x", "a bug", &|_| panic!("a bug in the caller"));
+        let codes: Vec<&str> = report.errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["internal"]);
+    }
 }

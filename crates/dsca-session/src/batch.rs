@@ -133,9 +133,6 @@ impl BatchStore {
     /// Scan queued jobs with `session` on its jobs until the queue is empty (or, with
     /// `wait`, for ever).
     pub fn drain(&self, session: &Session, drain: Drain) -> anyhow::Result<()> {
-        if session.records_one_package() {
-            anyhow::bail!("--pcap records one package at a time: use dsca scan");
-        }
         let options = DrainOptions {
             jobs: session.jobs(),
             claim_batch: if session.is_dynamic() { 1 } else { CLAIM_BATCH },

@@ -20,6 +20,9 @@ const PAGE: i64 = 500;
 /// Stream every result of `store` in `format` (jsonl, csv or osv) to `output` (written
 /// beside it and renamed at the end: never half a file) or standard output.
 pub fn export(store: &Store, format: Format, output: Option<&Path>) -> anyhow::Result<()> {
+    if !Format::EXPORT.contains(&format) {
+        anyhow::bail!("{format} is not a format of dsca export");
+    }
     let (mut out, temp): (
         Box<dyn Write>,
         Option<(std::path::PathBuf, std::path::PathBuf)>,
@@ -64,7 +67,8 @@ pub fn export(store: &Store, format: Format, output: Option<&Path>) -> anyhow::R
                         writeln!(out)?;
                     }
                 }
-                _ => writeln!(out, "{}", result.report_json)?,
+                Format::Jsonl => writeln!(out, "{}", result.report_json)?,
+                other => anyhow::bail!("{other} is not a format of dsca export"),
             }
         }
     }

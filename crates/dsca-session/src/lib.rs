@@ -54,6 +54,9 @@ pub struct Settings {
     pub policy: PolicyChoice,
     /// A results store of `dsca batch` to show each finding's prevalence from.
     pub prevalence_db: Option<String>,
+    /// How many packages the session scans, when known before it starts (`dsca scan`'s
+    /// specs): a packet capture records one.
+    pub targets: Option<usize>,
 }
 
 /// The sandbox's settings and the packages that run in it.
@@ -73,6 +76,8 @@ pub enum PolicyChoice {
     Project,
     /// This file (`--config FILE`), which must exist.
     File(PathBuf),
+    /// A policy read already (the install guard reads it before npm resolves).
+    Loaded(Policy),
 }
 
 impl Settings {
@@ -97,13 +102,25 @@ impl Settings {
             .as_ref()
             .is_some_and(|dynamic| dynamic.options.pcap.is_some())
     }
+
+    /// The policy these settings name.
+    pub fn load_policy(&self) -> anyhow::Result<Policy> {
+        Ok(match &self.policy {
+            PolicyChoice::None => Policy::default(),
+            PolicyChoice::Project => Policy::load(None, &self.project_dir)?,
+            PolicyChoice::File(path) => Policy::load(Some(path), &self.project_dir)?,
+            PolicyChoice::Loaded(policy) => policy.clone(),
+        })
+    }
 }
 
 /// The pipeline as the settings configure it, the policy, and the prevalence store.
 pub struct Session {
     scanner: Scanner,
     policy: Policy,
-    prevalence: Option<Store>,
+    /// Opened when the reports are ready (a server's connection is not held idle
+    /// through a long scan).
+    prevalence: Option<String>,
     jobs: usize,
     dynamic: bool,
     records_one_package: bool,
@@ -113,15 +130,13 @@ impl Session {
     /// Check the settings and set up everything they name. A machine that cannot isolate
     /// a sandboxed run is refused here, before any work.
     pub fn new(settings: &Settings) -> anyhow::Result<Session> {
-        let policy = match &settings.policy {
-            PolicyChoice::None => Policy::default(),
-            PolicyChoice::Project => Policy::load(None, &settings.project_dir)?,
-            PolicyChoice::File(path) => Policy::load(Some(path), &settings.project_dir)?,
-        };
-        let prevalence = match &settings.prevalence_db {
-            Some(db) => Some(prevalence::open(db)?),
-            None => None,
-        };
+        if settings.records_one_package() && settings.targets != Some(1) {
+            anyhow::bail!("--pcap records one package at a time: give dsca scan a single spec");
+        }
+        let policy = settings.load_policy()?;
+        if let Some(db) = &settings.prevalence_db {
+            prevalence::check(db)?;
+        }
         let mut scanner = build_scanner(settings)?;
         if settings.files_serially {
             scanner.analyse_files_serially();
@@ -134,7 +149,7 @@ impl Session {
         Ok(Session {
             scanner,
             policy,
-            prevalence,
+            prevalence: settings.prevalence_db.clone(),
             jobs: settings.jobs(),
             dynamic: settings.dynamic.is_some(),
             records_one_package: settings.records_one_package(),
@@ -145,7 +160,7 @@ impl Session {
     /// finalised once with the policy applied, and with prevalence when a store is named.
     pub fn scan(&self, specs: &[String]) -> anyhow::Result<Vec<Report>> {
         if self.records_one_package && specs.len() > 1 {
-            anyhow::bail!("--pcap records one package at a time: give a single spec");
+            anyhow::bail!("--pcap records one package at a time: give dsca scan a single spec");
         }
         let mut reports = self
             .scanner
@@ -180,14 +195,9 @@ impl Session {
         self.dynamic
     }
 
-    /// Whether each run records its one package's packets (batches refuse it).
-    pub fn records_one_package(&self) -> bool {
-        self.records_one_package
-    }
-
     fn annotate_prevalence(&self, reports: &mut [Report]) -> anyhow::Result<()> {
         match &self.prevalence {
-            Some(store) => prevalence::annotate(store, reports),
+            Some(db) => prevalence::annotate(&Store::open(db)?, reports),
             None => Ok(()),
         }
     }

@@ -6,15 +6,16 @@ use dsca_model::{PrevalenceTier, Report};
 use dsca_store::{Location, Store};
 use std::collections::{BTreeSet, HashMap};
 
-/// The store `--db` (or `DSCA_DB`) names. Only a named store is read: what a scan prints
-/// does not depend on the files that happen to be in the current directory.
-pub fn open(db: &str) -> anyhow::Result<Store> {
+/// Refuse a store `--db` (or `DSCA_DB`) names that is not there, before any scan. Only a
+/// named store is read: what a scan prints does not depend on the files that happen to be
+/// in the current directory.
+pub fn check(db: &str) -> anyhow::Result<()> {
     if let Location::Sqlite(path) = Location::parse(db)
         && !path.exists()
     {
         anyhow::bail!("--db {}: no such results store", path.display());
     }
-    Ok(Store::open(db)?)
+    Ok(())
 }
 
 /// Fill `prevalence` on every finding of `reports` from `store`. A store without results

@@ -24,7 +24,7 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
     let (mode, npm_args) = npm::parse_command(&args.npm)?;
     let project_dir = dir_or_current(None)?;
     let npm = npm::find_npm()?;
-    let settings = Settings {
+    let mut settings = Settings {
         files_serially: true,
         policy: args
             .config
@@ -32,8 +32,8 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
             .map_or(PolicyChoice::Project, PolicyChoice::File),
         ..args.pipeline.settings(project_dir.clone())
     };
-    let session = Session::new(&settings)?;
-    let policy = session.policy();
+    // The policy is checked before npm runs; the pipeline is set up once npm has resolved.
+    let policy = settings.load_policy()?;
     let fail_on = args
         .fail_on
         .map(Severity::from)
@@ -47,6 +47,8 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         .collect::<Vec<_>>()
         .join(" ");
     let planned = npm::plan(&npm, &project_dir, mode, npm_args, current.as_ref())?;
+    settings.policy = PolicyChoice::Loaded(policy.clone());
+    let session = Session::new(&settings)?;
 
     // What npm adds or changes, and whatever runs code when installed.
     let to_scan = session.packages_to_audit(&planned, |p| {
@@ -89,7 +91,7 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
     let (mut approved, mut skipped) = (Vec::new(), Vec::new());
     for package in npm::with_install_scripts(&planned) {
         let spec = package.spec();
-        let passes = npm::scripts_pass(package, &reports, policy, fail_on, scripts_below);
+        let passes = npm::scripts_pass(package, &reports, &policy, fail_on, scripts_below);
         let question = format!(
             "dsca: run the install scripts of {}?",
             sanitize_for_terminal(&spec)

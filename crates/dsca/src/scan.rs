@@ -12,6 +12,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         files_serially: args.specs.len() > 1,
         dynamic: args.dynamic.dynamic(),
         prevalence_db: args.prevalence.db(),
+        targets: Some(args.specs.len()),
         ..args.registry.settings(project_dir)
     };
     let reports = Session::new(&settings)?.scan(&args.specs)?;
