@@ -113,9 +113,14 @@ impl StageMeter {
     }
 }
 
+/// Why a report is a failed one when its scan panicked.
+const SCAN_PANICKED: &str = "dsca failed while analysing this package (a bug: please report it)";
+/// Why a report is a failed one when its scan thread ended without one.
+const SCAN_THREAD_STOPPED: &str = "the scan thread stopped unexpectedly";
+
 /// The report `make` makes, with `finish` run on it, then finalised. A panic in either
-/// is a failed report (with `finish` run on it too, when that does not panic as well):
-/// one package that trips a bug must not take a batch down.
+/// is a failed report saying `why` (with `finish` run on it too, when that does not panic
+/// as well): one package that trips a bug must not take a batch down.
 fn finished(
     make: impl FnOnce() -> Report,
     spec: &str,
@@ -123,16 +128,15 @@ fn finished(
     finish: &(dyn Fn(&mut Report) + Sync),
 ) -> Report {
     let failed = || Report::failed(spec, spec, ReportError::new("internal", why));
-    let guarded = |make: &mut dyn FnMut() -> Report| {
-        std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut report = make();
+    let finish_guarded = |mut report: Report| {
+        std::panic::catch_unwind(AssertUnwindSafe(move || {
             finish(&mut report);
             report
         }))
     };
-    let mut make = Some(make);
-    let mut report = guarded(&mut || make.take().map_or_else(failed, |make| make()))
-        .or_else(|_| guarded(&mut || failed()))
+    let made = std::panic::catch_unwind(AssertUnwindSafe(make)).unwrap_or_else(|_| failed());
+    let mut report = finish_guarded(made)
+        .or_else(|_| finish_guarded(failed()))
         .unwrap_or_else(|_| failed());
     report.finalize();
     report
@@ -315,12 +319,7 @@ impl Scanner {
     /// is finalised: what a caller adds (a lockfile's findings, a policy) is judged with
     /// the rest, and each report is finalised exactly once.
     pub fn scan_guarded(&self, spec: &str, finish: &(dyn Fn(&mut Report) + Sync)) -> Report {
-        finished(
-            || self.scan_unfinished(spec),
-            spec,
-            "dsca failed while analysing this package (a bug: please report it)",
-            finish,
-        )
+        finished(|| self.scan_unfinished(spec), spec, SCAN_PANICKED, finish)
     }
 
     /// Scan several specs on `jobs` threads, each as [`Scanner::scan_guarded`] with
@@ -356,19 +355,17 @@ impl Scanner {
             .enumerate()
             .map(|(index, (report, spec))| {
                 report.unwrap_or_else(|| {
-                    let failed = || {
+                    // A thread that died: the report it never made is a failed one.
+                    let stopped = || {
                         Report::failed(
                             spec,
                             spec,
-                            ReportError::new("internal", "the scan thread stopped unexpectedly"),
+                            ReportError::new("internal", SCAN_THREAD_STOPPED),
                         )
                     };
-                    finished(
-                        failed,
-                        spec,
-                        "the scan thread stopped unexpectedly",
-                        &|report| finish(index, report),
-                    )
+                    finished(stopped, spec, SCAN_THREAD_STOPPED, &|report| {
+                        finish(index, report)
+                    })
                 })
             })
             .collect()

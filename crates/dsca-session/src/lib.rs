@@ -24,6 +24,10 @@ use dsca_store::Store;
 use policy::Policy;
 use std::path::{Path, PathBuf};
 
+/// Why a session that records packets (`--pcap`) refuses several packages.
+const PCAP_IS_FOR_ONE_PACKAGE: &str =
+    "--pcap records one package at a time: give dsca scan a single spec";
+
 /// Everything the flags decide about a session's pipeline.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -131,7 +135,7 @@ impl Session {
     /// a sandboxed run is refused here, before any work.
     pub fn new(settings: &Settings) -> anyhow::Result<Session> {
         if settings.records_one_package() && settings.targets != Some(1) {
-            anyhow::bail!("--pcap records one package at a time: give dsca scan a single spec");
+            anyhow::bail!(PCAP_IS_FOR_ONE_PACKAGE);
         }
         let policy = settings.load_policy()?;
         if let Some(db) = &settings.prevalence_db {
@@ -160,7 +164,7 @@ impl Session {
     /// finalised once with the policy applied, and with prevalence when a store is named.
     pub fn scan(&self, specs: &[String]) -> anyhow::Result<Vec<Report>> {
         if self.records_one_package && specs.len() > 1 {
-            anyhow::bail!("--pcap records one package at a time: give dsca scan a single spec");
+            anyhow::bail!(PCAP_IS_FOR_ONE_PACKAGE);
         }
         let mut reports = self
             .scanner

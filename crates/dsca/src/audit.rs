@@ -3,11 +3,10 @@
 
 use crate::cli::{AuditArgs, AuditDynamic};
 use crate::output;
-use anyhow::Context as _;
 use dsca_model::Severity;
 use dsca_scan::DynamicScope;
 use dsca_session::lockfile::{changed_since, locate, read};
-use dsca_session::{Dynamic, PolicyChoice, Session, Settings};
+use dsca_session::{Dynamic, PolicyChoice, Session, Settings, dir_or_current};
 
 pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     let lockfile_path = locate(args.path.as_deref())?;
@@ -15,7 +14,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     let base = args.diff.as_deref().map(read).transpose()?;
     let project_dir = match lockfile_path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => std::env::current_dir().context("cannot read the current directory")?,
+        _ => dir_or_current(None)?,
     };
     let dynamic = args.dynamic.map(|which| Dynamic {
         options: dsca_sandbox::SandboxOptions {

@@ -103,19 +103,26 @@ pub enum DbCommand {
 
 /// `--format`: one of `formats`, dsca-report's formats, by name.
 fn format_of(formats: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
-    use clap::builder::TypedValueParser as _;
-    clap::builder::PossibleValuesParser::new(formats.iter().map(|f| f.as_str()))
-        .map(|name| name.parse::<Format>().unwrap_or_default())
+    one_of(formats, Format::as_str)
 }
 
 /// `--color`: dsca-report's colour choice, by name.
 fn color_choice() -> impl clap::builder::TypedValueParser<Value = ColorChoice> {
+    one_of(&ColorChoice::ALL, ColorChoice::as_str)
+}
+
+/// One of `values`, by the name `name` gives it (clap lists the names in `--help`).
+fn one_of<T: Copy + Default + Send + Sync + 'static>(
+    values: &'static [T],
+    name: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T> {
     use clap::builder::TypedValueParser as _;
-    clap::builder::PossibleValuesParser::new(ColorChoice::ALL.map(ColorChoice::as_str)).map(
-        |name| {
-            ColorChoice::ALL
-                .into_iter()
-                .find(|choice| choice.as_str() == name)
+    clap::builder::PossibleValuesParser::new(values.iter().map(|value| name(*value))).map(
+        move |chosen| {
+            values
+                .iter()
+                .copied()
+                .find(|value| name(*value) == chosen)
                 .unwrap_or_default()
         },
     )
