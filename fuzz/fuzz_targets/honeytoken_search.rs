@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 fn tokens() -> &'static dsca_sandbox::honey::Honeytokens {
     static TOKENS: OnceLock<dsca_sandbox::honey::Honeytokens> = OnceLock::new();
     TOKENS.get_or_init(|| {
-        dsca_sandbox::honey::Honeytokens::generate("/home/node", "node")
+        dsca_sandbox::honey::Honeytokens::generate("/home/node", "node", "build-host")
             .expect("the OS random generator works on a fuzzing machine")
     })
 }

@@ -22,9 +22,12 @@ fuzz_target!(|data: &[u8]| {
         contents: None,
         signature: &SignatureCheck::NotApplicable,
         now: time::OffsetDateTime::UNIX_EPOCH,
+        advisories: &[],
+        known_indicators: None,
     };
     let analysis = analyse_metadata(&ctx);
     for finding in &analysis.findings {
-        assert!(!finding.rule.is_empty());
+        let rule = dsca_rules::rule_by_id(&finding.rule).expect("a catalogued rule");
+        assert!(rule.severities.contains(&finding.severity));
     }
 });

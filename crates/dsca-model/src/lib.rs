@@ -21,5 +21,5 @@ pub use finding::{
 pub use network::NetworkActivity;
 pub use purl::{PurlError, npm_purl, parse_npm_purl};
 pub use report::{DependencyInfo, PackageInfo, REPORT_SCHEMA_VERSION, Report, ReportError, Source};
-pub use rule::{Category, Rule, Severity, Signal};
+pub use rule::{Category, Rule, Severity, Signal, YaraRuleInfo};
 pub use verdict::{Verdict, VerdictLevel};

@@ -179,4 +179,18 @@ pub struct Rule {
     pub title: &'static str,
     pub problem: &'static str,
     pub next_steps: &'static str,
+    /// Every severity its findings can carry, lowest first; `severity` is one of them.
+    pub severities: &'static [Severity],
+    /// What it catches and what moves its severity, in a line: the README's rule tables
+    /// and `dsca rules` show it after the name.
+    pub catches: &'static str,
+}
+
+/// What `dsca rules` shows of one YARA rule (all of them report as DSCA811).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YaraRuleInfo {
+    pub name: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub description: String,
 }

@@ -338,6 +338,8 @@ mod tests {
         title: "t",
         problem: "p",
         next_steps: "n",
+        severities: &[Severity::Low],
+        catches: "c",
     };
 
     fn finding(severity: Severity) -> Finding {

@@ -4,8 +4,8 @@
 //! link, IP and transport decoders, reassembles TCP streams and IPv4 fragments within
 //! fixed memory limits, reads DNS (UDP and TCP; mDNS and LLMNR apart), TLS ClientHello
 //! server names and HTTP request hosts, and returns a [`Report`] whose `network` section
-//! lists every name, connection and host, with a finding for each name outside the
-//! [`Allowlist`]. Broken records inside a readable file are counted in
+//! lists every name, connection and host, each name and host marked with the
+//! [`Allowlist`]'s verdict; the capture rules of dsca-rules judge it. Broken records inside a readable file are counted in
 //! `network.skipped`; a file that cannot be read at all is a [`CaptureError`].
 
 mod allowlist;
@@ -15,7 +15,6 @@ pub mod dns;
 pub mod http;
 pub mod reader;
 mod report;
-pub mod rules;
 mod streams;
 pub mod tls;
 pub mod writer;

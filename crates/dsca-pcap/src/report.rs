@@ -1,15 +1,12 @@
-//! From observations to a [`Report`]: the network section (sorted, with allowlist
-//! verdicts) and one finding per name, server name, HTTP host or unresolved address
-//! outside the allowlist.
+//! From observations to a [`Report`]: the network section, sorted, with the
+//! allowlist's verdict on every name and host. The capture rules (dsca-rules) judge it.
 
 use crate::allowlist::Allowlist;
 use crate::analysis::{CappedSet, Observations, Protocol, Seen};
-use crate::rules;
 use dsca_model::network::{
     ConnectionActivity, HostActivity, NameActivity, NameKind, NetworkActivity, SkippedPackets,
 };
-use dsca_model::{Evidence, Finding, PackageInfo, Report, Source};
-use std::net::IpAddr;
+use dsca_model::{PackageInfo, Report, Source};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -31,27 +28,7 @@ fn times(seen: &Seen) -> (String, String) {
     (timestamp(seen.first), timestamp(seen.last))
 }
 
-/// Ports whose traffic is name resolution itself, never "a connection to an address".
-const RESOLVER_PORTS: [u16; 3] = [53, 5353, 5355];
-
-fn is_local_or_group(address: IpAddr) -> bool {
-    match address {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_multicast()
-                || v4.is_broadcast()
-                || v4.is_unspecified()
-                || v4.is_link_local()
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_multicast()
-                || v6.is_unspecified()
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
-    }
-}
-
+/// The report of one capture, with its network section; no findings, not finalised.
 pub fn build_report(path: &str, observations: Observations, allowlist: &Allowlist) -> Report {
     let mut report = Report::new(
         path,
@@ -89,9 +66,6 @@ pub fn build_report(path: &str, observations: Observations, allowlist: &Allowlis
             answers: list(entry.answers),
             clients: list(entry.clients),
         };
-        if !allowed {
-            report.findings.push(name_finding(&activity));
-        }
         network.names.push(activity);
     }
     network
@@ -114,26 +88,6 @@ pub fn build_report(path: &str, observations: Observations, allowlist: &Allowlis
             last_seen,
             clients: list(entry.clients),
         };
-        if activity.names.is_empty()
-            && !RESOLVER_PORTS.contains(&port)
-            && !is_local_or_group(destination)
-        {
-            let finding = Finding::new(
-                &rules::CONNECTION_TO_UNRESOLVED_IP,
-                format!(
-                    "{} connection to {}:{} with no DNS answer for that address",
-                    activity.protocol, activity.destination, activity.port
-                ),
-            )
-            .with_evidence(Evidence::new(format!(
-                "{} time(s) from {} between {} and {}",
-                activity.count,
-                activity.clients.join(", "),
-                activity.first_seen,
-                activity.last_seen
-            )));
-            report.findings.push(finding);
-        }
         network.connections.push(activity);
     }
     network.connections.sort_by(|a, b| {
@@ -147,27 +101,12 @@ pub fn build_report(path: &str, observations: Observations, allowlist: &Allowlis
 
     network.tls_server_names = hosts(observations.tls_server_names, allowlist);
     network.http_hosts = hosts(observations.http_hosts, allowlist);
-    for host in network.tls_server_names.iter().filter(|h| !h.allowed) {
-        report.findings.push(host_finding(
-            &rules::TLS_SNI_OUTSIDE_ALLOWLIST,
-            "TLS server name",
-            host,
-        ));
-    }
-    for host in network.http_hosts.iter().filter(|h| !h.allowed) {
-        report.findings.push(host_finding(
-            &rules::HTTP_HOST_OUTSIDE_ALLOWLIST,
-            "HTTP host",
-            host,
-        ));
-    }
     network.skipped = observations
         .skipped
         .into_iter()
         .map(|(reason, count)| SkippedPackets { reason, count })
         .collect();
     report.network = Some(network);
-    report.finalize();
     report
 }
 
@@ -192,52 +131,4 @@ fn hosts(
         .collect();
     hosts.sort_by(|a, b| a.host.cmp(&b.host));
     hosts
-}
-
-fn name_finding(name: &NameActivity) -> Finding {
-    let mut detail = format!(
-        "{} quer{} ({}) from {}, first {}, last {}",
-        name.queries,
-        if name.queries == 1 { "y" } else { "ies" },
-        name.query_types.join(", "),
-        if name.clients.is_empty() {
-            "-".to_string()
-        } else {
-            name.clients.join(", ")
-        },
-        name.first_seen,
-        name.last_seen
-    );
-    if !name.answers.is_empty() {
-        detail.push_str(&format!("; answered {}", name.answers.join(", ")));
-    }
-    if !name.response_codes.is_empty() {
-        detail.push_str(&format!("; {}", name.response_codes.join(", ")));
-    }
-    Finding::new(
-        &rules::DNS_LOOKUP_OUTSIDE_ALLOWLIST,
-        format!(
-            "DNS lookup of `{}`, which is not on the allowlist",
-            name.name
-        ),
-    )
-    .with_evidence(Evidence::new(detail))
-}
-
-fn host_finding(rule: &dsca_model::Rule, what: &str, host: &HostActivity) -> Finding {
-    let mut finding = Finding::new(
-        rule,
-        format!("{what} `{}`, which is not on the allowlist", host.host),
-    )
-    .with_evidence(Evidence::new(format!(
-        "{} time(s) to {}, first {}, last {}",
-        host.count,
-        host.destinations.join(", "),
-        host.first_seen,
-        host.last_seen
-    )));
-    for request in host.requests.iter().take(3) {
-        finding = finding.with_evidence(Evidence::new("request").with_snippet(request.clone()));
-    }
-    finding
 }

@@ -10,6 +10,7 @@
 //! in its place (a file written whole or not at all, or standard output). Output is deterministic: nothing in it comes from the clock or the run.
 
 pub mod capture;
+pub mod catalogue;
 pub mod export;
 mod json;
 mod markdown;
@@ -78,6 +79,8 @@ impl Format {
     pub const CAPTURES: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
     /// What the study's figures are printed in (`dsca stats`).
     pub const STUDY: [Format; 2] = [Format::Text, Format::Json];
+    /// What the rule catalogue is printed in (`dsca rules`).
+    pub const CATALOGUE: [Format; 3] = [Format::Text, Format::Json, Format::Markdown];
     /// What a results store is exported in (`dsca export`).
     pub const EXPORT: [Format; 3] = [Format::Jsonl, Format::Csv, Format::Osv];
 

@@ -3,11 +3,15 @@
 //! `metadata` holds the rules that read what a package says about itself: its manifest,
 //! its packument, its signature check and the list of files in its tarball. `code`
 //! holds the rules that read its JavaScript and scripts; `dynamic` the rules that judge
-//! what it did inside dsca's sandbox. Every rule
+//! what it did inside dsca's sandbox; `capture` the rules that judge a packet capture
+//! of a build; `lockfile` the rules an audit raises on a lockfile entry. Every rule
 //! lives in its own file with its [`Rule`] definition (stable id, name, severity, the
-//! Problem and Next steps a report shows) and the check that raises it.
+//! Problem and Next steps a report shows) and the check that raises it, and has one
+//! line in the table of `codes.rs`, which everything that lists rules reads.
 
+pub mod capture;
 pub mod code;
+mod codes;
 mod context;
 pub mod cpu;
 pub mod dynamic;
@@ -19,6 +23,7 @@ mod popular;
 mod shell;
 
 pub use code::yara::{YaraError, YaraRules};
+pub use codes::Family;
 pub use context::{Analysis, Origin, ScanContext};
 pub use dsca_model::Rule;
 pub use metadata::integrity_mismatch::RULE as INTEGRITY_MISMATCH;
@@ -41,7 +46,7 @@ pub fn popularity_rank(name: &str) -> Option<u32> {
 /// Run every metadata rule over one package.
 pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {
     let mut analysis = Analysis::default();
-    for check in metadata::CHECKS {
+    for check in codes::metadata_checks() {
         check(ctx, &mut analysis);
     }
     analysis
@@ -83,27 +88,29 @@ pub fn analyse_dynamic_with(
     analysis
 }
 
-/// Every rule dsca has, sorted by id (for SARIF and `dsca rules`).
-pub fn catalogue() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = all_rules().collect();
-    sort_by_id(&mut rules);
-    rules
+/// Judge a packet capture's network section: the capture rules' findings.
+pub fn analyse_capture(network: &dsca_model::network::NetworkActivity) -> Analysis {
+    capture::analyse(network)
 }
 
-/// Sort rules by id in numeric order (`DSCA999` before `DSCA1001`).
-pub fn sort_by_id(rules: &mut [&Rule]) {
-    rules.sort_by_key(|rule| (rule.id.len(), rule.id));
+/// Every rule dsca has, in id order (`DSCA999` before `DSCA1001`): for SARIF, the JSON
+/// Schema, the README and `dsca rules`.
+pub fn catalogue() -> Vec<&'static Rule> {
+    codes::CODES.iter().map(|line| line.rule).collect()
+}
+
+/// The rules of one family, in id order.
+pub fn catalogue_of(family: Family) -> Vec<&'static Rule> {
+    codes::CODES
+        .iter()
+        .filter(|line| line.family() == family)
+        .map(|line| line.rule)
+        .collect()
 }
 
 pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
-    all_rules().find(|rule| rule.id == id)
-}
-
-fn all_rules() -> impl Iterator<Item = &'static Rule> {
-    metadata::RULES
+    codes::CODES
         .iter()
-        .chain(code::RULES)
-        .chain(lockfile::RULES)
-        .chain(dynamic::RULES)
-        .copied()
+        .map(|line| line.rule)
+        .find(|rule| rule.id == id)
 }

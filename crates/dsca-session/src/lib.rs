@@ -3,11 +3,13 @@
 //! adds to a report (a lockfile's findings, the policy) is added before the report is
 //! finalised, once; prevalence is read only from a store the settings name.
 //!
-//! `dsca scan`, `audit`, `npm`, `eval`, `batch` and `worker` are loops over a session;
-//! none of them sets up the scanner or adds findings itself.
+//! `dsca scan`, `audit`, `npm`, `eval`, `batch` and `worker` are loops over a session,
+//! `dsca pcap` a loop over [`capture::analyse_file`]; none of them sets up the scanner
+//! or adds findings itself.
 
 pub mod advisories;
 pub mod batch;
+pub mod capture;
 pub mod clock;
 pub mod eval;
 pub mod export;

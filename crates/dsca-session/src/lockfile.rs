@@ -93,7 +93,9 @@ impl Session {
             );
             report
                 .findings
-                .push(lockfile_rules::not_from_a_registry(&pinned(package)));
+                .push(lockfile_rules::untrusted_source::not_from_a_registry(
+                    &pinned(package),
+                ));
             annotate(&mut report, package, label);
             self.policy().apply(&mut report);
             report.finalize();
@@ -133,10 +135,12 @@ fn check_integrity(package: &Package, report: &mut Report) {
     let Some(served) = report.package.integrity.clone() else {
         return;
     };
-    report.findings.extend(lockfile_rules::integrity_mismatch(
-        &pinned(package),
-        &served,
-    ));
+    report
+        .findings
+        .extend(lockfile_rules::integrity_mismatch::finding(
+            &pinned(package),
+            &served,
+        ));
 }
 
 /// DSCA952 when the resolved URL is on none of the configured registries (the one the
@@ -154,5 +158,8 @@ fn check_resolved(package: &Package, config: &RegistryConfig, report: &mut Repor
     }
     report
         .findings
-        .extend(lockfile_rules::untrusted_source(&pinned(package), &trusted));
+        .extend(lockfile_rules::untrusted_source::finding(
+            &pinned(package),
+            &trusted,
+        ));
 }

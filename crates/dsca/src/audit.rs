@@ -49,12 +49,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         label: &label,
         kind: &kind,
     };
-    output::write_reports(
-        &args.output,
-        &reports,
-        &dsca_rules::catalogue(),
-        Some(audit),
-    )?;
+    output::write_reports(&args.output, &reports, Some(audit))?;
     let fail_on = args
         .fail_on
         .map(Severity::from)

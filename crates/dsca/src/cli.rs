@@ -207,9 +207,20 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Print the full rule descriptions as JSON.
-    #[arg(long)]
+    /// Output format: text (one line per rule, then the built-in YARA rules), json (every
+    /// field: Problem, Next steps, the severities a finding can carry), markdown (the
+    /// README's table).
+    #[arg(long, short = 'f', default_value = "text", value_parser = format_of(&Format::CATALOGUE))]
+    pub format: Format,
+
+    /// The same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+
+    /// Only the rules of one family: metadata, code, capture (`dsca pcap`), lockfile
+    /// (`dsca audit`) or dynamic (`--dynamic`).
+    #[arg(long, value_parser = one_of(&dsca_rules::Family::ALL, dsca_rules::Family::as_str))]
+    pub family: Option<dsca_rules::Family>,
 }
 
 #[derive(Debug, Args)]

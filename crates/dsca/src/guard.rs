@@ -62,12 +62,7 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         label: &label,
         kind: "npm",
     };
-    output::write_reports(
-        &args.output,
-        &reports,
-        &dsca_rules::catalogue(),
-        Some(audit),
-    )?;
+    output::write_reports(&args.output, &reports, Some(audit))?;
 
     let interactive = interactive();
     let status = output::exit_status(&reports, Some(fail_on));

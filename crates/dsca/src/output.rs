@@ -3,19 +3,18 @@
 
 use crate::cli::ReportOutputArgs;
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
-use dsca_model::{Report, Rule, Severity};
+use dsca_model::{Report, Severity};
 use dsca_report::sanitize_for_terminal;
 use std::io::Write;
 
 /// Write `reports` as the flags ask (`audit` says which lockfile they come from). A
 /// reader that went away (`dsca scan x | head`) does not change the verdict: the exit
 /// status and the error lines still tell a pipeline what happened.
-/// `rules` are those that ran (SARIF lists them). Each scan's errors are also said on
+/// SARIF lists every rule of the catalogue. Each scan's errors are also said on
 /// standard error.
 pub fn write_reports(
     args: &ReportOutputArgs,
     reports: &[Report],
-    rules: &[&Rule],
     audit: Option<dsca_report::Audit<'_>>,
 ) -> anyhow::Result<()> {
     let options = dsca_report::WriteOptions {
@@ -26,7 +25,13 @@ pub fn write_reports(
         audit,
     };
     let delivered = dsca_report::deliver(args.output.as_deref(), |out| {
-        dsca_report::write(out, args.format, reports, rules, &options)
+        dsca_report::write(
+            out,
+            args.format,
+            reports,
+            &dsca_rules::catalogue(),
+            &options,
+        )
     });
     match delivered {
         Err(err) if !dsca_report::is_broken_pipe(&err) => Err(err.into()),

@@ -6,7 +6,7 @@ use crate::cli::{PcapArgs, ReportOutputArgs};
 use crate::output;
 use crate::output::exit_status;
 use anyhow::Context as _;
-use dsca_model::{Report, ReportError, Severity, Source};
+use dsca_model::{Report, Severity};
 use dsca_pcap::Allowlist;
 
 pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
@@ -14,18 +14,7 @@ pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
     let reports: Vec<Report> = args
         .files
         .iter()
-        .map(|path| {
-            dsca_pcap::analyse_file(path, &allowlist).unwrap_or_else(|err| {
-                let name = path.display().to_string();
-                let mut report = Report::failed(
-                    name.clone(),
-                    name.clone(),
-                    ReportError::new("unreadable-capture", err.to_string()),
-                );
-                report.source = Source::Capture { path: name };
-                report
-            })
-        })
+        .map(|path| dsca_session::capture::analyse_file(path, &allowlist))
         .collect();
 
     let output = ReportOutputArgs {
@@ -34,7 +23,7 @@ pub fn run(args: PcapArgs) -> anyhow::Result<u8> {
         color: args.color,
         verbose: args.verbose,
     };
-    output::write_reports(&output, &reports, &dsca_pcap::rules::catalogue(), None)?;
+    output::write_reports(&output, &reports, None)?;
     Ok(exit_status(&reports, args.fail_on.map(Severity::from)))
 }
 

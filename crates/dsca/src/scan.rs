@@ -3,6 +3,7 @@
 use crate::cli::{RulesArgs, ScanArgs};
 use crate::output;
 use dsca_model::Severity;
+use dsca_report::Format;
 use dsca_session::{Session, Settings, dir_or_current};
 
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
@@ -16,7 +17,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         ..args.registry.settings(project_dir)
     };
     let reports = Session::new(&settings)?.scan(&args.specs)?;
-    output::write_reports(&args.output, &reports, &dsca_rules::catalogue(), None)?;
+    output::write_reports(&args.output, &reports, None)?;
     Ok(output::exit_status(
         &reports,
         args.fail_on.map(Severity::from),
@@ -24,43 +25,18 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 }
 
 pub fn list_rules(args: RulesArgs) -> anyhow::Result<u8> {
-    // Package rules and the network rules of `dsca pcap`, in one list by id.
-    let mut rules = dsca_rules::catalogue();
-    rules.extend(dsca_pcap::rules::catalogue());
-    dsca_rules::sort_by_id(&mut rules);
+    let format = if args.json { Format::Json } else { args.format };
+    let rules = match args.family {
+        Some(family) => dsca_rules::catalogue_of(family),
+        None => dsca_rules::catalogue(),
+    };
+    // The built-in YARA rules belong to the code family (DSCA811).
+    let yara = match args.family {
+        None | Some(dsca_rules::Family::Code) => dsca_rules::YaraRules::builtin().describe(),
+        Some(_) => Vec::new(),
+    };
     dsca_report::deliver(None, |out| {
-        if args.json {
-            serde_json::to_writer_pretty(&mut *out, &rules)?;
-            return writeln!(out);
-        }
-        for rule in &rules {
-            writeln!(
-                out,
-                "{:<8} {:<9} {:<16} {:<12} {:<30} {}",
-                rule.id,
-                rule.severity.as_str(),
-                rule.category.as_str(),
-                rule.signal.as_str(),
-                rule.name,
-                rule.title
-            )?;
-        }
-        writeln!(
-            out,
-            "\nBuilt-in YARA rules (reported as DSCA811 yara-match):"
-        )?;
-        for rule in dsca_rules::YaraRules::builtin().describe() {
-            writeln!(
-                out,
-                "{:<8} {:<9} {:<16} {:<36} {}",
-                "",
-                rule.severity.as_str(),
-                rule.category.as_str(),
-                rule.name,
-                rule.description
-            )?;
-        }
-        Ok(())
+        dsca_report::catalogue::write(out, format, &rules, &yara)
     })?;
     Ok(0)
 }

@@ -694,6 +694,25 @@ fn rules_lists_every_rule() {
             .iter()
             .all(|r| r["next_steps"].as_str().is_some_and(|s| !s.is_empty()))
     );
+
+    let capture = run(dsca(&home).args(["rules", "--family", "capture", "-f", "markdown"]));
+    assert_eq!(capture.code, 0);
+    assert!(
+        capture.stdout.starts_with("| id | severity | rule |")
+            && capture
+                .stdout
+                .contains("| DSCA904 | medium | connection-to-unresolved-ip: ")
+            && !capture.stdout.contains("DSCA101"),
+        "{}",
+        capture.stdout
+    );
+    let text = run(dsca(&home).args(["rules"]));
+    assert!(
+        text.stdout.contains("dsca_discord_token_grabber"),
+        "the text listing ends with the built-in YARA rules"
+    );
+    let wrong = run(dsca(&home).args(["rules", "--family", "network"]));
+    assert_eq!(wrong.code, 2);
 }
 
 #[test]

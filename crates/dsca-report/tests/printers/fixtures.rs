@@ -21,6 +21,8 @@ pub const INSTALL_SCRIPT: Rule = Rule {
               Most malicious npm packages act from such a script.",
     next_steps: "Read the script and every file it runs. Install with --ignore-scripts when the \
                  package does not need them.",
+    severities: &[Severity::Medium],
+    catches: "test rule",
 };
 
 pub const RISKY_INSTALL_COMMAND: Rule = Rule {
@@ -34,6 +36,8 @@ pub const RISKY_INSTALL_COMMAND: Rule = Rule {
               something that was not in the reviewed tarball.",
     next_steps: "Do not install this version. Compare it with the previous release and report \
                  it to the registry if the change is not explained.",
+    severities: &[Severity::High],
+    catches: "test rule",
 };
 
 pub const ENV_EXFILTRATION: Rule = Rule {
@@ -47,6 +51,8 @@ pub const ENV_EXFILTRATION: Rule = Rule {
               and sends it to a remote host.",
     next_steps: "Treat every secret on machines that installed this version as leaked: rotate \
                  them, and remove the package.",
+    severities: &[Severity::Critical],
+    catches: "test rule",
 };
 
 /// A rule that ran but did not fire on any fixture: SARIF must still list it.
@@ -59,6 +65,8 @@ pub const TYPOSQUAT: Rule = Rule {
     title: "Name imitates a popular package",
     problem: "The name is one small edit away from a popular package.",
     next_steps: "Check that this is the package you meant.",
+    severities: &[Severity::Medium],
+    catches: "test rule",
 };
 
 pub fn rules() -> Vec<&'static Rule> {
@@ -148,8 +156,8 @@ pub fn malicious() -> Report {
         .with_evidence(Evidence::new("the host is a bare IP address")),
         // A finding whose rule the caller did not list (SARIF synthesises a descriptor).
         Finding {
-            rule: "DSCA999".to_string(),
-            name: "unlisted".to_string(),
+            rule: "DSCA805".to_string(),
+            name: "obfuscated-code".to_string(),
             category: Category::Obfuscation,
             signal: Signal::Concealment,
             severity: Severity::Low,
@@ -227,6 +235,8 @@ pub const CREDENTIAL_EXFILTRATION: Rule = Rule {
     problem: "dsca planted bait credentials in the sandbox and found their values in what the \
               package sent out.",
     next_steps: "This version is malware. Rotate the real credentials of the same kinds.",
+    severities: &[Severity::Critical],
+    catches: "test rule",
 };
 
 fn exec(time_ms: u64, argv: &[&str]) -> Exec {

@@ -18,6 +18,9 @@ pub const RULE: Rule = Rule {
         scanner to see. Honest packages ship their code as code.",
     next_steps: "Decode the data statically (never by running the package) and read what \
         it does. Treat the package as malicious until the decoded code is understood.",
+    severities: &[Severity::High, Severity::Critical],
+    catches: "evaluates code decoded at run time (also through decoding helpers of several \
+        statements, base64 + XOR)",
 };
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {

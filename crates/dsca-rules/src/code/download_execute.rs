@@ -19,6 +19,11 @@ pub const RULE: Rule = Rule {
     next_steps: "Do not run this version. Find the URL it downloads from (shown in the \
         evidence or built nearby) and what it does with the response. If it ran anywhere, \
         treat that machine as compromised.",
+    severities: &[Severity::Medium, Severity::High, Severity::Critical],
+    catches: "evaluates a response, starts processes with what a download returned, or writes \
+        a download and makes it executable (high at install only from a bare, hidden or \
+        drop-box address or into a temporary or home folder: honest installers fetch \
+        from their vendor into their own folder)",
 };
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {

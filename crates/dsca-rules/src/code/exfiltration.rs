@@ -22,6 +22,9 @@ pub const RULE: Rule = Rule {
         If this version was installed, rotate every credential the environment and the \
         named files held (npm, GitHub, cloud, SSH) and check the destination in your \
         network logs.",
+    severities: &[Severity::Medium, Severity::High, Severity::Critical],
+    catches: "the environment, tokens, credential files, payment fields or a host fingerprint, \
+        plus network",
 };
 
 /// What the file collects, strongest first.

@@ -29,7 +29,7 @@ pub mod yara;
 
 use crate::{Analysis, ScanContext};
 use dsca_archive::PackageFile;
-use dsca_model::{Evidence, Location, Rule, Severity};
+use dsca_model::{Evidence, Location, Severity};
 use facts::{AnomalyKind, Event, FileAnomaly, FileFacts};
 use std::collections::{HashMap, HashSet};
 
@@ -46,38 +46,7 @@ const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
 /// A run of this many spaces followed by code on the same line hides that code.
 const HIDING_WHITESPACE: usize = 150;
 
-/// Every code rule definition.
-pub(crate) static RULES: &[&Rule] = &[
-    &exfiltration::RULE,
-    &download_execute::RULE,
-    &decode_eval::RULE,
-    &reverse_shell::RULE,
-    &obfuscated_code::RULE,
-    &suspicious_destination::RULE,
-    &sensitive_file_access::RULE,
-    &persistence::RULE,
-    &risky_command_in_code::RULE,
-    &unanalysed_code::RULE,
-    &yara::RULE,
-    &destructive::RULE,
-];
-
-type Check = fn(&CodeContext, &mut Analysis);
-
-static CHECKS: &[Check] = &[
-    exfiltration::check,
-    download_execute::check,
-    decode_eval::check,
-    reverse_shell::check,
-    obfuscated_code::check,
-    suspicious_destination::check,
-    sensitive_file_access::check,
-    persistence::check,
-    risky_command_in_code::check,
-    unanalysed_code::check,
-    yara::check,
-    destructive::check,
-];
+pub(crate) type Check = fn(&CodeContext, &mut Analysis);
 
 thread_local! {
     /// Whether this thread was started with [`ANALYSIS_STACK_BYTES`] of stack (see
@@ -250,7 +219,7 @@ pub(crate) fn analyse(
         reach,
     };
     let mut analysis = Analysis::default();
-    for check in CHECKS {
+    for check in crate::codes::code_checks() {
         check(&code, &mut analysis);
     }
     analysis.behaviours = behaviours::summarise(&code);
@@ -293,7 +262,7 @@ pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
         reach: HashMap::new(),
     };
     let mut analysis = Analysis::default();
-    for check in CHECKS {
+    for check in crate::codes::code_checks() {
         check(&code, &mut analysis);
     }
     analysis.behaviours = behaviours::summarise(&code);

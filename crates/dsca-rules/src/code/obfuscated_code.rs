@@ -25,6 +25,11 @@ pub const RULE: Rule = Rule {
     next_steps: "Deobfuscate the file statically (for example with a javascript-obfuscator \
         deobfuscator) and review what it does before trusting the package. Ask the \
         maintainers why published code is obfuscated.",
+    severities: &[Severity::Medium, Severity::High, Severity::Critical],
+    catches: "javascript-obfuscator output, hidden module names, bidi characters, zero-width \
+        characters inside names, GlassWorm variation-selector and tag-character \
+        payloads, a packed one-line install script (100 KB+), code pushed off screen \
+        (not minification)",
 };
 
 /// `_0x` identifiers needed to call a file obfuscator output.

@@ -22,6 +22,12 @@ pub const RULE: Rule = Rule {
         A library has no reason to survive its own process.",
     next_steps: "Check the named location on machines that ran the package and remove \
         what it added. Find out what the added entry starts.",
+    severities: &[Severity::Medium, Severity::High, Severity::Critical],
+    catches: "crontab, shell rc files, systemd/launchd, Run keys, Startup, AI agent and editor \
+        configs (`.claude/settings.json`, `.gemini/settings.json`, Cursor rules, Copilot \
+        instructions, `.vscode/tasks.json`, `.github/workflows/`; \
+        `CLAUDE.md`/`AGENTS.md` only at install or next to a dropper command); critical \
+        when a file run at install persists next to a dropper-shaped command",
 };
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {

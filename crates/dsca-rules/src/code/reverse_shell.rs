@@ -17,6 +17,8 @@ pub const RULE: Rule = Rule {
         machine that runs the package.",
     next_steps: "Do not run this version. If it ran anywhere, treat that machine as \
         compromised: isolate it, rotate every credential it held and look for persistence.",
+    severities: &[Severity::High, Severity::Critical],
+    catches: "a socket piped to a shell, or data received on a raw socket run as a command",
 };
 
 const SHELLS: &[&str] = &[

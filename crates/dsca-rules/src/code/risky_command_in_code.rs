@@ -19,6 +19,13 @@ pub const RULE: Rule = Rule {
         script itself.",
     next_steps: "Read the command in full and find what it fetches. Do not run the \
         package; if it ran, treat the machine as compromised.",
+    severities: &[
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ],
+    catches: "dropper-shaped shell commands in code and scripts",
 };
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {

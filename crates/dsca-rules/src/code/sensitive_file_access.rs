@@ -20,6 +20,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Find out why the package reads these files and where their contents go. \
         If the package has no business with them, treat every credential on machines that \
         ran it as stolen.",
+    severities: &[Severity::Low, Severity::Medium, Severity::High],
+    catches: "~/.npmrc, SSH keys, cloud credentials, browser stores, wallets, Discord LevelDB",
 };
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {

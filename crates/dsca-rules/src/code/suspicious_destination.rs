@@ -21,6 +21,10 @@ pub const RULE: Rule = Rule {
         server of their own and are hard to trace.",
     next_steps: "Check what the code sends to the destination shown. A package has rarely \
         a reason to post to a webhook or a tunnel at run time, and none at install time.",
+    severities: &[Severity::Medium, Severity::High],
+    catches: "webhook, OAST, paste, tunnel, TOR, IP lookup, bare IP (TEST-NET counts as \
+        public) or an address hidden in an encoded string, in code that sends (beacons \
+        included) or runs a download tool (curl, wget, certutil, bitsadmin, `iwr`)",
 };
 
 fn weight(class: DestinationClass) -> Option<Severity> {

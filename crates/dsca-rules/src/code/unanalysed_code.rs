@@ -19,6 +19,9 @@ pub const RULE: Rule = Rule {
         timeout) are listed too: its rules saw only part of them.",
     next_steps: "Look at the files listed. Flow- or TypeScript-syntax files shipped as .js \
         are common and harmless; a file built to break parsers is not.",
+    severities: &[Severity::Info, Severity::Low, Severity::Medium],
+    catches: "too large, unparsable, invalid UTF-8, nested to break parsers; files YARA could \
+        not finish (timeout), at info",
 };
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {

@@ -9,6 +9,7 @@
 use super::anchor_gate::{AnchorGate, Literal};
 use super::{CodeContext, reach_clause};
 use crate::Analysis;
+use dsca_model::YaraRuleInfo;
 use dsca_model::{Category, Evidence, Finding, Location, Rule, Severity, Signal};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -28,6 +29,15 @@ pub const RULE: Rule = Rule {
         does what the rule describes. A match of a built-in rule with critical severity \
         means the package carries code of a known stealer, worm or backdoor shape: do not \
         install it. A match in documentation only is reported at low severity.",
+    severities: &[
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ],
+    catches: "a file matches a built-in or user YARA rule; the severity is the YARA \
+        rule's (`meta: severity`, default medium)",
 };
 
 /// dsca's own rules, one file per family of techniques.
@@ -286,15 +296,6 @@ impl std::fmt::Debug for YaraRules {
             .field("rules", &self.rules.iter().len())
             .finish()
     }
-}
-
-/// What `dsca rules` shows of one YARA rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YaraRuleInfo {
-    pub name: String,
-    pub severity: Severity,
-    pub category: Category,
-    pub description: String,
 }
 
 /// A rule's metadata as dsca reads it: `description`, `severity` (default medium),

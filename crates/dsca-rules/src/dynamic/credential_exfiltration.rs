@@ -19,6 +19,8 @@ pub const RULE: Rule = Rule {
     next_steps: "This version is malware. Do not install it; report it to npm. On every \
         machine and CI runner that installed it, rotate the real credentials of the same \
         kinds (npm tokens first), look for their use, and check for persistence.",
+    severities: &[Severity::Critical],
+    catches: "a bait value found in what the package sent out",
 };
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {

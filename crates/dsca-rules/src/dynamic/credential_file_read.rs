@@ -28,6 +28,9 @@ pub const RULE: Rule = Rule {
     next_steps: "Do not install this version. If it was installed anywhere, rotate every \
         credential the files held on that machine (npm tokens first, then cloud keys, SSH \
         keys and GitHub tokens) and look for their use.",
+    severities: &[Severity::Medium, Severity::High],
+    catches: "bait files and credential stores read by anything but npm's own start-up; \
+        looking for one that is not there is medium",
 };
 
 /// Credential stores under the home directory, as (path below home, what it is).

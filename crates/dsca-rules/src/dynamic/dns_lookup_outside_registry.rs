@@ -26,6 +26,10 @@ pub const RULE: Rule = Rule {
         a webhook, collaborator, tunnel or dynamic-DNS name, or labels that look like \
         encoded data, do not: do not install this version, and rotate any credentials a \
         machine that installed it could reach.",
+    severities: &[Severity::Low, Severity::Medium, Severity::High],
+    catches: "low for node headers/GitHub release hosts; high for webhook, OAST, paste, \
+        tunnel, dynamic-DNS or IP-lookup names and for names made of data (long, hex or \
+        random labels, many names under one domain)",
 };
 
 /// Resolvers a program names when it wants to bypass the system's.

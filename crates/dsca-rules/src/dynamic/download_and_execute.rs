@@ -23,6 +23,9 @@ pub const RULE: Rule = Rule {
     next_steps: "Do not install this version. Find where the file came from (the URLs the \
         run requested, the program that wrote it) and what it does. If the version was \
         installed anywhere, treat that machine as compromised.",
+    severities: &[Severity::High, Severity::Critical],
+    catches: "ran a file the run wrote outside node_modules, or piped curl/wget into a shell; \
+        critical with a non-registry download",
 };
 
 const DOWNLOADERS: &[&str] = &["curl", "wget"];

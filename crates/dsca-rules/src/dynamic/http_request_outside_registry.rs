@@ -25,6 +25,8 @@ pub const RULE: Rule = Rule {
         node headers from a known host explains itself. A script or executable fetched from \
         raw code hosting, a paste site or a bare address, or data posted to a webhook or \
         collaborator domain, is a dropper or a stealer: do not install this version.",
+    severities: &[Severity::Low, Severity::Medium, Severity::High],
+    catches: "every URL; high for a script or executable download, or data sent to a drop box",
 };
 
 /// File types a dropper fetches to run.

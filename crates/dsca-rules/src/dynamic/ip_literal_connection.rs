@@ -22,6 +22,8 @@ pub const RULE: Rule = Rule {
         bytes the program sent (a shell prompt, an HTTP request, TLS). If the version was \
         installed anywhere, check that machine for connections to the address and treat it \
         as compromised.",
+    severities: &[Severity::High],
+    catches: "a connection to an address no DNS answer gave",
 };
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {

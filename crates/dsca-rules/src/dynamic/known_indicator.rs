@@ -22,6 +22,10 @@ pub const RULE: Rule = Rule {
     next_steps: "Do not install this version. Read the advisory named: it says what the \
         campaign steals or drops. Search your network logs for the indicator and treat \
         machines that reached it as compromised.",
+    severities: &[Severity::Critical],
+    catches: "a name looked up, an address connected to, a TLS server name or a URL requested \
+        is a domain, IP or URL a malware advisory lists (`dsca db update`); subdomains \
+        of a listed domain count",
 };
 
 pub(crate) fn check(run: &DynamicAnalysis, known: &dyn KnownIndicators, out: &mut Analysis) {

@@ -1,6 +1,6 @@
 //! Dynamic rules: what a package did inside dsca's sandbox (DSCA1001–DSCA1099), judged
-//! from a [`DynamicAnalysis`]. One file per rule; a new rule is a new file here plus one
-//! line in [`RULES`] and one in [`CHECKS`].
+//! from a [`DynamicAnalysis`]. One file per rule; a new rule is a new file here plus its
+//! line in the table of `codes.rs`.
 //!
 //! The record is package-controlled data (names it looked up, URLs, argv, paths): every
 //! list a rule reports is bounded, and nothing here indexes or unwraps on it.
@@ -28,48 +28,14 @@ pub mod time_triggered;
 pub mod write_outside_project;
 
 use crate::Analysis;
+use dsca_model::Severity;
 use dsca_model::dynamic::{
     DynamicAnalysis, EXECUTE_PHASE, Exec, Process, normalise_dir, normalise_path as normalise,
     path_within,
 };
-use dsca_model::{Rule, Severity};
 use std::collections::{HashMap, HashSet};
 
-/// Every dynamic rule definition, in id order.
-pub(crate) static RULES: &[&Rule] = &[
-    &dns_lookup_outside_registry::RULE,
-    &ip_literal_connection::RULE,
-    &http_request_outside_registry::RULE,
-    &download_and_execute::RULE,
-    &risky_command_executed::RULE,
-    &write_outside_project::RULE,
-    &process_outlived_phase::RULE,
-    &credential_file_read::RULE,
-    &credential_exfiltration::RULE,
-    &phase_incomplete::RULE,
-    &known_indicator::RULE,
-    &remote_command_executed::RULE,
-    &time_triggered::RULE,
-    &spins_when_loaded::RULE,
-];
-
-type Check = fn(&RunContext, &mut Analysis);
-
-static CHECKS: &[Check] = &[
-    dns_lookup_outside_registry::check,
-    ip_literal_connection::check,
-    http_request_outside_registry::check,
-    download_and_execute::check,
-    risky_command_executed::check,
-    write_outside_project::check,
-    process_outlived_phase::check,
-    credential_file_read::check,
-    credential_exfiltration::check,
-    phase_incomplete::check,
-    remote_command_executed::check,
-    time_triggered::check,
-    spins_when_loaded::check,
-];
+pub(crate) type Check = fn(&RunContext, &mut Analysis);
 
 /// Judge one sandboxed run: the dynamic rules' findings and neutral behaviours.
 ///
@@ -117,7 +83,7 @@ pub fn analyse(run: &DynamicAnalysis) -> Analysis {
 fn judge(run: &DynamicAnalysis) -> Analysis {
     let context = RunContext::new(run);
     let mut analysis = Analysis::default();
-    for check in CHECKS {
+    for check in crate::codes::dynamic_checks() {
         check(&context, &mut analysis);
     }
     analysis

@@ -20,6 +20,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Read the phase's last lines of output in the report. A build that fails for \
         lack of a compiler or a network download explains itself; a package that sleeps \
         until the time limit deserves a closer look at its install scripts and code.",
+    severities: &[Severity::Info, Severity::Low],
+    catches: "the record may be incomplete",
 };
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {

@@ -19,6 +19,9 @@ pub const RULE: Rule = Rule {
     next_steps: "Look at the command the process ran. If the version was installed anywhere, \
         look for that process on the machine, stop it, and treat the machine as \
         compromised.",
+    severities: &[Severity::High],
+    catches: "a process still running 2 s after its phase's command ended (watched and \
+        recorded up to `--linger` seconds, default 10, then killed)",
 };
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {

@@ -23,6 +23,12 @@ pub const RULE: Rule = Rule {
     next_steps: "This version is malware. Do not install it; report it to npm. Treat every \
         machine that installed or imported it as controlled by someone else: isolate it, \
         rotate its credentials and look for what was run on it.",
+    severities: &[Severity::High, Severity::Critical],
+    catches: "a raw TCP client that waited for orders, or a WebSocket the package opened, was \
+        sent `echo dsca-probe-<mark>` (unique per run), or a script download was \
+        answered with a script running `/bin/echo <mark>`, and the package ran it: the \
+        mark is in a command it started or in the output it sent back (critical for the \
+        raw connection, high for the script)",
 };
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {

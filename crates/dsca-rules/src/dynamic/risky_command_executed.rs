@@ -30,6 +30,10 @@ pub const RULE: Rule = Rule {
         (the process tree in the report shows the parent). A documented download of a \
         prebuilt binary can explain curl; a shell connected to a socket, a decoded payload \
         or a detached process cannot: do not install this version.",
+    severities: &[Severity::Medium, Severity::High, Severity::Critical],
+    catches: "curl, wget, nc, socat, openssl s_client, `bash -i` (high); base64 -d, inline \
+        code that reaches the network, powershell, certutil, crontab, nohup/setsid \
+        (medium); a shell to /dev/tcp (critical)",
 };
 
 /// One program judged: how much it weighs and why.

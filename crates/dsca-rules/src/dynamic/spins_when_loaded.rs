@@ -24,6 +24,14 @@ pub const RULE: Rule = Rule {
         release is out. Check the package's entry file for a loop at top level (often \
         behind a date or locale check) and report it to npm if it was published on \
         purpose.",
+    severities: &[Severity::High],
+    catches: "the import (or the time-bomb pass) hit its time limit having spent at least 70% \
+        of it running on a CPU or queued for one (`busy_ms_at_timeout`, from \
+        `/proc/<pid>/schedstat`, so a loaded machine does not hide the spin): top-level \
+        code in an endless loop, the colors/faker sabotage; an import that waits (a \
+        socket, a timer) or an install that compiles until its limit is not reported. \
+        The import phases after a hung import are skipped (they would hang the same way) \
+        and named in `skipped_phases`",
 };
 
 /// The share of the phase's length spent running or queued for a CPU above which the

@@ -26,6 +26,11 @@ pub const RULE: Rule = Rule {
         package's code. Do not rely on it staying dormant: pin an earlier version or \
         replace the package, and if it is installed anywhere, remove it before the date \
         comes.",
+    severities: &[Severity::Medium, Severity::High],
+    catches: "with the clock 400 days ahead (the `import-later` pass), the import looked up or \
+        reached a host, sent a request, ran a program or read a bait credential that it \
+        did not at today's date (high); only wrote outside the project (medium). The \
+        same behaviour on both dates is left to the other rules",
 };
 
 /// What one import did that matters, as comparable lines (`reached host x`).

@@ -23,6 +23,9 @@ pub const RULE: Rule = Rule {
     next_steps: "Look at the paths. If the version was installed anywhere, check those files \
         on that machine (shell rc files, crontab, authorized_keys, systemd and autostart \
         entries), remove what the package added, and treat the machine as compromised.",
+    severities: &[Severity::High, Severity::Critical],
+    catches: "critical for shell rc files, cron, systemd/autostart, authorized_keys, /etc; \
+        refused attempts count (\"tried to write\")",
 };
 
 pub(crate) fn check(run: &RunContext, out: &mut Analysis) {

@@ -16,6 +16,8 @@ pub const RULE: Rule = Rule {
         over a system or user configuration file. npm never produces such paths.",
     next_steps: "Do not unpack this tarball with tools other than npm or dsca. Treat the \
         package as malicious and report it.",
+    severities: &[Severity::High],
+    catches: "an entry with an absolute path",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

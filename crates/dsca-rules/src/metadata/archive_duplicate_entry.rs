@@ -18,6 +18,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Compare the copies. dsca analyses the last one, the copy npm installs; \
         check what the earlier ones contain, and distrust a package that hides a different \
         file behind the same name.",
+    severities: &[Severity::Medium],
+    catches: "the same path twice, so what is unpacked depends on the tool",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

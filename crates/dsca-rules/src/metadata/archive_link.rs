@@ -17,6 +17,8 @@ pub const RULE: Rule = Rule {
         as ~/.ssh or ~/.npmrc.",
     next_steps: "Check where each link points. A link that leaves the package folder is a \
         strong sign of a crafted, malicious archive: do not unpack it with other tools.",
+    severities: &[Severity::Medium, Severity::High],
+    catches: "a symbolic or hard link (high when it points outside the package)",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

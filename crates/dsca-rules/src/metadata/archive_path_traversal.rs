@@ -16,6 +16,8 @@ pub const RULE: Rule = Rule {
         can write (shell profiles, SSH keys, other packages). npm never produces such paths.",
     next_steps: "Do not unpack this tarball with tools other than npm or dsca. The entry was \
         crafted on purpose: treat the package as malicious and report it.",
+    severities: &[Severity::High],
+    catches: "an entry whose path climbs out of the package folder (`../`)",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

@@ -16,6 +16,8 @@ pub const RULE: Rule = Rule {
         the extractor or, as root, create device access.",
     next_steps: "Do not unpack this tarball as root or with tools other than npm or dsca. \
         Treat the crafted entry as a sign of a malicious or broken package.",
+    severities: &[Severity::Medium],
+    catches: "a device file, FIFO or other entry that is neither a file nor a folder",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

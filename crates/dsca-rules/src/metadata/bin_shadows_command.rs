@@ -17,6 +17,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Check why the package needs a command with this name. Unless it is the \
         official distribution of that tool, remove it and look at what the linked script \
         does.",
+    severities: &[Severity::High],
+    catches: "a `bin` named like a system command (node, npm, git, sh, ls, ...)",
 };
 
 /// Commands that scripts and developers run all the time.

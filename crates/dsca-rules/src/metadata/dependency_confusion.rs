@@ -24,6 +24,9 @@ pub const RULE: Rule = Rule {
         (scoped registries in .npmrc) and pin versions in the lockfile. Do not install this \
         package; if it was installed, find the machines it ran on and treat what it could \
         read as exposed.",
+    severities: &[Severity::High],
+    catches: "a first release at 90.x or above that is new, runs an install script or has only \
+        a few versions; new internal-looking names",
 };
 
 /// A first release at or above this major is a version picked to win resolution.

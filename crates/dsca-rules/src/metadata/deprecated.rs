@@ -15,6 +15,8 @@ pub const RULE: Rule = Rule {
         replacement package.",
     next_steps: "Read the deprecation message and move to the version or package it \
         recommends.",
+    severities: &[Severity::Low],
+    catches: "the version is deprecated",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

@@ -18,6 +18,9 @@ pub const RULE: Rule = Rule {
     next_steps: "Read the script and every file it runs. If the package does not need to \
         build anything on install, prefer a version without the script, or install with \
         `--ignore-scripts` and run any needed build step yourself.",
+    severities: &[Severity::Low],
+    catches: "runs a script when installed (preinstall, install, postinstall; prepare for \
+        checkouts; the implicit `node-gyp rebuild` of a `binding.gyp`)",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

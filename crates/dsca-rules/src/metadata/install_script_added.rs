@@ -18,6 +18,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Compare this version with the previous one and read the new script and \
         what it runs. Check the changelog and the repository for a matching change. Until it \
         is explained, pin the previous version.",
+    severities: &[Severity::Medium],
+    catches: "the previous version had no such script",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

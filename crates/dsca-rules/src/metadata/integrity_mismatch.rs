@@ -15,6 +15,8 @@ pub const RULE: Rule = Rule {
         transit; npm itself would refuse to install it.",
     next_steps: "Do not use this tarball. Fetch it again directly from the registry, check \
         the mirror, proxy or cache that served it, and find out who could write there.",
+    severities: &[Severity::Critical],
+    catches: "the tarball does not match the integrity hash the registry published",
 };
 
 /// The finding for a tarball of `name@version` downloaded from `url` whose hash is

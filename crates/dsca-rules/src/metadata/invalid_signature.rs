@@ -18,6 +18,9 @@ pub const RULE: Rule = Rule {
     next_steps: "Do not install this version from this source. Compare the metadata with \
         the public registry, check the mirror or proxy in between, and report it to the \
         registry operator.",
+    severities: &[Severity::Medium, Severity::Critical],
+    catches: "the registry signature does not verify (medium when it is signed only by a key \
+        the registry does not list)",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

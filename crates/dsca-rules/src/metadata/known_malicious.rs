@@ -20,6 +20,9 @@ pub const RULE: Rule = Rule {
         every machine that installed it as compromised: rotate the credentials it could \
         read (npm, GitHub, cloud, SSH) and look for what it left behind. The advisory's \
         link says what the malware did.",
+    severities: &[Severity::Medium, Severity::Critical],
+    catches: "an OSV malware advisory names this version (medium when it only covers every \
+        version of a package with many releases, or names specific versions too)",
 };
 
 pub const DEPENDENCY_RULE: Rule = Rule {
@@ -36,6 +39,8 @@ pub const DEPENDENCY_RULE: Rule = Rule {
     next_steps: "Do not install this version. Pin the dependency to a version no advisory \
         names, or drop the package. On machines that installed it, handle the dependency as \
         the advisory says.",
+    severities: &[Severity::Medium, Severity::Critical],
+    catches: "a dependency resolves to a version an advisory names, with the path",
 };
 
 pub const INDICATOR_RULE: Rule = Rule {
@@ -47,6 +52,9 @@ pub const INDICATOR_RULE: Rule = Rule {
     title: "Names the infrastructure of known malware",
     problem: "A file of the package names a domain, address or URL that a malware advisory         lists as the command-and-control or drop server of a known malicious package. A new         package talking to the same server is the same campaign under a new name.",
     next_steps: "Do not install this version. Read the advisory named: it says what the         campaign steals or drops. Search your network logs for the indicator.",
+    severities: &[Severity::Critical],
+    catches: "a file names a domain, IP or URL a malware advisory lists as its infrastructure \
+        (whole names only: `notsfrclak.com` is not `sfrclak.com`)",
 };
 
 /// The advisories' indicators named in the package's files.

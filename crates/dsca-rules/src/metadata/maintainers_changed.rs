@@ -16,6 +16,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Look up the added maintainers: their other packages, their history and \
         their link to the project. Review releases published after the change with extra \
         care.",
+    severities: &[Severity::Low],
+    catches: "the maintainers changed since the previous version",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

@@ -19,6 +19,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Trust the tarball's package.json: it is what npm acts on. Review the \
         scripts, dependencies and bin entries listed here as if they were undisclosed, and \
         report the package if the difference hides behaviour.",
+    severities: &[Severity::High],
+    catches: "registry metadata and package.json disagree on scripts, dependencies or bin",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

@@ -1,5 +1,5 @@
-//! Metadata rules, one file per rule. A new rule is a new file here plus one line in
-//! [`RULES`] and, when it checks something itself, one line in [`CHECKS`].
+//! Metadata rules, one file per rule. A new rule is a new file here plus its line in
+//! the table of `codes.rs`.
 
 use crate::{Analysis, ScanContext};
 use dsca_model::npm::Manifest;
@@ -33,70 +33,7 @@ pub mod publisher_changed;
 pub mod risky_install_command;
 pub mod typosquat;
 
-/// Every rule definition, including those the pipeline raises itself.
-pub(crate) static RULES: &[&Rule] = &[
-    &install_script::RULE,
-    &risky_install_command::RULE,
-    &install_script_added::RULE,
-    &non_registry_dependency::RULE,
-    &known_malicious::DEPENDENCY_RULE,
-    &typosquat::RULE,
-    &dependency_confusion::RULE,
-    &new_package::RULE,
-    &new_version::RULE,
-    &publisher_changed::RULE,
-    &maintainers_changed::RULE,
-    &deprecated::RULE,
-    &no_repository::RULE,
-    &npm_security_placeholder::RULE,
-    &known_malicious::RULE,
-    &known_malicious::INDICATOR_RULE,
-    &integrity_mismatch::RULE,
-    &invalid_signature::RULE,
-    &provenance_dropped::RULE,
-    &manifest_confusion::RULE,
-    &no_integrity::RULE,
-    &native_executable::RULE,
-    &private_key::RULE,
-    &bin_shadows_command::RULE,
-    &archive_path_traversal::RULE,
-    &archive_absolute_path::RULE,
-    &archive_link::RULE,
-    &archive_duplicate_entry::RULE,
-    &archive_special_entry::RULE,
-];
-
 pub(crate) type Check = fn(&ScanContext, &mut Analysis);
-
-/// The checks `analyse_metadata` runs, in id order.
-pub(crate) static CHECKS: &[Check] = &[
-    install_script::check,
-    risky_install_command::check,
-    install_script_added::check,
-    non_registry_dependency::check,
-    typosquat::check,
-    dependency_confusion::check,
-    new_package::check,
-    new_version::check,
-    publisher_changed::check,
-    maintainers_changed::check,
-    deprecated::check,
-    no_repository::check,
-    npm_security_placeholder::check,
-    known_malicious::check,
-    known_malicious::check_indicators,
-    invalid_signature::check,
-    provenance_dropped::check,
-    manifest_confusion::check,
-    native_executable::check,
-    private_key::check,
-    bin_shadows_command::check,
-    archive_path_traversal::check,
-    archive_absolute_path::check,
-    archive_link::check,
-    archive_duplicate_entry::check,
-    archive_special_entry::check,
-];
 
 /// Scripts npm runs when a consumer installs the package.
 pub(crate) const INSTALL_SCRIPTS: [&str; 3] = ["preinstall", "install", "postinstall"];

@@ -20,6 +20,9 @@ pub const RULE: Rule = Rule {
     next_steps: "Check that each binary belongs to the package's purpose (a native addon, a \
         bundled tool) and is built from its published source, ideally with provenance. Scan \
         unexpected binaries with an antivirus engine or a sandbox before running anything.",
+    severities: &[Severity::Medium, Severity::High],
+    catches: "ELF, PE, Mach-O by magic bytes; high for a program (not a `.node` addon) in a \
+        package with an install script, or one an install script names",
 };
 
 /// The kind of native executable a file's first bytes announce.

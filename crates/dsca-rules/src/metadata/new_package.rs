@@ -18,6 +18,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Check who publishes it, whether its repository and its authors are \
         established, and whether an older, widely used package does the same job. If it is \
         not urgent, wait until it has a history.",
+    severities: &[Severity::Low],
+    catches: "the package's first version is less than 30 days old",
 };
 
 const NEW_DAYS: i64 = 30;

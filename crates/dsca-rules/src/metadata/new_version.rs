@@ -18,6 +18,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Unless you need a fix it contains, prefer the previous version for a few \
         days (many teams enforce a minimum release age), and review the diff before you \
         upgrade.",
+    severities: &[Severity::Info],
+    catches: "this version is less than 7 days old",
 };
 
 const NEW_DAYS: i64 = 7;

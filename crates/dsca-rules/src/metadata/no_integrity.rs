@@ -15,6 +15,8 @@ pub const RULE: Rule = Rule {
         published. Anyone who can tamper with the mirror or the connection can swap it.",
     next_steps: "Resolve the package from a registry that serves integrity hashes (the \
         public npm registry does), or pin the expected hash in your lockfile and compare.",
+    severities: &[Severity::Medium],
+    catches: "no integrity hash to check the tarball against",
 };
 
 /// The finding for `name@version`, whose tarball at `url` nothing can verify.

@@ -14,6 +14,8 @@ pub const RULE: Rule = Rule {
         compared with a public source history. Throwaway malicious packages rarely name one.",
     next_steps: "Find the project's source some other way before trusting it, or prefer a \
         package whose releases can be traced to a repository (ideally with provenance).",
+    severities: &[Severity::Info],
+    catches: "the manifest names no source repository",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

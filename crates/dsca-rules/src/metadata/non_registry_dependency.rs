@@ -18,6 +18,16 @@ pub const RULE: Rule = Rule {
     next_steps: "Check who controls the repository or host and whether the reference is pinned \
         to a commit. Prefer the registry release of the same code; if there is none, vendor \
         a reviewed copy or pin an immutable commit hash.",
+    severities: &[
+        Severity::Info,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ],
+    catches: "git, GitHub shorthand, http(s) tarballs, `file:`, `link:`; high for plain http \
+        or a sibling of the package's own scope fetched from git (TanStack); critical \
+        for a tarball on a bare public address, tunnel, file host, paste or collaborator \
+        host (PhantomRaven); info for the devDependencies of a checkout",
 };
 
 /// Where a dependency spec points.

@@ -18,6 +18,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Remove the package from every project, lockfile, cache and mirror. Find \
         every machine that installed an earlier version and treat it as compromised: \
         rotate its credentials and look for persistence.",
+    severities: &[Severity::Critical],
+    catches: "npm removed the package as malware",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

@@ -21,6 +21,10 @@ pub const RULE: Rule = Rule {
     next_steps: "Find out what the key belongs to. If it is real, tell the maintainers so \
         they revoke and replace it; never reuse it. Throwaway test keys are harmless to \
         you but should not be trusted for anything.",
+    severities: &[Severity::Info, Severity::Medium, Severity::High],
+    catches: "private keys shipped in the package (medium for a development identity: a key \
+        beside its certificate in a certs/ssl/tls folder, or under test fixtures); \
+        certificates separately at info",
 };
 
 const PEM_BEGIN: &[u8] = b"-----BEGIN ";

@@ -17,6 +17,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Check the project's repository for a release of this version and its CI \
         run. If the release did not come from the usual pipeline, treat the version as \
         suspect, pin the previous one and alert the maintainers.",
+    severities: &[Severity::High],
+    catches: "the previous version had provenance, this one has none",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

@@ -16,6 +16,8 @@ pub const RULE: Rule = Rule {
     next_steps: "Check that the new publisher is a known maintainer of the project (its \
         repository, release notes, the maintainer list on the registry). Be wary when the \
         change comes with new install scripts, new dependencies or dropped provenance.",
+    severities: &[Severity::Medium],
+    catches: "another account published this version than the previous one",
 };
 
 pub(crate) fn check(ctx: &ScanContext, out: &mut Analysis) {

@@ -31,6 +31,13 @@ pub const RULE: Rule = Rule {
         fetches or runs (the URL, the decoded data, the started file). If it was installed \
         anywhere, treat that machine as compromised: rotate the credentials it could reach \
         (npm, git, cloud, SSH) and check for persistence.",
+    severities: &[Severity::Medium, Severity::High, Severity::Critical],
+    catches: "curl, wget, nc, PowerShell, certutil, `base64 -d`, eval, pipes and process \
+        substitutions into a shell, DNS tools fed by command substitution, detached \
+        starts, `node -e` whose inline code spawns, connects, decodes or evaluates; also \
+        the `<!(...)` commands of `binding.gyp`; reverse shells are critical, a bare \
+        `/dev/tcp` connection (how wait-for-it probes a port) medium. Quotes, escapes \
+        and `sh -c` strings are unwrapped first",
 };
 
 /// One risky shape found in a command.

@@ -22,6 +22,10 @@ pub const RULE: Rule = Rule {
     next_steps: "Check that you meant this package and not the popular one it resembles. If \
         the name was a mistake, uninstall it, install the intended package, and if its \
         install scripts ran, rotate the credentials the machine held.",
+    severities: &[Severity::Medium, Severity::High],
+    catches: "edit distance, swapped letters, separators, scope, homoglyphs, filler affixes \
+        against the top 10,000 packages; a popular name plus a word when the package \
+        runs install scripts",
 };
 
 /// How a name differs from the popular one it imitates.

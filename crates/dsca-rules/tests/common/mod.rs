@@ -135,12 +135,12 @@ impl Fixture {
     }
 
     pub fn analyse(&self) -> Analysis {
-        analyse_metadata(&self.context())
+        documented(analyse_metadata(&self.context()))
     }
 
     /// What the code analysis reports.
     pub fn analyse_code(&self) -> Analysis {
-        dsca_rules::analyse_code(&self.context())
+        documented(dsca_rules::analyse_code(&self.context()))
     }
 
     /// The findings of one code rule.
@@ -186,3 +186,19 @@ pub fn packument(name: &str, versions: &[(&str, Value, &str)]) -> Packument {
 
 /// An old, established timestamp (well outside every "new" window).
 pub const LONG_AGO: &str = "2020-01-01T00:00:00.000Z";
+
+/// `analysis`, once every finding is checked against its rule's documented severities
+/// (the README's tables show them): a finding outside them fails the test.
+pub fn documented(analysis: Analysis) -> Analysis {
+    for finding in &analysis.findings {
+        let rule = dsca_rules::rule_by_id(&finding.rule).expect("a catalogued rule");
+        assert!(
+            rule.severities.contains(&finding.severity),
+            "{} raised at {}, which its `severities` do not list: {}",
+            rule.id,
+            finding.severity,
+            finding.message
+        );
+    }
+    analysis
+}
