@@ -1,4 +1,9 @@
 // Execution techniques: reverse shells, download cradles, miners, embedded executables.
+//
+// Each rule's `anchor` entries are literals one of which every match of the rule holds
+// (compared in any ASCII case; `{ws}` stands for each byte YARA's `\s` matches, a
+// leading `{b}` for a `\b` before a letter). A file holding none of them skips the
+// YARA scan; a test checks each rule has anchors and that its fixtures pass the gate.
 
 rule dsca_reverse_shell_one_liner
 {
@@ -6,6 +11,16 @@ rule dsca_reverse_shell_one_liner
         description = "Contains a reverse-shell one-liner that hands a shell to a remote host"
         severity = "critical"
         category = "execution"
+        // `$nc`: `-e\s+/bin/`
+        // `$powershell and $psloop`
+        anchor = "/dev/tcp/"
+        anchor = "/dev/udp/"
+        anchor = "{ws}/bin/"
+        anchor = "mkfifo{ws}"
+        anchor = "pty.spawn("
+        anchor = "socket(S,"
+        anchor = "fsockopen("
+        anchor = "System.Net.Sockets.TCPClient("
     strings:
         $bash = /(ba)?sh\s+-i\s*>&?\s*\/dev\/(tcp|udp)\/[\w.\-]+\/\d{1,5}/
         $devtcp = /0<&\d+;\s*exec\s+\d+<>\/dev\/tcp\//
@@ -26,6 +41,17 @@ rule dsca_powershell_download_cradle
         description = "Runs PowerShell that downloads a script or program and executes it, often hidden or encoded"
         severity = "high"
         category = "execution"
+        // `$iex1 and $dl1`, or `$dl2` (whose alternatives follow a `\b`)
+        // `$ps`, which the other two branches need
+        anchor = ".DownloadString("
+        anchor = "Invoke-WebRequest"
+        anchor = "Invoke-RestMethod"
+        anchor = "{b}iwr{ws}"
+        anchor = "{b}irm{ws}"
+        anchor = "powershell{ws}"
+        anchor = "powershell\""
+        anchor = "powershell'"
+        anchor = "powershell.exe"
     strings:
         $iex1 = /\b(IEX|Invoke-Expression)\b/ nocase
         $dl1 = /\.DownloadString\(/ nocase
@@ -51,6 +77,7 @@ rule dsca_cryptominer
         description = "Configures a cryptocurrency miner (mining pool URL and miner options)"
         severity = "high"
         category = "execution"
+        anchor = "stratum+"
     strings:
         $pool = /stratum\+(tcp|ssl|tls):\/\// nocase
         $miner1 = "xmrig" nocase
@@ -68,6 +95,9 @@ rule dsca_embedded_executable_base64
         description = "Carries a Windows or Linux executable encoded as base64 text, ready to be written out and run"
         severity = "high"
         category = "content"
+        anchor = "TVqQAAMAAAAEAAAA"
+        anchor = "f0VMRgIBAQAAAAAAAAAAA"
+        anchor = "f0VMRgEBAQAAAAAAAAAAA"
     strings:
         // "MZ" DOS header with the usual stub, and the ELF magic, as base64.
         $pe = "TVqQAAMAAAAEAAAA"
@@ -83,6 +113,7 @@ rule dsca_ssh_authorized_keys_backdoor
         description = "Adds a hard-coded public key to ~/.ssh/authorized_keys, a standing way in for its owner"
         severity = "critical"
         category = "persistence"
+        anchor = "authorized_keys"
     strings:
         $file = "authorized_keys"
         $key = /ssh-(rsa|ed25519|dss) AAAA[0-9A-Za-z+\/]{60,}/

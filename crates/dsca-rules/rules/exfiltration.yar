@@ -1,5 +1,10 @@
 // Data sent where malware sends it: environment dumps to webhooks and collaborator
 // domains, and npm-token worms that republish every package of their victim.
+//
+// Each rule's `anchor` entries are literals one of which every match of the rule holds
+// (compared in any ASCII case; `{ws}` stands for each byte YARA's `\s` matches, a
+// leading `{b}` for a `\b` before a letter). A file holding none of them skips the
+// YARA scan; a test checks each rule has anchors and that its fixtures pass the gate.
 
 rule dsca_env_dump_to_webhook
 {
@@ -7,6 +12,31 @@ rule dsca_env_dump_to_webhook
         description = "Serialises the whole environment and names a webhook, request bin or out-of-band host to send it to"
         severity = "critical"
         category = "network"
+        anchor = "oast.fun"
+        anchor = "oast.live"
+        anchor = "oast.me"
+        anchor = "oast.pro"
+        anchor = "oast.site"
+        anchor = "oast.online"
+        anchor = "interact.fun"
+        anchor = "interact.live"
+        anchor = "interact.me"
+        anchor = "interact.pro"
+        anchor = "interact.site"
+        anchor = "interact.online"
+        anchor = "burpcollaborator.net"
+        anchor = "oastify.com"
+        anchor = "canarytokens.com"
+        anchor = "webhook.site"
+        anchor = "discord.com/api/webhooks/"
+        anchor = "discordapp.com/api/webhooks/"
+        anchor = "api.telegram.org/bot"
+        anchor = ".m.pipedream.net"
+        anchor = "requestbin"
+        anchor = ".ngrok."
+        anchor = ".ngrok-free."
+        anchor = "hookbin.com"
+        anchor = "beeceptor.com"
     strings:
         $env1 = /JSON\.stringify\(\s*process\.env\s*\)/
         $env2 = /Object\.(entries|keys)\(\s*process\.env\s*\)/
@@ -34,6 +64,28 @@ rule dsca_host_recon_to_oob_host
         description = "Collects the host name, user and directory and names an out-of-band testing host (dependency-confusion probe)"
         severity = "critical"
         category = "network"
+        anchor = "oast.fun"
+        anchor = "oast.live"
+        anchor = "oast.me"
+        anchor = "oast.pro"
+        anchor = "oast.site"
+        anchor = "oast.online"
+        anchor = "interact.fun"
+        anchor = "interact.live"
+        anchor = "interact.me"
+        anchor = "interact.pro"
+        anchor = "interact.site"
+        anchor = "interact.online"
+        anchor = "burpcollaborator.net"
+        anchor = "oastify.com"
+        anchor = "canarytokens.com"
+        anchor = "webhook.site"
+        anchor = "discord.com/api/webhooks/"
+        anchor = "discordapp.com/api/webhooks/"
+        anchor = "api.telegram.org/bot"
+        anchor = "dnslog.cn"
+        anchor = "ceye.io"
+        anchor = "pipedream.net"
     strings:
         $recon1 = "os.hostname()"
         $recon2 = "os.userInfo()"
@@ -60,6 +112,7 @@ rule dsca_npm_token_worm
         description = "Reads an npm token, lists every package its owner maintains and publishes to the registry (a self-spreading npm worm)"
         severity = "critical"
         category = "publishing"
+        anchor = "maintainer:"
     strings:
         $token1 = "_authToken"
         $token2 = "NPM_TOKEN"
@@ -86,6 +139,7 @@ rule dsca_ci_secrets_dump
         description = "Writes a CI workflow that dumps every repository secret"
         severity = "critical"
         category = "filesystem"
+        anchor = ".github/workflows"
     strings:
         $secrets = /toJSON\(\s*secrets\s*\)/
         $workflow = ".github/workflows"

@@ -1,6 +1,11 @@
 // Credential stealers seen again and again in npm malware: Discord token grabbers,
 // browser password and cookie stealers, crypto-wallet stealers.
 // General techniques only: every rule needs several independent signals.
+//
+// Each rule's `anchor` entries are literals one of which every match of the rule holds
+// (compared in any ASCII case; `{ws}` stands for each byte YARA's `\s` matches, a
+// leading `{b}` for a `\b` before a letter). A file holding none of them skips the
+// YARA scan; a test checks each rule has anchors and that its fixtures pass the gate.
 
 rule dsca_discord_token_grabber
 {
@@ -8,6 +13,8 @@ rule dsca_discord_token_grabber
         description = "Reads Discord's Local Storage LevelDB and searches it for account tokens"
         severity = "critical"
         category = "filesystem"
+        // `all of ($store*)`
+        anchor = "leveldb"
     strings:
         $app1 = "discordcanary" nocase
         $app2 = "discordptb" nocase
@@ -31,6 +38,8 @@ rule dsca_browser_credential_stealer
         description = "Reads the saved passwords or cookies of Chromium browsers and the key that decrypts them"
         severity = "critical"
         category = "filesystem"
+        // `all of ($key*)`
+        anchor = "encrypted_key"
     strings:
         $browser1 = "Google\\\\Chrome\\\\User Data" nocase
         $browser2 = "Google/Chrome" nocase
@@ -60,6 +69,19 @@ rule dsca_crypto_wallet_stealer
         description = "Reads the storage of several browser-extension or desktop crypto wallets"
         severity = "critical"
         category = "filesystem"
+        // Every branch of the condition needs one of `$dir*`.
+        anchor = "Local Extension Settings"
+        anchor = "exodus.wallet"
+        anchor = "Electrum/wallets"
+        anchor = "Electrum\\\\wallets"
+        anchor = "Ethereum/keystore"
+        anchor = "Ethereum\\\\keystore"
+        anchor = "com.liberty.jaxx"
+        anchor = "atomic/Local Storage"
+        anchor = "Coinomi"
+        anchor = "Guarda/Local Storage"
+        anchor = ".config/solana/id.json"
+        anchor = "wallet.dat"
     strings:
         // Chrome Web Store ids of wallet extensions (MetaMask, Phantom, Coinbase,
         // Binance, TronLink, Ronin, Exodus, Trust, Keplr, Solflare, OKX, Rabby).
@@ -97,6 +119,16 @@ rule dsca_credential_file_sweep
         description = "Names the credential files of many different tools, the way a stealer sweeps a developer machine"
         severity = "high"
         category = "filesystem"
+        // `5 of them`: any five of the thirteen include one of these nine.
+        anchor = ".ssh/id_rsa"
+        anchor = ".aws/credentials"
+        anchor = ".git-credentials"
+        anchor = ".config/gh/hosts.yml"
+        anchor = ".bash_history"
+        anchor = ".config/gcloud/credentials.db"
+        anchor = ".azure/accessTokens.json"
+        anchor = ".pypirc"
+        anchor = ".ssh/id_ed25519"
     strings:
         $c1 = ".ssh/id_rsa"
         $c2 = ".aws/credentials"
@@ -121,6 +153,7 @@ rule dsca_discord_client_injection
         description = "Rewrites the Discord desktop client's core module to inject code that steals logins and payment details"
         severity = "critical"
         category = "persistence"
+        anchor = "discord_desktop_core"
     strings:
         $core = "discord_desktop_core"
         $target1 = "core.asar"
@@ -138,6 +171,11 @@ rule dsca_messenger_session_stealer
         description = "Reads the session folders of desktop messengers (Telegram tdata and the like), which log in without a password"
         severity = "high"
         category = "filesystem"
+        // `$telegram2`, which both branches need
+        anchor = "\"tdata"
+        anchor = "'tdata"
+        anchor = "/tdata"
+        anchor = "\\tdata"
     strings:
         $telegram1 = "Telegram Desktop" nocase
         $telegram2 = /["'\/\\]tdata["'\/\\]/
@@ -153,6 +191,9 @@ rule dsca_macos_keychain_or_password_phish
         description = "Dumps the macOS keychain or shows a fake password dialog to capture the user's login password"
         severity = "high"
         category = "filesystem"
+        anchor = "security dump-keychain"
+        anchor = "login.keychain-db"
+        anchor = "hidden answer"
     strings:
         $dump = "security dump-keychain"
         $keychain = "login.keychain-db"
@@ -171,6 +212,10 @@ rule dsca_crypto_clipper
         description = "Watches the clipboard for cryptocurrency addresses, the way clippers swap them for the attacker's"
         severity = "high"
         category = "execution"
+        // `2 of ($addr*)`: three of the five shapes hold `HJ-NP-Z`; the other two
+        // together hold `$addr2`.
+        anchor = "HJ-NP-Z"
+        anchor = "0x[a-fA-F0-9]{40}"
     strings:
         $clip1 = "clipboardy"
         $clip2 = "Get-Clipboard"
@@ -194,6 +239,14 @@ rule dsca_browser_wallet_hijack
         description = "Replaces the page's fetch, XMLHttpRequest or wallet provider and carries cryptocurrency addresses: swaps the recipient of payments in the browser (the chalk/debug compromise, Sep 2025)"
         severity = "critical"
         category = "network"
+        // Each branch of the hook needs one of these: `$fetch`, `$xhr`, `$provider*`.
+        anchor = ".fetch="
+        anchor = ".fetch ="
+        anchor = ".prototype.open="
+        anchor = ".prototype.open ="
+        anchor = ".prototype.send="
+        anchor = ".prototype.send ="
+        anchor = "ethereum"
     strings:
         // At most one space around `=`: minified and formatted code alike, and literal
         // anchors for the gate.

@@ -1,5 +1,6 @@
 //! Whether a file holds any of a set of literals, compared without regard to ASCII case:
-//! the gate in front of the built-in YARA rules (see `BUILTIN_ANCHORS` in `yara.rs`).
+//! the gate in front of the built-in YARA rules (the `anchor` entries of their metadata,
+//! read by `builtin_gate` in `yara.rs`).
 //!
 //! Most files hold none, so the cost is the pass over their bytes. An Aho-Corasick DFA
 //! takes one dependent table load per byte; here each position's four bytes are hashed

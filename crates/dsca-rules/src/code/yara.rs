@@ -54,216 +54,66 @@ const BUILTIN_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Out-of-band testing hosts, request bins and webhooks that two rules name.
-const OUT_OF_BAND_HOSTS: &[&str] = &[
-    "oast.fun",
-    "oast.live",
-    "oast.me",
-    "oast.pro",
-    "oast.site",
-    "oast.online",
-    "interact.fun",
-    "interact.live",
-    "interact.me",
-    "interact.pro",
-    "interact.site",
-    "interact.online",
-    "burpcollaborator.net",
-    "oastify.com",
-    "canarytokens.com",
-    "webhook.site",
-    "discord.com/api/webhooks/",
-    "discordapp.com/api/webhooks/",
-    "api.telegram.org/bot",
-];
-
-/// For each built-in rule, literals one of which every match of the rule contains,
-/// compared without regard to ASCII case; `{ws}` stands for each of the six bytes
-/// YARA's `\s` matches, and a leading `{b}` for YARA's `\b` before a letter (the byte
-/// before is not a letter, digit or `_`, or there is none). A file holding none of them cannot match a built-in rule, and
-/// skips YARA's pattern search: that search costs about as much per byte as parsing,
-/// and four bytes in five of the top packages are in files without any anchor.
-///
-/// Reading a rule's condition gives its anchors: the literals of one pattern (or of one
-/// group of patterns) that every way of satisfying the condition needs. A test checks
-/// that every built-in rule has an entry and that its fixtures pass the gate; the
-/// evaluation's reports are identical with and without it.
-const BUILTIN_ANCHORS: &[(&str, &[&[&str]])] = &[
-    (
-        "dsca_reverse_shell_one_liner",
-        &[&[
-            "/dev/tcp/",
-            "/dev/udp/",
-            // `$nc`: `-e\s+/bin/`
-            "{ws}/bin/",
-            "mkfifo{ws}",
-            "pty.spawn(",
-            "socket(S,",
-            "fsockopen(",
-            // `$powershell and $psloop`
-            "System.Net.Sockets.TCPClient(",
-        ]],
-    ),
-    (
-        "dsca_powershell_download_cradle",
-        &[&[
-            // `$iex1 and $dl1`, or `$dl2` (whose alternatives follow a `\b`)
-            ".DownloadString(",
-            "Invoke-WebRequest",
-            "Invoke-RestMethod",
-            "{b}iwr{ws}",
-            "{b}irm{ws}",
-            // `$ps`, which the other two branches need
-            "powershell{ws}",
-            "powershell\"",
-            "powershell'",
-            "powershell.exe",
-        ]],
-    ),
-    ("dsca_cryptominer", &[&["stratum+"]]),
-    (
-        "dsca_embedded_executable_base64",
-        &[&[
-            "TVqQAAMAAAAEAAAA",
-            "f0VMRgIBAQAAAAAAAAAAA",
-            "f0VMRgEBAQAAAAAAAAAAA",
-        ]],
-    ),
-    ("dsca_ssh_authorized_keys_backdoor", &[&["authorized_keys"]]),
-    (
-        "dsca_env_dump_to_webhook",
-        &[
-            OUT_OF_BAND_HOSTS,
-            &[
-                ".m.pipedream.net",
-                "requestbin",
-                ".ngrok.",
-                ".ngrok-free.",
-                "hookbin.com",
-                "beeceptor.com",
-            ],
-        ],
-    ),
-    (
-        "dsca_host_recon_to_oob_host",
-        &[
-            OUT_OF_BAND_HOSTS,
-            &["dnslog.cn", "ceye.io", "pipedream.net"],
-        ],
-    ),
-    ("dsca_npm_token_worm", &[&["maintainer:"]]),
-    ("dsca_ci_secrets_dump", &[&[".github/workflows"]]),
-    ("dsca_javascript_obfuscator_runtime", &[&["_0x"]]),
-    (
-        "dsca_esoteric_encoder",
-        &[&[
-            "$=~[];$={___:++$,",
-            "ﾟωﾟﾉ= /｀ｍ´）ﾉ ~┻━┻",
-            // Both of `$jsfuck`'s openings.
-            "(![]+[])[+",
-        ]],
-    ),
-    // `all of ($store*)`
-    ("dsca_discord_token_grabber", &[&["leveldb"]]),
-    // `all of ($key*)`
-    ("dsca_browser_credential_stealer", &[&["encrypted_key"]]),
-    (
-        // Every branch of the condition needs one of `$dir*`.
-        "dsca_crypto_wallet_stealer",
-        &[&[
-            "Local Extension Settings",
-            "exodus.wallet",
-            "Electrum/wallets",
-            "Electrum\\\\wallets",
-            "Ethereum/keystore",
-            "Ethereum\\\\keystore",
-            "com.liberty.jaxx",
-            "atomic/Local Storage",
-            "Coinomi",
-            "Guarda/Local Storage",
-            ".config/solana/id.json",
-            "wallet.dat",
-        ]],
-    ),
-    (
-        // `5 of them`: any five of the thirteen include one of these nine.
-        "dsca_credential_file_sweep",
-        &[&[
-            ".ssh/id_rsa",
-            ".aws/credentials",
-            ".git-credentials",
-            ".config/gh/hosts.yml",
-            ".bash_history",
-            ".config/gcloud/credentials.db",
-            ".azure/accessTokens.json",
-            ".pypirc",
-            ".ssh/id_ed25519",
-        ]],
-    ),
-    (
-        "dsca_discord_client_injection",
-        &[&["discord_desktop_core"]],
-    ),
-    (
-        // `$telegram2`, which both branches need
-        "dsca_messenger_session_stealer",
-        &[&["\"tdata", "'tdata", "/tdata", "\\tdata"]],
-    ),
-    (
-        "dsca_macos_keychain_or_password_phish",
-        &[&[
-            "security dump-keychain",
-            "login.keychain-db",
-            "hidden answer",
-        ]],
-    ),
-    (
-        // `2 of ($addr*)`: three of the five shapes hold `HJ-NP-Z`; the other two
-        // together hold `$addr2`.
-        "dsca_crypto_clipper",
-        &[&["HJ-NP-Z", "0x[a-fA-F0-9]{40}"]],
-    ),
-    (
-        // Each branch of the hook needs one of these: `$fetch`, `$xhr`, `$provider*`.
-        "dsca_browser_wallet_hijack",
-        &[&[
-            ".fetch=",
-            ".fetch =",
-            ".prototype.open=",
-            ".prototype.open =",
-            ".prototype.send=",
-            ".prototype.send =",
-            "ethereum",
-        ]],
-    ),
-];
-
 /// The bytes YARA's `\s` matches.
 const YARA_WHITESPACE: [&str; 6] = [" ", "\t", "\n", "\r", "\x0b", "\x0c"];
 
-/// The gate of the built-in rules: one [`AnchorGate`] over every anchor.
-fn builtin_gate() -> AnchorGate {
+/// The `anchor` entries of a rule's metadata: literals one of which every match of the
+/// rule holds (see the header of the built-in rule files).
+fn anchors(rule: &yara_x::Rule<'_, '_>) -> Vec<Vec<u8>> {
+    rule.metadata()
+        .filter(|(key, _)| *key == "anchor")
+        .filter_map(|(_, value)| match value {
+            yara_x::MetaValue::String(text) => Some(text.as_bytes().to_vec()),
+            yara_x::MetaValue::Bytes(bytes) => Some(bytes.to_vec()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The gate of the built-in rules: one [`AnchorGate`] over every rule's anchors. A file
+/// holding none of them cannot match a built-in rule and skips YARA's pattern search,
+/// which costs about as much per byte as parsing; four bytes in five of the top
+/// packages are in files without any anchor. The evaluation's reports are identical
+/// with and without the gate.
+fn builtin_gate(rules: &yara_x::Rules) -> AnchorGate {
     let mut literals: Vec<Literal> = Vec::new();
-    for (_, groups) in BUILTIN_ANCHORS {
-        for anchor in groups.iter().flat_map(|group| group.iter()) {
-            let (text, word_start) = match anchor.strip_prefix("{b}") {
-                Some(text) => (text, true),
-                None => (*anchor, false),
-            };
-            if text.contains("{ws}") {
-                literals.extend(
-                    YARA_WHITESPACE
-                        .iter()
-                        .map(|space| Literal::new(text.replace("{ws}", space), word_start)),
-                );
-            } else {
-                literals.push(Literal::new(text, word_start));
+    for anchor in rules.iter().flat_map(|rule| anchors(&rule)) {
+        let (text, word_start) = match anchor.strip_prefix(b"{b}") {
+            Some(text) => (text.to_vec(), true),
+            None => (anchor, false),
+        };
+        match find(&text, b"{ws}") {
+            Some(_) => {
+                literals.extend(YARA_WHITESPACE.iter().map(|space| {
+                    Literal::new(replace(&text, b"{ws}", space.as_bytes()), word_start)
+                }))
             }
+            None => literals.push(Literal::new(text, word_start)),
         }
     }
-    // The literals are constants a test builds: a failure is a bug in dsca.
+    // The anchors are part of the binary and a test builds the gate: a failure is a bug
+    // in dsca.
     AnchorGate::new(&literals)
         .unwrap_or_else(|err| panic!("the built-in YARA rules' anchors: {err}"))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// `text` with every `from` replaced by `to`.
+fn replace(text: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = find(rest, from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// Bytes of one file the rules see (the archive limits bound files already).
@@ -327,6 +177,8 @@ impl RuleMeta {
                 "description" => meta.description = Some(one_line(&value)),
                 "severity" => meta.severity = parse_severity(&value).unwrap_or(meta.severity),
                 "category" => meta.category = parse_category(&value).unwrap_or(meta.category),
+                // The gate's literals, not something a report shows.
+                "anchor" => {}
                 _ => meta.extra.push((key.to_string(), one_line(&value))),
             }
         }
@@ -473,9 +325,10 @@ fn compile(user_sources: &[(String, String)]) -> Result<YaraRules, YaraError> {
         compiler.new_namespace(&format!("user{index}"));
         add_source(&mut compiler, origin, text)?;
     }
+    let rules = compiler.build();
     Ok(YaraRules {
-        rules: compiler.build(),
-        gate: user_sources.is_empty().then(builtin_gate),
+        gate: user_sources.is_empty().then(|| builtin_gate(&rules)),
+        rules,
         user_files: user_sources
             .iter()
             .map(|(origin, _)| origin.clone())
@@ -739,25 +592,15 @@ mod tests {
     }
 
     #[test]
-    fn every_builtin_rule_has_anchors_and_no_other_rule_does() {
-        let mut compiled: Vec<&str> = YaraRules::builtin()
-            .rules
-            .iter()
-            .map(|rule| rule.identifier())
-            .collect();
-        let mut anchored: Vec<&str> = BUILTIN_ANCHORS.iter().map(|(rule, _)| *rule).collect();
-        compiled.sort_unstable();
-        anchored.sort_unstable();
-        assert_eq!(
-            compiled, anchored,
-            "each built-in rule needs its anchors in BUILTIN_ANCHORS"
-        );
-        assert!(
-            BUILTIN_ANCHORS
-                .iter()
-                .flat_map(|(_, groups)| groups.iter().flat_map(|group| group.iter()))
-                .all(|anchor| anchor.len() >= 3)
-        );
+    fn every_builtin_rule_has_anchors() {
+        for rule in YaraRules::builtin().rules.iter() {
+            let anchors = anchors(&rule);
+            assert!(
+                !anchors.is_empty() && anchors.iter().all(|anchor| anchor.len() >= 3),
+                "{} needs `anchor` entries of 3 bytes or more in its metadata",
+                rule.identifier()
+            );
+        }
     }
 
     #[test]
