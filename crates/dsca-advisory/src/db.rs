@@ -20,12 +20,13 @@
 //! replaces `CURRENT` by renaming a new file over it; only then are older generations
 //! removed. A crash at any point leaves `CURRENT` naming a complete generation.
 
+use crate::collect::Loaded;
 use crate::iocs::IocIndex;
 use crate::record::{
     AffectedPackage, Basis, Range, Record, evaluate, extra_normalized, names_specific_versions,
     parse_version,
 };
-use crate::source::{Loaded, Source};
+use crate::source::Source;
 use crate::{AdvisoryError, le, one_line};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -29,19 +29,21 @@
 //! one inflater and its buffers for every entry, which also keeps the heap flat over a
 //! few hundred thousand entries.
 
+mod collect;
 mod db;
 mod iocs;
 mod record;
 mod source;
 mod zip;
 
+pub use collect::{Loaded, MAX_ENTRIES, MAX_TOTAL_BYTES};
 pub use db::{Database, Match, Status, UpdateSummary, install, status, update};
 pub use iocs::{IocIndex, IocKind, IocMatch, IocSource};
 pub use record::{
     AffectedPackage, Basis, Event, Iocs, MAX_NAME_BYTES, MAX_RECORD_BYTES, MAX_VERSIONS, Range,
     Record, RecordError, parse_record,
 };
-pub use source::{Loaded, MAX_DOWNLOAD_BYTES, MAX_ENTRIES, MAX_TOTAL_BYTES, Source};
+pub use source::{MAX_DOWNLOAD_BYTES, Source};
 pub use zip::load_zip_bytes;
 
 use std::path::PathBuf;

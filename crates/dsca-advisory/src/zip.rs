@@ -4,8 +4,8 @@
 //! allocated, each entry is inflated through a cap and must match its declared size and
 //! CRC, and only one entry's bytes are held at a time.
 
+use crate::collect::{Collector, Loaded, MAX_ENTRIES};
 use crate::record::MAX_RECORD_BYTES;
-use crate::source::{Collector, Loaded, MAX_ENTRIES};
 use crate::{AdvisoryError, le, one_line};
 use flate2::{Decompress, FlushDecompress};
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};

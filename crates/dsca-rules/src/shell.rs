@@ -328,6 +328,56 @@ fn find_close(bytes: &[u8], start: usize, backtick: bool) -> usize {
     bytes.len()
 }
 
+/// The commands of one line of shell, batch or PowerShell, split roughly (the byte-level
+/// pass reads lines of any of them, where the lexer above reads POSIX install scripts),
+/// each as its words with the program first (variable assignments and wrappers such as
+/// `sudo` skipped, the program's directory and quotes removed). Pipes, lists, subshells
+/// and `$(…)` substitutions separate commands.
+pub(crate) fn shell_commands(line: &str) -> Vec<Vec<&str>> {
+    const WRAPPERS: &[&str] = &[
+        "sudo", "exec", "command", "nohup", "time", "then", "do", "else", "if", "elif", "while",
+        "until", "!", "@", "call", "start", "/b",
+    ];
+    // `${NAME}` is one word; other braces group commands.
+    let mut in_variable = false;
+    let mut previous = ' ';
+    line.split(|c: char| {
+        let opens_variable = c == '{' && previous == '$';
+        previous = c;
+        if opens_variable {
+            in_variable = true;
+            return false;
+        }
+        if in_variable {
+            in_variable = c != '}';
+            return false;
+        }
+        matches!(c, '|' | ';' | '&' | '(' | ')' | '`' | '{' | '}')
+    })
+    .filter_map(|segment| {
+        let words: Vec<&str> = segment
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']))
+            .filter(|w| !w.is_empty() && *w != "@")
+            .skip_while(|w| {
+                WRAPPERS.contains(&w.to_ascii_lowercase().as_str())
+                    || w.split_once('=').is_some_and(|(name, _)| {
+                        !name.is_empty()
+                            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+            })
+            .collect();
+        let (program, args) = words.split_first()?;
+        // `@echo off`: batch's `@` only hides the command.
+        let program = program.trim_start_matches('@');
+        let program = program.rsplit(['/', '\\']).next().unwrap_or(program);
+        let mut command = vec![program];
+        command.extend(args);
+        Some(command)
+    })
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

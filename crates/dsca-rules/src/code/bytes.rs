@@ -119,55 +119,6 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// The commands of one shell or batch line, each as its words with the program first
-/// (variable assignments and wrappers such as `sudo` skipped, the program's directory
-/// and quotes removed). Pipes, lists, subshells and `$(…)` substitutions separate
-/// commands.
-pub(crate) fn shell_commands(line: &str) -> Vec<Vec<&str>> {
-    const WRAPPERS: &[&str] = &[
-        "sudo", "exec", "command", "nohup", "time", "then", "do", "else", "if", "elif", "while",
-        "until", "!", "@", "call", "start", "/b",
-    ];
-    // `${NAME}` is one word; other braces group commands.
-    let mut in_variable = false;
-    let mut previous = ' ';
-    line.split(|c: char| {
-        let opens_variable = c == '{' && previous == '$';
-        previous = c;
-        if opens_variable {
-            in_variable = true;
-            return false;
-        }
-        if in_variable {
-            in_variable = c != '}';
-            return false;
-        }
-        matches!(c, '|' | ';' | '&' | '(' | ')' | '`' | '{' | '}')
-    })
-    .filter_map(|segment| {
-        let words: Vec<&str> = segment
-            .split_whitespace()
-            .map(|w| w.trim_matches(['"', '\'']))
-            .filter(|w| !w.is_empty() && *w != "@")
-            .skip_while(|w| {
-                WRAPPERS.contains(&w.to_ascii_lowercase().as_str())
-                    || w.split_once('=').is_some_and(|(name, _)| {
-                        !name.is_empty()
-                            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    })
-            })
-            .collect();
-        let (program, args) = words.split_first()?;
-        // `@echo off`: batch's `@` only hides the command.
-        let program = program.trim_start_matches('@');
-        let program = program.rsplit(['/', '\\']).next().unwrap_or(program);
-        let mut command = vec![program];
-        command.extend(args);
-        Some(command)
-    })
-    .collect()
-}
-
 /// The arguments of a command before any redirection, without its options.
 fn operands<'a>(args: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
     args.iter()
@@ -290,7 +241,7 @@ fn command_kinds(command: &[&str], language: Language, kinds: &mut Vec<Kind>) {
 /// DSCA809's.)
 pub(crate) fn command_line_kinds(command: &str) -> Vec<Kind> {
     let mut kinds = Vec::new();
-    for words in shell_commands(command) {
+    for words in crate::shell::shell_commands(command) {
         command_kinds(&words, Language::Shell, &mut kinds);
     }
     collected_by_javascript(kinds)
@@ -569,7 +520,7 @@ fn script_kinds(line: &str, language: Language) -> Vec<Kind> {
         return kinds;
     }
     if matches!(language, Language::Shell | Language::Batch) {
-        for command in shell_commands(line) {
+        for command in crate::shell::shell_commands(line) {
             command_kinds(&command, language, &mut kinds);
         }
         if let Some(target) = redirect_target(line) {

@@ -236,7 +236,7 @@ pub(crate) fn wipe_command(line: &str) -> Option<String> {
     if let Some(target) = python_rmtree(line) {
         return Some(target);
     }
-    for command in super::bytes::shell_commands(line) {
+    for command in crate::shell::shell_commands(line) {
         let mut words: Vec<String> = command.iter().map(|w| w.to_ascii_lowercase()).collect();
         // `cmd /c …`, `sh -c …`, `powershell -NoP -Command …`: judge the inner command.
         while let Some(program) = words.first() {
