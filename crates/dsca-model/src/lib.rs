@@ -5,6 +5,7 @@
 
 pub mod advisory;
 pub mod dynamic;
+pub mod evaluation;
 mod finding;
 pub mod network;
 pub mod npm;

@@ -11,6 +11,7 @@
 
 pub mod capture;
 pub mod catalogue;
+pub mod evaluation;
 pub mod export;
 mod json;
 mod markdown;
@@ -77,7 +78,8 @@ impl Format {
     ];
     /// What the reports of packet captures are printed in (`dsca pcap`).
     pub const CAPTURES: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
-    /// What the study's figures are printed in (`dsca stats`).
+    /// What the study's figures and an evaluation are printed in (`dsca stats`,
+    /// `dsca eval`).
     pub const STUDY: [Format; 2] = [Format::Text, Format::Json];
     /// What the rule catalogue is printed in (`dsca rules`).
     pub const CATALOGUE: [Format; 3] = [Format::Text, Format::Json, Format::Markdown];

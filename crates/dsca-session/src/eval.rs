@@ -14,11 +14,16 @@
 //!   install); none may be judged malicious.
 //!
 //! Registry packages go through the registry client and its cache, so a second run is
-//! offline-fast. Exit status: 0 every gate passed, 1 a gate failed (one line each), 2 a
-//! usage error or an input that cannot be read.
+//! offline-fast. [`run`] returns the [`Evaluation`]; dsca-report prints it. Exit status:
+//! 0 every gate passed, 1 a gate failed (one line each), 2 a usage error or an input that
+//! cannot be read.
 
 use crate::{Session, Settings};
 use anyhow::Context as _;
+use dsca_model::evaluation::{
+    BenignLists, Corpus, Cost, Evaluation, FixtureNote, Gate, Notable, RealMalware, SetCounts,
+    Technique,
+};
 use dsca_model::{Report, VerdictLevel};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -109,25 +114,6 @@ struct BenignSet {
     list: bool,
 }
 
-/// How a benign set came out.
-struct SetCounts {
-    packages: usize,
-    scanned: usize,
-    malicious: usize,
-    suspicious: usize,
-}
-
-impl SetCounts {
-    fn of(scored: &[Scored]) -> Self {
-        SetCounts {
-            packages: scored.len(),
-            scanned: scored.iter().filter(|s| s.level.is_some()).count(),
-            malicious: scored.iter().filter(|s| s.malicious()).count(),
-            suspicious: scored.iter().filter(|s| s.suspicious()).count(),
-        }
-    }
-}
-
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         f64::NAN
@@ -136,19 +122,21 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-fn percent(a: usize, b: usize) -> String {
-    if b == 0 {
-        format!("{a} (-)")
-    } else {
-        format!("{a} ({:.1}%)", 100.0 * ratio(a, b))
+/// How a benign set came out.
+fn set_counts(label: &str, scored: &[Scored]) -> SetCounts {
+    SetCounts {
+        label: label.to_string(),
+        packages: scored.len(),
+        scanned: scored.iter().filter(|s| s.level.is_some()).count(),
+        malicious: scored.iter().filter(|s| s.malicious()).count(),
+        suspicious: scored.iter().filter(|s| s.suspicious()).count(),
     }
 }
 
 /// Scan every set with a session of `settings` (without the advisories: the
 /// evaluation measures what dsca's analysis finds, and advisories that name the very
-/// samples would only measure memory), print the measures and the gates. Returns
-/// whether every gate passed.
-pub fn run(args: &EvalArgs, settings: &Settings) -> anyhow::Result<bool> {
+/// samples would only measure memory) and measure the verdicts against the gates.
+pub fn run(args: &EvalArgs, settings: &Settings) -> anyhow::Result<Evaluation> {
     if args.malicious.is_none()
         && args.corpus.is_none()
         && args.benign_list.is_empty()
@@ -168,42 +156,51 @@ pub fn run(args: &EvalArgs, settings: &Settings) -> anyhow::Result<bool> {
     let started = Instant::now();
     // One run over every set keeps every job busy to the end.
     let reports = session.scan(&inputs.specs)?;
+    let elapsed = started.elapsed();
+    let stage = session.scanner().code_stage();
+    // As /usr/bin/time counts it: start-up and the YARA rules' compilation included.
+    let process_cpu = dsca_rules::cpu::process_cpu_time();
     let cost = Cost {
-        elapsed: started.elapsed(),
         packages: inputs.specs.len(),
-        stage: session.scanner().code_stage(),
-        // As /usr/bin/time counts it: start-up and the YARA rules' compilation included.
-        process_cpu: dsca_rules::cpu::process_cpu_time(),
+        elapsed_ms: elapsed.as_secs_f64() * 1000.0,
+        javascript_bytes: stage.javascript_bytes,
+        packages_analysed: stage.packages,
+        process_cpu_ms: process_cpu.as_secs_f64() * 1000.0,
+        code_analysis_cpu_ms: stage.cpu.as_secs_f64() * 1000.0,
     };
     if let Some(path) = &args.reports {
         write_reports(path, reports.iter())?;
     }
     let scored = score(&reports);
 
-    let mut gates = Gates::default();
-    println!(
-        "{}",
-        headline(args, &inputs.real, &inputs.fixtures, &inputs.sets)
-    );
-    let measures = Measures::of(args, &inputs, &scored);
-    print_measures(args, &measures, &cost);
-    check_real_malware(args, &measures, &mut gates);
-    if args.corpus.is_some() {
-        corpus_section(
+    let mut gates = Vec::new();
+    let (real_malware, benign_lists) = measures(args, &inputs, &scored);
+    real_malware_gates(args, real_malware.as_ref(), &mut gates);
+    let corpus = args.corpus.is_some().then(|| {
+        corpus_results(
             args,
             &inputs.fixtures,
             &scored[inputs.corpus.clone()],
             &mut gates,
-        );
-    }
-    if !inputs.sets.is_empty() {
-        sets_section(args, &inputs.sets, &scored, &mut gates);
-    }
-    print_notable(&inputs, &scored);
-
-    println!();
-    gates.print();
-    Ok(gates.failed == 0)
+        )
+    });
+    let sets = inputs
+        .sets
+        .iter()
+        .map(|set| set_counts(&set.label, &scored[set.range.clone()]))
+        .collect();
+    set_gates(args, &inputs.sets, &scored, &mut gates);
+    Ok(Evaluation {
+        scanned: headline(args, &inputs.real, &inputs.fixtures, &inputs.sets),
+        real_malware,
+        benign_lists,
+        strict: args.strict,
+        cost,
+        corpus,
+        sets,
+        notable: notable(&inputs, &scored),
+        gates,
+    })
 }
 
 /// The packages of every set, in one list, and which part of it each set is. Every
@@ -265,240 +262,123 @@ fn read_inputs(args: &EvalArgs) -> anyhow::Result<Inputs> {
     })
 }
 
-/// What the run cost.
-struct Cost {
-    elapsed: std::time::Duration,
-    packages: usize,
-    stage: dsca_scan::CodeStage,
-    process_cpu: std::time::Duration,
-}
-
-/// The real malware against the benign lists together.
-struct Measures {
-    malicious: usize,
-    true_positive: usize,
-    false_negative: usize,
-    malicious_verdicts: usize,
-    /// Packages of the benign lists, and those of them scanned without an error.
-    benign: usize,
-    benign_scanned: usize,
-    false_positive: usize,
-    true_negative: usize,
-    precision: f64,
-    recall: f64,
-    f1: f64,
-}
-
-impl Measures {
-    fn of(args: &EvalArgs, inputs: &Inputs, scored: &[Scored]) -> Measures {
-        let malicious = &scored[inputs.real.clone()];
-        let true_positive = malicious.iter().filter(|s| s.flagged()).count();
-        let false_negative = malicious.len() - true_positive;
-        let benign: Vec<&Scored> = inputs
-            .sets
-            .iter()
-            .filter(|set| set.list)
-            .flat_map(|set| &scored[set.range.clone()])
-            .collect();
-        let benign_scanned: Vec<&&Scored> = benign.iter().filter(|s| s.level.is_some()).collect();
-        let counts_as_positive = |s: &Scored| s.malicious() || (args.strict && s.suspicious());
-        let false_positive = benign_scanned
-            .iter()
-            .filter(|s| counts_as_positive(s))
-            .count();
-        let precision = ratio(true_positive, true_positive + false_positive);
-        let recall = ratio(true_positive, true_positive + false_negative);
-        Measures {
-            malicious: malicious.len(),
-            true_positive,
-            false_negative,
-            malicious_verdicts: malicious.iter().filter(|s| s.malicious()).count(),
-            benign: benign.len(),
-            benign_scanned: benign_scanned.len(),
-            false_positive,
-            true_negative: benign_scanned.len() - false_positive,
-            precision,
-            recall,
-            f1: 2.0 * precision * recall / (precision + recall),
-        }
-    }
-}
-
-fn print_measures(args: &EvalArgs, measures: &Measures, cost: &Cost) {
-    let Measures {
-        malicious,
-        true_positive,
-        false_negative,
-        malicious_verdicts,
-        benign,
-        benign_scanned,
-        false_positive,
-        true_negative,
-        precision,
+/// The real malware against the benign lists together: `None` for a set not given
+/// (or benign lists that hold nothing).
+fn measures(
+    args: &EvalArgs,
+    inputs: &Inputs,
+    scored: &[Scored],
+) -> (Option<RealMalware>, Option<BenignLists>) {
+    let malicious = &scored[inputs.real.clone()];
+    let true_positive = malicious.iter().filter(|s| s.flagged()).count();
+    let false_negative = malicious.len() - true_positive;
+    let benign: Vec<&Scored> = inputs
+        .sets
+        .iter()
+        .filter(|set| set.list)
+        .flat_map(|set| &scored[set.range.clone()])
+        .collect();
+    let benign_scanned: Vec<&&Scored> = benign.iter().filter(|s| s.level.is_some()).collect();
+    let counts_as_positive = |s: &Scored| s.malicious() || (args.strict && s.suspicious());
+    let false_positive = benign_scanned
+        .iter()
+        .filter(|s| counts_as_positive(s))
+        .count();
+    let precision = ratio(true_positive, true_positive + false_positive);
+    let recall = ratio(true_positive, true_positive + false_negative);
+    let with_lists = !benign.is_empty();
+    let real = args.malicious.is_some().then(|| RealMalware {
+        packages: malicious.len(),
+        flagged: true_positive,
+        missed: false_negative,
+        judged_malicious: malicious.iter().filter(|s| s.malicious()).count(),
         recall,
-        f1,
-    } = *measures;
-    println!();
-    println!("| measure | value |");
-    println!("| --- | --- |");
-    if args.malicious.is_some() {
-        println!("| true positives (malicious flagged) | {true_positive} |");
-        println!("| false negatives (malicious clean) | {false_negative} |");
-        println!(
-            "| malicious corpus judged `malicious` | {malicious_verdicts} of {} |",
-            malicious
-        );
-    }
-    if benign > 0 {
-        println!("| true negatives (benign lists) | {true_negative} |");
-        println!(
-            "| false positives{} | {false_positive} |",
-            if args.strict {
-                " (suspicious or malicious)"
-            } else {
-                " (malicious)"
-            }
-        );
-    }
-    if args.malicious.is_some() {
-        if benign > 0 {
-            println!("| precision | {precision:.3} |");
-        }
-        println!("| recall | {recall:.3} |");
-        if benign > 0 {
-            println!("| F1 | {f1:.3} |");
-        }
-    }
-    if benign > 0 {
-        println!(
-            "| false-positive rate | {:.3} |",
-            ratio(false_positive, benign_scanned)
-        );
-    }
-    println!(
-        "| time per package | {:.0} ms |",
-        cost.elapsed.as_secs_f64() * 1000.0 / cost.packages.max(1) as f64
-    );
-    let megabytes = cost.stage.javascript_bytes as f64 / 1e6;
-    let per_core = |cpu: std::time::Duration| megabytes / cpu.as_secs_f64().max(1e-9);
-    println!(
-        "| JavaScript analysed | {megabytes:.1} MB in {} packages |",
-        cost.stage.packages
-    );
-    println!(
-        "| CPU, whole process (user + system) | {:.2} s: {:.1} MB/s of JavaScript per core |",
-        cost.process_cpu.as_secs_f64(),
-        per_core(cost.process_cpu)
-    );
-    println!(
-        "| CPU, code analysis (unpack, parse, code rules, YARA) | {:.2} s: {:.1} MB/s of JavaScript per core |",
-        cost.stage.cpu.as_secs_f64(),
-        per_core(cost.stage.cpu)
-    );
+        precision: with_lists.then_some(precision),
+        f1: with_lists.then_some(2.0 * precision * recall / (precision + recall)),
+    });
+    let lists = with_lists.then(|| BenignLists {
+        packages: benign.len(),
+        scanned: benign_scanned.len(),
+        false_positives: false_positive,
+        true_negatives: benign_scanned.len() - false_positive,
+        false_positive_rate: ratio(false_positive, benign_scanned.len()),
+    });
+    (real, lists)
+}
+
+/// One bar of the run.
+fn gate(gates: &mut Vec<Gate>, passed: bool, bar: String, figure: String) {
+    gates.push(Gate {
+        passed,
+        bar,
+        figure,
+    });
 }
 
 /// The bars on the real malware.
-fn check_real_malware(args: &EvalArgs, measures: &Measures, gates: &mut Gates) {
-    let Measures {
-        malicious,
-        true_positive,
-        malicious_verdicts,
-        recall,
-        ..
-    } = *measures;
-    if args.malicious.is_some() {
+fn real_malware_gates(args: &EvalArgs, real: Option<&RealMalware>, gates: &mut Vec<Gate>) {
+    match (real, args.min_recall) {
         // NaN (no malicious packages) never meets a bar.
-        if let Some(min) = args.min_recall {
-            gates.check(
-                !recall.is_nan() && recall >= min,
-                format!("--min-recall {min}"),
-                format!(
-                    "recall {recall:.3} ({true_positive} of {} flagged)",
-                    malicious
-                ),
-            );
-        }
-    } else if args.min_recall.is_some() {
-        gates.check(
+        (Some(real), Some(min)) => gate(
+            gates,
+            !real.recall.is_nan() && real.recall >= min,
+            format!("--min-recall {min}"),
+            format!(
+                "recall {:.3} ({} of {} flagged)",
+                real.recall, real.flagged, real.packages
+            ),
+        ),
+        (None, Some(_)) => gate(
+            gates,
             false,
             "--min-recall".to_string(),
             "no --malicious DIR to measure".to_string(),
-        );
+        ),
+        (_, None) => {}
     }
     if let Some(min) = args.min_malicious {
-        gates.check(
-            malicious_verdicts >= min,
+        let (judged, packages) = real.map_or((0, 0), |r| (r.judged_malicious, r.packages));
+        gate(
+            gates,
+            judged >= min,
             format!("--min-malicious {min}"),
-            format!("{malicious_verdicts} of {} judged malicious", malicious),
+            format!("{judged} of {packages} judged malicious"),
         );
     }
 }
 
-/// The malware missed and every benign package not judged clean, one line each.
-fn print_notable(inputs: &Inputs, scored: &[Scored]) {
-    let malicious = &scored[inputs.real.clone()];
-    let missed: Vec<&Scored> = malicious.iter().filter(|s| !s.flagged()).collect();
-    let noisy: Vec<(&str, &Scored)> = inputs
-        .sets
+/// The malware missed and every benign package not judged clean, one each.
+fn notable(inputs: &Inputs, scored: &[Scored]) -> Vec<Notable> {
+    let missed = scored[inputs.real.clone()]
         .iter()
-        .flat_map(|set| {
-            scored[set.range.clone()]
-                .iter()
-                .filter(|s| s.level != Some(VerdictLevel::Clean))
-                .map(|s| (set.label.as_str(), s))
-        })
-        .collect();
-    if !missed.is_empty() || !noisy.is_empty() {
-        println!();
-        println!("Misclassified or notable:");
-        for s in missed {
-            println!("  missed     {}: {}", s.spec, s.reason);
-        }
-        for (label, s) in noisy {
-            println!("  {:<10} [{label}] {}: {}", s.label(), s.spec, s.reason);
-        }
-    }
+        .filter(|s| !s.flagged())
+        .map(|s| Notable {
+            verdict: "missed".to_string(),
+            set: None,
+            spec: s.spec.clone(),
+            reason: s.reason.clone(),
+        });
+    let noisy = inputs.sets.iter().flat_map(|set| {
+        scored[set.range.clone()]
+            .iter()
+            .filter(|s| s.level != Some(VerdictLevel::Clean))
+            .map(|s| Notable {
+                verdict: s.label().to_string(),
+                set: Some(set.label.clone()),
+                spec: s.spec.clone(),
+                reason: s.reason.clone(),
+            })
+    });
+    missed.chain(noisy).collect()
 }
 
-/// The bars of the run, checked one by one.
-#[derive(Default)]
-struct Gates {
-    lines: Vec<String>,
-    failed: usize,
-}
-
-impl Gates {
-    fn check(&mut self, passed: bool, bar: String, figure: String) {
-        if passed {
-            self.lines.push(format!("gate passed: {bar}: {figure}"));
-        } else {
-            self.failed += 1;
-            self.lines.push(format!("gate FAILED: {bar}: {figure}"));
-        }
-    }
-
-    fn print(&self) {
-        if self.lines.is_empty() {
-            println!("No gates were set.");
-            return;
-        }
-        for line in &self.lines {
-            println!("{line}");
-        }
-        if self.failed == 0 {
-            println!("Every gate passed.");
-        } else {
-            println!("{} of {} gates failed.", self.failed, self.lines.len());
-        }
-    }
-}
-
+/// What was scanned, set by set.
 fn headline(
     args: &EvalArgs,
     real: &Range<usize>,
     fixtures: &[Fixture],
     sets: &[BenignSet],
-) -> String {
+) -> Vec<String> {
     let mut parts = Vec::new();
     if args.malicious.is_some() {
         parts.push(format!("{} malicious", real.len()));
@@ -517,146 +397,115 @@ fn headline(
     for set in sets {
         parts.push(format!("{} {}", set.range.len(), set.label));
     }
-    format!("dsca eval: {}", parts.join(", "))
+    parts
 }
 
-/// A markdown table cell: no line breaks, no column separators.
-fn cell(text: &str) -> String {
-    dsca_model::one_line(text).replace('|', "\\|")
+fn note(fixture: &Fixture, scored: &Scored, detail: &str) -> FixtureNote {
+    FixtureNote {
+        verdict: scored.label().to_string(),
+        fixture: format!("{}/{}", fixture.technique, fixture.name),
+        detail: detail.to_string(),
+    }
 }
 
 /// The development corpus: recall per technique, then the near misses.
-fn corpus_section(args: &EvalArgs, fixtures: &[Fixture], scored: &[Scored], gates: &mut Gates) {
+fn corpus_results(
+    args: &EvalArgs,
+    fixtures: &[Fixture],
+    scored: &[Scored],
+    gates: &mut Vec<Gate>,
+) -> Corpus {
     let pairs: Vec<(&Fixture, &Scored)> = fixtures.iter().zip(scored).collect();
-    let mut techniques: BTreeMap<&str, Vec<(&Fixture, &Scored)>> = BTreeMap::new();
+    let mut by_technique: BTreeMap<&str, Vec<(&Fixture, &Scored)>> = BTreeMap::new();
     for &(fixture, s) in pairs.iter().filter(|(f, _)| f.expect == Expect::Malicious) {
-        techniques
+        by_technique
             .entry(fixture.technique.as_str())
             .or_default()
             .push((fixture, s));
     }
-    println!();
-    println!("Development corpus: malicious fixtures by technique");
-    println!();
-    println!("| technique | fixtures | flagged | judged malicious | missed |");
-    println!("| --- | --- | --- | --- | --- |");
-    let (mut total, mut flagged, mut malicious) = (0, 0, 0);
-    for (technique, rows) in &techniques {
-        let hits = rows.iter().filter(|(_, s)| s.flagged()).count();
-        let judged = rows.iter().filter(|(_, s)| s.malicious()).count();
-        let missed: Vec<String> = rows
-            .iter()
-            .filter(|(_, s)| !s.flagged())
-            .map(|(f, s)| match (&s.error, s.level) {
-                (Some(error), None) => format!("{} (error: {error})", f.name),
-                _ => f.name.clone(),
-            })
-            .collect();
-        println!(
-            "| {} | {} | {hits} | {judged} | {} |",
-            cell(technique),
-            rows.len(),
-            cell(&missed.join(", "))
-        );
-        total += rows.len();
-        flagged += hits;
-        malicious += judged;
-    }
-    println!(
-        "| **total** | {total} | {} | {} | {} |",
-        percent(flagged, total),
-        percent(malicious, total),
-        total - flagged
-    );
-    let with_errors: Vec<(&Fixture, &Scored)> = pairs
+    let techniques: Vec<Technique> = by_technique
         .iter()
-        .copied()
-        .filter(|(f, s)| f.expect == Expect::Malicious && s.level.is_some() && s.error.is_some())
+        .map(|(technique, rows)| Technique {
+            technique: technique.to_string(),
+            fixtures: rows.len(),
+            flagged: rows.iter().filter(|(_, s)| s.flagged()).count(),
+            judged_malicious: rows.iter().filter(|(_, s)| s.malicious()).count(),
+            missed: rows
+                .iter()
+                .filter(|(_, s)| !s.flagged())
+                .map(|(f, s)| match (&s.error, s.level) {
+                    (Some(error), None) => format!("{} (error: {error})", f.name),
+                    _ => f.name.clone(),
+                })
+                .collect(),
+        })
         .collect();
-    if !with_errors.is_empty() {
-        println!();
-        println!("Malicious fixtures scanned with errors (their verdict stands on what was read):");
-        for (f, s) in with_errors {
-            println!(
-                "  {:<10} {}/{}: {}",
-                s.label(),
-                f.technique,
-                f.name,
-                s.error.as_deref().unwrap_or_default()
-            );
-        }
-    }
-
+    let scanned_with_errors = pairs
+        .iter()
+        .filter(|(f, s)| f.expect == Expect::Malicious && s.level.is_some() && s.error.is_some())
+        .map(|(f, s)| note(f, s, s.error.as_deref().unwrap_or_default()))
+        .collect();
     let near: Vec<(&Fixture, &Scored)> = pairs
         .iter()
         .copied()
         .filter(|(f, _)| f.expect == Expect::Benign)
         .collect();
-    let near_flagged = near.iter().filter(|(_, s)| s.flagged()).count();
-    let near_failed = near.iter().filter(|(_, s)| s.level.is_none()).count();
-    println!();
-    println!(
-        "Near misses (benign fixtures): {}, {near_flagged} flagged (suspicious or malicious), {near_failed} could not be scanned",
-        near.len()
-    );
-    for (f, s) in near
-        .iter()
-        .filter(|(_, s)| s.flagged() || s.level.is_none())
-    {
-        println!(
-            "  {:<10} {}/{}: {}",
-            s.label(),
-            f.technique,
-            f.name,
-            s.top_reason
-        );
-    }
+    let corpus = Corpus {
+        techniques,
+        scanned_with_errors,
+        near_misses: near.len(),
+        near_misses_flagged: near.iter().filter(|(_, s)| s.flagged()).count(),
+        near_misses_unscanned: near.iter().filter(|(_, s)| s.level.is_none()).count(),
+        near_miss_notes: near
+            .iter()
+            .filter(|(_, s)| s.flagged() || s.level.is_none())
+            .map(|(f, s)| note(f, s, &s.top_reason))
+            .collect(),
+    };
 
-    let bar = |name: &str, min: f64| format!("{name} {min}");
-    if let Some(min) = args.min_corpus_flagged {
-        let value = ratio(flagged, total);
-        gates.check(
+    let (total, flagged, malicious) = corpus.totals();
+    for (bar, min, count, what) in [
+        (
+            "--min-corpus-flagged",
+            args.min_corpus_flagged,
+            flagged,
+            "flagged",
+        ),
+        (
+            "--min-corpus-malicious",
+            args.min_corpus_malicious,
+            malicious,
+            "judged malicious",
+        ),
+    ] {
+        let Some(min) = min else { continue };
+        let value = ratio(count, total);
+        gate(
+            gates,
             !value.is_nan() && value >= min,
-            bar("--min-corpus-flagged", min),
-            format!("{value:.3} ({flagged} of {total} malicious fixtures flagged)"),
-        );
-    }
-    if let Some(min) = args.min_corpus_malicious {
-        let value = ratio(malicious, total);
-        gates.check(
-            !value.is_nan() && value >= min,
-            bar("--min-corpus-malicious", min),
-            format!("{value:.3} ({malicious} of {total} malicious fixtures judged malicious)"),
+            format!("{bar} {min}"),
+            format!("{value:.3} ({count} of {total} malicious fixtures {what})"),
         );
     }
     if let Some(max) = args.max_near_miss_flagged {
-        gates.check(
-            near_flagged <= max,
+        gate(
+            gates,
+            corpus.near_misses_flagged <= max,
             format!("--max-near-miss-flagged {max}"),
-            format!("{near_flagged} of {} near misses flagged", near.len()),
+            format!(
+                "{} of {} near misses flagged",
+                corpus.near_misses_flagged, corpus.near_misses
+            ),
         );
     }
+    corpus
 }
 
-/// The benign lists and the installers: each set its own counts and gates.
-fn sets_section(args: &EvalArgs, sets: &[BenignSet], scored: &[Scored], gates: &mut Gates) {
-    println!();
-    println!("| set | packages | could not be scanned | judged malicious | judged suspicious |");
-    println!("| --- | --- | --- | --- | --- |");
-    for set in sets {
-        let counts = SetCounts::of(&scored[set.range.clone()]);
-        println!(
-            "| {} | {} | {} | {} | {} |",
-            cell(&set.label),
-            counts.packages,
-            counts.packages - counts.scanned,
-            percent(counts.malicious, counts.scanned),
-            percent(counts.suspicious, counts.scanned),
-        );
-    }
+/// The gates of the benign lists and the installers, set by set.
+fn set_gates(args: &EvalArgs, sets: &[BenignSet], scored: &[Scored], gates: &mut Vec<Gate>) {
     for set in sets {
         let set_scored = &scored[set.range.clone()];
-        let counts = SetCounts::of(set_scored);
+        let counts = set_counts(&set.label, set_scored);
         if set.list {
             for (bar, max, count, what) in [
                 (
@@ -680,7 +529,8 @@ fn sets_section(args: &EvalArgs, sets: &[BenignSet], scored: &[Scored], gates: &
                 } else {
                     value <= max
                 };
-                gates.check(
+                gate(
+                    gates,
                     passed,
                     format!("{bar} {max} [{}]", set.label),
                     format!(
@@ -706,7 +556,8 @@ fn sets_section(args: &EvalArgs, sets: &[BenignSet], scored: &[Scored], gates: &
             } else {
                 figure
             };
-            gates.check(
+            gate(
+                gates,
                 judged.is_empty(),
                 format!("--installers [{}]: none malicious", set.label),
                 figure,

@@ -771,6 +771,11 @@ pub struct EvalArgs {
     /// (to compare two runs package by package, finding by finding).
     #[arg(long, value_name = "FILE")]
     pub reports: Option<PathBuf>,
+
+    /// Output format: text (Markdown tables, then the gates) or json (every figure, the
+    /// notable packages and the gates, for scripts and dashboards).
+    #[arg(long, short = 'f', default_value = "text", value_parser = format_of(&Format::STUDY))]
+    pub format: Format,
 }
 
 /// A fraction from 0 to 1, for the gates' bars.

@@ -21,6 +21,18 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         reports: args.reports,
     };
     let settings = args.registry.settings(dir_or_current(None)?);
-    let passed = dsca_session::eval::run(&evaluation, &settings)?;
-    Ok(if passed { 0 } else { crate::EXIT_FINDINGS })
+    let evaluation = dsca_session::eval::run(&evaluation, &settings)?;
+    let printed = dsca_report::deliver(None, |out| {
+        dsca_report::evaluation::write(out, args.format, &evaluation)
+    });
+    if let Err(err) = printed
+        && !dsca_report::is_broken_pipe(&err)
+    {
+        return Err(err.into());
+    }
+    Ok(if evaluation.passed() {
+        0
+    } else {
+        crate::EXIT_FINDINGS
+    })
 }

@@ -168,6 +168,28 @@ fn corpus_gates_fail_on_a_missed_fixture_and_a_flagged_near_miss() {
         ],
     );
     assert_eq!(out.code, 0, "{out}");
+
+    // The same figures as JSON, for scripts: the exit status still follows the gates.
+    let out = eval(
+        &home,
+        &[
+            "--corpus",
+            "corpus",
+            "--min-corpus-flagged",
+            "1.0",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 1, "{out}");
+    let evaluation = out.json();
+    let exfiltration = &evaluation["corpus"]["techniques"][0];
+    assert_eq!(exfiltration["technique"], "exfiltration");
+    assert_eq!(exfiltration["fixtures"], 2);
+    assert_eq!(exfiltration["flagged"], 0);
+    assert_eq!(evaluation["corpus"]["near_misses_flagged"], 1);
+    assert_eq!(evaluation["gates"][0]["passed"], false);
+    assert_eq!(evaluation["gates"][0]["bar"], "--min-corpus-flagged 1");
 }
 
 #[test]
