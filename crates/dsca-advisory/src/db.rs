@@ -53,27 +53,12 @@ const FLAG_LIVE: u16 = 1;
 const STALE_TEMP: Duration = Duration::from_secs(3600);
 
 /// What is installed: counts, where it came from and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Status {
-    /// Advisories kept, withdrawn ones included.
-    pub records: u64,
-    /// Package names with at least one advisory that is not withdrawn.
-    pub packages: u64,
-    pub withdrawn: u64,
-    /// Files, entries or lines of the source that were skipped.
-    pub skipped: u64,
-    /// The source as given (a URL without credentials).
-    pub source: String,
-    /// When the update finished, RFC 3339 UTC.
-    pub updated_at: String,
-}
+pub use dsca_model::advisory::DatabaseStatus as Status;
 
-impl Status {
-    /// How long ago the update finished; None if the clock or the stamp is off.
-    pub fn age(&self) -> Option<Duration> {
-        let updated = OffsetDateTime::parse(&self.updated_at, &Rfc3339).ok()?;
-        (OffsetDateTime::now_utc() - updated).try_into().ok()
-    }
+/// How long ago the update of `status` finished; None if the clock or the stamp is off.
+pub fn age(status: &Status) -> Option<Duration> {
+    let updated = OffsetDateTime::parse(&status.updated_at, &Rfc3339).ok()?;
+    (OffsetDateTime::now_utc() - updated).try_into().ok()
 }
 
 /// The outcome of an update.

@@ -37,7 +37,7 @@ mod source;
 mod zip;
 
 pub use collect::{Loaded, MAX_ENTRIES, MAX_TOTAL_BYTES};
-pub use db::{Database, Match, Status, UpdateSummary, install, status, update};
+pub use db::{Database, Match, Status, UpdateSummary, age, install, status, update};
 pub use iocs::{IocIndex, IocKind, IocMatch, IocSource};
 pub use record::{
     AffectedPackage, Basis, Event, Iocs, MAX_NAME_BYTES, MAX_RECORD_BYTES, MAX_VERSIONS, Range,

@@ -72,3 +72,30 @@ pub trait KnownIndicators: Send + Sync + std::fmt::Debug {
     /// under (a subdomain of a listed domain).
     fn lookup(&self, value: &str) -> Vec<KnownIndicator>;
 }
+
+/// What the offline copy of the advisories holds: counts, where it came from and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseStatus {
+    /// Advisories kept, withdrawn ones included.
+    pub records: u64,
+    /// Package names with at least one advisory that is not withdrawn.
+    pub packages: u64,
+    pub withdrawn: u64,
+    /// Files, entries or lines of the source that were skipped.
+    pub skipped: u64,
+    /// The source as given (a URL without credentials).
+    pub source: String,
+    /// When the update finished, RFC 3339 UTC.
+    pub updated_at: String,
+}
+
+/// What `dsca db status` and `dsca db update` say of the offline copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabaseInfo {
+    /// The folder it lives in.
+    pub path: String,
+    #[serde(flatten)]
+    pub status: DatabaseStatus,
+    /// Whole days since the update; `None` when the clock or the stamp is off.
+    pub age_days: Option<u64>,
+}

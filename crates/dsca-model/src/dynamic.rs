@@ -861,3 +861,22 @@ mod tests {
         assert_eq!(json["phases"][0]["dns"][0]["name"], "lone.example");
     }
 }
+
+/// One thing `--dynamic` needs from the machine, and whether it is there
+/// (`dsca sandbox check`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    /// What is needed (`nft (nftables)`).
+    pub what: &'static str,
+    /// `None` when it is there, else what is missing and how to get it, in one line.
+    pub missing: Option<String>,
+    /// Without it the run goes on, one pass short (the report says which).
+    pub optional: bool,
+}
+
+impl Requirement {
+    /// Missing, and the run cannot go without it.
+    pub fn blocks(&self) -> bool {
+        self.missing.is_some() && !self.optional
+    }
+}

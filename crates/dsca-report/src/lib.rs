@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod evaluation;
 pub mod export;
 mod json;
+pub mod machine;
 mod markdown;
 pub mod output;
 mod safe_json;

@@ -63,16 +63,7 @@ fn random_index(len: usize) -> usize {
     (u64::from_le_bytes(bytes) % len.max(1) as u64) as usize
 }
 
-/// One thing `--dynamic` needs from the machine, and whether it is there.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requirement {
-    /// What is needed (`nft (nftables)`).
-    pub what: &'static str,
-    /// `None` when it is there, else what is missing and how to get it, in one line.
-    pub missing: Option<String>,
-    /// Without it the run goes on, one pass short (the report says which).
-    pub optional: bool,
-}
+pub use dsca_model::dynamic::Requirement;
 
 /// What a sandboxed run cannot go without, in the order it is checked: ids, the
 /// kernel's user namespaces, the host tools that set up the network and trace, node and

@@ -3,8 +3,8 @@
 
 use anyhow::Context as _;
 use dsca_advisory::{AdvisoryError, Database, Source, Status};
+use dsca_model::advisory::DatabaseInfo;
 use dsca_registry::Cache;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A copy older than this is used with a warning.
@@ -21,7 +21,7 @@ pub fn database_dir(cache_dir: Option<&Path>) -> anyhow::Result<PathBuf> {
 
 /// How many whole days old the copy is.
 pub fn age_days(status: &Status) -> Option<u64> {
-    status.age().map(|age| age.as_secs() / 86_400)
+    dsca_advisory::age(status).map(|age| age.as_secs() / 86_400)
 }
 
 /// The database every scan of this session reads, or `None` when there is no copy
@@ -52,52 +52,31 @@ pub fn open_for_scans(cache_root: &Path) -> Option<std::sync::Arc<Database>> {
 /// OSV's export of every npm advisory; only the malware records are kept.
 pub const DEFAULT_SOURCE: &str = "https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip";
 
+/// What the copy in `dir` holds, as the report shows it.
+fn info(dir: &Path, status: &Status) -> DatabaseInfo {
+    DatabaseInfo {
+        path: dir.display().to_string(),
+        status: status.clone(),
+        age_days: age_days(status),
+    }
+}
+
 /// `dsca db update`: fill the copy under `cache_dir` from `from` (a directory, a zip or
-/// a URL; default OSV's export) and say what it holds.
+/// a URL; default OSV's export). Returns what it holds and the skip reasons.
 pub fn update(
     from: Option<&str>,
     cache_dir: Option<&Path>,
-    verbose: bool,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(DatabaseInfo, Vec<String>)> {
     let from = from.unwrap_or(DEFAULT_SOURCE);
     let dir = database_dir(cache_dir)?;
     let source = Source::from_arg(from);
     let summary = dsca_advisory::update(&source, &dir)
         .with_context(|| format!("cannot update the advisory database from {source}"))?;
-    let status = &summary.status;
-    writeln!(
-        out,
-        "advisory database updated: {} advisories for {} packages ({} withdrawn) from {}",
-        status.records, status.packages, status.withdrawn, status.source
-    )?;
-    if status.skipped > 0 {
-        writeln!(
-            out,
-            "skipped {} records that cannot be used{}",
-            status.skipped,
-            if verbose {
-                ":"
-            } else {
-                " (--verbose lists them)"
-            }
-        )?;
-        if verbose {
-            for reason in &summary.skip_reasons {
-                writeln!(out, "  {}", dsca_report::sanitize_for_terminal(reason))?;
-            }
-        }
-    }
-    writeln!(out, "stored in {}", dir.display())?;
-    Ok(())
+    Ok((info(&dir, &summary.status), summary.skip_reasons))
 }
 
-/// `dsca db status`: what the copy under `cache_dir` holds, as text or JSON.
-pub fn print_status(
-    cache_dir: Option<&Path>,
-    json: bool,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
+/// `dsca db status`: what the copy under `cache_dir` holds.
+pub fn status(cache_dir: Option<&Path>) -> anyhow::Result<DatabaseInfo> {
     let dir = database_dir(cache_dir)?;
     let Some(status) = dsca_advisory::status(&dir) else {
         anyhow::bail!(
@@ -105,31 +84,5 @@ pub fn print_status(
             dir.display()
         );
     };
-    if json {
-        let value = serde_json::json!({
-            "path": dir.display().to_string(),
-            "records": status.records,
-            "packages": status.packages,
-            "withdrawn": status.withdrawn,
-            "skipped": status.skipped,
-            "source": status.source,
-            "updated_at": status.updated_at,
-            "age_days": age_days(&status),
-        });
-        serde_json::to_writer_pretty(&mut *out, &value)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    writeln!(out, "advisory database: {}", dir.display())?;
-    writeln!(
-        out,
-        "  {} advisories for {} packages ({} withdrawn, {} records skipped)",
-        status.records, status.packages, status.withdrawn, status.skipped
-    )?;
-    writeln!(out, "  from {}", status.source)?;
-    match age_days(&status) {
-        Some(days) => writeln!(out, "  updated {} ({days} days ago)", status.updated_at)?,
-        None => writeln!(out, "  updated {}", status.updated_at)?,
-    }
-    Ok(())
+    Ok(info(&dir, &status))
 }

@@ -12,6 +12,7 @@ mod scan;
 mod stats;
 
 use clap::Parser as _;
+use dsca_report::Format;
 use dsca_session::advisories;
 use std::process::ExitCode;
 
@@ -98,20 +99,7 @@ fn main() -> ExitCode {
                 dsca_session::export::export(&store, args.format, args.output.as_deref())
             })
             .map(|()| 0),
-        cli::Command::Db(args) => {
-            let mut out = std::io::stdout().lock();
-            match args.command {
-                cli::DbCommand::Update {
-                    from,
-                    cache_dir,
-                    verbose,
-                } => advisories::update(from.as_deref(), cache_dir.as_deref(), verbose, &mut out),
-                cli::DbCommand::Status { cache_dir, json } => {
-                    advisories::print_status(cache_dir.as_deref(), json, &mut out)
-                }
-            }
-            .map(|()| 0)
-        }
+        cli::Command::Db(args) => database(args.command),
         cli::Command::Sandbox(cli::SandboxArgs {
             command: cli::SandboxCommand::Check,
         }) => sandbox_check(),
@@ -135,34 +123,36 @@ fn one_line(err: &anyhow::Error) -> String {
         .replace('\n', " ")
 }
 
-/// `dsca sandbox check`: every requirement of `--dynamic`, met or not.
-fn sandbox_check() -> anyhow::Result<u8> {
-    use std::io::Write as _;
-    let requirements = dsca_sandbox::requirements();
-    let mut out = std::io::stdout().lock();
-    for requirement in &requirements {
-        match (&requirement.missing, requirement.optional) {
-            (None, _) => writeln!(out, "ok       {}", requirement.what)?,
-            (Some(why), false) => writeln!(out, "MISSING  {}: {why}", requirement.what)?,
-            (Some(why), true) => writeln!(
-                out,
-                "missing  {} (optional: the run goes on without it): {why}",
-                requirement.what
-            )?,
+/// `dsca db update` and `dsca db status`.
+fn database(command: cli::DbCommand) -> anyhow::Result<u8> {
+    match command {
+        cli::DbCommand::Update {
+            from,
+            cache_dir,
+            verbose,
+        } => {
+            let (info, skipped) = advisories::update(from.as_deref(), cache_dir.as_deref())?;
+            dsca_report::deliver(None, |out| {
+                dsca_report::machine::write_update(out, &info, &skipped, verbose)
+            })?;
+        }
+        cli::DbCommand::Status { cache_dir, json } => {
+            let info = advisories::status(cache_dir.as_deref())?;
+            let format = if json { Format::Json } else { Format::Text };
+            dsca_report::deliver(None, |out| {
+                dsca_report::machine::write_database(out, format, &info)
+            })?;
         }
     }
-    let missing = requirements
-        .iter()
-        .filter(|r| r.missing.is_some() && !r.optional)
-        .count();
-    if missing == 0 {
-        writeln!(out, "dsca scan --dynamic can run on this machine")?;
-        Ok(0)
-    } else {
-        writeln!(
-            out,
-            "{missing} missing: dsca scan --dynamic refuses to run until they are there"
-        )?;
-        Ok(1)
-    }
+    Ok(0)
+}
+
+/// `dsca sandbox check`: every requirement of `--dynamic`, met or not; 1 when one that
+/// the run cannot go without is missing.
+fn sandbox_check() -> anyhow::Result<u8> {
+    let requirements = dsca_sandbox::requirements();
+    dsca_report::deliver(None, |out| {
+        dsca_report::machine::write_requirements(out, &requirements)
+    })?;
+    Ok(u8::from(requirements.iter().any(|r| r.blocks())))
 }
