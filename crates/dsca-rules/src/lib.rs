@@ -9,6 +9,7 @@
 //! Problem and Next steps a report shows) and the check that raises it, and has one
 //! line in the table of `codes.rs`, which everything that lists rules reads.
 
+mod capabilities;
 pub mod capture;
 pub mod code;
 mod codes;

@@ -9,7 +9,8 @@
 
 use super::facts::{EvalSource, Event, FileFacts, Kind, LineIndex, snippet};
 use super::strings;
-use super::tables::{HTTP_CLIENT_MODULES, SENSITIVE_MODULES, is_secret_env_name};
+use super::tables::is_secret_env_name;
+use crate::capabilities::{self, Capability};
 use crate::metadata::risky_install_command::risky_shapes;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
@@ -195,16 +196,6 @@ const PAYMENT_FIELDS: &[&str] = &[
     "cc-number",
     "ccnumber",
     "cc-csc",
-];
-/// Packages that wrap `fs`.
-const FS_MODULES: &[&str] = &[
-    "fs",
-    "fs/promises",
-    "fs-extra",
-    "graceful-fs",
-    "promise-fs",
-    "mz/fs",
-    "original-fs",
 ];
 /// Objects whose members are globals (`global.eval` is `eval`).
 const GLOBAL_OBJECTS: &[&str] = &["global", "globalThis", "window", "self"];
@@ -924,16 +915,7 @@ impl<'s> Walker<'s> {
         let first = arguments.first();
         match (base, path.as_str()) {
             ("child_process", _)
-                if matches!(
-                    last,
-                    "exec"
-                        | "execSync"
-                        | "spawn"
-                        | "spawnSync"
-                        | "fork"
-                        | "execFile"
-                        | "execFileSync"
-                ) =>
+                if capabilities::of_function(last) == Some(Capability::StartsPrograms) =>
             {
                 // Resolved once: the command's text, what it collects and the node code
                 // it hands on all read the same words.
@@ -985,8 +967,7 @@ impl<'s> Walker<'s> {
                         }
                         let name = module_name(&value);
                         if (hidden || decoded)
-                            && (SENSITIVE_MODULES.contains(&name.as_str())
-                                || value.starts_with('.'))
+                            && (capabilities::is_builtin(&name) || value.starts_with('.'))
                         {
                             let how = if decoded {
                                 "decoded at run time"
@@ -1036,7 +1017,7 @@ impl<'s> Walker<'s> {
                 self.push(Kind::Socket(format!("a WebSocket ({client})")), span);
                 CallClass::Network
             }
-            (client, _) if HTTP_CLIENT_MODULES.contains(&client) => {
+            (client, _) if capabilities::is_http_client(client) => {
                 self.push(Kind::Http(format!("the `{client}` client")), span);
                 CallClass::Network
             }
@@ -1105,7 +1086,7 @@ impl<'s> Walker<'s> {
                 );
                 CallClass::Other
             }
-            (module, _) if FS_MODULES.contains(&module) => {
+            (module, _) if capabilities::of_module(module) == Some(Capability::Files) => {
                 self.fs_call(last, first, arguments.get(1), span);
                 CallClass::Other
             }
@@ -1761,7 +1742,7 @@ impl<'a> Visit<'a> for Walker<'_> {
                     self.facts.local_requires.push(value.clone());
                 }
                 let name = module_name(&value);
-                if (hidden || decoded) && SENSITIVE_MODULES.contains(&name.as_str()) {
+                if (hidden || decoded) && capabilities::is_builtin(&name) {
                     let how = if decoded {
                         "decoded at run time"
                     } else {
@@ -2456,6 +2437,6 @@ fn is_network_ref(sym: &Sym) -> bool {
         "http" | "https" | "http2" => matches!(last, "request" | "get"),
         "fetch" => path.is_empty(),
         "net" | "tls" => matches!(last, "connect" | "createConnection"),
-        client => HTTP_CLIENT_MODULES.contains(&client),
+        client => capabilities::is_http_client(client),
     }
 }

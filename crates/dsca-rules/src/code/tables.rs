@@ -484,38 +484,3 @@ pub(crate) fn is_secret_env_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     SECRET_ENV_PARTS.iter().any(|secret| upper.contains(secret))
 }
-
-/// Node's built-in modules whose name a loader has no reason to hide.
-pub(crate) static SENSITIVE_MODULES: &[&str] = &[
-    "child_process",
-    "vm",
-    "net",
-    "tls",
-    "http",
-    "https",
-    "dns",
-    "dgram",
-    "fs",
-    "os",
-    "module",
-    "worker_threads",
-];
-
-/// HTTP client packages: calling them is making a request.
-pub(crate) static HTTP_CLIENT_MODULES: &[&str] = &[
-    "axios",
-    "node-fetch",
-    "request",
-    "got",
-    "superagent",
-    "needle",
-    "undici",
-    "cross-fetch",
-    "isomorphic-fetch",
-    "phin",
-    "sync-request",
-    "request-promise",
-    "request-promise-native",
-    "node-superfetch",
-    "make-fetch-happen",
-];
