@@ -899,7 +899,10 @@ impl<'s> Walker<'s> {
 
     // ---- classification of calls ----
 
-    /// What calling `callee` with `arguments` does, as events (without walking).
+    /// What calling `callee` with `arguments` does, as events (without walking): what
+    /// runs code (processes, loaders, eval), what reaches the network, what touches the
+    /// host, its files and its environment, what decodes; in that order, the first that
+    /// knows the call decides.
     fn classify_call(
         &mut self,
         callee: &Sym,
@@ -910,10 +913,33 @@ impl<'s> Walker<'s> {
         let Sym::Ref { base, path } = callee else {
             return CallClass::Other;
         };
-        let last = path.rsplit('.').next().unwrap_or_default();
-        let base = base.as_str();
+        let call = CallSite {
+            base: base.as_str(),
+            path: path.as_str(),
+            last: path.rsplit('.').next().unwrap_or_default(),
+            arguments,
+            span,
+            is_new,
+        };
+        self.code_running_call(&call)
+            .or_else(|| self.network_call(&call))
+            .or_else(|| self.host_call(&call))
+            .or_else(|| self.decoding_call(&call))
+            .unwrap_or(CallClass::Other)
+    }
+
+    /// Calls that start programs, load modules or evaluate code.
+    fn code_running_call(&mut self, call: &CallSite<'_, '_>) -> Option<CallClass> {
+        let CallSite {
+            base,
+            path,
+            last,
+            arguments,
+            span,
+            is_new,
+        } = *call;
         let first = arguments.first();
-        match (base, path.as_str()) {
+        Some(match (base, path) {
             ("child_process", _)
                 if capabilities::of_function(last) == Some(Capability::StartsPrograms) =>
             {
@@ -1002,6 +1028,22 @@ impl<'s> Walker<'s> {
             (_, _) if last == "_compile" => {
                 self.eval_call_named("Module._compile".into(), first, span)
             }
+            _ => return None,
+        })
+    }
+
+    /// Calls that reach the network: requests, sockets, lookups.
+    fn network_call(&mut self, call: &CallSite<'_, '_>) -> Option<CallClass> {
+        let CallSite {
+            base,
+            path,
+            last,
+            arguments,
+            span,
+            is_new,
+        } = *call;
+        let first = arguments.first();
+        Some(match (base, path) {
             ("http" | "https" | "http2", "request" | "get" | "connect") => {
                 self.push(Kind::Http(format!("{base}.{path}")), span);
                 CallClass::Network
@@ -1032,6 +1074,22 @@ impl<'s> Walker<'s> {
                 self.push(Kind::Dns { built_from_data }, span);
                 CallClass::Network
             }
+            _ => return None,
+        })
+    }
+
+    /// Calls that reach the host: the page, the process, the environment, files.
+    fn host_call(&mut self, call: &CallSite<'_, '_>) -> Option<CallClass> {
+        let CallSite {
+            base,
+            path,
+            last,
+            arguments,
+            span,
+            ..
+        } = *call;
+        let first = arguments.first();
+        Some(match (base, path) {
             ("document", "createElement") => {
                 if let Some(tag @ ("link" | "img" | "iframe")) =
                     self.resolve_argument(first, 0).str_value()
@@ -1090,6 +1148,20 @@ impl<'s> Walker<'s> {
                 self.fs_call(last, first, arguments.get(1), span);
                 CallClass::Other
             }
+            _ => return None,
+        })
+    }
+
+    /// Calls that decode hidden text, and paths built to credential files.
+    fn decoding_call(&mut self, call: &CallSite<'_, '_>) -> Option<CallClass> {
+        let CallSite {
+            base,
+            path,
+            arguments,
+            span,
+            ..
+        } = *call;
+        Some(match (base, path) {
             ("Buffer", "from") => {
                 if matches!(
                     self.resolve_argument(arguments.get(1), 0).str_value(),
@@ -1143,8 +1215,8 @@ impl<'s> Walker<'s> {
                 }
                 CallClass::Other
             }
-            _ => CallClass::Other,
-        }
+            _ => return None,
+        })
     }
 
     fn resolve_call_args_path(&self, arguments: &[Argument]) -> Sym {
@@ -1408,6 +1480,18 @@ impl<'s> Walker<'s> {
             }
         }
     }
+}
+
+/// One call as the classifiers read it: `base.path(arguments)`, `last` the path's last
+/// member.
+#[derive(Clone, Copy)]
+struct CallSite<'c, 'a> {
+    base: &'c str,
+    path: &'c str,
+    last: &'c str,
+    arguments: &'c [Argument<'a>],
+    span: oxc_span::Span,
+    is_new: bool,
 }
 
 enum CallClass {
