@@ -1,6 +1,7 @@
 //! The offline copy of the known-malware advisories (`dsca db update`) that every scan
 //! reads: where it lives, how a session opens it, and `dsca db update` / `dsca db status`.
 
+use crate::notices::Notices;
 use anyhow::Context as _;
 use dsca_advisory::{AdvisoryError, Database, Source, Status};
 use dsca_model::advisory::DatabaseInfo;
@@ -25,8 +26,8 @@ pub fn age_days(status: &Status) -> Option<u64> {
 }
 
 /// The database every scan of this session reads, or `None` when there is no copy
-/// (scans never download it). A stale or unreadable copy is said once on stderr.
-pub fn open_for_scans(cache_root: &Path) -> Option<std::sync::Arc<Database>> {
+/// (scans never download it). A stale or unreadable copy is a warning.
+pub fn open_for_scans(cache_root: &Path, notices: &Notices) -> Option<std::sync::Arc<Database>> {
     let dir = cache_root.join("advisories");
     match Database::open(&dir) {
         Ok(db) => {
@@ -35,15 +36,15 @@ pub fn open_for_scans(cache_root: &Path) -> Option<std::sync::Arc<Database>> {
                 .and_then(age_days)
                 .filter(|days| *days > STALE_AFTER_DAYS)
             {
-                eprintln!(
-                    "dsca: warning: the advisory database is {days} days old; run `dsca db update`"
-                );
+                notices.warning(&format!(
+                    "the advisory database is {days} days old; run `dsca db update`"
+                ));
             }
             Some(std::sync::Arc::new(db))
         }
         Err(AdvisoryError::NoDatabase { .. }) => None,
         Err(err) => {
-            eprintln!("dsca: warning: known-malware advisories not checked: {err}");
+            notices.warning(&format!("known-malware advisories not checked: {err}"));
             None
         }
     }

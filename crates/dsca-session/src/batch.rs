@@ -6,6 +6,7 @@
 //! a run killed at any moment resumes with nothing lost or doubled.
 
 use crate::Session;
+use crate::notices::Notices;
 use anyhow::Context as _;
 use dsca_model::{Report, ReportError};
 use dsca_registry::downloads::read_downloads_tsv;
@@ -16,7 +17,7 @@ use dsca_registry::{
 use dsca_store::{Job, JobCounts, Journal, NewJob, ResultRecord, Store};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, IsTerminal as _, Write as _};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -39,6 +40,7 @@ pub struct BatchStore {
     store: Store,
     /// Where this process's writer journals the results it holds.
     journal_dir: PathBuf,
+    notices: Notices,
     _lock: Option<File>,
 }
 
@@ -66,13 +68,18 @@ impl BatchStore {
     /// Open the store `db` names (journals kept under `cache_dir` for PostgreSQL), take a
     /// SQLite store's lock, and write what dead writers held: before anything is claimed
     /// or requeued, so those packages are not scanned again.
-    pub fn open(db: &str, cache_dir: Option<&Path>) -> anyhow::Result<BatchStore> {
+    pub fn open(
+        db: &str,
+        cache_dir: Option<&Path>,
+        notices: &Notices,
+    ) -> anyhow::Result<BatchStore> {
         let store = Store::open(db)?;
         let lock = lock_sqlite_store(&store)?;
-        let journal_dir = replay_journals(&store, cache_dir)?;
+        let journal_dir = replay_journals(&store, cache_dir, notices)?;
         Ok(BatchStore {
             store,
             journal_dir,
+            notices: notices.clone(),
             _lock: lock,
         })
     }
@@ -83,9 +90,9 @@ impl BatchStore {
         if self.store.is_sqlite() {
             let requeued = self.store.requeue_running()?;
             if requeued > 0 {
-                eprintln!(
-                    "dsca: batch: {requeued} job(s) left running by an earlier run put back in the queue"
-                );
+                self.notices.progress(&format!(
+                    "batch: {requeued} job(s) left running by an earlier run put back in the queue"
+                ));
             }
         }
         Ok(())
@@ -99,23 +106,24 @@ impl BatchStore {
     ) -> anyhow::Result<()> {
         let store = &self.store;
         let mut filter = match popularity {
-            Some(popularity) => Some(PopularityFilter::new(popularity)?),
+            Some(popularity) => Some(PopularityFilter::new(popularity, &self.notices)?),
             None => None,
         };
         let run_id = store.start_run(&source.describe(), &now_rfc3339())?;
         let (read, added) = enqueue_names(store, run_id, source, filter.as_mut())?;
-        eprintln!(
-            "dsca: batch: {read} name(s) read, {added} new in the store, {} already there",
+        self.notices.progress(&format!(
+            "batch: {read} name(s) read, {added} new in the store, {} already there",
             read - added
-        );
+        ));
         if let Some(filter) = &filter {
-            eprintln!("dsca: batch: {}", filter.describe());
+            self.notices
+                .progress(&format!("batch: {}", filter.describe()));
             let min = i64::try_from(filter.min).unwrap_or(i64::MAX);
             let requeued = store.requeue_skipped(SKIP_BELOW, &filter.label, min)?;
             if requeued > 0 {
-                eprintln!(
-                    "dsca: batch: {requeued} job(s) skipped by an earlier, higher --min-downloads queued again"
-                );
+                self.notices.progress(&format!(
+                    "batch: {requeued} job(s) skipped by an earlier, higher --min-downloads queued again"
+                ));
             }
         }
         Ok(())
@@ -123,10 +131,10 @@ impl BatchStore {
 
     /// Say how many jobs the store holds in each state.
     pub fn print_counts(&self) -> anyhow::Result<()> {
-        eprintln!(
-            "dsca: batch: {}",
+        self.notices.progress(&format!(
+            "batch: {}",
             describe_counts(&self.store.job_counts()?)
-        );
+        ));
         Ok(())
     }
 
@@ -159,21 +167,25 @@ fn journal_dir(store: &Store, cache_dir: Option<&Path>) -> anyhow::Result<PathBu
 
 /// Write what the writers of dead processes held. Returns where this process's writer
 /// keeps its own journal.
-fn replay_journals(store: &Store, cache_dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+fn replay_journals(
+    store: &Store,
+    cache_dir: Option<&Path>,
+    notices: &Notices,
+) -> anyhow::Result<PathBuf> {
     let dir = journal_dir(store, cache_dir)?;
     let replayed = dsca_store::replay(store, &dir)
         .with_context(|| format!("cannot write the held results in {}", dir.display()))?;
     if replayed.journals > 0 {
-        eprintln!(
-            "dsca: batch: {} result(s) an earlier process held written from its journal ({} already written or taken by another worker)",
+        notices.progress(&format!(
+            "batch: {} result(s) an earlier process held written from its journal ({} already written or taken by another worker)",
             replayed.written, replayed.stale
-        );
+        ));
     }
     for (path, err) in &replayed.unreadable {
-        eprintln!(
-            "dsca: batch: warning: cannot read the journal {} ({err}): left as it is; its packages are scanned again",
+        notices.warning(&format!(
+            "batch: cannot read the journal {} ({err}): left as it is; its packages are scanned again",
             path.display()
-        );
+        ));
     }
     tidy_journal_dir(&dir);
     Ok(dir)
@@ -304,10 +316,11 @@ struct PopularityFilter {
     /// Names looked up so far, and when progress was last shown.
     looked_up: u64,
     shown: Instant,
+    notices: Notices,
 }
 
 impl PopularityFilter {
-    fn new(args: &Popularity) -> anyhow::Result<PopularityFilter> {
+    fn new(args: &Popularity, notices: &Notices) -> anyhow::Result<PopularityFilter> {
         let min = args.min_downloads;
         let (source, label) = match &args.downloads_file {
             Some(path) => {
@@ -337,6 +350,7 @@ impl PopularityFilter {
             below: 0,
             unknown: 0,
             looked_up: 0,
+            notices: notices.clone(),
             shown: Instant::now(),
         })
     }
@@ -406,14 +420,14 @@ impl PopularityFilter {
                 })
                 .collect(),
             CountsSource::Api(client, period) => {
-                let (before, shown) = (self.looked_up, &mut self.shown);
+                let (before, shown, notices) = (self.looked_up, &mut self.shown, &self.notices);
                 client.counts(period, names, |answered| {
                     if shown.elapsed() >= Duration::from_secs(10) {
                         *shown = Instant::now();
-                        eprintln!(
-                            "dsca: batch: downloads of {} name(s) looked up",
+                        notices.progress(&format!(
+                            "batch: downloads of {} name(s) looked up",
                             before + answered as u64
-                        );
+                        ));
                     }
                 })?
             }
@@ -701,10 +715,10 @@ impl Shared<'_> {
 
     /// Say why the writer goes on without its journal (writing each result as it comes).
     fn without_journal(&self, what: &str, err: &std::io::Error) {
-        eprintln!(
-            "dsca: batch: warning: {what} in {} ({err}): each result is written as it comes",
+        self.session.notices().warning(&format!(
+            "batch: {what} in {} ({err}): each result is written as it comes",
             self.journal_dir.display()
-        );
+        ));
     }
 
     /// Extend every held lease a few times per lease period until `done`.
@@ -778,7 +792,7 @@ fn drain_queue(store: &Store, session: &Session, options: &DrainOptions) -> anyh
     };
     let workers_done = AtomicBool::new(false);
     let started = Instant::now();
-    let mut progress = Progress::new(before);
+    let mut progress = Progress::new(before, session.notices());
     let jobs = options.jobs.max(1);
     let shared = &shared;
     // A claimed job ready for each scan thread; a sandboxed scan takes seconds, so none
@@ -827,11 +841,13 @@ fn drain_queue(store: &Store, session: &Session, options: &DrainOptions) -> anyh
     }
     let lost = shared.lost.load(Ordering::Relaxed);
     if lost > 0 {
-        eprintln!(
-            "dsca: batch: {lost} result(s) dropped: their lease ran out and another worker took the job"
-        );
+        session.notices().progress(&format!(
+            "batch: {lost} result(s) dropped: their lease ran out and another worker took the job"
+        ));
     }
-    eprintln!("dsca: batch: {}", describe_counts(&store.job_counts()?));
+    session
+        .notices()
+        .progress(&format!("batch: {}", describe_counts(&store.job_counts()?)));
     Ok(())
 }
 
@@ -875,23 +891,23 @@ fn now_rfc3339() -> String {
 
 /// Done/total, rate and ETA: one redrawn line on a terminal, a plain line every ten
 /// seconds otherwise (logs, CI).
-struct Progress {
+struct Progress<'n> {
     before: JobCounts,
-    terminal: bool,
+    notices: &'n Notices,
     last: Option<Instant>,
 }
 
-impl Progress {
-    fn new(before: JobCounts) -> Self {
+impl<'n> Progress<'n> {
+    fn new(before: JobCounts, notices: &'n Notices) -> Self {
         Progress {
             before,
-            terminal: std::io::stderr().is_terminal(),
+            notices,
             last: None,
         }
     }
 
     fn tick(&mut self, shared: &Shared<'_>, started: Instant, last_tick: bool) {
-        let interval = if self.terminal {
+        let interval = if self.notices.live() {
             Duration::from_millis(500)
         } else {
             Duration::from_secs(10)
@@ -900,7 +916,7 @@ impl Progress {
         if !due && !last_tick {
             return;
         }
-        if !self.terminal && self.last.is_none() && !last_tick {
+        if !self.notices.live() && self.last.is_none() && !last_tick {
             // Plain output starts after the first interval: short runs print one line.
             self.last = Some(Instant::now());
             return;
@@ -927,15 +943,7 @@ impl Progress {
         };
         let line =
             format!("{done}/{total} packages ({failed} failed this run), {rate:.1}/s, ETA {eta}");
-        let mut stderr = std::io::stderr().lock();
-        if self.terminal {
-            let _ = write!(stderr, "\r\x1b[2K{line}");
-            if last_tick {
-                let _ = writeln!(stderr);
-            }
-        } else {
-            let _ = writeln!(stderr, "dsca: batch: {line}");
-        }
+        self.notices.status(&format!("batch: {line}"), last_tick);
     }
 }
 

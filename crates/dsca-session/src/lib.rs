@@ -14,6 +14,7 @@ pub mod clock;
 pub mod eval;
 pub mod export;
 pub mod lockfile;
+pub mod notices;
 pub mod npm;
 pub mod policy;
 mod prevalence;
@@ -23,6 +24,7 @@ use dsca_model::Report;
 use dsca_registry::{Cache, Client, ClientOptions, RegistryConfig};
 use dsca_scan::{DynamicScope, ScanOptions, Scanner};
 use dsca_store::Store;
+use notices::Notices;
 use policy::Policy;
 use std::path::{Path, PathBuf};
 
@@ -63,6 +65,8 @@ pub struct Settings {
     /// How many packages the session scans, when known before it starts (`dsca scan`'s
     /// specs): a packet capture records one.
     pub targets: Option<usize>,
+    /// Where warnings and progress go (standard error by default).
+    pub notices: Notices,
 }
 
 /// The sandbox's settings and the packages that run in it.
@@ -109,14 +113,18 @@ impl Settings {
             .is_some_and(|dynamic| dynamic.options.pcap.is_some())
     }
 
-    /// The policy these settings name.
+    /// The policy these settings name; each entry that expired is a warning.
     pub fn load_policy(&self) -> anyhow::Result<Policy> {
-        Ok(match &self.policy {
+        let policy = match &self.policy {
             PolicyChoice::None => Policy::default(),
             PolicyChoice::Project => Policy::load(None, &self.project_dir)?,
             PolicyChoice::File(path) => Policy::load(Some(path), &self.project_dir)?,
-            PolicyChoice::Loaded(policy) => policy.clone(),
-        })
+            PolicyChoice::Loaded(policy) => return Ok(policy.clone()),
+        };
+        for expired in policy.expired() {
+            self.notices.warning(expired);
+        }
+        Ok(policy)
     }
 }
 
@@ -130,6 +138,7 @@ pub struct Session {
     jobs: usize,
     dynamic: bool,
     records_one_package: bool,
+    notices: Notices,
 }
 
 impl Session {
@@ -159,6 +168,7 @@ impl Session {
             jobs: settings.jobs(),
             dynamic: settings.dynamic.is_some(),
             records_one_package: settings.records_one_package(),
+            notices: settings.notices.clone(),
         })
     }
 
@@ -196,6 +206,11 @@ impl Session {
         self.jobs
     }
 
+    /// Where the session's warnings and progress go.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
+    }
+
     /// Whether packages run in the sandbox.
     pub fn is_dynamic(&self) -> bool {
         self.dynamic
@@ -216,7 +231,7 @@ fn build_scanner(settings: &Settings) -> anyhow::Result<Scanner> {
     let advisories = if settings.no_advisories {
         None
     } else {
-        advisories::open_for_scans(cache.root())
+        advisories::open_for_scans(cache.root(), &settings.notices)
     };
     let client = Client::new(
         config,

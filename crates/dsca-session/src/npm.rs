@@ -2,12 +2,12 @@
 //! the lockfile npm's own resolution writes in a temporary copy of the project, the real
 //! install, and which install scripts may run afterwards.
 
+use crate::notices::Notices;
 use crate::policy::Policy;
 use anyhow::{Context as _, bail};
 use dsca_lockfile::{Lockfile, Package, PackageSource};
 use dsca_model::{Report, Severity};
 use dsca_report::sanitize_for_terminal;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -106,9 +106,10 @@ pub fn plan(
     mode: Mode,
     npm_args: &[String],
     current: Option<&Lockfile>,
+    notices: &Notices,
 ) -> anyhow::Result<Lockfile> {
     match (mode, current) {
-        (Mode::Install, _) => resolve(npm, project_dir, npm_args),
+        (Mode::Install, _) => resolve(npm, project_dir, npm_args, notices),
         (Mode::CleanInstall, Some(lock)) => Ok(lock.clone()),
         (Mode::CleanInstall, None) => bail!(
             "npm ci installs from a lockfile, and {} has neither {}",
@@ -126,7 +127,12 @@ fn npm_lockfile(dir: &Path) -> Option<PathBuf> {
 }
 
 /// The lockfile npm writes for `npm install ARGS` in a temporary copy of the project.
-fn resolve(npm: &Path, project_dir: &Path, npm_args: &[String]) -> anyhow::Result<Lockfile> {
+fn resolve(
+    npm: &Path,
+    project_dir: &Path,
+    npm_args: &[String],
+    notices: &Notices,
+) -> anyhow::Result<Lockfile> {
     let manifest = project_dir.join("package.json");
     if let Ok(text) = std::fs::read_to_string(&manifest)
         && serde_json::from_str::<serde_json::Value>(&text)
@@ -163,7 +169,10 @@ fn resolve(npm: &Path, project_dir: &Path, npm_args: &[String]) -> anyhow::Resul
         .with_context(|| format!("cannot run {}", npm.display()))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        print_tail(&stderr);
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        for line in &lines[lines.len().saturating_sub(NPM_TAIL_LINES)..] {
+            notices.relay(line);
+        }
         bail!(
             "npm could not resolve the install ({}): {}",
             describe_status(output.status),
@@ -174,15 +183,6 @@ fn resolve(npm: &Path, project_dir: &Path, npm_args: &[String]) -> anyhow::Resul
         bail!("npm wrote no package-lock.json (is `package-lock=false` set in an .npmrc?)");
     };
     crate::lockfile::read(&lockfile)
-}
-
-/// The last lines npm wrote to standard error, as it wrote them.
-fn print_tail(stderr: &str) {
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    let mut out = std::io::stderr().lock();
-    for line in &lines[lines.len().saturating_sub(NPM_TAIL_LINES)..] {
-        let _ = writeln!(out, "{}", sanitize_for_terminal(line));
-    }
 }
 
 /// npm's error lines in one line: `E404 404 Not Found - GET .../nope; ...`.
@@ -285,7 +285,8 @@ pub fn with_install_scripts(lock: &Lockfile) -> impl Iterator<Item = &Package> {
 
 /// Keep the approved packages that npm installed as scanned (same version and
 /// integrity); list every package with install scripts that npm installed but dsca did
-/// not plan for (the registry changed between the two resolutions).
+/// not plan for (the registry changed between the two resolutions): their scripts
+/// stay off.
 pub fn confirm_installed(
     installed: &Lockfile,
     planned: &Lockfile,
@@ -311,11 +312,5 @@ pub fn confirm_installed(
         .filter(|p| p.install_script && p.source != PackageSource::Local && !as_planned(p))
         .map(Package::spec)
         .collect::<Vec<_>>();
-    for spec in &unscanned {
-        eprintln!(
-            "dsca: warning: npm installed {} which differs from what was scanned; its scripts stay off",
-            sanitize_for_terminal(spec)
-        );
-    }
     (approved, unscanned)
 }

@@ -103,9 +103,16 @@ pub struct Policy {
     rules: BTreeMap<String, Option<Severity>>,
     ignore: Vec<Entry>,
     allow: Vec<Entry>,
+    /// The entries left out because they expired, one line each.
+    expired: Vec<String>,
 }
 
 impl Policy {
+    /// The entries left out because they expired (`file: the [[ignore]] entry ...`).
+    pub fn expired(&self) -> &[String] {
+        &self.expired
+    }
+
     /// `--config FILE`, else `dsca.toml` in the project directory, else no policy.
     pub fn load(config: Option<&Path>, project_dir: &Path) -> anyhow::Result<Policy> {
         let path: PathBuf = match config {
@@ -172,6 +179,7 @@ impl Policy {
             };
             policy.rules.insert(id.clone(), setting);
         }
+        let mut expired = Vec::new();
         for (table, entries, out) in [
             ("ignore", &raw.ignore, &mut policy.ignore),
             ("allow", &raw.allow, &mut policy.allow),
@@ -216,10 +224,10 @@ impl Policy {
                         ));
                     };
                     if date < today {
-                        eprintln!(
-                            "dsca: warning: {file}: the [[{table}]] entry \"{}\" expired on {expires}; it no longer applies",
+                        expired.push(format!(
+                            "{file}: the [[{table}]] entry \"{}\" expired on {expires}; it no longer applies",
                             entry.reason
-                        );
+                        ));
                         continue;
                     }
                 }
@@ -231,6 +239,7 @@ impl Policy {
                 });
             }
         }
+        policy.expired = expired;
         Ok(policy)
     }
 
@@ -384,5 +393,19 @@ mod tests {
                 ("DSCA102", Severity::High)
             ]
         );
+    }
+
+    #[test]
+    fn expired_entries_are_left_out_and_listed() {
+        let text = "[[ignore]]\npackage = \"old\"\nreason = \"until the fix\"\nexpires = 2026-05-31\n\n[[ignore]]\npackage = \"kept\"\nreason = \"still true\"\nexpires = 2026-06-01\n";
+        let policy = Policy::parse(text, "dsca.toml", day()).unwrap();
+        assert_eq!(
+            policy.expired(),
+            [
+                "dsca.toml: the [[ignore]] entry \"until the fix\" expired on 2026-05-31; it no longer applies"
+            ]
+        );
+        assert!(!policy.is_ignored_package("old", "1.0.0"));
+        assert!(policy.is_ignored_package("kept", "1.0.0"));
     }
 }

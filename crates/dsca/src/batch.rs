@@ -3,12 +3,17 @@
 
 use crate::cli::{BatchArgs, DynamicArgs, RegistryArgs, WorkerArgs};
 use dsca_session::batch::{BatchStore, Drain, NamesSource, Popularity};
+use dsca_session::notices::Notices;
 use dsca_session::{Session, Settings, dir_or_current};
 use std::path::Path;
 use std::time::Duration;
 
 pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
-    let store = BatchStore::open(&args.store.db, args.registry.pipeline.cache_dir.as_deref())?;
+    let store = BatchStore::open(
+        &args.store.db,
+        args.registry.pipeline.cache_dir.as_deref(),
+        &Notices::default(),
+    )?;
     store.requeue_left_running()?;
     let popularity = args
         .popularity
@@ -47,7 +52,11 @@ pub fn run_batch(args: BatchArgs) -> anyhow::Result<u8> {
 }
 
 pub fn run_worker(args: WorkerArgs) -> anyhow::Result<u8> {
-    let store = BatchStore::open(&args.store.db, args.registry.pipeline.cache_dir.as_deref())?;
+    let store = BatchStore::open(
+        &args.store.db,
+        args.registry.pipeline.cache_dir.as_deref(),
+        &Notices::default(),
+    )?;
     let session = session(&args.registry, &args.dynamic, args.project_dir.as_deref())?;
     let drain = Drain {
         lease: Duration::from_secs(args.store.lease_secs),

@@ -46,7 +46,14 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         .chain(npm_args.iter().cloned())
         .collect::<Vec<_>>()
         .join(" ");
-    let planned = npm::plan(&npm, &project_dir, mode, npm_args, current.as_ref())?;
+    let planned = npm::plan(
+        &npm,
+        &project_dir,
+        mode,
+        npm_args,
+        current.as_ref(),
+        &settings.notices,
+    )?;
     settings.policy = PolicyChoice::Loaded(policy.clone());
     let session = Session::new(&settings)?;
 
@@ -108,6 +115,12 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         Some(lock) => npm::confirm_installed(&lock, &planned, approved),
         None => (approved, Vec::new()),
     };
+    for spec in &unscanned {
+        eprintln!(
+            "dsca: warning: npm installed {} which differs from what was scanned; its scripts stay off",
+            sanitize_for_terminal(spec)
+        );
+    }
     let user_disabled_scripts = npm_args.iter().any(|a| a == "--ignore-scripts");
     if !approved.is_empty() && !user_disabled_scripts {
         let mut rebuild = vec!["rebuild".to_string()];
