@@ -82,7 +82,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let Some(file_name) = path.file_name() else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("--output {} does not name a file", path.display()),
+            format!("cannot write {}: it does not name a file", path.display()),
         ));
     };
     let temp = dir.join(format!(

@@ -28,9 +28,21 @@ use notices::Notices;
 use policy::Policy;
 use std::path::{Path, PathBuf};
 
-/// Why a session that records packets (`--pcap`) refuses several packages.
-const PCAP_IS_FOR_ONE_PACKAGE: &str =
-    "--pcap records one package at a time: give dsca scan a single spec";
+/// Why settings cannot make a session. A front end words them for its own options
+/// (the CLI names its flags).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A run that records its packets was asked for several packages.
+    #[error("a packet capture records one package at a time")]
+    CaptureNeedsOnePackage,
+    /// The sandbox cannot isolate a run on this machine: it refuses rather than run
+    /// unisolated.
+    #[error("the sandbox cannot run here: {0}")]
+    SandboxUnavailable(String),
+    /// A results store named for prevalence is not there.
+    #[error("{}: no such results store", .0.display())]
+    NoResultsStore(PathBuf),
+}
 
 /// Everything the flags decide about a session's pipeline.
 #[derive(Debug, Clone, Default)]
@@ -146,7 +158,7 @@ impl Session {
     /// a sandboxed run is refused here, before any work.
     pub fn new(settings: &Settings) -> anyhow::Result<Session> {
         if settings.records_one_package() && settings.targets != Some(1) {
-            anyhow::bail!(PCAP_IS_FOR_ONE_PACKAGE);
+            return Err(SetupError::CaptureNeedsOnePackage.into());
         }
         let policy = settings.load_policy()?;
         if let Some(db) = &settings.prevalence_db {
@@ -158,7 +170,8 @@ impl Session {
         }
         scanner.set_dependency_tree(settings.dependency_tree);
         if let Some(dynamic) = &settings.dynamic {
-            dsca_sandbox::preflight().map_err(|err| anyhow::anyhow!("--dynamic: {err}"))?;
+            dsca_sandbox::preflight()
+                .map_err(|err| SetupError::SandboxUnavailable(err.to_string()))?;
             scanner.set_dynamic(dynamic.options.clone(), dynamic.scope);
         }
         Ok(Session {
@@ -176,7 +189,7 @@ impl Session {
     /// finalised once with the policy applied, and with prevalence when a store is named.
     pub fn scan(&self, specs: &[String]) -> anyhow::Result<Vec<Report>> {
         if self.records_one_package && specs.len() > 1 {
-            anyhow::bail!(PCAP_IS_FOR_ONE_PACKAGE);
+            return Err(SetupError::CaptureNeedsOnePackage.into());
         }
         let mut reports = self
             .scanner

@@ -13,7 +13,7 @@ pub fn check(db: &str) -> anyhow::Result<()> {
     if let Location::Sqlite(path) = Location::parse(db)
         && !path.exists()
     {
-        anyhow::bail!("--db {}: no such results store", path.display());
+        return Err(crate::SetupError::NoResultsStore(path).into());
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ mod stats;
 
 use clap::Parser as _;
 use dsca_report::Format;
-use dsca_session::advisories;
+use dsca_session::{SetupError, advisories};
 use std::process::ExitCode;
 
 /// mimalloc: the scan allocates and frees many small objects (JSON values, AST strings,
@@ -114,8 +114,20 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes on one line, as `outer: inner: root`.
+/// The error and its causes on one line, as `outer: inner: root`; the session's set-up
+/// errors name the flag they come from.
 fn one_line(err: &anyhow::Error) -> String {
+    if let Some(setup) = err.downcast_ref::<SetupError>() {
+        return match setup {
+            SetupError::CaptureNeedsOnePackage => {
+                "--pcap records one package at a time: give dsca scan a single spec".to_string()
+            }
+            SetupError::SandboxUnavailable(why) => format!("--dynamic: {why}"),
+            SetupError::NoResultsStore(path) => {
+                format!("--db {}: no such results store", path.display())
+            }
+        };
+    }
     err.chain()
         .map(|cause| cause.to_string())
         .collect::<Vec<_>>()
