@@ -45,11 +45,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     let label = lockfile_path.display().to_string();
     let reports = session.audit(&packages, &label)?;
     let kind = lock.kind.to_string();
-    let audit = dsca_report::Audit {
-        label: &label,
-        kind: &kind,
-    };
-    output::write_reports(&args.output, &reports, Some(audit))?;
+    output::write_reports(&args.output, &reports, Some((&label, &kind)))?;
     let fail_on = args
         .fail_on
         .map(Severity::from)

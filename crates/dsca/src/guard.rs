@@ -65,11 +65,7 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
     });
     let label = format!("what `{command_line}` would install");
     let reports = session.audit(&to_scan, &label)?;
-    let audit = dsca_report::Audit {
-        label: &label,
-        kind: "npm",
-    };
-    output::write_reports(&args.output, &reports, Some(audit))?;
+    output::write_reports(&args.output, &reports, Some((&label, "npm")))?;
 
     let interactive = interactive();
     let status = output::exit_status(&reports, Some(fail_on));
@@ -116,10 +112,9 @@ pub fn run(args: NpmArgs) -> anyhow::Result<u8> {
         None => (approved, Vec::new()),
     };
     for spec in &unscanned {
-        eprintln!(
-            "dsca: warning: npm installed {} which differs from what was scanned; its scripts stay off",
-            sanitize_for_terminal(spec)
-        );
+        settings.notices.warning(&format!(
+            "npm installed {spec} which differs from what was scanned; its scripts stay off"
+        ));
     }
     let user_disabled_scripts = npm_args.iter().any(|a| a == "--ignore-scripts");
     if !approved.is_empty() && !user_disabled_scripts {

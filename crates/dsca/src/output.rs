@@ -7,7 +7,8 @@ use dsca_model::{Report, Severity};
 use dsca_report::sanitize_for_terminal;
 use std::io::Write;
 
-/// Write `reports` as the flags ask (`audit` says which lockfile they come from). A
+/// Write `reports` as the flags ask (`audit`: the label and kind of the lockfile they
+/// come from). A
 /// reader that went away (`dsca scan x | head`) does not change the verdict: the exit
 /// status and the error lines still tell a pipeline what happened.
 /// SARIF lists every rule of the catalogue. Each scan's errors are also said on
@@ -15,8 +16,9 @@ use std::io::Write;
 pub fn write_reports(
     args: &ReportOutputArgs,
     reports: &[Report],
-    audit: Option<dsca_report::Audit<'_>>,
+    audit: Option<(&str, &str)>,
 ) -> anyhow::Result<()> {
+    let audit = audit.map(|(label, kind)| dsca_report::Audit { label, kind });
     let options = dsca_report::WriteOptions {
         text: dsca_report::TextOptions {
             color: args.color.use_color(args.output.is_some()),
