@@ -4,7 +4,7 @@
 
 #![no_main]
 
-use dsca_rules::code::analyse_single_file;
+use dsca_rules::analyse_single_file;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -179,7 +179,9 @@ pub struct Rule {
     pub title: &'static str,
     pub problem: &'static str,
     pub next_steps: &'static str,
-    /// Every severity its findings can carry, lowest first; `severity` is one of them.
+    /// Every severity the rule's own check gives its findings, lowest first; `severity`
+    /// is one of them. (The dynamic analysis lowers to low what only a called export did,
+    /// and a policy may set any severity: those are not the rule's.)
     pub severities: &'static [Severity],
     /// What it catches and what moves its severity, in a line: the README's rule tables
     /// and `dsca rules` show it after the name.

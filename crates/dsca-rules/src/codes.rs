@@ -191,32 +191,34 @@ pub(crate) static CODES: &[Code] = &[
 ];
 
 /// The checks of one kind, in id order: `pick` takes a line's check when it is one.
-fn checks<T>(pick: fn(Raised) -> Option<T>) -> impl Iterator<Item = T> {
-    CODES.iter().filter_map(move |line| pick(line.raised))
+/// The crate root hands them to the family's analysis, which never reads this table
+/// itself (the table names the families' checks: the other way round would be a loop).
+fn checks<T>(pick: fn(Raised) -> Option<T>) -> Vec<T> {
+    CODES.iter().filter_map(|line| pick(line.raised)).collect()
 }
 
-pub(crate) fn metadata_checks() -> impl Iterator<Item = metadata::Check> {
+pub(crate) fn metadata_checks() -> Vec<metadata::Check> {
     checks(|raised| match raised {
         Raised::Metadata(check) => Some(check),
         _ => None,
     })
 }
 
-pub(crate) fn code_checks() -> impl Iterator<Item = code::Check> {
+pub(crate) fn code_checks() -> Vec<code::Check> {
     checks(|raised| match raised {
         Raised::Code(check) => Some(check),
         _ => None,
     })
 }
 
-pub(crate) fn capture_checks() -> impl Iterator<Item = capture::Check> {
+pub(crate) fn capture_checks() -> Vec<capture::Check> {
     checks(|raised| match raised {
         Raised::Capture(check) => Some(check),
         _ => None,
     })
 }
 
-pub(crate) fn dynamic_checks() -> impl Iterator<Item = dynamic::Check> {
+pub(crate) fn dynamic_checks() -> Vec<dynamic::Check> {
     checks(|raised| match raised {
         Raised::Dynamic(check) => Some(check),
         _ => None,

@@ -169,6 +169,17 @@ fn javascript(tokens: &[Token], found: &mut Vec<Seen>) {
                             _ => {}
                         }
                     }
+                    // `node -e` has Node's modules as globals: `https.get(…)`,
+                    // `child_process.execSync(…)` without a require.
+                    module
+                        if !after_dot
+                            && is_punct(tokens, index + 1, b'.')
+                            && capabilities::is_builtin(module) =>
+                    {
+                        if let Some(what) = capabilities::of_module(module).and_then(phrase) {
+                            found.push(seen(what, module));
+                        }
+                    }
                     other => js_name(other, found),
                 }
             }
@@ -187,9 +198,7 @@ fn javascript(tokens: &[Token], found: &mut Vec<Seen>) {
 }
 
 fn js_name(name: &str, found: &mut Vec<Seen>) {
-    let capability = capabilities::of_function(name)
-        .or_else(|| capabilities::of_module(name).filter(|c| *c == Capability::StartsPrograms));
-    if let Some(what) = capability.and_then(phrase) {
+    if let Some(what) = capabilities::of_function(name).and_then(phrase) {
         found.push(seen(what, name));
     }
 }
@@ -620,6 +629,8 @@ mod tests {
             // Files and host details are everyday chores in inline code.
             "require('fs-extra').copySync('a', 'b')",
             "console.log(require('os').platform())",
+            // A module's name as a member or a key is not the module.
+            "require('./build').run({ cluster: config.cluster, dns: false })",
             "",
         ] {
             assert_eq!(js(code), Vec::<String>::new(), "{code}");
@@ -699,6 +710,11 @@ mod tests {
             (
                 "require('child_process').fork('x.js')",
                 "starts programs (`child_process`, `fork`)",
+            ),
+            ("https.get('https://x')", "uses the network (`https`)"),
+            (
+                "child_process.execSync('id')",
+                "starts programs (`child_process`, `execSync`)",
             ),
         ] {
             let found = js(code).join("; ");

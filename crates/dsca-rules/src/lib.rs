@@ -57,7 +57,7 @@ pub fn analyse_metadata(ctx: &ScanContext) -> Analysis {
 /// and unparsable files read byte by byte, every file scanned by dsca's built-in YARA
 /// rules; behaviours plus the code rules' findings.
 pub fn analyse_code(ctx: &ScanContext) -> Analysis {
-    code::analyse(ctx, YaraRules::builtin(), None)
+    code::analyse(ctx, YaraRules::builtin(), None, &codes::code_checks())
 }
 
 /// [`analyse_code`] with another YARA rule set (the built-in rules plus the user's), on
@@ -67,13 +67,13 @@ pub fn analyse_code_with_rules(
     rules: &YaraRules,
     threads: Option<usize>,
 ) -> Analysis {
-    code::analyse(ctx, rules, threads)
+    code::analyse(ctx, rules, threads, &codes::code_checks())
 }
 
 /// Judge what a package did inside the sandbox: the dynamic rules' findings
 /// (DSCA1001–DSCA1010) and neutral behaviours of the run.
 pub fn analyse_dynamic(run: &dsca_model::dynamic::DynamicAnalysis) -> Analysis {
-    dynamic::analyse(run)
+    dynamic::analyse(run, &codes::dynamic_checks())
 }
 
 /// [`analyse_dynamic`], also matching what the run contacted against the known-malware
@@ -82,16 +82,23 @@ pub fn analyse_dynamic_with(
     run: &dsca_model::dynamic::DynamicAnalysis,
     known: Option<&dyn dsca_model::advisory::KnownIndicators>,
 ) -> Analysis {
-    let mut analysis = dynamic::analyse(run);
+    let mut analysis = dynamic::analyse(run, &codes::dynamic_checks());
     if let Some(known) = known {
         dynamic::known_indicator::check(run, known, &mut analysis);
     }
     analysis
 }
 
+/// The code analysis of one file on its own (for fuzzing and tools): the same passes and
+/// code rules as a package scan, without the package around it; panics are not caught,
+/// so a fuzzer sees them. The YARA rules are left out.
+pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
+    code::analyse_single_file(path, data, &codes::code_checks())
+}
+
 /// Judge a packet capture's network section: the capture rules' findings.
 pub fn analyse_capture(network: &dsca_model::network::NetworkActivity) -> Analysis {
-    capture::analyse(network)
+    capture::analyse(network, &codes::capture_checks())
 }
 
 /// Every rule dsca has, in id order (`DSCA999` before `DSCA1001`): for SARIF, the JSON

@@ -27,15 +27,17 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// A file's code without its test module and its comments.
+/// A file's code without its test module (`#[cfg(test)] mod`, last by convention) and
+/// its comment lines.
 fn code_of(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
-    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-    text.lines()
-        .map(|line| match line.find("//") {
-            Some(at) => &line[..at],
-            None => line,
-        })
+    let end = text
+        .match_indices("#[cfg(test)]")
+        .find(|(at, marker)| text[at + marker.len()..].trim_start().starts_with("mod "))
+        .map_or(text.len(), |(at, _)| at);
+    text[..end]
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -81,8 +83,45 @@ fn libraries_print_nothing_themselves() {
     );
 }
 
-/// `crate::a::b` and `super::c` paths in `code`, as module paths of the crate seen from
-/// `module`.
+/// The module path at the start of `text`: `a::b::Item` gives `[a, b]` (the item
+/// goes too; callers look for the longest known module).
+fn path_at(text: &str) -> Vec<String> {
+    text.split("::")
+        .map(|part| {
+            part.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                .collect::<String>()
+        })
+        .take_while(|part| !part.is_empty())
+        .collect()
+}
+
+/// The paths a `{a, b::c}` group at the start of `text` names (nested groups by their
+/// prefix).
+fn group_at(text: &str) -> Vec<Vec<String>> {
+    let mut depth = 0;
+    let mut items = Vec::new();
+    let mut start = 1;
+    for (at, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' | ',' if depth == 1 => {
+                items.push(path_at(&text[start..at]));
+                start = at + 1;
+                if c == '}' {
+                    break;
+                }
+            }
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    items
+}
+
+/// `crate::a::b`, `crate::{a, b}` and `super::c` paths in `code`, as module paths of the
+/// crate seen from `module`.
 fn references(code: &str, module: &[String]) -> BTreeSet<Vec<String>> {
     let mut found = BTreeSet::new();
     for (prefix, base) in [
@@ -95,18 +134,16 @@ fn references(code: &str, module: &[String]) -> BTreeSet<Vec<String>> {
                 continue;
             }
             let rest = &code[at + prefix.len()..];
-            let path: Vec<String> = rest
-                .split("::")
-                .map(|part| {
-                    part.chars()
-                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
-                        .collect::<String>()
-                })
-                .take_while(|part| !part.is_empty())
-                .collect();
-            let mut full = base.clone();
-            full.extend(path);
-            found.insert(full);
+            let paths = if rest.starts_with('{') {
+                group_at(rest)
+            } else {
+                vec![path_at(rest)]
+            };
+            for path in paths {
+                let mut full = base.clone();
+                full.extend(path);
+                found.insert(full);
+            }
         }
     }
     found

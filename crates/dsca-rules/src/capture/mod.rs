@@ -13,10 +13,11 @@ use dsca_model::{Evidence, Finding, Rule};
 
 pub(crate) type Check = fn(&NetworkActivity, &mut Analysis);
 
-/// Judge one capture's network section.
-pub fn analyse(network: &NetworkActivity) -> Analysis {
+/// Judge one capture's network section with `checks` (the capture rules of the rule
+/// table).
+pub(crate) fn analyse(network: &NetworkActivity, checks: &[Check]) -> Analysis {
     let mut analysis = Analysis::default();
-    for check in crate::codes::capture_checks() {
+    for check in checks {
         check(network, &mut analysis);
     }
     analysis

@@ -26,14 +26,16 @@ pub const RULE: Rule = Rule {
     next_steps: "Do not install or run this version. On machines that ran it, restore the \
         home directory from backups and check what else the package did before deleting \
         (wipers often steal credentials first).",
-    severities: &[Severity::High, Severity::Critical],
+    severities: &[Severity::Medium, Severity::High, Severity::Critical],
     catches: "a loop with no way out in code that runs at install or import (high: it hangs \
         every dependent); deletes the home directory or a filesystem root recursively \
         (`rm -rf ~`, `fs.rmSync(os.homedir(), {recursive: true})`, `del /s \
-        %USERPROFILE%`, `Remove-Item -Recurse $HOME`, `shutil.rmtree(~)`); critical at \
-        install or from the entry point; a side effect kept for one country's users (the \
-        time zone, locale or a geo-IP answer compared with a country, then files \
-        written: high; overwritten or deleted: critical at install or entry)",
+        %USERPROFILE%`, `Remove-Item -Recurse $HOME`, `shutil.rmtree(~)`): high, critical \
+        at install or from the entry point; lists the home directory or a root and writes \
+        to what it finds: medium, high when it runs by itself; a side effect kept for one \
+        country's users (the time zone, locale or a geo-IP answer compared with a \
+        country, then files written): medium, high when it runs by itself or overwrites \
+        or deletes, critical when both",
 };
 
 pub(crate) fn check(code: &CodeContext, out: &mut Analysis) {

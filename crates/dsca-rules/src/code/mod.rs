@@ -142,11 +142,13 @@ fn add_inline_code(
     handed_on
 }
 
-/// Run the code analysis over one package.
+/// Run the code analysis over one package: the facts of its files, then `checks` (the
+/// code rules of the rule table) over them.
 pub(crate) fn analyse(
     ctx: &ScanContext,
     rules: &yara::YaraRules,
     threads: Option<usize>,
+    checks: &[Check],
 ) -> Analysis {
     let (mut files, yara, yara_gaps) = collect_facts(ctx.files(), Some(rules), threads);
     // What a file hands to a node it starts (`spawn(process.execPath, ['-e', CODE])`)
@@ -219,7 +221,7 @@ pub(crate) fn analyse(
         reach,
     };
     let mut analysis = Analysis::default();
-    for check in crate::codes::code_checks() {
+    for check in checks {
         check(&code, &mut analysis);
     }
     analysis.behaviours = behaviours::summarise(&code);
@@ -230,7 +232,7 @@ pub(crate) fn analyse(
 /// and checks as a package scan, without the package around it. Unlike a scan it does
 /// not catch panics, so a fuzzer sees them; it runs on a thread with the parser's stack.
 /// The YARA rules are left out: they have their own fuzzing upstream.
-pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
+pub(crate) fn analyse_single_file(path: &str, data: &[u8], checks: &[Check]) -> Analysis {
     let Some(kind) = file_kind(path) else {
         return Analysis::default();
     };
@@ -262,7 +264,7 @@ pub fn analyse_single_file(path: &str, data: &[u8]) -> Analysis {
         reach: HashMap::new(),
     };
     let mut analysis = Analysis::default();
-    for check in crate::codes::code_checks() {
+    for check in checks {
         check(&code, &mut analysis);
     }
     analysis.behaviours = behaviours::summarise(&code);

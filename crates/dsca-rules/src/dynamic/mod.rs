@@ -45,11 +45,11 @@ pub(crate) type Check = fn(&RunContext, &mut Analysis);
 /// config file or broadcasts on the LAN when called is doing its job. Proof stays proof:
 /// a bait credential sent out, a persistence place written are as critical from a called
 /// function as from an install script, and a probe it ran keeps its weight (DSCA1012).
-pub fn analyse(run: &DynamicAnalysis) -> Analysis {
+pub(crate) fn analyse(run: &DynamicAnalysis, checks: &[Check]) -> Analysis {
     let (own, called) = split_called(run);
-    let mut analysis = judge(own.as_ref().unwrap_or(run));
+    let mut analysis = judge(own.as_ref().unwrap_or(run), checks);
     if let Some(called) = called {
-        for mut finding in judge(&called).findings {
+        for mut finding in judge(&called, checks).findings {
             if finding.severity < Severity::Critical
                 && finding.rule != remote_command_executed::RULE.id
             {
@@ -80,10 +80,11 @@ pub fn analyse(run: &DynamicAnalysis) -> Analysis {
     analysis
 }
 
-fn judge(run: &DynamicAnalysis) -> Analysis {
+/// `checks` (the dynamic rules of the rule table) over one run.
+fn judge(run: &DynamicAnalysis, checks: &[Check]) -> Analysis {
     let context = RunContext::new(run);
     let mut analysis = Analysis::default();
-    for check in crate::codes::dynamic_checks() {
+    for check in checks {
         check(&context, &mut analysis);
     }
     analysis

