@@ -594,16 +594,48 @@ pub fn run(
         CertificateAuthority::generate_for(options.clock_offset_days)
             .map_err(|err| SandboxError::Setup(format!("cannot make the run's CA: {err}")))?,
     );
-    let ca_pem = ca.certificate_pem();
     let honey = Honeytokens::generate(&layout.home, &layout.user, &layout.hostname)
         .map_err(|err| SandboxError::Setup(format!("cannot make the bait credentials: {err}")))?;
-    let ca_path = BUNDLE_PATHS
-        .iter()
-        .find(|path| Path::new(path).exists())
-        .copied()
-        .unwrap_or(BUNDLE_PATHS[0]);
+    let files = sandbox_files(&layout, &honey, &ca.certificate_pem(), options);
+    // With the script shell, npm runs untraced and each lifecycle script under a tracer
+    // of its own; without it (a dsca built without its second program), npm is traced
+    // whole, which is slower and sees the same.
+    let script_shell = script_shell_program(options.init_program.as_deref());
+    let trace_scripts_only = script_shell.is_some();
+    let plan = plan_phases(target, options, trace_scripts_only);
+    let env = run_environment(&layout, &honey, options.profile, trace_scripts_only);
 
-    let mut files = etc_files(&layout, &ca_pem);
+    let root_dir = make_root_dir()?;
+    let result = run_in(
+        &root_dir,
+        RunParts {
+            layout: &layout,
+            files,
+            env,
+            phases: plan.phases,
+            tarball: plan.tarball,
+            script_shell: script_shell.as_deref(),
+            options,
+            ca,
+            upstream,
+            honey: &honey,
+            skipped_phases: plan.skipped,
+        },
+    );
+    let _ = std::fs::remove_dir(&root_dir);
+    result
+}
+
+/// The files the run's root starts with: /etc (with the run's CA), the bait
+/// credentials in the home folder, and the project that installs the package with its
+/// import and execute scripts.
+fn sandbox_files(
+    layout: &Layout,
+    honey: &Honeytokens,
+    ca_pem: &str,
+    options: &SandboxOptions,
+) -> Vec<SandboxFile> {
+    let mut files = etc_files(layout, ca_pem);
     for bait in &honey.files {
         files.push(SandboxFile {
             path: format!("{}/{}", layout.home, bait.path),
@@ -631,12 +663,24 @@ pub fn run(
         mode: 0o644,
         user_owned: true,
     });
-    // With the script shell, npm runs untraced and each lifecycle script under a tracer
-    // of its own; without it (a dsca built without its second program), npm is traced
-    // whole, which is slower and sees the same.
-    let script_shell = script_shell_program(options.init_program.as_deref());
-    let trace_scripts_only = script_shell.is_some();
+    files
+}
 
+/// The phases a run goes through, the ones it skips (and why), and the tarball it
+/// installs when the target is one.
+struct PhasePlan<'t> {
+    phases: Vec<PhaseSpec>,
+    skipped: Vec<String>,
+    tarball: Option<&'t [u8]>,
+}
+
+/// Install, then (for a package that can be imported) import, the time-bomb pass and
+/// the exported functions called.
+fn plan_phases<'t>(
+    target: &'t Target,
+    options: &SandboxOptions,
+    trace_scripts_only: bool,
+) -> PhasePlan<'t> {
     let (install_spec, import_name, tarball) = match target {
         Target::Registry { name, version } => {
             (format!("{name}@{version}"), Some(name.clone()), None)
@@ -672,7 +716,7 @@ pub fn run(
         prestart: false,
         env: Vec::new(),
     }];
-    let mut skipped_phases = Vec::new();
+    let mut skipped = Vec::new();
     if let Some(name) = &import_name {
         // The package's own code from the first instruction: all of it traced. Each
         // script reads stdin to its end before it requires the package (prestart).
@@ -703,7 +747,7 @@ pub fn run(
                 env: faketime_env(library, options.clock_offset_days),
                 ..node_phase(LATER_PHASE, "main.mjs", options.import_timeout)
             }),
-            Some(None) => skipped_phases.push(format!("{LATER_PHASE}: {FAKETIME_MISSING}")),
+            Some(None) => skipped.push(format!("{LATER_PHASE}: {FAKETIME_MISSING}")),
             None => {}
         }
         if execute && !matches!(faketime, Some(Some(_))) {
@@ -715,36 +759,35 @@ pub fn run(
         }
     }
 
-    let root_dir = make_root_dir()?;
-    let result = run_in(
-        &root_dir,
-        RunParts {
-            layout: &layout,
-            files,
-            env: {
-                let mut env = environment(&layout, &honey, ca_path, options.profile);
-                if trace_scripts_only {
-                    // For an npm that npm or the package starts, which does not get
-                    // the command line's --script-shell.
-                    env.push((
-                        "npm_config_script_shell".to_string(),
-                        protocol::SCRIPT_SHELL.to_string(),
-                    ));
-                }
-                env
-            },
-            phases,
-            tarball,
-            script_shell: script_shell.as_deref(),
-            options,
-            ca,
-            upstream,
-            honey: &honey,
-            skipped_phases,
-        },
-    );
-    let _ = std::fs::remove_dir(&root_dir);
-    result
+    PhasePlan {
+        phases,
+        skipped,
+        tarball,
+    }
+}
+
+/// The environment of every process of the run.
+fn run_environment(
+    layout: &Layout,
+    honey: &Honeytokens,
+    profile: crate::SandboxProfile,
+    trace_scripts_only: bool,
+) -> Vec<(String, String)> {
+    let ca_path = BUNDLE_PATHS
+        .iter()
+        .find(|path| Path::new(path).exists())
+        .copied()
+        .unwrap_or(BUNDLE_PATHS[0]);
+    let mut env = environment(layout, honey, ca_path, profile);
+    if trace_scripts_only {
+        // For an npm that npm or the package starts, which does not get
+        // the command line's --script-shell.
+        env.push((
+            "npm_config_script_shell".to_string(),
+            protocol::SCRIPT_SHELL.to_string(),
+        ));
+    }
+    env
 }
 
 fn make_root_dir() -> Result<PathBuf, SandboxError> {
