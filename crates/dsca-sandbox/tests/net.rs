@@ -842,10 +842,13 @@ fn client_upstream_serves_packuments_with_tarballs_pointed_back_and_verified_tar
 
     // A tampered tarball fails verification and is not served.
     registry.replace_tarball(&published, b"not the published bytes".to_vec());
+    // Bound, not a temporary: a cache folder dropped at once would be made again by the
+    // cache's writes, outside any TempDir, and left behind in /tmp.
+    let tampered_cache = temp_dir();
     let tampered = ClientUpstream::new(Arc::new(
         Client::new(
             RegistryConfig::for_registry(url::Url::parse(registry.url()).unwrap()),
-            Cache::new(temp_dir().path()),
+            Cache::new(tampered_cache.path()),
             ClientOptions::default(),
         )
         .unwrap(),
