@@ -22,22 +22,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
     let Value::Mapping(doc) = doc else {
         return Err(ParseError::at(1, 1, "a pnpm-lock.yaml is a YAML map"));
     };
-    let version = match doc.get("lockfileVersion") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err(ParseError::at(1, 1, "no `lockfileVersion`")),
-    };
-    let major: u32 = version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    if !(6..=9).contains(&major) {
-        return Err(ParseError::new(format!(
-            "pnpm lockfileVersion {version} is not supported (6.0 to 9.0 are)"
-        ))
-        .near(text, "lockfileVersion"));
-    }
+    let major = major_version(&doc, text)?;
     let empty = Mapping::new();
     let packages = mapping(&doc, "packages").unwrap_or(&empty);
     let snapshots = mapping(&doc, "snapshots");
@@ -82,66 +67,15 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
         let (key_name, key_version) = split_name_version(trimmed).ok_or_else(|| {
             ParseError::new(format!("packages entry `{key}` is not `name@version`")).near(text, key)
         })?;
-        let name = str_of(meta, "name").unwrap_or(key_name);
-        let version = str_of(meta, "version").unwrap_or(key_version);
-        let resolution = meta.get("resolution").and_then(Value::as_mapping);
-        let integrity = resolution.and_then(|r| str_of(r, "integrity"));
-        let tarball = resolution.and_then(|r| str_of(r, "tarball"));
-        let source = if resolution.is_some_and(|r| r.contains_key("directory")) {
-            PackageSource::Local
-        } else if resolution
-            .is_some_and(|r| r.contains_key("repo") || str_of(r, "type") == Some("git"))
-        {
-            PackageSource::Remote
-        } else if let Some(tarball) = tarball {
-            source_of(Some(tarball), version)
-        } else {
-            source_of(None, key_version)
-        };
-        let node = builder.add(Node {
-            name: name.to_string(),
-            version: version.to_string(),
-            resolved: tarball.map(str::to_string).or_else(|| {
-                resolution
-                    .and_then(|r| str_of(r, "repo"))
-                    .map(str::to_string)
-            }),
-            integrity: integrity.map(str::to_string),
-            source: Some(source),
-            dev_hint: entry.get("dev").and_then(Value::as_bool).unwrap_or(false),
-            optional_hint: entry
-                .get("optional")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            // pnpm 6 to 8 write `requiresBuild: true`; pnpm 9 no longer records it.
-            install_script: entry
-                .get("requiresBuild")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-        });
+        let node = builder.add(package_node(key_name, key_version, meta, entry));
         index.insert(trimmed.to_string(), node);
         pending.push((node, key, entry));
     }
 
-    let lookup = |name: &str, reference: &str| -> Option<usize> {
-        let reference = reference.strip_prefix('/').unwrap_or(reference);
-        let reference = reference.split('(').next().unwrap_or(reference);
-        // A plain version means `name@version`; anything else (an alias `real@1.0.0`,
-        // a `file:` or URL key) is already a key.
-        let key = if reference.starts_with(|c: char| c.is_ascii_digit()) {
-            format!("{name}@{reference}")
-        } else {
-            reference.to_string()
-        };
-        index.get(&key).copied()
-    };
-    // A registry version (`1.2.3`, `1.2.3(peer@1)`) must have an entry; links, files
-    // and aliases are looked up when they can be and skipped otherwise.
-    let must_exist = |reference: &str| reference.starts_with(|c: char| c.is_ascii_digit());
     for (node, key, entry) in pending {
         for (field, kind) in DEP_FIELDS {
             for (dep, reference) in deps_of(entry, field) {
-                match lookup(dep, reference) {
+                match lookup(&index, dep, reference) {
                     Some(to) => builder.edge(node, to, kind),
                     None if must_exist(reference) => {
                         return Err(
@@ -164,62 +98,143 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
             }
         }
     }
+    link_project(&doc, text, &index, &mut builder)?;
+    Ok(builder)
+}
 
-    // The project: `importers` (workspaces), or the top level in a v6 single project.
-    match mapping(&doc, "importers") {
-        Some(importers) => {
-            for (path, importer) in importers {
-                let (Some(path), Some(importer)) = (path.as_str(), importer.as_mapping()) else {
-                    continue;
-                };
-                let workspace = (path != ".").then(|| {
-                    let node = builder.add(Node {
-                        name: path.to_string(),
-                        source: Some(PackageSource::Local),
-                        ..Node::default()
-                    });
-                    builder.workspace(node);
-                    node
-                });
-                for (field, kind) in DEP_FIELDS {
-                    for (dep, reference) in deps_of(importer, field) {
-                        let Some(to) = lookup(dep, reference) else {
-                            if must_exist(reference) {
-                                return Err(missing_entry(
-                                    &format!("importers.\"{path}\""),
-                                    &format!("{dep}@{reference}"),
-                                )
-                                .near(text, "importers:"));
-                            }
-                            continue;
-                        };
-                        match workspace {
-                            Some(node) => builder.edge(node, to, kind),
-                            None => builder.root_edge(to, kind),
-                        }
+/// The lockfile's major version, 6 to 9; any other is refused.
+fn major_version(doc: &Mapping, text: &str) -> Result<u32, ParseError> {
+    let version = match doc.get("lockfileVersion") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err(ParseError::at(1, 1, "no `lockfileVersion`")),
+    };
+    let major: u32 = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if !(6..=9).contains(&major) {
+        return Err(ParseError::new(format!(
+            "pnpm lockfileVersion {version} is not supported (6.0 to 9.0 are)"
+        ))
+        .near(text, "lockfileVersion"));
+    }
+    Ok(major)
+}
+
+/// One package: its name and version (the metadata's, else the key's), where it comes
+/// from, and the hints of its snapshot or entry (`entry`).
+fn package_node(key_name: &str, key_version: &str, meta: &Mapping, entry: &Mapping) -> Node {
+    let name = str_of(meta, "name").unwrap_or(key_name);
+    let version = str_of(meta, "version").unwrap_or(key_version);
+    let resolution = meta.get("resolution").and_then(Value::as_mapping);
+    let integrity = resolution.and_then(|r| str_of(r, "integrity"));
+    let tarball = resolution.and_then(|r| str_of(r, "tarball"));
+    let source = if resolution.is_some_and(|r| r.contains_key("directory")) {
+        PackageSource::Local
+    } else if resolution.is_some_and(|r| r.contains_key("repo") || str_of(r, "type") == Some("git"))
+    {
+        PackageSource::Remote
+    } else if let Some(tarball) = tarball {
+        source_of(Some(tarball), version)
+    } else {
+        source_of(None, key_version)
+    };
+    let flag = |key: &str| entry.get(key).and_then(Value::as_bool).unwrap_or(false);
+    Node {
+        name: name.to_string(),
+        version: version.to_string(),
+        resolved: tarball.map(str::to_string).or_else(|| {
+            resolution
+                .and_then(|r| str_of(r, "repo"))
+                .map(str::to_string)
+        }),
+        integrity: integrity.map(str::to_string),
+        source: Some(source),
+        dev_hint: flag("dev"),
+        optional_hint: flag("optional"),
+        // pnpm 6 to 8 write `requiresBuild: true`; pnpm 9 no longer records it.
+        install_script: flag("requiresBuild"),
+    }
+}
+
+/// The node a dependency `name: reference` points at.
+fn lookup(index: &Index, name: &str, reference: &str) -> Option<usize> {
+    let reference = reference.strip_prefix('/').unwrap_or(reference);
+    let reference = reference.split('(').next().unwrap_or(reference);
+    // A plain version means `name@version`; anything else (an alias `real@1.0.0`, a
+    // `file:` or URL key) is already a key.
+    let key = if reference.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{name}@{reference}")
+    } else {
+        reference.to_string()
+    };
+    index.get(&key).copied()
+}
+
+/// A registry version (`1.2.3`, `1.2.3(peer@1)`) must have an entry; links, files and
+/// aliases are looked up when they can be and skipped otherwise.
+fn must_exist(reference: &str) -> bool {
+    reference.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// The project's own dependencies: `importers` (workspaces), or the top level in a v6
+/// single project.
+fn link_project(
+    doc: &Mapping,
+    text: &str,
+    index: &Index,
+    builder: &mut Builder,
+) -> Result<(), ParseError> {
+    let Some(importers) = mapping(doc, "importers") else {
+        for (field, kind) in DEP_FIELDS {
+            for (dep, reference) in deps_of(doc, field) {
+                match lookup(index, dep, reference) {
+                    Some(to) => builder.root_edge(to, kind),
+                    None if must_exist(reference) => {
+                        return Err(missing_entry("the project", &format!("{dep}@{reference}"))
+                            .near(text, &format!("{field}:")));
                     }
+                    None => {}
                 }
             }
         }
-        None => {
-            for (field, kind) in DEP_FIELDS {
-                for (dep, reference) in deps_of(&doc, field) {
-                    match lookup(dep, reference) {
-                        Some(to) => builder.root_edge(to, kind),
-                        None if must_exist(reference) => {
-                            return Err(missing_entry(
-                                "the project",
-                                &format!("{dep}@{reference}"),
-                            )
-                            .near(text, &format!("{field}:")));
-                        }
-                        None => {}
+        return Ok(());
+    };
+    for (path, importer) in importers {
+        let (Some(path), Some(importer)) = (path.as_str(), importer.as_mapping()) else {
+            continue;
+        };
+        let workspace = (path != ".").then(|| {
+            let node = builder.add(Node {
+                name: path.to_string(),
+                source: Some(PackageSource::Local),
+                ..Node::default()
+            });
+            builder.workspace(node);
+            node
+        });
+        for (field, kind) in DEP_FIELDS {
+            for (dep, reference) in deps_of(importer, field) {
+                let Some(to) = lookup(index, dep, reference) else {
+                    if must_exist(reference) {
+                        return Err(missing_entry(
+                            &format!("importers.\"{path}\""),
+                            &format!("{dep}@{reference}"),
+                        )
+                        .near(text, "importers:"));
                     }
+                    continue;
+                };
+                match workspace {
+                    Some(node) => builder.edge(node, to, kind),
+                    None => builder.root_edge(to, kind),
                 }
             }
         }
     }
-    Ok(builder)
+    Ok(())
 }
 
 fn mapping<'a>(map: &'a Mapping, key: &str) -> Option<&'a Mapping> {

@@ -29,6 +29,14 @@ pub(crate) fn parse_classic(
     manifest: Option<&RootManifest>,
     limits: &Limits,
 ) -> Result<Builder, ParseError> {
+    let entries = classic_entries(text, limits)?;
+    classic_graph(text, &entries, manifest)
+}
+
+/// The entries of a yarn 1 lockfile, line by line: a header (its descriptors) at
+/// indent 0, fields at 2, dependencies at 4 under `dependencies:` or
+/// `optionalDependencies:`.
+fn classic_entries(text: &str, limits: &Limits) -> Result<Vec<ClassicEntry>, ParseError> {
     // yarn always ends the file with a newline; without one it was cut short, and a
     // cut inside an unquoted value (an integrity hash) would otherwise go unnoticed.
     if !text.is_empty() && !text.ends_with('\n') {
@@ -144,10 +152,20 @@ pub(crate) fn parse_classic(
             _ => return Err(ParseError::at(line_no, column, "unexpected indentation")),
         }
     }
+    Ok(entries)
+}
 
+/// The graph of the entries: one node per entry, found by every descriptor of its
+/// header; each dependency must resolve to an entry, and so must each range of
+/// package.json (`manifest`).
+fn classic_graph(
+    text: &str,
+    entries: &[ClassicEntry],
+    manifest: Option<&RootManifest>,
+) -> Result<Builder, ParseError> {
     let mut builder = Builder::default();
     let mut index = Index::new();
-    for entry in &entries {
+    for entry in entries {
         let Some(version) = &entry.version else {
             return Err(ParseError::at(
                 entry.line,
