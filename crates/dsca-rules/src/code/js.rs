@@ -443,37 +443,10 @@ impl<'s> Walker<'s> {
     }
 
     fn resolve_call(&self, call: &CallExpression, depth: usize) -> Sym {
-        // `<decoded>.toString()` keeps the decoded text.
-        if let Expression::StaticMemberExpression(member) = call.callee.without_parentheses() {
-            let method = member.property.name.as_str();
-            if method == "toString"
-                && let sym @ Sym::Str { .. } = self.resolve(&member.object, depth)
-            {
-                return sym;
-            }
-            // `fn.bind(obj)` is still `fn`.
-            if method == "bind"
-                && let sym @ Sym::Ref { .. } = self.resolve(&member.object, depth)
-            {
-                return sym;
-            }
-            if method == "join" {
-                if let Some(source) = reversed_source(call) {
-                    return match self.resolve(source, depth + 1) {
-                        Sym::Str { value, decoded, .. } => Sym::Str {
-                            value: value.chars().rev().collect(),
-                            hidden: true,
-                            decoded,
-                        },
-                        _ => Sym::Unknown,
-                    };
-                }
-                // An array's `join`; `path.join(…)` is resolved below.
-                let joined = self.fold_join(&member.object, call.arguments.first(), depth);
-                if !matches!(joined, Sym::Unknown) {
-                    return joined;
-                }
-            }
+        if let Expression::StaticMemberExpression(member) = call.callee.without_parentheses()
+            && let Some(sym) = self.resolve_method_call(member, call, depth)
+        {
+            return sym;
         }
         if let Expression::Identifier(ident) = call.callee.without_parentheses()
             && let Some((array, offset)) = self.array_accessors.get(ident.name.as_str())
@@ -496,53 +469,66 @@ impl<'s> Walker<'s> {
                 _ => Sym::Unknown,
             };
         }
-        match &callee {
+        self.resolve_module_call(&callee, call, depth)
+            .or_else(|| self.resolve_decoding_call(&callee, call, depth))
+            .unwrap_or(Sym::Unknown)
+    }
+
+    /// `<decoded>.toString()`, `fn.bind(obj)`, a reversed or joined array: methods
+    /// that keep what they are called on.
+    fn resolve_method_call(
+        &self,
+        member: &StaticMemberExpression,
+        call: &CallExpression,
+        depth: usize,
+    ) -> Option<Sym> {
+        let method = member.property.name.as_str();
+        if method == "toString"
+            && let sym @ Sym::Str { .. } = self.resolve(&member.object, depth)
+        {
+            return Some(sym);
+        }
+        // `fn.bind(obj)` is still `fn`.
+        if method == "bind"
+            && let sym @ Sym::Ref { .. } = self.resolve(&member.object, depth)
+        {
+            return Some(sym);
+        }
+        if method == "join" {
+            if let Some(source) = reversed_source(call) {
+                return Some(match self.resolve(source, depth + 1) {
+                    Sym::Str { value, decoded, .. } => Sym::Str {
+                        value: value.chars().rev().collect(),
+                        hidden: true,
+                        decoded,
+                    },
+                    _ => Sym::Unknown,
+                });
+            }
+            // An array's `join`; `path.join(…)` is resolved below.
+            let joined = self.fold_join(&member.object, call.arguments.first(), depth);
+            if !matches!(joined, Sym::Unknown) {
+                return Some(joined);
+            }
+        }
+        None
+    }
+
+    /// Calls of Node's modules whose result the walk knows: `require`, the home and
+    /// temporary folders, `promisify`, paths.
+    fn resolve_module_call(
+        &self,
+        callee: &Sym,
+        call: &CallExpression,
+        depth: usize,
+    ) -> Option<Sym> {
+        let first = call.arguments.first();
+        Some(match callee {
             Sym::Ref { base, path } if is_require_ref(base, path) => {
                 match self.resolve_argument(first, depth) {
                     Sym::Str { value, .. } => Sym::reference(&module_name(&value), ""),
                     _ => Sym::Unknown,
                 }
-            }
-            Sym::Ref { base, path } if base == "Buffer" && path == "from" => {
-                let encoding = self.resolve_argument(call.arguments.get(1), depth);
-                let Sym::Str { value, .. } = self.resolve_argument(first, depth) else {
-                    return Sym::Unknown;
-                };
-                let bytes = match encoding.str_value() {
-                    Some("base64" | "base64url") => strings::base64_lenient(&value),
-                    Some("hex") => strings::decode_hex(&value),
-                    _ => {
-                        return Sym::Str {
-                            value,
-                            hidden: false,
-                            decoded: false,
-                        };
-                    }
-                };
-                decoded_str(bytes)
-            }
-            Sym::Ref { base, path } if base == "atob" && path.is_empty() => {
-                match self.resolve_argument(first, depth) {
-                    Sym::Str { value, .. } => decoded_str(strings::base64_lenient(&value)),
-                    _ => Sym::Unknown,
-                }
-            }
-            Sym::Ref { base, path } if base == "String" && path == "fromCharCode" => {
-                let text: Option<String> = call
-                    .arguments
-                    .iter()
-                    .map(|a| match a.as_expression()?.without_parentheses() {
-                        Expression::NumericLiteral(n) if (0.0..=1_114_111.0).contains(&n.value) => {
-                            char::from_u32(n.value as u32)
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                text.map_or(Sym::Unknown, |value| Sym::Str {
-                    value,
-                    hidden: true,
-                    decoded: true,
-                })
             }
             Sym::Ref { base, path } if base == "os" && path == "homedir" => Sym::Str {
                 value: "~".into(),
@@ -597,6 +583,61 @@ impl<'s> Walker<'s> {
                     decoded: false,
                 }
             }
+            _ => return None,
+        })
+    }
+
+    /// Calls that decode: `Buffer.from(…, 'base64')`, `atob`, constant char codes, the
+    /// file's own decoding helpers.
+    fn resolve_decoding_call(
+        &self,
+        callee: &Sym,
+        call: &CallExpression,
+        depth: usize,
+    ) -> Option<Sym> {
+        let first = call.arguments.first();
+        Some(match callee {
+            Sym::Ref { base, path } if base == "Buffer" && path == "from" => {
+                let encoding = self.resolve_argument(call.arguments.get(1), depth);
+                let Sym::Str { value, .. } = self.resolve_argument(first, depth) else {
+                    return Some(Sym::Unknown);
+                };
+                let bytes = match encoding.str_value() {
+                    Some("base64" | "base64url") => strings::base64_lenient(&value),
+                    Some("hex") => strings::decode_hex(&value),
+                    _ => {
+                        return Some(Sym::Str {
+                            value,
+                            hidden: false,
+                            decoded: false,
+                        });
+                    }
+                };
+                decoded_str(bytes)
+            }
+            Sym::Ref { base, path } if base == "atob" && path.is_empty() => {
+                match self.resolve_argument(first, depth) {
+                    Sym::Str { value, .. } => decoded_str(strings::base64_lenient(&value)),
+                    _ => Sym::Unknown,
+                }
+            }
+            Sym::Ref { base, path } if base == "String" && path == "fromCharCode" => {
+                let text: Option<String> = call
+                    .arguments
+                    .iter()
+                    .map(|a| match a.as_expression()?.without_parentheses() {
+                        Expression::NumericLiteral(n) if (0.0..=1_114_111.0).contains(&n.value) => {
+                            char::from_u32(n.value as u32)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                text.map_or(Sym::Unknown, |value| Sym::Str {
+                    value,
+                    hidden: true,
+                    decoded: true,
+                })
+            }
             Sym::Ref { base, path } if path.is_empty() && self.decoders.contains_key(base) => {
                 let encoding = self.decoders[base];
                 match self.resolve_argument(first, depth) {
@@ -608,8 +649,8 @@ impl<'s> Walker<'s> {
                     _ => Sym::Unknown,
                 }
             }
-            _ => Sym::Unknown,
-        }
+            _ => return None,
+        })
     }
 
     /// `{ h: os.hostname(), e: process.env }` or `{ ...process.env }`: an object that
