@@ -41,7 +41,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
         return Err(too_many(limits));
     }
     let mut builder = Builder::default();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: Placements = HashMap::new();
     let mut pending: Vec<(&str, usize, &Map<String, Value>)> = Vec::new();
     for (key, entry) in packages {
         let bad = || {
@@ -59,75 +59,19 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
         let Some((name, reference)) = split_name_version(spec) else {
             return Err(bad());
         };
-        // Registry packages: [spec, registry, info, integrity]; others: [spec, info, ...].
-        let registry_entry = !reference.contains(':');
-        let (info, integrity, resolved) = if registry_entry {
-            let registry = items
-                .get(1)
-                .and_then(Value::as_str)
-                .filter(|r| !r.is_empty());
-            (
-                items.get(2).and_then(Value::as_object),
-                items.get(3).and_then(Value::as_str),
-                registry.map(str::to_string),
-            )
-        } else {
-            (
-                items.get(1).and_then(Value::as_object),
-                None,
-                Some(reference.to_string()),
-            )
-        };
-        let source = if registry_entry {
-            PackageSource::Registry
-        } else {
-            match source_of(Some(reference), reference) {
-                // `name@https://host/x.tgz` and `github:` references are remote.
-                PackageSource::Registry => PackageSource::Remote,
-                other => other,
-            }
-        };
-        let node = builder.add(Node {
-            name: name.to_string(),
-            version: if registry_entry {
-                reference.to_string()
-            } else {
-                String::new()
-            },
-            resolved,
-            integrity: integrity.map(str::to_string),
-            source: Some(source),
-            ..Node::default()
-        });
+        let (node, info) = package_node(name, reference, items);
+        let node = builder.add(node);
         if reference.starts_with("workspace:") {
             builder.workspace(node);
         }
         index.insert(key.as_str(), node);
         pending.push((key.as_str(), node, info.unwrap_or(&empty)));
     }
-    // Nested placements first (`a/b` under `a`), then the top level, as node resolves.
-    let lookup = |from: &str, dep: &str| -> Option<usize> {
-        let mut base = from;
-        loop {
-            let key = if base.is_empty() {
-                dep.to_string()
-            } else {
-                format!("{base}/{dep}")
-            };
-            if let Some(&node) = index.get(key.as_str()) {
-                return Some(node);
-            }
-            if base.is_empty() {
-                return None;
-            }
-            base = parent_key(base);
-        }
-    };
     for (key, node, info) in pending {
         for (field, kind) in DEP_FIELDS {
             if let Some(Value::Object(deps)) = info.get(field) {
                 for dep in deps.keys() {
-                    if let Some(to) = lookup(key, dep) {
+                    if let Some(to) = lookup(&index, key, dep) {
                         builder.edge(node, to, kind);
                     }
                 }
@@ -135,44 +79,126 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Builder, ParseError> 
         }
     }
     if let Some(Value::Object(workspaces)) = doc.get("workspaces") {
-        for (path, workspace) in workspaces {
-            let Some(workspace) = workspace.as_object() else {
-                continue;
-            };
-            if path.is_empty() {
-                builder.root_name = workspace
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-            }
-            // A workspace's nested copies sit under its package name.
-            let ws_name = workspace
+        link_workspaces(workspaces, packages, &index, &mut builder);
+    }
+    Ok(builder)
+}
+
+/// Where each placement key (`debug`, `debug/ms`) put its package.
+type Placements<'a> = HashMap<&'a str, usize>;
+
+/// One package entry: `[spec, registry, info, integrity]` for the registry's, `[spec,
+/// info, ...]` for the others; the node and its dependency info.
+fn package_node<'a>(
+    name: &str,
+    reference: &str,
+    items: &'a [Value],
+) -> (Node, Option<&'a Map<String, Value>>) {
+    let registry_entry = !reference.contains(':');
+    let (info, integrity, resolved) = if registry_entry {
+        let registry = items
+            .get(1)
+            .and_then(Value::as_str)
+            .filter(|r| !r.is_empty());
+        (
+            items.get(2).and_then(Value::as_object),
+            items.get(3).and_then(Value::as_str),
+            registry.map(str::to_string),
+        )
+    } else {
+        (
+            items.get(1).and_then(Value::as_object),
+            None,
+            Some(reference.to_string()),
+        )
+    };
+    let source = if registry_entry {
+        PackageSource::Registry
+    } else {
+        match source_of(Some(reference), reference) {
+            // `name@https://host/x.tgz` and `github:` references are remote.
+            PackageSource::Registry => PackageSource::Remote,
+            other => other,
+        }
+    };
+    let node = Node {
+        name: name.to_string(),
+        version: if registry_entry {
+            reference.to_string()
+        } else {
+            String::new()
+        },
+        resolved,
+        integrity: integrity.map(str::to_string),
+        source: Some(source),
+        ..Node::default()
+    };
+    (node, info)
+}
+
+/// The project's own dependencies, by workspace (`""` is the root).
+fn link_workspaces(
+    workspaces: &Map<String, Value>,
+    packages: &Map<String, Value>,
+    index: &Placements<'_>,
+    builder: &mut Builder,
+) {
+    for (path, workspace) in workspaces {
+        let Some(workspace) = workspace.as_object() else {
+            continue;
+        };
+        if path.is_empty() {
+            builder.root_name = workspace
                 .get("name")
                 .and_then(Value::as_str)
-                .unwrap_or_default();
-            let ws_node = packages
-                .keys()
-                .find(|k| k.as_str() == ws_name)
-                .and_then(|k| index.get(k.as_str()).copied())
-                .filter(|_| !path.is_empty());
-            for (field, kind) in DEP_FIELDS {
-                let Some(Value::Object(deps)) = workspace.get(field) else {
+                .map(str::to_string);
+        }
+        // A workspace's nested copies sit under its package name.
+        let ws_name = workspace
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let ws_node = packages
+            .keys()
+            .find(|k| k.as_str() == ws_name)
+            .and_then(|k| index.get(k.as_str()).copied())
+            .filter(|_| !path.is_empty());
+        for (field, kind) in DEP_FIELDS {
+            let Some(Value::Object(deps)) = workspace.get(field) else {
+                continue;
+            };
+            for dep in deps.keys() {
+                let from = if path.is_empty() { "" } else { ws_name };
+                let Some(to) = lookup(index, from, dep) else {
                     continue;
                 };
-                for dep in deps.keys() {
-                    let from = if path.is_empty() { "" } else { ws_name };
-                    let Some(to) = lookup(from, dep) else {
-                        continue;
-                    };
-                    match ws_node {
-                        Some(ws) => builder.edge(ws, to, kind),
-                        None => builder.root_edge(to, kind),
-                    }
+                match ws_node {
+                    Some(ws) => builder.edge(ws, to, kind),
+                    None => builder.root_edge(to, kind),
                 }
             }
         }
     }
-    Ok(builder)
+}
+
+/// The node `dep` resolves to from the placement `from`: nested placements first
+/// (`a/b` under `a`), then the top level, as node resolves.
+fn lookup(index: &Placements<'_>, from: &str, dep: &str) -> Option<usize> {
+    let mut base = from;
+    loop {
+        let key = if base.is_empty() {
+            dep.to_string()
+        } else {
+            format!("{base}/{dep}")
+        };
+        if let Some(&node) = index.get(key.as_str()) {
+            return Some(node);
+        }
+        if base.is_empty() {
+            return None;
+        }
+        base = parent_key(base);
+    }
 }
 
 /// `a/@s/b/c` -> `a/@s/b`; `a` -> ``.
