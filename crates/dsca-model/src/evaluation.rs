@@ -26,6 +26,15 @@ pub struct Evaluation {
     pub gates: Vec<Gate>,
 }
 
+/// `a / b`; NaN when `b` is 0 (no bar is met by it, and JSON writes it as null).
+pub fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
+}
+
 impl Evaluation {
     /// Whether every gate passed (none set passes).
     pub fn passed(&self) -> bool {

@@ -2,7 +2,7 @@
 //! notable packages and the gates, as Markdown tables in text, or one JSON document.
 
 use crate::Format;
-use dsca_model::evaluation::{Corpus, Evaluation, FixtureNote};
+use dsca_model::evaluation::{Corpus, Evaluation, FixtureNote, ratio};
 use std::io::{self, Write};
 
 /// Print `evaluation` in `format`, one of [`Format::STUDY`].
@@ -16,14 +16,6 @@ pub fn write(out: &mut dyn Write, format: Format, evaluation: &Evaluation) -> io
         other => Err(io::Error::other(format!(
             "an evaluation is not printed as {other}"
         ))),
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        f64::NAN
-    } else {
-        a as f64 / b as f64
     }
 }
 

@@ -22,7 +22,7 @@ use crate::{Session, Settings};
 use anyhow::Context as _;
 use dsca_model::evaluation::{
     BenignLists, Corpus, Cost, Evaluation, FixtureNote, Gate, Notable, RealMalware, SetCounts,
-    Technique,
+    Technique, ratio,
 };
 use dsca_model::{Report, VerdictLevel};
 use std::collections::BTreeMap;
@@ -114,14 +114,6 @@ struct BenignSet {
     list: bool,
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        f64::NAN
-    } else {
-        a as f64 / b as f64
-    }
-}
-
 /// How a benign set came out.
 fn set_counts(label: &str, scored: &[Scored]) -> SetCounts {
     SetCounts {
@@ -184,12 +176,12 @@ pub fn run(args: &EvalArgs, settings: &Settings) -> anyhow::Result<Evaluation> {
             &mut gates,
         )
     });
-    let sets = inputs
+    let sets: Vec<SetCounts> = inputs
         .sets
         .iter()
         .map(|set| set_counts(&set.label, &scored[set.range.clone()]))
         .collect();
-    set_gates(args, &inputs.sets, &scored, &mut gates);
+    set_gates(args, &inputs.sets, &sets, &scored, &mut gates);
     Ok(Evaluation {
         scanned: headline(args, &inputs.real, &inputs.fixtures, &inputs.sets),
         real_malware,
@@ -502,10 +494,15 @@ fn corpus_results(
 }
 
 /// The gates of the benign lists and the installers, set by set.
-fn set_gates(args: &EvalArgs, sets: &[BenignSet], scored: &[Scored], gates: &mut Vec<Gate>) {
-    for set in sets {
+fn set_gates(
+    args: &EvalArgs,
+    sets: &[BenignSet],
+    counted: &[SetCounts],
+    scored: &[Scored],
+    gates: &mut Vec<Gate>,
+) {
+    for (set, counts) in sets.iter().zip(counted) {
         let set_scored = &scored[set.range.clone()];
-        let counts = set_counts(&set.label, set_scored);
         if set.list {
             for (bar, max, count, what) in [
                 (
