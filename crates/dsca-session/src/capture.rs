@@ -23,15 +23,6 @@ pub fn analyse_file(path: &Path, allowlist: &Allowlist) -> Report {
     }
 }
 
-/// [`analyse_file`] over bytes already read; `name` is how the report names them.
-pub fn analyse_bytes(
-    bytes: &[u8],
-    name: &str,
-    allowlist: &Allowlist,
-) -> Result<Report, dsca_pcap::CaptureError> {
-    dsca_pcap::analyse_reader(bytes, name, allowlist).map(judge)
-}
-
 fn judge(mut report: Report) -> Report {
     if let Some(network) = &report.network {
         report
